@@ -1,0 +1,6 @@
+"""faqbot's answer engine: a curated bilingual FAQ in, one platform-neutral reply per question out."""
+
+from .engine import Context, Engine, Thresholds
+from .reply import EntryRef, Reply
+
+__all__ = ["Context", "Engine", "EntryRef", "Reply", "Thresholds"]

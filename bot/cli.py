@@ -1,0 +1,168 @@
+"""The `faqbot` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from importlib.metadata import entry_points
+from pathlib import Path
+
+from .engine import Context, Engine
+from .evaluate import evaluate, load_cases
+from .lint import lint
+from .loading import FaqError
+
+EXIT_USAGE = 2
+
+
+def shipped_faq_dir() -> Path:
+    """The FAQ that comes with faqbot: packaged inside a wheel, or `faq/` in a source checkout."""
+    packaged = Path(__file__).parent / "_faq"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "faq"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--faq", type=Path, default=None, metavar="DIR",
+                        help="FAQ directory (default: the FAQ shipped with faqbot)")
+    parser = argparse.ArgumentParser(prog="faqbot", description="Answer questions from a curated bilingual FAQ.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ask = commands.add_parser("ask", parents=[common], help="answer one question")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument("--lang", choices=("en", "zh"), help="reply in this language")
+
+    chat = commands.add_parser("chat", parents=[common], help="talk to the bot in this terminal")
+    chat.add_argument("--lang", choices=("en", "zh"), help="reply in this language")
+
+    listing = commands.add_parser("list", parents=[common], help="list the FAQ's entries")
+    listing.add_argument("--tag", help="only entries with this tag")
+    listing.add_argument("--lang", choices=("en", "zh"), default="en")
+
+    show = commands.add_parser("show", parents=[common], help="show one entry")
+    show.add_argument("id")
+    show.add_argument("--lang", choices=("en", "zh"), default=None, help="only this language")
+
+    why = commands.add_parser("why", parents=[common], help="show how a question was matched")
+    why.add_argument("question")
+    why.add_argument("--top", type=int, default=5)
+
+    commands.add_parser("lint", parents=[common], help="check the FAQ; exit 1 if anything is wrong")
+
+    ev = commands.add_parser("eval", parents=[common], help="score the engine on a set of cases")
+    ev.add_argument("cases", type=Path)
+    ev.add_argument("--json", action="store_true", help="print one JSON object")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `faqbot list | head` ends quietly
+    args = build_parser().parse_args(argv)
+    faq_dir = args.faq or shipped_faq_dir()
+    if args.command == "lint":
+        return _lint(faq_dir)
+    try:
+        engine = Engine.from_directory(faq_dir)
+    except FaqError as err:
+        print(f"faqbot: the FAQ in {faq_dir} has problems (run `faqbot lint --faq {faq_dir}`):", file=sys.stderr)
+        print(err, file=sys.stderr)
+        return EXIT_USAGE
+    return COMMANDS[args.command](engine, args)
+
+
+def _ask(engine: Engine, args: argparse.Namespace) -> int:
+    reply = engine.answer(args.question, Context(lang=args.lang))
+    if args.json:
+        print(json.dumps(reply.to_json(), ensure_ascii=False))
+    else:
+        print(reply.text)
+    return 0
+
+
+def _chat(engine: Engine, args: argparse.Namespace) -> int:
+    (console,) = entry_points(group="faqbot.adapters", name="console")
+    return console.load()(engine, lang=args.lang)
+
+
+def _list(engine: Engine, args: argparse.Namespace) -> int:
+    for entry in engine.faq.entries:
+        if args.tag is None or args.tag in entry.tags:
+            tags = f"  [{', '.join(entry.tags)}]" if entry.tags else ""
+            print(f"{entry.id}  {entry.question(args.lang)}{tags}")
+    return 0
+
+
+def _show(engine: Engine, args: argparse.Namespace) -> int:
+    entry = engine.faq.get(args.id)
+    if entry is None:
+        print(f"faqbot: no entry '{args.id}': `faqbot list` shows the ids", file=sys.stderr)
+        return 1
+    print(f"{entry.id}  ({entry.file}:{entry.line})")
+    for lang in [args.lang] if args.lang else list(entry.questions):
+        if lang not in entry.questions:
+            continue
+        print(f"\n[{lang}] questions:")
+        print("\n".join(f"  - {q}" for q in entry.questions[lang]))
+        print(f"[{lang}] answer:")
+        print("\n".join(f"  {line}" for line in entry.answer[lang].splitlines()))
+    for name in ("tags", "related", "sources"):
+        if getattr(entry, name):
+            print(f"\n{name}: {', '.join(getattr(entry, name))}")
+    return 0
+
+
+def _why(engine: Engine, args: argparse.Namespace) -> int:
+    ranking = engine.rank(args.question, limit=args.top)
+    reply = engine.answer(args.question)
+    print(f"terms: {' '.join(ranking.terms) or '(none)'}")
+    print(f"decision: {reply.kind} ({reply.reason})" + (f" -> {reply.entry_id}" if reply.entry_id else ""))
+    scores = [c.score for c in ranking.candidates]
+    for rank, candidate in enumerate(ranking.candidates, start=1):
+        margin = candidate.score - scores[rank] if rank < len(scores) else candidate.score
+        flag = "  (matches a not_question)" if candidate.negative else ""
+        print(f"{rank}. {candidate.entry.id}  score {candidate.score:.3f}  margin {margin:+.3f}{flag}")
+        print(f"   matched: {candidate.phrasing}")
+    return 0
+
+
+def _lint(faq_dir: Path) -> int:
+    problems = lint(faq_dir)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) in {faq_dir}", file=sys.stderr)
+        return 1
+    print(f"ok: {faq_dir} has no problems")
+    return 0
+
+
+def _eval(engine: Engine, args: argparse.Namespace) -> int:
+    try:
+        cases = load_cases(args.cases, {e.id for e in engine.faq.entries})
+    except FaqError as err:
+        print(f"faqbot: cannot read the cases:\n{err}", file=sys.stderr)
+        return EXIT_USAGE
+    result = evaluate(engine, cases)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    for failure in result["failures"]:
+        print(f"FAIL  expect {failure['expect']}  got {failure['kind']} {failure['got']}  q: {failure['q']}")
+    print(
+        f"\n{result['cases']} cases ({result['in_scope']} in scope, {result['out_of_scope']} out of scope)\n"
+        f"top-1 accuracy        {result['top1_accuracy']:.3f}\n"
+        f"wrong answers         {result['wrong_answer_rate']:.3f}\n"
+        f"suggestion hit rate   {result['suggest_hit_rate']:.3f}\n"
+        f"out-of-scope answered {result['oos_false_answer_rate']:.3f}"
+    )
+    return 0
+
+
+COMMANDS = {"ask": _ask, "chat": _chat, "list": _list, "show": _show, "why": _why, "eval": _eval}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""The answer engine: one question in, one platform-neutral `Reply` out. Never raises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .faq import Entry, Faq
+from .loading import load_faq
+from .matcher import Candidate, Matcher, Ranking, Weights
+from .messages import plain_text
+from .reply import EntryRef, Reply
+from .smalltalk import classify
+from .text import has_han
+from .yamlsafe import Limits
+
+MAX_QUESTION_CHARS = 2000  # longer input is cut before matching; no FAQ question is that long
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When to answer, when to ask "did you mean", when to say the FAQ has no answer."""
+
+    answer: float = 0.5  # the best entry's score needed for a direct answer...
+    margin: float = 0.0  # ...with at least this lead over the runner-up
+    suggest: float = 0.35  # below this, nothing is plausible: fall back
+    suggest_window: float = 0.2  # suggestions scoring this far below the best are left out
+    closest: float = 0.15  # a fallback offers entries scoring at least this as closest topics
+    max_suggestions: int = 3
+    max_related: int = 3
+    help_topics: int = 10
+
+
+@dataclass(frozen=True)
+class Context:
+    lang: str | None = None  # reply in this language instead of the question's
+    tags: frozenset[str] | None = None  # only entries with one of these tags may answer
+
+
+class Engine:
+    def __init__(self, faq: Faq, *, thresholds: Thresholds = Thresholds(), weights: Weights = Weights()) -> None:
+        self.faq = faq
+        self.thresholds = thresholds
+        self.matcher = Matcher(faq, weights=weights)
+
+    @classmethod
+    def from_directory(cls, directory: Path | str, *, limits: Limits = Limits(), **settings) -> Engine:
+        return cls(load_faq(directory, limits), **settings)
+
+    def answer(self, text: str, context: Context = Context()) -> Reply:
+        text = text[:MAX_QUESTION_CHARS]
+        lang = context.lang or detect_language(text)
+        small_talk = classify(text)
+        if small_talk is not None:
+            return self._small_talk(small_talk, lang, text)
+        ranking = self.rank(text, context)
+        return self._decide(ranking, lang, text)
+
+    def rank(self, text: str, context: Context = Context(), *, limit: int = 5) -> Ranking:
+        allow = None
+        if context.tags is not None:
+            tags = context.tags
+            allow = lambda entry: not tags.isdisjoint(entry.tags)  # noqa: E731
+        return self.matcher.rank(text[:MAX_QUESTION_CHARS], limit=limit, allow=allow)
+
+    def reply_for(self, entry_id: str, lang: str, *, asked: str = "") -> Reply | None:
+        """The answer of one entry, as when a person picks it from suggestions."""
+        entry = self.faq.get(entry_id)
+        if entry is None:
+            return None
+        return self._answer(entry, lang, reason="picked", asked=asked)
+
+    def topics(self, lang: str, limit: int | None = None) -> tuple[EntryRef, ...]:
+        entries = self.faq.entries if limit is None else self.faq.entries[:limit]
+        return tuple(self._ref(e, lang) for e in entries)
+
+    def _decide(self, ranking: Ranking, lang: str, asked: str) -> Reply:
+        t = self.thresholds
+        candidates = [c for c in ranking.candidates if not c.negative]
+        best = candidates[0] if candidates else None
+        if best is None or best.score < t.suggest:
+            closest = tuple(self._ref(c.entry, lang, c.score) for c in candidates[: t.max_suggestions] if c.score >= t.closest)
+            return self._reply("fallback", lang, "no_match", asked, score=best.score if best else 0.0, suggestions=closest)
+        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+        if best.score >= t.answer and best.score - runner_up >= t.margin:
+            return self._answer(best.entry, lang, reason="confident", asked=asked, candidate=best)
+        floor = max(t.suggest, best.score - t.suggest_window)
+        offered = tuple(self._ref(c.entry, lang, c.score) for c in candidates[: t.max_suggestions] if c.score >= floor)
+        reason = "ambiguous" if best.score >= t.answer else "unsure"
+        return self._reply("suggest", lang, reason, asked, score=best.score, suggestions=offered)
+
+    def _answer(self, entry: Entry, lang: str, *, reason: str, asked: str, candidate: Candidate | None = None) -> Reply:
+        lang = entry.language_for(lang)
+        related = tuple(self._ref(e, lang) for e in map(self.faq.get, entry.related) if e)[: self.thresholds.max_related]
+        body = entry.answer[lang]
+        return Reply(
+            kind="answer",
+            lang=lang,
+            text=plain_text(lang, reason, body=body, related=related, sources=entry.sources),
+            reason=reason,
+            asked=asked,
+            entry_id=entry.id,
+            title=entry.question(lang),
+            body=body,
+            matched=candidate.phrasing if candidate else None,
+            score=candidate.score if candidate else 1.0,
+            related=related,
+            sources=entry.sources,
+        )
+
+    def _small_talk(self, reason: str, lang: str, asked: str) -> Reply:
+        count = {"help": self.thresholds.help_topics, "thanks": 0}.get(reason, 3)
+        return self._reply("fallback", lang, reason, asked, suggestions=self.topics(lang, count))
+
+    def _reply(self, kind, lang: str, reason: str, asked: str, *, score: float = 0.0,
+               suggestions: tuple[EntryRef, ...] = ()) -> Reply:
+        text = plain_text(lang, reason, suggestions=suggestions)
+        return Reply(kind=kind, lang=lang, text=text, reason=reason, asked=asked, score=score, suggestions=suggestions)
+
+    def _ref(self, entry: Entry, lang: str, score: float = 0.0) -> EntryRef:
+        return EntryRef(entry.id, entry.question(lang), round(score, 4))
+
+
+def detect_language(text: str) -> str:
+    """Chinese characters anywhere in the question mean Chinese; anything else, English."""
+    return "zh" if has_han(text) else "en"

@@ -1,0 +1,54 @@
+"""The FAQ as the engine sees it: entries with their phrasings and answers, and synonyms."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LANGUAGES = ("en", "zh")
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    questions: Mapping[str, tuple[str, ...]]  # language -> phrasings, the first is canonical
+    answer: Mapping[str, str]
+    tags: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    not_questions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    file: str = ""
+    line: int = 0
+
+    def language_for(self, lang: str) -> str:
+        """`lang` if the entry has an answer in it, else the entry's other language."""
+        if lang in self.answer:
+            return lang
+        return next(iter(self.answer))
+
+    def question(self, lang: str) -> str:
+        phrasings = self.questions.get(lang) or next(iter(self.questions.values()))
+        return phrasings[0]
+
+    def phrasings(self) -> list[tuple[str, str]]:
+        return [(lang, q) for lang, qs in self.questions.items() for q in qs]
+
+    def negative_phrasings(self) -> list[tuple[str, str]]:
+        return [(lang, q) for lang, qs in self.not_questions.items() for q in qs]
+
+
+@dataclass(frozen=True)
+class Faq:
+    entries: tuple[Entry, ...]
+    synonyms: tuple[tuple[str, ...], ...] = ()
+    root: Path | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", {e.id: e for e in self.entries})
+
+    def get(self, entry_id: str) -> Entry | None:
+        return self._by_id.get(entry_id)  # type: ignore[attr-defined]
+
+    def tags(self) -> list[str]:
+        return sorted({t for e in self.entries for t in e.tags})

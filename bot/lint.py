@@ -1,0 +1,57 @@
+"""Everything wrong with a FAQ directory at once: schema problems, and phrasings the engine
+would not answer with their own entry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .engine import Context, Engine
+from .loading import FaqError, Problem, load_faq
+from .smalltalk import classify
+from .text import terms
+from .yamlsafe import Limits
+
+
+def lint(directory: Path, limits: Limits = Limits(), **settings) -> list[Problem]:
+    try:
+        faq = load_faq(directory, limits)
+    except FaqError as err:
+        return err.problems
+    engine = Engine(faq, **settings)
+    problems: list[Problem] = []
+    seen: dict[tuple[str, ...], str] = {}
+    for entry in faq.entries:
+        for lang, phrasings in entry.questions.items():
+            for position, phrasing in enumerate(phrasings):
+                field = f"questions.{lang}[{position}]"
+
+                def problem(message: str) -> None:
+                    problems.append(Problem(entry.file, entry.line, f"{phrasing!r} {message}", entry.id, field))
+
+                key = tuple(sorted(set(terms(phrasing, engine.matcher.synonyms))))
+                if not key:
+                    problem("has no words the matcher can use (only stop words or punctuation): make it more specific")
+                    continue
+                if key in seen and seen[key] != entry.id:
+                    problem(f"means the same as a phrasing of '{seen[key]}' to the matcher: keep it in one entry only")
+                seen.setdefault(key, entry.id)
+                if classify(phrasing) is not None:
+                    problem("reads as small talk (a greeting, thanks or help), so it is never matched: reword it")
+                    continue
+                reply = engine.answer(phrasing, Context(lang=lang))
+                if reply.kind == "answer" and reply.entry_id != entry.id:
+                    problem(f"is answered with entry '{reply.entry_id}' (collision): make the two entries' "
+                            "phrasings more distinct, or move the phrasing")
+                elif reply.kind != "answer":
+                    others = [s.id for s in reply.suggestions if s.id != entry.id]
+                    rival = f" it is too close to {', '.join(others)}" if others else ""
+                    problem(f"gets '{reply.kind}' instead of a direct answer (score {reply.score:.2f});{rival} "
+                            "— make it more specific")
+        for lang, phrasings in entry.not_questions.items():
+            for position, phrasing in enumerate(phrasings):
+                reply = engine.answer(phrasing, Context(lang=lang))
+                if reply.kind == "answer" and reply.entry_id == entry.id:
+                    problems.append(Problem(entry.file, entry.line, f"{phrasing!r} is listed as a question this entry "
+                                            "must not answer, yet it does: make it differ from the entry's phrasings",
+                                            entry.id, f"not_questions.{lang}[{position}]"))
+    return problems

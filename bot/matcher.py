@@ -1,0 +1,199 @@
+"""Rank FAQ entries against a question.
+
+Stage one walks an inverted index of terms (words and Chinese bigrams), weighted by
+how rare a term is across entries (IDF), and keeps the entries that explain most of
+the question. Stage two compares the question with every phrasing of those entries:
+how much of the question the phrasing covers, how much of the phrasing the question
+covers, and rapidfuzz's similarity of the two. A term the FAQ has never seen counts
+fully against every entry, which is what makes "how is Azure Blob Storage billed?"
+score low against "How is Azure OpenAI billed?".
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from .background import chinese_zipf, english_zipf, novelty
+from .faq import Entry, Faq
+from .text import Synonyms, has_han, term_groups, terms
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How stage two blends its three signals into one score in [0, 1]."""
+
+    entry_coverage: float = 0.45  # share of the question's weight found anywhere in the entry
+    phrasing_f1: float = 0.0  # weighted F1 between the question and the best phrasing
+    fuzzy: float = 0.55  # rapidfuzz similarity with the best phrasing
+    unknown_word: float = 1.0  # how much an unseen word counts, relative to the rarest known one
+    unknown_han: float = 0.5  # an unseen Chinese word counts this much of an unseen English one
+    seam: float = 0.1  # a Chinese character pair that is no word (the seam of two words)
+    general: float = 1.0  # how much a term's commonness in everyday language lowers its weight (0: not at all)
+    typo: float = 0.8  # a word corrected to a known one keeps this much of its weight
+    fuzzy_scorer: Callable[..., float] = fuzz.token_sort_ratio
+
+
+@dataclass(frozen=True)
+class Signals:
+    entry_coverage: float
+    phrasing_f1: float
+    fuzzy: float
+
+    def blend(self, w: Weights) -> float:
+        return min(1.0, w.entry_coverage * self.entry_coverage + w.phrasing_f1 * self.phrasing_f1 + w.fuzzy * self.fuzzy)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry: Entry
+    score: float
+    phrasing: str  # the phrasing the question matched best
+    negative: bool = False  # the question is closer to one of the entry's not_questions
+    signals: Signals | None = None
+
+
+@dataclass(frozen=True)
+class Ranking:
+    terms: tuple[str, ...]
+    candidates: tuple[Candidate, ...]
+
+
+@dataclass(frozen=True)
+class _Phrasing:
+    text: str
+    terms: frozenset[str]
+    weight: float
+    surface: str
+    negative: bool
+
+
+class Matcher:
+    def __init__(self, faq: Faq, *, weights: Weights = Weights(), shortlist: int = 12) -> None:
+        self.entries = faq.entries
+        self.weights = weights
+        self.shortlist = shortlist
+        self.synonyms = Synonyms(faq.synonyms)
+        analysed = [[(q, terms(q, self.synonyms)) for _, q in e.phrasings()] for e in self.entries]
+        postings: dict[str, list[int]] = defaultdict(list)
+        for index, phrasings in enumerate(analysed):
+            for term in {t for _, ts in phrasings for t in ts}:
+                postings[term].append(index)
+        self.postings = {t: tuple(ids) for t, ids in postings.items()}
+        n = len(self.entries)
+        self.idf = {t: _idf(n, len(ids)) for t, ids in self.postings.items()}
+        self.weight = {t: idf * self._general(t) for t, idf in self.idf.items()}
+        self.unknown_idf = _idf(n, 0)
+        self.words_by_length: dict[int, list[str]] = defaultdict(list)
+        for term in self.postings:
+            if not has_han(term[:1]) and len(term) >= 4 and term.isalpha():
+                self.words_by_length[len(term)].append(term)
+        self.phrasings: list[list[_Phrasing]] = []
+        for entry, phrasings in zip(self.entries, analysed):
+            positive = [
+                _Phrasing(text, frozenset(ts), sum(self.weight[t] for t in set(ts)), " ".join(ts), False)
+                for text, ts in phrasings
+                if ts
+            ]
+            # A not_question is weighed exactly as the same text asked as a question would be.
+            negative = [
+                _Phrasing(text, frozenset(wt), sum(wt.values()), " ".join(wt), True)
+                for _, text in entry.negative_phrasings()
+                if (wt := self._weighted_terms(text))
+            ]
+            self.phrasings.append(positive + negative)
+
+    def rank(self, question: str, *, limit: int = 5, allow: Callable[[Entry], bool] | None = None) -> Ranking:
+        query = self._weighted_terms(question)
+        if not query:
+            return Ranking((), ())
+        total = sum(query.values())
+        coverage: dict[int, float] = defaultdict(float)
+        for term, weight in query.items():
+            for index in self.postings.get(term, ()):
+                coverage[index] += weight
+        shortlist = heapq.nlargest(self.shortlist, coverage.items(), key=lambda kv: kv[1])
+        scored = []
+        for index, covered in shortlist:
+            entry = self.entries[index]
+            if allow is not None and not allow(entry):
+                continue
+            scored.append(self._score(entry, index, query, total, covered / total))
+        scored.sort(key=lambda c: c.score, reverse=True)
+        return Ranking(tuple(query), tuple(scored[:limit]))
+
+    def _general(self, term: str) -> float:
+        """1.0 for a term that is rare in everyday language, less for common words and seams."""
+        w = self.weights
+        if has_han(term[:1]):
+            if len(term) != 2:
+                return 1.0
+            zipf = chinese_zipf(term)
+            return w.seam if zipf is None else novelty(zipf) ** w.general
+        if term.isdigit():
+            return 0.3
+        return novelty(english_zipf(term)) ** w.general
+
+    def _weighted_terms(self, question: str) -> dict[str, float]:
+        """Each distinct term of the question with its weight: IDF for terms the FAQ knows;
+        for unseen ones, a full weight scaled down by how common they are in general."""
+        weights: dict[str, float] = {}
+        # In Chinese text a Latin word is nearly always a name (Office, Azure): keep its full weight.
+        names = has_han(question)
+        for group in term_groups(question, self.synonyms):
+            for term in group:
+                if term in weights:
+                    continue
+                if term in self.idf:
+                    weights[term] = self.idf[term] if names and not has_han(term[:1]) else self.weight[term]
+                    continue
+                known = None if has_han(term[:1]) else self._correct(term)
+                if known is not None:
+                    weights.setdefault(known, self.weight[known] * self.weights.typo)
+                else:
+                    han = has_han(term[:1])
+                    scale = self.weights.unknown_han if han else self.weights.unknown_word
+                    weights[term] = self.unknown_idf * scale * (1.0 if names and not han else self._general(term))
+        return weights
+
+    def _correct(self, word: str) -> str | None:
+        """The known word one typo away (two for long words; a swap of neighbours is one), if exactly one is best."""
+        if len(word) < 4 or not word.isalpha():
+            return None
+        budget = 1 if len(word) < 8 else 2
+        choices: list[str] = []
+        for length in range(len(word) - budget, len(word) + budget + 1):
+            choices.extend(self.words_by_length.get(length, ()))
+        found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=budget, limit=2)
+        if not found or (len(found) == 2 and found[0][1] == found[1][1]):
+            return None
+        return found[0][0]
+
+    def _score(self, entry: Entry, index: int, query: dict[str, float], total: float, entry_cover: float) -> Candidate:
+        best, best_f1, negative_f1 = None, 0.0, 0.0
+        for phrasing in self.phrasings[index]:
+            shared = sum(query[t] for t in phrasing.terms if t in query)
+            f1 = 2 * shared / (total + phrasing.weight)
+            if phrasing.negative:
+                negative_f1 = max(negative_f1, f1)
+            elif f1 > best_f1:
+                best, best_f1 = phrasing, f1
+        fuzzy = self.weights.fuzzy_scorer(" ".join(query), best.surface) / 100 if best else 0.0
+        signals = Signals(entry_cover, best_f1, fuzzy)
+        return Candidate(
+            entry,
+            signals.blend(self.weights),
+            best.text if best else entry.question("en"),
+            negative=negative_f1 > best_f1,
+            signals=signals,
+        )
+
+
+def _idf(n: int, df: int) -> float:
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))

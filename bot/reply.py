@@ -1,0 +1,46 @@
+"""What the engine decides, in a form every adapter can render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["answer", "suggest", "fallback"]
+
+
+@dataclass(frozen=True)
+class EntryRef:
+    id: str
+    question: str  # the entry's canonical question, in the reply's language
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Reply:
+    kind: Kind
+    lang: str
+    text: str  # the whole reply as plain text, options numbered as in `options`
+    reason: str  # confident | picked | ambiguous | unsure | no_match | greeting | thanks | help | empty
+    asked: str = ""
+    entry_id: str | None = None
+    title: str | None = None  # the answered entry's canonical question
+    body: str | None = None  # the answer itself
+    matched: str | None = None  # the phrasing the question matched
+    score: float = 0.0
+    suggestions: tuple[EntryRef, ...] = ()  # "did you mean", closest topics, or topics to browse
+    related: tuple[EntryRef, ...] = ()
+    sources: tuple[str, ...] = ()
+
+    @property
+    def options(self) -> tuple[EntryRef, ...]:
+        """Every entry the reply offers to open next, in the order the text numbers them."""
+        return self.suggestions + self.related
+
+    def to_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "id": self.entry_id,
+            "score": round(self.score, 4),
+            "suggestions": [s.id for s in self.suggestions],
+            "text": self.text,
+        }

@@ -1,0 +1,176 @@
+"""Turn a question (or a FAQ phrasing) into the terms the matcher compares.
+
+Both sides go through the same pipeline, so whatever it does to a question it also
+did to every phrasing: NFKC, casefold, invisible characters out, Traditional to
+Simplified Chinese, version tokens joined ("GPT 4" -> "gpt4"), synonyms folded onto
+one canonical term, stop words out, Chinese cut into character bigrams.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import cache
+
+import opencc
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\U00020000-\U0002ebef\u3005\u3007"
+_HAN_CHAR = re.compile(f"[{HAN}]")
+
+# Format characters (Unicode category Cf: zero-width, bidi controls, soft hyphen, tags),
+# variation selectors and lone surrogates are invisible to a reader, so they are dropped;
+# control characters separate words.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
+    "\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb\ud800-\udfff"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+# Chat markup that is not part of the question: <@U123>, <@!123>, <#C1|general>, <!here>.
+_CHAT_MARKUP = re.compile(r"<[@#!][^<>\s]{0,80}>")
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"))
+_POSSESSIVE = re.compile(r"(?<=[a-z])['’]s(?![a-z])")
+_APOSTROPHE = re.compile(r"(?<=[a-z])['’](?=[a-z])")
+# "gpt-4", "gpt 4", "GPT-3.5", "gpt 4o" -> one token: versions tell entries apart.
+_VERSION = re.compile(r"(?<![a-z0-9])([a-z]+)(?:\s*-\s*|\s)?(\d{1,2}(?:\.\d{1,2})?[a-z]?)(?![a-z0-9.])")
+_SPACES = re.compile(r"\s+")
+_TOKEN = re.compile(f"[{HAN}]+|[^\\W_{HAN}]+(?:\\.[0-9]+)*[+#]*")
+
+ENGLISH_STOP_WORDS = frozenset(
+    """a an the is are was were be been being am do does did doing done have has had having
+    i me my mine myself we us our ours you your yours he him his she her it its they them their
+    this that these those there here what whats which whose when where how hows
+    can could would should will shall may might must cannot cant wont dont doesnt didnt isnt
+    arent wasnt im ive id youre thats theres
+    to of in on at by for with about from into onto as if or and but so than then also too not no
+    new here
+    just quick question questions q wondering wonder know knows tell explain explained anyone
+    someone somebody anybody team guys folks all any some really actually basically very
+    ok okay um uh hey hi hello please pls plz thanks thank thx yes yeah bot faqbot
+    s t d ll re ve m get got gets let lets like kind sort thing things stuff go goes going went
+    eli5 simple simply plain terms exactly even heard hear say says said mean means meant
+    """.split()
+)
+
+# Removed from inside a run of Chinese text (longest first); single characters only
+# where they are almost never part of a content word.
+CHINESE_STOP_PHRASES: tuple[str, ...] = tuple(
+    sorted(
+        """你好 您好 大家好 哈喽 谢谢 多谢 麻烦 请问 请教 想问 想知道 问一下 一下 知道 告诉 了解 什么 什么样 啥 怎么 怎么样 怎样 如何
+        是否 是不是 不是 就是 还是 也是 但是 总是 有没有 能不能 可不可以 会不会 要不要 可以 能否
+        我们 你们 他们 大家 各位 这个 那个 这些 那些 这样 那样 一个 哪些 哪个 哪里 到底 究竟
+        其实 真的 东西 通俗 讲讲 说说 介绍 解释 简单 听说 有人 一点 吗 呢 吧 啊 呀 嘛 哦 么 了 的 是 我 你 您
+        咱 就 都 也 很""".split(),
+        key=len,
+        reverse=True,
+    )
+)
+_KEEP_WORDS = ("目的",)  # words that contain a stop character but carry meaning
+# A single character left between stop phrases is almost always a function word.
+_LONE_FUNCTION_CHARS = frozenset("能有在和与及或对把被让给会要想用去来说做又才再还跟同")
+
+
+def has_han(text: str) -> bool:
+    return _HAN_CHAR.search(text) is not None
+
+
+@cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def clean(text: str) -> str:
+    """NFKC, casefold, invisible characters and chat markup out, Traditional -> Simplified."""
+    text = _INVISIBLE.sub("", _CONTROL.sub(" ", text))  # first: OpenCC rejects lone surrogates
+    text = _CHAT_MARKUP.sub(" ", unicodedata.normalize("NFKC", text)).casefold()
+    text = _INVISIBLE.sub("", text).translate(_DASHES)  # NFKC can produce format characters
+    if has_han(text):
+        text = _t2s().convert(text)
+    return text
+
+
+class Synonyms:
+    """Folds every variant of a group of equivalent terms onto the group's first term."""
+
+    def __init__(self, groups: Iterable[Sequence[str]] = ()) -> None:
+        self.canonical: dict[str, str] = {}
+        for group in groups:
+            variants = [_join_versions(clean(v)).strip() for v in group]
+            variants = [v for v in variants if v]
+            if not variants:
+                continue
+            target = _canonical_token(variants[0])
+            for variant in variants:
+                self.canonical.setdefault(variant, target)
+        # Variants match with any spacing, so they are looked up with the spaces taken out.
+        self._spaceless = {_SPACES.sub("", v): t for v, t in reversed(self.canonical.items())}
+        self._pattern = _variant_pattern(self.canonical)
+
+    def apply(self, text: str) -> str:
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(lambda m: f" {self._spaceless[_SPACES.sub('', m.group(0))]} ", text)
+
+
+def _canonical_token(term: str) -> str:
+    return "".join(t for t in _TOKEN.findall(term)) or term
+
+
+def _variant_pattern(canonical: dict[str, str]) -> re.Pattern[str] | None:
+    if not canonical:
+        return None
+    parts = []
+    for variant in sorted(canonical, key=len, reverse=True):
+        escaped = re.escape(variant).replace(r"\ ", r"\s*")
+        # Latin variants match whole words only; Chinese has no word boundaries.
+        if not has_han(variant[:1]):
+            escaped = f"(?<![a-z0-9]){escaped}"
+        if not has_han(variant[-1:]):
+            escaped = f"{escaped}(?![a-z0-9])"
+        parts.append(escaped)
+    return re.compile("|".join(parts))
+
+
+def _join_versions(text: str) -> str:
+    return _VERSION.sub(r"\1\2", _APOSTROPHE.sub("", _POSSESSIVE.sub("", text)))
+
+
+_CHINESE_STOP = re.compile("|".join(map(re.escape, _KEEP_WORDS + CHINESE_STOP_PHRASES)))
+
+
+def _split_chinese(run: str) -> list[str]:
+    pieces = _CHINESE_STOP.sub(lambda m: m.group(0) if m.group(0) in _KEEP_WORDS else " ", run).split()
+    return [p for p in pieces if p not in _LONE_FUNCTION_CHARS]
+
+
+def bigrams(run: str) -> list[str]:
+    if len(run) < 2:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def term_groups(text: str, synonyms: Synonyms | None = None) -> list[list[str]]:
+    """The content terms of `text` in order: each Latin word alone, each piece of Chinese
+    text (between stop words and punctuation) as its list of character bigrams."""
+    text = _join_versions(clean(text))
+    if synonyms is not None:
+        text = synonyms.apply(text)
+    groups: list[list[str]] = []
+    for token in _TOKEN.findall(text):
+        if has_han(token[:1]):
+            groups.extend(bigrams(piece) for piece in _split_chinese(token))
+        elif token not in ENGLISH_STOP_WORDS:
+            groups.append([token])
+    return groups
+
+
+def terms(text: str, synonyms: Synonyms | None = None) -> list[str]:
+    return [term for group in term_groups(text, synonyms) for term in group]
+
+
+def words(text: str) -> list[str]:
+    """Every token of `text` after cleaning, stop words included (for small-talk checks)."""
+    return _TOKEN.findall(_join_versions(clean(text)))
