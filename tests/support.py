@@ -1,0 +1,109 @@
+"""Constants and small helpers shared by the test modules (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FAQ_DIR = ROOT / "faq"
+EVAL_CASES = ROOT / "tests" / "eval" / "cases.yaml"
+
+# The 31 required topics (id -> canonical question en, zh), copied from the FAQ's topic list
+# so that the tests do not depend on any file outside the repository.
+CANONICAL: dict[str, tuple[str, str]] = {
+    "gpt-chatgpt-azure-openai": ("What is the relationship between GPT, ChatGPT and Azure OpenAI?", "GPT、ChatGPT 和 Azure OpenAI 是什么关系？"),
+    "azure-openai-includes-chatgpt": ("Does buying Azure OpenAI give me ChatGPT?", "购买了 Azure OpenAI 就等于买了 ChatGPT 吗？"),
+    "chatgpt-plus-azure-impact": ("ChatGPT Plus stopped accepting new users - does that affect Azure OpenAI?", "ChatGPT Plus 暂停接受新用户，会影响 Azure OpenAI 吗？"),
+    "openai-vs-azure-openai": ("What is the difference between OpenAI and Azure OpenAI?", "OpenAI 和 Azure OpenAI 有什么区别？"),
+    "azure-openai-billing": ("How is Azure OpenAI billed?", "Azure OpenAI 怎么收费？"),
+    "azure-openai-data-privacy": ("How does Azure OpenAI handle data privacy and compliance?", "Azure OpenAI 在数据隐私和合规方面有什么优势？"),
+    "fine-tuning": ("Can we fine-tune the models on our own data?", "可以用我们自己的数据微调模型吗？"),
+    "azure-openai-target-users": ("Who is Azure OpenAI for, and who is the OpenAI API for?", "Azure OpenAI 和 OpenAI API 分别适合什么样的用户？"),
+    "microsoft-office-gpt": ("Is GPT built into Microsoft Word and Excel?", "微软 Word 和 Excel 里集成了 GPT 吗？"),
+    "no-code-power-platform": ("Can we build GPT apps without writing code?", "不写代码能用 Azure OpenAI 搭建应用吗？"),
+    "token-limit": ("How much text can GPT take at once (token limit)?", "GPT 一次能输入多长的文本？token 限制是多少？"),
+    "gpt-accuracy": ("Can I trust GPT's answers to be accurate?", "GPT 的回答准确吗？可以完全相信吗？"),
+    "restrict-to-private-knowledge": ("Can we make GPT answer only from our company's private knowledge?", "能让 GPT 只回答我们企业私域知识的问题吗？"),
+    "can-chatgpt-replace-staff": ("Can ChatGPT do everything, or replace our staff?", "ChatGPT 是万能的吗？能替代员工吗？"),
+    "enterprise-getting-started": ("How should our company get started with Azure OpenAI?", "企业应该如何开始落地 Azure OpenAI？"),
+    "what-is-gpt": ("What is GPT?", "什么是 GPT？"),
+    "what-is-chatgpt": ("What is ChatGPT?", "什么是 ChatGPT？"),
+    "chatgpt-vs-gpt": ("What is the difference between ChatGPT and GPT?", "ChatGPT 和 GPT 有什么区别？"),
+    "gpt4-vs-chatgpt": ("How is GPT-4 different from ChatGPT?", "GPT-4 和 ChatGPT 有什么区别？"),
+    "chatgpt-free-vs-plus": ("Which model does free ChatGPT use, and what does Plus give me?", "ChatGPT 免费版和 Plus 版用的是什么模型？"),
+    "what-is-llm": ("What is a large language model (LLM)?", "什么是大语言模型（大模型）？"),
+    "gpt3-parameters": ("How many parameters does GPT-3 have?", "GPT-3 有多少参数？"),
+    "transformer": ("What is the Transformer architecture, and who invented it?", "Transformer 架构是什么，是谁提出的？"),
+    "rlhf": ("What is RLHF?", "什么是 RLHF（基于人类反馈的强化学习）？"),
+    "chatgpt-key-techniques": ("Which key techniques turned GPT into ChatGPT?", "从 GPT 到 ChatGPT 用了哪些关键技术？"),
+    "chatgpt-conversation-memory": ("Does ChatGPT remember earlier messages in a conversation?", "ChatGPT 能记住多轮对话的上下文吗？"),
+    "agi-aigc": ("What do AGI and AIGC mean?", "AGI 和 AIGC 是什么意思？"),
+    "open-source-llms": ("Which open-source large language models are there?", "有哪些开源大模型？"),
+    "why-open-source-llm": ("Why use an open-source model instead of GPT?", "为什么要用开源大模型而不是 GPT？"),
+    "local-deployment-hardware": ("What hardware do I need to run a model locally?", "本地部署大模型需要什么显卡？"),
+    "learn-llm-development": ("How do I start learning LLM application development?", "如何开始学习大模型开发？"),
+}
+TOPIC_IDS = tuple(CANONICAL)
+assert len(TOPIC_IDS) == 31
+
+# A small, valid FAQ file: two entries in two languages.
+SMALL_FAQ = """\
+- id: fruit-apple
+  questions:
+    en:
+      - What is an apple?
+      - Tell me about apples
+    zh:
+      - 苹果是什么？
+  answer:
+    en: An apple is a crisp fruit that grows on trees.
+    zh: 苹果是一种长在树上的脆水果。
+  tags: [fruit]
+  related: [fruit-pear]
+  sources: ["https://example.org/apple"]
+
+- id: fruit-pear
+  questions:
+    en:
+      - What is a pear?
+    zh:
+      - 梨是什么？
+  answer:
+    en: A pear is a sweet fruit with a narrow top.
+    zh: 梨是一种上窄下宽的甜水果。
+  tags: [fruit]
+"""
+
+
+def line_no(text: str, needle: str, start: int = 1) -> int:
+    """1-based number of the first line (at or after `start`) of `text` that contains `needle`."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if number >= start and needle in line:
+            return number
+    raise AssertionError(f"{needle!r} not in the text")
+
+
+def faqbot_command() -> list[str]:
+    """The installed `faqbot` script next to this interpreter, else `python -m bot.cli`."""
+    script = Path(sys.executable).with_name("faqbot")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "bot.cli"]
+
+
+def run_faqbot(*args: str | Path, input: str | None = None, cwd: Path = ROOT,
+               timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    return subprocess.run(
+        [*faqbot_command(), *map(str, args)],
+        input=input,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+        env=env,
+        timeout=timeout,
+    )

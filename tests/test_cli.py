@@ -1,0 +1,305 @@
+"""The `faqbot` command, run as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot import Context
+from support import FAQ_DIR, SMALL_FAQ, TOPIC_IDS, run_faqbot
+
+EVAL_KEYS = {"cases", "in_scope", "out_of_scope", "top1_accuracy", "wrong_answer_rate", "suggest_hit_rate",
+             "oos_false_answer_rate", "failures"}
+
+
+def no_traceback(done) -> None:
+    assert "Traceback" not in done.stderr and "Traceback" not in done.stdout, done.stderr
+
+
+@pytest.fixture
+def broken_faq(make_faq):
+    return make_faq({
+        "fruit.yaml": SMALL_FAQ,
+        "broken.yaml": "- id: a\n  questions:\n    en: [x]\n   answer: y\n",
+    }, name="broken-faq")
+
+
+# --- ask ----------------------------------------------------------------------------------------
+
+
+def test_ask_prints_the_reply_text(engine):
+    done = run_faqbot("ask", "What is GPT?")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == engine.answer("What is GPT?").text + "\n"
+    assert done.stdout.startswith(engine.faq.get("what-is-gpt").answer["en"])
+
+
+def test_ask_json_is_exactly_one_object(engine):
+    done = run_faqbot("ask", "--json", "What is GPT?")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)  # fails on anything but exactly one JSON document
+    assert isinstance(data, dict)
+    assert set(data) == {"kind", "id", "score", "suggestions", "text"}
+    assert data["kind"] == "answer" and data["id"] == "what-is-gpt"
+    assert isinstance(data["score"], float) and 0.0 <= data["score"] <= 1.0
+    assert data["suggestions"] == []
+    assert data["text"] == engine.answer("What is GPT?").text
+    assert done.stdout.count("\n") == 1  # one line
+
+
+def test_ask_json_fallback_and_chinese():
+    data = json.loads(run_faqbot("ask", "what is Docker?", "--json").stdout)
+    assert data["kind"] == "fallback" and data["id"] is None
+    data = json.loads(run_faqbot("ask", "什么是 GPT？", "--json").stdout)
+    assert data["id"] == "what-is-gpt"
+    assert "生成式预训练" in data["text"] or "GPT" in data["text"]
+    assert "\\u" not in run_faqbot("ask", "什么是 GPT？", "--json").stdout  # readable Chinese
+
+
+def test_ask_lang_zh(engine):
+    done = run_faqbot("ask", "--lang", "zh", "What is GPT?")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(engine.faq.get("what-is-gpt").answer["zh"])
+    assert done.stdout == engine.answer("What is GPT?", Context(lang="zh")).text + "\n"
+
+
+def test_ask_with_faq_dir(make_faq):
+    directory = make_faq({"fruit.yaml": SMALL_FAQ})
+    data = json.loads(run_faqbot("ask", "--json", "--faq", directory, "What is a pear?").stdout)
+    assert data["id"] == "fruit-pear"
+
+
+# --- list, show ---------------------------------------------------------------------------------
+
+
+def test_list_shows_every_entry(faq):
+    done = run_faqbot("list")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == len(faq.entries)
+    listed = [line.split()[0] for line in lines]
+    assert listed == [e.id for e in faq.entries]
+    assert set(TOPIC_IDS) <= set(listed)
+    assert lines[listed.index("what-is-gpt")].startswith("what-is-gpt  What is GPT?")
+
+
+def test_list_lang_zh():
+    lines = run_faqbot("list", "--lang", "zh").stdout.splitlines()
+    assert any(line.startswith("what-is-gpt  什么是 GPT？") for line in lines)
+
+
+def test_list_tag(faq):
+    tag = "azure-openai"
+    tagged = [e.id for e in faq.entries if tag in e.tags]
+    assert 1 < len(tagged) < len(faq.entries)  # the FAQ data this test relies on
+    done = run_faqbot("list", "--tag", tag)
+    assert done.returncode == 0, done.stderr
+    assert [line.split()[0] for line in done.stdout.splitlines()] == tagged
+    assert run_faqbot("list", "--tag", "no-such-tag").stdout == ""
+
+
+def test_show(faq):
+    entry = faq.get("rlhf")
+    done = run_faqbot("show", "rlhf")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.startswith(f"rlhf  ({entry.file}:{entry.line})")
+    for lang in ("en", "zh"):
+        assert f"[{lang}] questions:" in out and f"[{lang}] answer:" in out
+        for question in entry.questions[lang]:
+            assert f"  - {question}" in out
+        for line in entry.answer[lang].splitlines():
+            assert line in out
+    for source in entry.sources:
+        assert source in out
+    assert f"related: {', '.join(entry.related)}" in out
+
+
+def test_show_one_language():
+    out = run_faqbot("show", "rlhf", "--lang", "zh").stdout
+    assert "[zh] answer:" in out and "[en]" not in out
+
+
+def test_show_unknown_id():
+    done = run_faqbot("show", "no-such-entry")
+    assert done.returncode == 1
+    assert "no entry 'no-such-entry'" in done.stderr
+    assert "faqbot list" in done.stderr
+    assert done.stdout == ""
+    no_traceback(done)
+
+
+# --- why ----------------------------------------------------------------------------------------
+
+
+def test_why():
+    done = run_faqbot("why", "GPT-4 vs ChatGPT")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("terms: ") and "gpt4" in lines[0].split()
+    assert lines[1] == "decision: answer (confident) -> gpt4-vs-chatgpt"
+    assert lines[2].startswith("1. gpt4-vs-chatgpt  score ")
+    assert any(line.strip().startswith("matched: ") for line in lines)
+
+
+def test_why_for_a_question_with_no_terms():
+    done = run_faqbot("why", "what is it?")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == "terms: (none)"
+    assert done.stdout.splitlines()[1].startswith("decision: fallback")
+
+
+# --- lint ---------------------------------------------------------------------------------------
+
+
+def test_lint_shipped_faq_exit_0():
+    done = run_faqbot("lint")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.startswith("ok: ")
+
+
+def test_lint_broken_faq_exit_1(broken_faq):
+    done = run_faqbot("lint", "--faq", broken_faq)
+    assert done.returncode == 1
+    assert f"{broken_faq / 'broken.yaml'}:4: not valid YAML" in done.stdout
+    assert "1 problem(s)" in done.stderr
+    no_traceback(done)
+
+
+# --- eval ---------------------------------------------------------------------------------------
+
+CASES = """\
+- q: What is GPT?
+  expect: what-is-gpt
+- q: 什么是 ChatGPT？
+  expect: what-is-chatgpt
+- q: What is GPT?
+  expect: what-is-chatgpt
+- q: what is Docker?
+  expect: null
+- q: What is RLHF?
+  expect: null
+"""
+
+
+def test_eval_json(tmp_path):
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(CASES, encoding="utf-8")
+    done = run_faqbot("eval", cases, "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert set(result) == EVAL_KEYS
+    assert (result["cases"], result["in_scope"], result["out_of_scope"]) == (5, 3, 2)
+    assert result["top1_accuracy"] == pytest.approx(2 / 3, abs=1e-4)
+    assert result["wrong_answer_rate"] == pytest.approx(1 / 3, abs=1e-4)
+    assert result["suggest_hit_rate"] == pytest.approx(2 / 3, abs=1e-4)
+    assert result["oos_false_answer_rate"] == pytest.approx(0.5)
+    assert result["failures"] == [
+        {"q": "What is GPT?", "expect": "what-is-chatgpt", "got": "what-is-gpt", "kind": "answer"},
+        {"q": "What is RLHF?", "expect": None, "got": "rlhf", "kind": "answer"},
+    ]
+    for failure in result["failures"]:
+        assert set(failure) == {"q", "expect", "got", "kind"}
+
+
+def test_eval_text_report(tmp_path):
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(CASES, encoding="utf-8")
+    done = run_faqbot("eval", cases)
+    assert done.returncode == 0, done.stderr
+    assert "FAIL  expect what-is-chatgpt  got answer what-is-gpt  q: What is GPT?" in done.stdout
+    assert "5 cases (3 in scope, 2 out of scope)" in done.stdout
+    assert "top-1 accuracy        0.667" in done.stdout
+
+
+def test_eval_unknown_expected_id(tmp_path):
+    cases = tmp_path / "cases.yaml"
+    cases.write_text("- q: What is GPT?\n  expect: what-is-gpt\n- q: What is GTP?\n  expect: what-is-gtp\n",
+                     encoding="utf-8")
+    done = run_faqbot("eval", cases, "--json")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert f"{cases}:4" in done.stderr
+    assert "unknown entry 'what-is-gtp'" in done.stderr
+    no_traceback(done)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["- q: What is GPT?\n", "{not: a list}\n", "- q: [unclosed\n"],
+    ids=["missing-expect", "not-a-list", "bad-yaml"],
+)
+def test_eval_bad_cases_file(tmp_path, text):
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(text, encoding="utf-8")
+    done = run_faqbot("eval", cases)
+    assert done.returncode == 2
+    assert str(cases) in done.stderr
+    no_traceback(done)
+
+
+def test_eval_missing_cases_file(tmp_path):
+    done = run_faqbot("eval", tmp_path / "nope.yaml")
+    assert done.returncode == 2
+    assert "nope.yaml" in done.stderr
+    no_traceback(done)
+
+
+# --- a broken --faq -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["ask", "What is an apple?"], ["ask", "--json", "hi"], ["list"], ["show", "fruit-apple"], ["why", "apple"],
+     ["eval", "cases.yaml"], ["chat"]],
+    ids=lambda c: c[0] + ("-json" if "--json" in c else ""),
+)
+def test_broken_faq_exits_2_naming_the_file(broken_faq, command):
+    done = run_faqbot(*command, "--faq", broken_faq, input="What is an apple?\nquit\n")
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert f"{broken_faq / 'broken.yaml'}:4" in done.stderr
+    assert "faqbot lint" in done.stderr
+    assert done.stdout == ""
+    no_traceback(done)
+
+
+def test_faq_dir_that_does_not_exist(tmp_path):
+    done = run_faqbot("ask", "hi", "--faq", tmp_path / "nowhere")
+    assert done.returncode == 2
+    assert "not a directory" in done.stderr
+    no_traceback(done)
+
+
+def test_usage_error_exits_2():
+    done = run_faqbot("ask")
+    assert done.returncode == 2
+    assert "usage:" in done.stderr
+
+
+# --- chat ---------------------------------------------------------------------------------------
+
+
+def test_chat_through_stdin(faq):
+    gpt, chatgpt = faq.get("what-is-gpt"), faq.get("what-is-chatgpt")
+    assert gpt.related[0] == "what-is-chatgpt"  # the FAQ data this test relies on
+    done = run_faqbot("chat", input="What is GPT?\n1\nquit\nWhat is RLHF?\n")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert gpt.answer["en"] in out
+    assert chatgpt.answer["en"] in out
+    assert out.index(gpt.answer["en"]) < out.index(chatgpt.answer["en"])
+    assert faq.get("rlhf").answer["en"] not in out  # nothing after "quit" is answered
+    no_traceback(done)
+
+
+def test_chat_lang_and_end_of_input(faq):
+    done = run_faqbot("chat", "--lang", "zh", input="What is GPT?\n")
+    assert done.returncode == 0, done.stderr
+    assert faq.get("what-is-gpt").answer["zh"] in done.stdout
+
+
+def test_chat_blank_lines_are_ignored():
+    done = run_faqbot("chat", input="\n\n   \n退出\n")
+    assert done.returncode == 0
+    assert done.stdout == ""

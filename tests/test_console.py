@@ -1,0 +1,109 @@
+"""ConsoleSession end to end, one line per exchange (in the style of errbot's test backend)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from adapters.console import ConsoleSession, main
+from bot import Engine, Thresholds
+
+
+@pytest.fixture
+def bot(engine) -> ConsoleSession:
+    return ConsoleSession(engine)
+
+
+def test_question_gets_its_answer(bot, faq):
+    assert bot.send("What is GPT?").entry_id == "what-is-gpt"
+    assert faq.get("what-is-gpt").answer["en"] in bot.send("What is GPT?").text
+
+
+def test_chinese_question_gets_a_chinese_answer(bot, faq):
+    assert bot.send("什么是 RLHF？").text.startswith(faq.get("rlhf").answer["zh"])
+
+
+def test_greeting(bot):
+    assert bot.send("hi").reason == "greeting"
+
+
+def test_number_picks_a_related_entry(bot):
+    options = bot.send("What is GPT?").options
+    assert bot.send("1").entry_id == options[0].id
+    assert bot.last.reason == "picked" and bot.last.asked == options[0].question
+
+
+def test_number_picks_the_nth_option(bot):
+    options = bot.send("What is GPT?").options
+    assert len(options) >= 2
+    assert bot.send(" 2 \n").entry_id == options[1].id
+
+
+def test_number_picks_a_suggestion(engine):
+    bot = ConsoleSession(Engine(engine.faq, thresholds=Thresholds(answer=1.01)))  # never sure: always suggests
+    reply = bot.send("What is GPT?")
+    assert reply.kind == "suggest" and reply.suggestions[0].id == "what-is-gpt"
+    assert bot.send("1").entry_id == "what-is-gpt"
+
+
+def test_number_picks_one_of_the_greeting_topics(bot):
+    topics = bot.send("hi").suggestions
+    assert bot.send("3").entry_id == topics[2].id
+
+
+def test_picking_then_picking_again_uses_the_new_reply(bot, faq):
+    bot.send("What is GPT?")
+    picked = bot.send("1")
+    assert bot.send("1").entry_id == picked.related[0].id
+
+
+def test_pick_keeps_the_conversation_language(bot, faq):
+    bot.send("什么是 GPT？")
+    reply = bot.send("1")
+    assert reply.lang == "zh"
+    assert reply.body == faq.get(reply.entry_id).answer["zh"]
+
+
+def test_session_language_is_used_for_picks(engine, faq):
+    bot = ConsoleSession(engine, lang="zh")
+    assert bot.send("What is GPT?").lang == "zh"
+    assert bot.send("1").lang == "zh"
+
+
+@pytest.mark.parametrize("number", ["0", "4", "99", "10000000000000000000000"])
+def test_number_out_of_range_is_a_question(bot, engine, number):
+    options = bot.send("What is GPT?").options
+    assert len(options) < 4
+    reply = bot.send(number)
+    expected = engine.answer(number)
+    assert reply.reason != "picked"
+    assert (reply.kind, reply.reason, reply.entry_id) == (expected.kind, expected.reason, expected.entry_id)
+
+
+def test_number_before_any_reply_is_a_question(bot, engine):
+    reply = bot.send("1")
+    assert reply.reason != "picked"
+    assert (reply.kind, reply.entry_id) == (engine.answer("1").kind, engine.answer("1").entry_id)
+
+
+def test_number_after_a_reply_without_options_is_a_question(bot):
+    assert bot.send("thanks").options == ()
+    assert bot.send("1").reason != "picked"
+
+
+@pytest.mark.parametrize("number", ["１", "²", "①", "٣", "𝟙"])
+def test_unicode_digits_do_not_crash(bot, number):
+    bot.send("What is GPT?")
+    reply = bot.send(number)  # a pick or a question, never an exception
+    assert reply.kind in ("answer", "suggest", "fallback")
+
+
+def test_main_reads_lines_until_quit(engine, faq):
+    stdin = io.StringIO("What is GPT?\n\n1\nexit\nWhat is RLHF?\n")
+    stdout = io.StringIO()
+    assert main(engine, stdin=stdin, stdout=stdout) == 0
+    out = stdout.getvalue()
+    assert faq.get("what-is-gpt").answer["en"] in out
+    assert faq.get("what-is-chatgpt").answer["en"] in out
+    assert faq.get("rlhf").answer["en"] not in out

@@ -1,0 +1,84 @@
+"""`lint`: schema problems plus phrasings the engine would not answer with their own entry."""
+
+from __future__ import annotations
+
+from bot.lint import lint
+from bot.yamlsafe import Limits
+from support import FAQ_DIR, SMALL_FAQ, line_no
+
+
+def test_shipped_faq_lints_clean():
+    problems = lint(FAQ_DIR)
+    assert problems == [], "\n".join(map(str, problems))
+
+
+def test_small_faq_lints_clean(make_faq):
+    assert lint(make_faq({"fruit.yaml": SMALL_FAQ})) == []
+
+
+def test_identical_phrasings_in_two_entries_are_a_collision(make_faq):
+    text = SMALL_FAQ.replace("      - What is a pear?\n", "      - What is a pear?\n      - Tell me about apples\n")
+    directory = make_faq({"fruit.yaml": text})
+    problems = lint(directory)
+    texts = [str(p) for p in problems]
+    collisions = [t for t in texts if "'Tell me about apples'" in t]
+    assert collisions, texts
+    for message in collisions:
+        # both ids are named: the entry that has the phrasing a second time, and the first one
+        assert "entry 'fruit-pear'" in message and "'fruit-apple'" in message
+        assert "field 'questions.en[1]'" in message
+        assert message.startswith(f"{directory / 'fruit.yaml'}:{line_no(text, '- id: fruit-pear')}, ")
+    assert any("keep it in one entry only" in m or "collision" in m for m in collisions)
+
+
+def test_phrasings_equal_after_normalisation_collide(make_faq):
+    # Traditional vs Simplified, case and punctuation: the same phrasing to the matcher
+    text = SMALL_FAQ.replace("      - 梨是什么？\n", "      - 梨是什么？\n      - 蘋果是什麼\n")
+    problems = [str(p) for p in lint(make_faq({"fruit.yaml": text}))]
+    assert any("entry 'fruit-pear'" in p and "'fruit-apple'" in p and "蘋果是什麼" in p for p in problems), problems
+
+
+def test_phrasing_without_content_words(make_faq):
+    text = SMALL_FAQ.replace("      - What is a pear?\n", "      - What is a pear?\n      - What is it?\n")
+    problems = [str(p) for p in lint(make_faq({"fruit.yaml": text}))]
+    assert any("'What is it?'" in p and "no words the matcher can use" in p and "entry 'fruit-pear'" in p
+               for p in problems), problems
+
+
+def test_phrasing_that_reads_as_small_talk(make_faq):
+    text = SMALL_FAQ.replace("      - What is a pear?\n", "      - What is a pear?\n      - hello pear\n")
+    text = text.replace("      - 梨是什么？\n", "      - 梨是什么？\n      - 谢谢\n")
+    problems = [str(p) for p in lint(make_faq({"fruit.yaml": text}))]
+    assert any("'谢谢'" in p and "small talk" in p for p in problems), problems
+
+
+def test_not_question_answered_by_its_entry_is_reported(make_faq):
+    text = SMALL_FAQ.replace('  sources: ["https://example.org/apple"]\n',
+                             '  sources: ["https://example.org/apple"]\n  not_questions:\n    en: [What is an apple?]\n')
+    problems = [str(p) for p in lint(make_faq({"fruit.yaml": text}))]
+    assert any("entry 'fruit-apple'" in p and "not_questions.en[0]" in p and "must not answer" in p
+               for p in problems), problems
+
+
+def test_broken_faq_lists_all_problems(make_faq):
+    directory = make_faq({
+        "fruit.yaml": SMALL_FAQ.replace("related: [fruit-pear]", "related: [fruit-peach]"),
+        "more.yaml": (
+            "- id: Bad_Id\n  questions:\n    en: [What?]\n  answer:\n    en: That.\n"
+            "- id: no-answer\n  questions:\n    en: [Where?]\n"
+            "- id: typo\n  questions:\n    en: [When?]\n  anser:\n    en: Now.\n"
+        ),
+        "syntax.yaml": "- id: a\n  questions:\n    en: [x]\n   answer: y\n",
+        "synonyms.yaml": "- [apple, pomme]\n- [pear, pomme]\n",
+    })
+    problems = [str(p) for p in lint(directory, Limits())]
+    expected = [
+        (str(directory / "fruit.yaml"), "unknown id 'fruit-peach'"),
+        (str(directory / "more.yaml"), "'Bad_Id' is not a valid id"),
+        (str(directory / "more.yaml"), "entry 'no-answer'"),
+        (str(directory / "more.yaml"), "did you mean 'answer'?"),
+        (str(directory / "syntax.yaml") + ":4", "not valid YAML"),
+        ("synonyms.yaml", "'pomme'"),
+    ]
+    for where, what in expected:
+        assert any(where in p and what in p for p in problems), f"{where} / {what} missing from:\n" + "\n".join(problems)
