@@ -6,7 +6,6 @@ import argparse
 import json
 import signal
 import sys
-from importlib.metadata import entry_points
 from pathlib import Path
 
 from .engine import Context, Engine
@@ -84,6 +83,8 @@ def _ask(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def _chat(engine: Engine, args: argparse.Namespace) -> int:
+    from importlib.metadata import entry_points  # adapters are found by name, never imported by bot/
+
     (console,) = entry_points(group="faqbot.adapters", name="console")
     return console.load()(engine, lang=args.lang)
 
@@ -118,14 +119,17 @@ def _show(engine: Engine, args: argparse.Namespace) -> int:
 def _why(engine: Engine, args: argparse.Namespace) -> int:
     ranking = engine.rank(args.question, limit=args.top)
     reply = engine.answer(args.question)
+    _, lead, confidence = engine.assess(ranking)
     print(f"terms: {' '.join(ranking.terms) or '(none)'}")
-    print(f"decision: {reply.kind} ({reply.reason})" + (f" -> {reply.entry_id}" if reply.entry_id else ""))
-    scores = [c.score for c in ranking.candidates]
-    for rank, candidate in enumerate(ranking.candidates, start=1):
-        margin = candidate.score - scores[rank] if rank < len(scores) else candidate.score
-        flag = "  (matches a not_question)" if candidate.negative else ""
-        print(f"{rank}. {candidate.entry.id}  score {candidate.score:.3f}  margin {margin:+.3f}{flag}")
-        print(f"   matched: {candidate.phrasing}")
+    print(f"decision: {reply.kind} ({reply.reason})" + (f" -> {reply.entry_id}" if reply.entry_id else "")
+          + f"; confidence {confidence:.3f}, lead {lead:.3f}")
+    for rank, c in enumerate(ranking.candidates, start=1):
+        flag = "  (closest to a not_question: never answers)" if c.negative else ""
+        s = c.signals
+        print(f"{rank}. {c.entry.id}  score {c.score:.3f}{flag}")
+        print(f"   coverage {s.entry_coverage:.2f}  f1 {s.phrasing_f1:.2f}  fuzzy {s.fuzzy:.2f}  "
+              f"evidence {s.evidence:.2f}  unknown {s.unknown:.2f}")
+        print(f"   matched: {c.phrasing}")
     return 0
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .faq import Entry, Faq
 from .loading import load_faq
+from .confidence import Calibration
 from .matcher import Candidate, Matcher, Ranking, Weights
 from .messages import plain_text
 from .reply import EntryRef, Reply
@@ -19,13 +20,16 @@ MAX_QUESTION_CHARS = 2000  # longer input is cut before matching; no FAQ questio
 
 @dataclass(frozen=True)
 class Thresholds:
-    """When to answer, when to ask "did you mean", when to say the FAQ has no answer."""
+    """When to answer, when to ask "did you mean", when to say the FAQ has no answer.
 
-    answer: float = 0.5  # the best entry's score needed for a direct answer...
-    margin: float = 0.0  # ...with at least this lead over the runner-up
-    suggest: float = 0.35  # below this, nothing is plausible: fall back
+    `answer` and `suggest` are confidences (bot.confidence); the others are matcher scores.
+    """
+
+    answer: float = 0.5  # confidence needed for a direct answer...
+    margin: float = 0.06  # ...and the best entry's lead over the runner-up
+    suggest: float = 0.2  # below this confidence nothing is plausible: fall back
     suggest_window: float = 0.2  # suggestions scoring this far below the best are left out
-    closest: float = 0.15  # a fallback offers entries scoring at least this as closest topics
+    closest: float = 0.3  # a fallback offers entries scoring at least this as closest topics
     max_suggestions: int = 3
     max_related: int = 3
     help_topics: int = 10
@@ -38,9 +42,11 @@ class Context:
 
 
 class Engine:
-    def __init__(self, faq: Faq, *, thresholds: Thresholds = Thresholds(), weights: Weights = Weights()) -> None:
+    def __init__(self, faq: Faq, *, thresholds: Thresholds = Thresholds(), weights: Weights = Weights(),
+                 calibration: Calibration = Calibration()) -> None:
         self.faq = faq
         self.thresholds = thresholds
+        self.calibration = calibration
         self.matcher = Matcher(faq, weights=weights)
 
     @classmethod
@@ -74,22 +80,32 @@ class Engine:
         entries = self.faq.entries if limit is None else self.faq.entries[:limit]
         return tuple(self._ref(e, lang) for e in entries)
 
+    def assess(self, ranking: Ranking) -> tuple[list[Candidate], float, float]:
+        """The candidates that may answer, the best one's lead over the next, and its confidence."""
+        candidates = [c for c in ranking.candidates if not c.negative]
+        if not candidates:
+            return candidates, 0.0, 0.0
+        best = candidates[0]
+        lead = best.score - (candidates[1].score if len(candidates) > 1 else 0.0)
+        return candidates, lead, self.calibration.confidence(best.signals, lead)
+
     def _decide(self, ranking: Ranking, lang: str, asked: str) -> Reply:
         t = self.thresholds
-        candidates = [c for c in ranking.candidates if not c.negative]
-        best = candidates[0] if candidates else None
-        if best is None or best.score < t.suggest:
-            closest = tuple(self._ref(c.entry, lang, c.score) for c in candidates[: t.max_suggestions] if c.score >= t.closest)
-            return self._reply("fallback", lang, "no_match", asked, score=best.score if best else 0.0, suggestions=closest)
-        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-        if best.score >= t.answer and best.score - runner_up >= t.margin:
-            return self._answer(best.entry, lang, reason="confident", asked=asked, candidate=best)
-        floor = max(t.suggest, best.score - t.suggest_window)
+        candidates, lead, confidence = self.assess(ranking)
+        if confidence >= t.answer and lead >= t.margin:
+            return self._answer(candidates[0].entry, lang, reason="confident", asked=asked,
+                                candidate=candidates[0], score=confidence)
+        if confidence < t.suggest:
+            closest = tuple(self._ref(c.entry, lang, c.score) for c in candidates[: t.max_suggestions]
+                            if c.score >= t.closest)
+            return self._reply("fallback", lang, "no_match", asked, score=confidence, suggestions=closest)
+        floor = candidates[0].score - t.suggest_window
         offered = tuple(self._ref(c.entry, lang, c.score) for c in candidates[: t.max_suggestions] if c.score >= floor)
-        reason = "ambiguous" if best.score >= t.answer else "unsure"
-        return self._reply("suggest", lang, reason, asked, score=best.score, suggestions=offered)
+        reason = "ambiguous" if confidence >= t.answer else "unsure"
+        return self._reply("suggest", lang, reason, asked, score=confidence, suggestions=offered)
 
-    def _answer(self, entry: Entry, lang: str, *, reason: str, asked: str, candidate: Candidate | None = None) -> Reply:
+    def _answer(self, entry: Entry, lang: str, *, reason: str, asked: str, candidate: Candidate | None = None,
+                score: float = 1.0) -> Reply:
         lang = entry.language_for(lang)
         related = tuple(self._ref(e, lang) for e in map(self.faq.get, entry.related) if e)[: self.thresholds.max_related]
         body = entry.answer[lang]
@@ -103,7 +119,7 @@ class Engine:
             title=entry.question(lang),
             body=body,
             matched=candidate.phrasing if candidate else None,
-            score=candidate.score if candidate else 1.0,
+            score=score,
             related=related,
             sources=entry.sources,
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
+from operator import itemgetter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,22 +30,26 @@ from .text import Synonyms, has_han, term_groups, terms
 class Weights:
     """How stage two blends its three signals into one score in [0, 1]."""
 
-    entry_coverage: float = 0.45  # share of the question's weight found anywhere in the entry
-    phrasing_f1: float = 0.0  # weighted F1 between the question and the best phrasing
-    fuzzy: float = 0.55  # rapidfuzz similarity with the best phrasing
-    unknown_word: float = 1.0  # how much an unseen word counts, relative to the rarest known one
+    entry_coverage: float = 0.4  # share of the question's weight found anywhere in the entry
+    phrasing_f1: float = 0.2  # weighted F1 between the question and the best phrasing
+    fuzzy: float = 0.4  # rapidfuzz similarity with the best phrasing
+    unknown_word: float = 1.5  # how much an unseen word counts, relative to the rarest known one
     unknown_han: float = 0.5  # an unseen Chinese word counts this much of an unseen English one
-    seam: float = 0.1  # a Chinese character pair that is no word (the seam of two words)
+    seam: float = 0.2  # a Chinese character pair that is no word (the seam of two words)
     general: float = 1.0  # how much a term's commonness in everyday language lowers its weight (0: not at all)
     typo: float = 0.8  # a word corrected to a known one keeps this much of its weight
-    fuzzy_scorer: Callable[..., float] = fuzz.token_sort_ratio
+    fuzzy_scorer: Callable[..., float] = fuzz.ratio
 
 
 @dataclass(frozen=True)
 class Signals:
-    entry_coverage: float
-    phrasing_f1: float
-    fuzzy: float
+    """What stage two measured for one entry; each in [0, 1]."""
+
+    entry_coverage: float  # share of the question's weight that the entry's phrasings contain
+    phrasing_f1: float  # weighted F1 of the question against the entry's best phrasing
+    fuzzy: float  # the fuzzy scorer's similarity with that phrasing
+    evidence: float = 0.0  # weight shared with that phrasing, relative to the rarest possible term
+    unknown: float = 0.0  # share of the question's weight that the FAQ has never seen
 
     def blend(self, w: Weights) -> float:
         return min(1.0, w.entry_coverage * self.entry_coverage + w.phrasing_f1 * self.phrasing_f1 + w.fuzzy * self.fuzzy)
@@ -114,17 +119,18 @@ class Matcher:
         if not query:
             return Ranking((), ())
         total = sum(query.values())
+        unknown = sum(w for t, w in query.items() if t not in self.idf) / total
         coverage: dict[int, float] = defaultdict(float)
         for term, weight in query.items():
             for index in self.postings.get(term, ()):
                 coverage[index] += weight
-        shortlist = heapq.nlargest(self.shortlist, coverage.items(), key=lambda kv: kv[1])
+        shortlist = heapq.nlargest(self.shortlist, coverage.items(), key=itemgetter(1))
         scored = []
         for index, covered in shortlist:
             entry = self.entries[index]
             if allow is not None and not allow(entry):
                 continue
-            scored.append(self._score(entry, index, query, total, covered / total))
+            scored.append(self._score(entry, index, query, total, covered / total, unknown))
         scored.sort(key=lambda c: c.score, reverse=True)
         return Ranking(tuple(query), tuple(scored[:limit]))
 
@@ -175,17 +181,19 @@ class Matcher:
             return None
         return found[0][0]
 
-    def _score(self, entry: Entry, index: int, query: dict[str, float], total: float, entry_cover: float) -> Candidate:
-        best, best_f1, negative_f1 = None, 0.0, 0.0
+    def _score(self, entry: Entry, index: int, query: dict[str, float], total: float, entry_cover: float,
+               unknown: float) -> Candidate:
+        best, best_f1, best_shared, negative_f1 = None, 0.0, 0.0, 0.0
         for phrasing in self.phrasings[index]:
             shared = sum(query[t] for t in phrasing.terms if t in query)
             f1 = 2 * shared / (total + phrasing.weight)
             if phrasing.negative:
                 negative_f1 = max(negative_f1, f1)
             elif f1 > best_f1:
-                best, best_f1 = phrasing, f1
+                best, best_f1, best_shared = phrasing, f1, shared
         fuzzy = self.weights.fuzzy_scorer(" ".join(query), best.surface) / 100 if best else 0.0
-        signals = Signals(entry_cover, best_f1, fuzzy)
+        evidence = min(1.0, best_shared / (2 * self.unknown_idf))
+        signals = Signals(min(1.0, entry_cover), best_f1, fuzzy, evidence, unknown)
         return Candidate(
             entry,
             signals.blend(self.weights),

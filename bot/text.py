@@ -122,23 +122,39 @@ def _canonical_token(term: str) -> str:
 def _variant_pattern(canonical: dict[str, str]) -> re.Pattern[str] | None:
     if not canonical:
         return None
-    parts = []
-    for variant in sorted(canonical, key=len, reverse=True):
-        escaped = re.escape(variant).replace(r"\ ", r"\s*")
-        # Latin variants match whole words only; Chinese has no word boundaries.
-        if not has_han(variant[:1]):
-            escaped = f"(?<![a-z0-9]){escaped}"
-        if not has_han(variant[-1:]):
-            escaped = f"{escaped}(?![a-z0-9])"
-        parts.append(escaped)
+    latin = [v for v in canonical if not has_han(v[:1])]
+    han = [v for v in canonical if has_han(v[:1])]
+    # Latin variants match whole words only; Chinese has no word boundaries.
+    parts = [f"(?<![a-z0-9]){_trie(latin)}"] if latin else []
+    if han:
+        parts.append(_trie(han))
     return re.compile("|".join(parts))
+
+
+def _trie(words: list[str]) -> str:
+    """One regex for many words, shaped as a trie so each position tries only the branches
+    its next character allows; longer words win, and a space matches any spacing."""
+    root: dict = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _emit(root, "")
+
+
+def _emit(node: dict, last: str) -> str:
+    branches = [(r"\s*" if c == " " else re.escape(c)) + _emit(child, c) for c, child in sorted(node.items()) if c]
+    if "" in node:  # a word ends here; after Latin it must not run on into a longer word
+        branches.append("(?![a-z0-9])" if last.isascii() and last.isalnum() else "")
+    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
 
 
 def _join_versions(text: str) -> str:
     return _VERSION.sub(r"\1\2", _APOSTROPHE.sub("", _POSSESSIVE.sub("", text)))
 
 
-_CHINESE_STOP = re.compile("|".join(map(re.escape, _KEEP_WORDS + CHINESE_STOP_PHRASES)))
+_CHINESE_STOP = re.compile(_trie([*_KEEP_WORDS, *CHINESE_STOP_PHRASES]))
 
 
 def _split_chinese(run: str) -> list[str]:

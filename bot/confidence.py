@@ -1,0 +1,36 @@
+"""How likely the best-ranked entry is the right answer, from what the matcher measured.
+
+A logistic model over the top candidate's signals and its lead over the runner-up.
+`python -m bench.tune` fits these weights on the eval set; the defaults below are its
+output for the shipped FAQ (see the README for how they were obtained).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .matcher import Signals
+
+
+@dataclass(frozen=True)
+class Calibration:
+    coverage: float = 1.02
+    f1: float = 1.08
+    fuzzy: float = 0.99
+    margin: float = 1.44
+    evidence: float = 1.21
+    unknown: float = -1.15
+    bias: float = -1.53
+
+    def confidence(self, signals: Signals, margin: float) -> float:
+        z = (
+            self.bias
+            + self.coverage * signals.entry_coverage
+            + self.f1 * signals.phrasing_f1
+            + self.fuzzy * signals.fuzzy
+            + self.margin * margin
+            + self.evidence * signals.evidence
+            + self.unknown * signals.unknown
+        )
+        return 1 / (1 + math.exp(-z))
