@@ -23,7 +23,7 @@ from rapidfuzz.distance import OSA
 
 from .background import chinese_zipf, english_zipf, novelty
 from .faq import Entry, Faq
-from .text import Synonyms, has_han, term_groups, terms
+from .text import ENGLISH_STOP_WORDS, Synonyms, has_han, term_groups, terms, words
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,6 @@ class Weights:
     unknown_han: float = 0.5  # an unseen Chinese word counts this much of an unseen English one
     seam: float = 0.2  # a Chinese character pair that is no word (the seam of two words)
     general: float = 1.0  # how much a term's commonness in everyday language lowers its weight (0: not at all)
-    typo: float = 0.8  # a word corrected to a known one keeps this much of its weight
     fuzzy_scorer: Callable[..., float] = fuzz.ratio
 
 
@@ -95,10 +94,15 @@ class Matcher:
         self.idf = {t: _idf(n, len(ids)) for t, ids in self.postings.items()}
         self.weight = {t: idf * self._general(t) for t, idf in self.idf.items()}
         self.unknown_idf = _idf(n, 0)
+        # Every word the FAQ spells, before synonyms fold them: what a misspelling is corrected to.
+        spelled = {w for e in self.entries for _, q in e.phrasings() for w in words(q)}
+        spelled |= {w for group in faq.synonyms for term in group for w in words(term)}
+        self.vocabulary = frozenset(w for w in spelled if w.isascii() and w.isalpha()) | ENGLISH_STOP_WORDS
         self.words_by_length: dict[int, list[str]] = defaultdict(list)
-        for term in self.postings:
-            if not has_han(term[:1]) and len(term) >= 4 and term.isalpha():
-                self.words_by_length[len(term)].append(term)
+        for word in self.vocabulary:
+            if len(word) >= 4:
+                self.words_by_length[len(word)].append(word)
+        self._corrections: dict[str, str] = {}
         self.phrasings: list[list[_Phrasing]] = []
         for entry, phrasings in zip(self.entries, analysed):
             positive = [
@@ -139,7 +143,7 @@ class Matcher:
         w = self.weights
         if has_han(term[:1]):
             if len(term) != 2:
-                return 1.0
+                return 0.5  # a lone character: seldom a word of its own
             zipf = chinese_zipf(term)
             return w.seam if zipf is None else novelty(zipf) ** w.general
         if term.isdigit():
@@ -152,33 +156,45 @@ class Matcher:
         weights: dict[str, float] = {}
         # In Chinese text a Latin word is nearly always a name (Office, Azure): keep its full weight.
         names = has_han(question)
-        for group in term_groups(question, self.synonyms):
+        for group in term_groups(question, self.synonyms, self.correct):
             for term in group:
                 if term in weights:
                     continue
+                han = has_han(term[:1])
                 if term in self.idf:
-                    weights[term] = self.idf[term] if names and not has_han(term[:1]) else self.weight[term]
+                    weights[term] = self.idf[term] if names and not han else self.weight[term]
                     continue
-                known = None if has_han(term[:1]) else self._correct(term)
-                if known is not None:
-                    weights.setdefault(known, self.weight[known] * self.weights.typo)
+                if han:
+                    # Two characters standing alone are a word even if no dictionary lists it
+                    # (微条, a slip for 微调); inside a longer run they may be a seam.
+                    general = 1.0 if len(group) == 1 and len(term) == 2 else self._general(term)
+                    weights[term] = self.unknown_idf * self.weights.unknown_han * general
                 else:
-                    han = has_han(term[:1])
-                    scale = self.weights.unknown_han if han else self.weights.unknown_word
-                    weights[term] = self.unknown_idf * scale * (1.0 if names and not han else self._general(term))
+                    general = 1.0 if names else self._general(term)
+                    weights[term] = self.unknown_idf * self.weights.unknown_word * general
         return weights
 
-    def _correct(self, word: str) -> str | None:
-        """The known word one typo away (two for long words; a swap of neighbours is one), if exactly one is best."""
-        if len(word) < 4 or not word.isalpha():
-            return None
+    def correct(self, word: str) -> str:
+        """`word`, or the FAQ word one typo away (two for long words; swapping neighbours is one)
+        when exactly one is closest. Real everyday words are left alone."""
+        if word in self.vocabulary:
+            return word
+        if word not in self._corrections:
+            self._corrections[word] = self._closest(word)
+        return self._corrections[word]
+
+    def _closest(self, word: str) -> str:
+        zipf = english_zipf(word)
+        if zipf is not None and zipf >= 3.0:
+            return word
         budget = 1 if len(word) < 8 else 2
         choices: list[str] = []
         for length in range(len(word) - budget, len(word) + budget + 1):
-            choices.extend(self.words_by_length.get(length, ()))
+            # A slip seldom hits the first letter; keeping it also breaks most ties.
+            choices.extend(w for w in self.words_by_length.get(length, ()) if w[0] == word[0])
         found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=budget, limit=2)
         if not found or (len(found) == 2 and found[0][1] == found[1][1]):
-            return None
+            return word
         return found[0][0]
 
     def _score(self, entry: Entry, index: int, query: dict[str, float], total: float, entry_cover: float,

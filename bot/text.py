@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 
 import opencc
@@ -37,6 +37,7 @@ _APOSTROPHE = re.compile(r"(?<=[a-z])['’](?=[a-z])")
 # "gpt-4", "gpt 4", "GPT-3.5", "gpt 4o" -> one token: versions tell entries apart.
 _VERSION = re.compile(r"(?<![a-z0-9])([a-z]+)(?:\s*-\s*|\s)?(\d{1,2}(?:\.\d{1,2})?[a-z]?)(?![a-z0-9.])")
 _SPACES = re.compile(r"\s+")
+_LATIN_WORD = re.compile(r"(?<![a-z0-9])[a-z]{4,}(?![a-z0-9])")
 _TOKEN = re.compile(f"[{HAN}]+|[^\\W_{HAN}]+(?:\\.[0-9]+)*[+#]*")
 
 ENGLISH_STOP_WORDS = frozenset(
@@ -168,10 +169,14 @@ def bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
-def term_groups(text: str, synonyms: Synonyms | None = None) -> list[list[str]]:
+def term_groups(text: str, synonyms: Synonyms | None = None,
+                correct: Callable[[str], str] | None = None) -> list[list[str]]:
     """The content terms of `text` in order: each Latin word alone, each piece of Chinese
-    text (between stop words and punctuation) as its list of character bigrams."""
+    text (between stop words and punctuation) as its list of character bigrams.
+    `correct` may replace misspelt words before synonyms are folded ("azur openai")."""
     text = _join_versions(clean(text))
+    if correct is not None:
+        text = _LATIN_WORD.sub(lambda m: correct(m.group(0)), text)
     if synonyms is not None:
         text = synonyms.apply(text)
     groups: list[list[str]] = []

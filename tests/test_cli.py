@@ -138,7 +138,7 @@ def test_why():
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("terms: ") and "gpt4" in lines[0].split()
-    assert lines[1] == "decision: answer (confident) -> gpt4-vs-chatgpt"
+    assert lines[1].startswith("decision: answer (confident) -> gpt4-vs-chatgpt; confidence ")
     assert lines[2].startswith("1. gpt4-vs-chatgpt  score ")
     assert any(line.strip().startswith("matched: ") for line in lines)
 
