@@ -15,13 +15,14 @@ from .matcher import Signals
 
 @dataclass(frozen=True)
 class Calibration:
-    coverage: float = 1.02
-    f1: float = 1.08
-    fuzzy: float = 0.99
-    margin: float = 1.44
-    evidence: float = 1.21
-    unknown: float = -1.15
-    bias: float = -1.53
+    coverage: float = 1.175
+    f1: float = 1.081
+    fuzzy: float = 0.877
+    margin: float = 1.445
+    evidence: float = 1.065
+    unknown: float = -1.319
+    exact: float = 0.687
+    bias: float = -1.322
 
     def confidence(self, signals: Signals, margin: float) -> float:
         z = (
@@ -32,5 +33,6 @@ class Calibration:
             + self.margin * margin
             + self.evidence * signals.evidence
             + self.unknown * signals.unknown
+            + self.exact * signals.exact
         )
         return 1 / (1 + math.exp(-z))

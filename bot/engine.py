@@ -25,9 +25,9 @@ class Thresholds:
     `answer` and `suggest` are confidences (bot.confidence); the others are matcher scores.
     """
 
-    answer: float = 0.5  # confidence needed for a direct answer...
-    margin: float = 0.06  # ...and the best entry's lead over the runner-up
-    suggest: float = 0.2  # below this confidence nothing is plausible: fall back
+    answer: float = 0.6  # confidence needed for a direct answer...
+    margin: float = 0.07  # ...and the best entry's lead over the runner-up
+    suggest: float = 0.3  # below this confidence nothing is plausible: fall back
     suggest_window: float = 0.2  # suggestions scoring this far below the best are left out
     closest: float = 0.3  # a fallback offers entries scoring at least this as closest topics
     max_suggestions: int = 3

@@ -23,17 +23,17 @@ from rapidfuzz.distance import OSA
 
 from .background import chinese_zipf, english_zipf, novelty
 from .faq import Entry, Faq
-from .text import ENGLISH_STOP_WORDS, Synonyms, has_han, term_groups, terms, words
+from .text import ENGLISH_STOP_WORDS, Synonyms, has_han, names, term_groups, terms, words
 
 
 @dataclass(frozen=True)
 class Weights:
     """How stage two blends its three signals into one score in [0, 1]."""
 
-    entry_coverage: float = 0.4  # share of the question's weight found anywhere in the entry
-    phrasing_f1: float = 0.2  # weighted F1 between the question and the best phrasing
-    fuzzy: float = 0.4  # rapidfuzz similarity with the best phrasing
-    unknown_word: float = 1.5  # how much an unseen word counts, relative to the rarest known one
+    entry_coverage: float = 0.5  # share of the question's weight found anywhere in the entry
+    phrasing_f1: float = 0.3  # weighted F1 between the question and the best phrasing
+    fuzzy: float = 0.2  # rapidfuzz similarity with the best phrasing
+    unknown_word: float = 2.0  # how much an unseen word counts, relative to the rarest known one
     unknown_han: float = 0.5  # an unseen Chinese word counts this much of an unseen English one
     seam: float = 0.2  # a Chinese character pair that is no word (the seam of two words)
     general: float = 1.0  # how much a term's commonness in everyday language lowers its weight (0: not at all)
@@ -49,6 +49,11 @@ class Signals:
     fuzzy: float  # the fuzzy scorer's similarity with that phrasing
     evidence: float = 0.0  # weight shared with that phrasing, relative to the rarest possible term
     unknown: float = 0.0  # share of the question's weight that the FAQ has never seen
+
+    @property
+    def exact(self) -> float:
+        """1.0 when the question has exactly the terms of a phrasing ("What is GPT?")."""
+        return 1.0 if self.phrasing_f1 >= 0.999 else 0.0
 
     def blend(self, w: Weights) -> float:
         return min(1.0, w.entry_coverage * self.entry_coverage + w.phrasing_f1 * self.phrasing_f1 + w.fuzzy * self.fuzzy)
@@ -154,15 +159,18 @@ class Matcher:
         """Each distinct term of the question with its weight: IDF for terms the FAQ knows;
         for unseen ones, a full weight scaled down by how common they are in general."""
         weights: dict[str, float] = {}
-        # In Chinese text a Latin word is nearly always a name (Office, Azure): keep its full weight.
-        names = has_han(question)
+        # A name keeps its full weight however common the word is (Office, Windows, Word):
+        # in Chinese text nearly every Latin word is one; in English, the capitalised ones.
+        latin_names = has_han(question)
+        capitalised = names(question, self.synonyms)
         for group in term_groups(question, self.synonyms, self.correct):
             for term in group:
                 if term in weights:
                     continue
                 han = has_han(term[:1])
+                name = not han and (latin_names or term in capitalised)
                 if term in self.idf:
-                    weights[term] = self.idf[term] if names and not han else self.weight[term]
+                    weights[term] = self.idf[term] if name else self.weight[term]
                     continue
                 if han:
                     # Two characters standing alone are a word even if no dictionary lists it
@@ -170,7 +178,7 @@ class Matcher:
                     general = 1.0 if len(group) == 1 and len(term) == 2 else self._general(term)
                     weights[term] = self.unknown_idf * self.weights.unknown_han * general
                 else:
-                    general = 1.0 if names else self._general(term)
+                    general = 1.0 if name else self._general(term)
                     weights[term] = self.unknown_idf * self.weights.unknown_word * general
         return weights
 
@@ -200,9 +208,15 @@ class Matcher:
     def _score(self, entry: Entry, index: int, query: dict[str, float], total: float, entry_cover: float,
                unknown: float) -> Candidate:
         best, best_f1, best_shared, negative_f1 = None, 0.0, 0.0, 0.0
+        asked = query.keys()
         for phrasing in self.phrasings[index]:
-            shared = sum(query[t] for t in phrasing.terms if t in query)
-            f1 = 2 * shared / (total + phrasing.weight)
+            common = asked & phrasing.terms
+            if not common:
+                continue
+            shared = sum(map(query.__getitem__, common))
+            # Shared terms weigh as the question weighs them, the phrasing's other terms as stored.
+            rest = phrasing.weight - sum(map(self.weight.__getitem__, common & self.weight.keys()))
+            f1 = 2 * shared / (total + shared + max(rest, 0.0))
             if phrasing.negative:
                 negative_f1 = max(negative_f1, f1)
             elif f1 > best_f1:

@@ -47,7 +47,10 @@ ENGLISH_STOP_WORDS = frozenset(
     can could would should will shall may might must cannot cant wont dont doesnt didnt isnt
     arent wasnt im ive id youre thats theres
     to of in on at by for with about from into onto as if or and but so than then also too not no
-    new here
+    new here out up down over again once everyone everybody anything something nothing whether
+    while both each few more most other such ever every else etc eg ie via among around upon yet
+    already still though although because since until unless however maybe perhaps probably quite
+    rather somewhat lot lots okay ok hmm sorry dumb silly curious
     just quick question questions q wondering wonder know knows tell explain explained anyone
     someone somebody anybody team guys folks all any some really actually basically very
     ok okay um uh hey hi hello please pls plz thanks thank thx yes yeah bot faqbot
@@ -64,14 +67,15 @@ CHINESE_STOP_PHRASES: tuple[str, ...] = tuple(
         是否 是不是 不是 就是 还是 也是 但是 总是 有没有 能不能 可不可以 会不会 要不要 可以 能否
         我们 你们 他们 大家 各位 这个 那个 这些 那些 这样 那样 一个 哪些 哪个 哪里 到底 究竟
         其实 真的 东西 通俗 讲讲 说说 介绍 解释 简单 听说 有人 一点 吗 呢 吧 啊 呀 嘛 哦 么 了 的 是 我 你 您
-        咱 就 都 也 很""".split(),
+        咱 就 都 也 很 啥叫 什么叫 所谓 叫做 都在说 在说 天天 整天 最近 经常 一直 老是 二者 两者 之间
+        有何 有啥 是啥 一些 有些 方面 情况 问题 一般 通常 具体 主要 比如 例如""".split(),
         key=len,
         reverse=True,
     )
 )
 _KEEP_WORDS = ("目的",)  # words that contain a stop character but carry meaning
 # A single character left between stop phrases is almost always a function word.
-_LONE_FUNCTION_CHARS = frozenset("能有在和与及或对把被让给会要想用去来说做又才再还跟同")
+_LONE_FUNCTION_CHARS = frozenset("能有在和与及或对把被让给会要想用去来说做又才再还跟同叫")
 
 
 def has_han(text: str) -> bool:
@@ -108,6 +112,7 @@ class Synonyms:
                 self.canonical.setdefault(variant, target)
         # Variants match with any spacing, so they are looked up with the spaces taken out.
         self._spaceless = {_SPACES.sub("", v): t for v, t in reversed(self.canonical.items())}
+        self.targets = frozenset(self.canonical.values())
         self._pattern = _variant_pattern(self.canonical)
 
     def apply(self, text: str) -> str:
@@ -169,6 +174,40 @@ def bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
+def stem(word: str) -> str:
+    """English plural and -ing/-ed endings off, but only when a real word remains
+    ("checking" -> "check", "models" -> "model", "used" -> "use"; "news" stays)."""
+    if len(word) <= 4 or not word.isalpha():
+        return word
+    known = _known_word
+    if word.endswith("ies") and known(word[:-3] + "y"):
+        return word[:-3] + "y"
+    if word.endswith("ing") and len(word) > 5:
+        base = word[:-3]
+        for candidate in (base + "e", base, base[:-1] if len(base) > 2 and base[-1] == base[-2] else ""):
+            if candidate and known(candidate):
+                return candidate
+        return word
+    if word.endswith("ed"):
+        base = word[:-2]
+        for candidate in (base + "e", base, base[:-1] if len(base) > 2 and base[-1] == base[-2] else ""):
+            if candidate and known(candidate) and len(candidate) > 2:
+                return candidate
+        return word
+    if word.endswith("es") and word[-3] in "sxz" and known(word[:-2]):
+        return word[:-2]
+    if word.endswith("s") and word[-2] not in "su" and known(word[:-1]):
+        return word[:-1]
+    return word
+
+
+def _known_word(word: str) -> bool:
+    from .background import english_zipf  # deferred: the word list loads on first use
+
+    zipf = english_zipf(word)
+    return zipf is not None and zipf >= 3.0
+
+
 def term_groups(text: str, synonyms: Synonyms | None = None,
                 correct: Callable[[str], str] | None = None) -> list[list[str]]:
     """The content terms of `text` in order: each Latin word alone, each piece of Chinese
@@ -184,12 +223,24 @@ def term_groups(text: str, synonyms: Synonyms | None = None,
         if has_han(token[:1]):
             groups.extend(bigrams(piece) for piece in _split_chinese(token))
         elif token not in ENGLISH_STOP_WORDS:
-            groups.append([token])
+            groups.append([token if synonyms is not None and token in synonyms.targets else _stem(token)])
     return groups
+
+
+_stem = cache(stem)
 
 
 def terms(text: str, synonyms: Synonyms | None = None) -> list[str]:
     return [term for group in term_groups(text, synonyms) for term in group]
+
+
+_CAPITALISED = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z0-9]*")
+
+
+def names(text: str, synonyms: Synonyms | None = None) -> frozenset[str]:
+    """Terms written with a capital letter (Office, Windows, GDPR): in chat, those are names."""
+    found = " ".join(_CAPITALISED.findall(unicodedata.normalize("NFKC", text)))
+    return frozenset(t for group in term_groups(found, synonyms) for t in group) if found else frozenset()
 
 
 def words(text: str) -> list[str]:

@@ -8,7 +8,7 @@ import unicodedata
 import pytest
 
 from bot.loading import load_faq
-from bot.text import Synonyms, bigrams, clean, has_han, terms
+from bot.text import Synonyms, bigrams, clean, has_han, terms, stem
 from support import FAQ_DIR
 
 
@@ -132,7 +132,7 @@ def synonyms() -> Synonyms:
         ("aoai", ["azureopenai"]),
         ("Azure OpenAI", ["azureopenai"]),
         ("azure open ai", ["azureopenai"]),
-        ("AOAI billing", ["azureopenai", "billing"]),
+        ("AOAI cost", ["azureopenai", "cost"]),
         ("what is a large language model?", ["llm"]),
         ("Large Language Model", ["llm"]),
         ("LLM", ["llm"]),
@@ -224,3 +224,22 @@ def test_markup_does_not_swallow_the_question():
     assert terms("<@U123>what is gpt") == ["gpt"]
     assert terms("is gpt < chatgpt?") == ["gpt", "chatgpt"]
     assert "gpt" in terms("<b>gpt</b>")  # not chat markup
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("checking", "check"), ("models", "model"), ("trained", "train"), ("running", "run"),
+        ("companies", "company"), ("classes", "class"),
+        # nothing is cut when no everyday word would remain, or the word is short
+        ("news", "news"), ("status", "status"), ("analysis", "analysis"), ("thing", "thing"), ("gpus", "gpus"),
+    ],
+)
+def test_stemming_only_leaves_real_words(word, expected):
+    assert stem(word) == expected
+
+
+def test_synonym_targets_are_not_stemmed():
+    synonyms = Synonyms([["billing", "pricing", "收费"]])
+    assert terms("Azure pricing", synonyms) == ["azure", "billing"]
+    assert terms("Azure billing", None) == ["azure", "bill"]
