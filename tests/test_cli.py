@@ -101,7 +101,7 @@ def test_list_tag(faq):
 
 def test_show(faq):
     entry = faq.get("rlhf")
-    done = run_faqbot("show", "rlhf")
+    done = run_faqbot("show", "rlhf", "--faq", FAQ_DIR)  # an installed wheel carries its own copy
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert out.startswith(f"rlhf  ({entry.file}:{entry.line})")
