@@ -109,6 +109,7 @@ class Matcher:
                 self.words_by_length[len(word)].append(word)
         self._corrections: dict[str, str] = {}
         self.phrasings: list[list[_Phrasing]] = []
+        self.holders: list[dict[str, list[tuple[int, float]]]] = []
         for entry, phrasings in zip(self.entries, analysed):
             positive = [
                 _Phrasing(text, frozenset(ts), sum(self.weight[t] for t in set(ts)), " ".join(ts), False)
@@ -116,12 +117,22 @@ class Matcher:
                 if ts
             ]
             # A not_question is weighed exactly as the same text asked as a question would be.
-            negative = [
-                _Phrasing(text, frozenset(wt), sum(wt.values()), " ".join(wt), True)
+            negative_weights = [
+                (_Phrasing(text, frozenset(wt), sum(wt.values()), " ".join(wt), True), wt)
                 for _, text in entry.negative_phrasings()
                 if (wt := self._weighted_terms(text))
             ]
+            negative = [phrasing for phrasing, _ in negative_weights]
             self.phrasings.append(positive + negative)
+            # Which of this entry's phrasings hold a term, and what the term weighs in each.
+            holders: dict[str, list[tuple[int, float]]] = defaultdict(list)
+            for position, phrasing in enumerate(positive):
+                for term in phrasing.terms:
+                    holders[term].append((position, self.weight[term]))
+            for position, (phrasing, wt) in enumerate(negative_weights, start=len(positive)):
+                for term in phrasing.terms:
+                    holders[term].append((position, wt[term]))
+            self.holders.append(dict(holders))
 
     def rank(self, question: str, *, limit: int = 5, allow: Callable[[Entry], bool] | None = None) -> Ranking:
         query = self._weighted_terms(question)
@@ -207,20 +218,22 @@ class Matcher:
 
     def _score(self, entry: Entry, index: int, query: dict[str, float], total: float, entry_cover: float,
                unknown: float) -> Candidate:
-        best, best_f1, best_shared, negative_f1 = None, 0.0, 0.0, 0.0
-        asked = query.keys()
-        for phrasing in self.phrasings[index]:
-            common = asked & phrasing.terms
-            if not common:
-                continue
-            shared = sum(map(query.__getitem__, common))
-            # Shared terms weigh as the question weighs them, the phrasing's other terms as stored.
-            rest = phrasing.weight - sum(map(self.weight.__getitem__, common & self.weight.keys()))
-            f1 = 2 * shared / (total + shared + max(rest, 0.0))
+        best, best_at, best_f1, best_shared, negative_f1 = None, 0, 0.0, 0.0, 0.0
+        shared: dict[int, float] = defaultdict(float)  # phrasing -> weight it shares, as the question weighs it
+        stored: dict[int, float] = defaultdict(float)  # ... and as the phrasing weighs the same terms
+        holders = self.holders[index]
+        for term, weight in query.items():
+            for position, own in holders.get(term, ()):
+                shared[position] += weight
+                stored[position] += own
+        phrasings = self.phrasings[index]
+        for position, common in shared.items():
+            phrasing = phrasings[position]
+            f1 = 2 * common / (total + common + max(phrasing.weight - stored[position], 0.0))
             if phrasing.negative:
                 negative_f1 = max(negative_f1, f1)
-            elif f1 > best_f1:
-                best, best_f1, best_shared = phrasing, f1, shared
+            elif f1 > best_f1 or (f1 == best_f1 and position < best_at):  # ties: the earlier phrasing
+                best, best_at, best_f1, best_shared = phrasing, position, f1, common
         fuzzy = self.weights.fuzzy_scorer(" ".join(query), best.surface) / 100 if best else 0.0
         evidence = min(1.0, best_shared / (2 * self.unknown_idf))
         signals = Signals(min(1.0, entry_cover), best_f1, fuzzy, evidence, unknown)
