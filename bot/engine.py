@@ -32,7 +32,7 @@ class Thresholds:
     closest: float = 0.3  # a fallback offers entries scoring at least this as closest topics
     max_suggestions: int = 3
     max_related: int = 3
-    help_topics: int = 10
+    help_topics: int = 25
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,11 @@ class Engine:
     def _decide(self, ranking: Ranking, lang: str, asked: str) -> Reply:
         t = self.thresholds
         candidates, lead, confidence = self.assess(ranking)
+        if ranking.candidates and ranking.candidates[0].negative:
+            # Closest to a question the maintainers marked as not covered: say so.
+            closest = tuple(self._ref(c.entry, lang, c.score) for c in candidates[: t.max_suggestions]
+                            if c.score >= t.closest)
+            return self._reply("fallback", lang, "no_match", asked, score=0.0, suggestions=closest)
         if confidence >= t.answer and lead >= t.margin:
             return self._answer(candidates[0].entry, lang, reason="confident", asked=asked,
                                 candidate=candidates[0], score=confidence)

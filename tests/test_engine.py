@@ -317,6 +317,16 @@ def test_not_questions_are_never_answered_by_their_entry(engine):
     assert not wrong, wrong
 
 
+def test_a_question_closest_to_a_not_question_falls_back(engine):
+    """The maintainers marked it as not covered: no answer, and no "did you mean" either."""
+    entry = engine.faq.get("azure-openai-billing")
+    (question,) = [q for lang, q in entry.negative_phrasings() if q == "Azure 虚拟机怎么收费？"]
+    reply = engine.answer(question)
+    assert (reply.kind, reply.reason, reply.entry_id) == ("fallback", "no_match", None)
+    assert "azure-openai-billing" not in {s.id for s in reply.suggestions}
+    assert reply.text.startswith("抱歉，FAQ 里没有这个问题的答案。")
+
+
 def test_not_questions_stop_an_answer(make_faq):
     base = (
         "- id: widget\n"
