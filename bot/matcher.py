@@ -84,7 +84,8 @@ class _Phrasing:
 
 
 class Matcher:
-    def __init__(self, faq: Faq, *, weights: Weights = Weights(), shortlist: int = 12) -> None:
+    def __init__(self, faq: Faq, *, weights: Weights = Weights(), shortlist: int = 12,
+                 stage_one: type[DictPostings] | type[ArrayPostings] | None = None) -> None:
         self.entries = faq.entries
         self.weights = weights
         self.shortlist = shortlist
@@ -94,9 +95,11 @@ class Matcher:
         for index, phrasings in enumerate(analysed):
             for term in {t for _, ts in phrasings for t in ts}:
                 postings[term].append(index)
-        self.postings = {t: tuple(ids) for t, ids in postings.items()}
+        if stage_one is None:
+            stage_one = ArrayPostings if len(self.entries) >= ARRAYS_FROM else DictPostings
+        self.postings = stage_one(postings, len(self.entries))
         n = len(self.entries)
-        self.idf = {t: _idf(n, len(ids)) for t, ids in self.postings.items()}
+        self.idf = {t: _idf(n, len(ids)) for t, ids in postings.items()}
         self.weight = {t: idf * self._general(t) for t, idf in self.idf.items()}
         self.unknown_idf = _idf(n, 0)
         # Every word the FAQ spells, before synonyms fold them: what a misspelling is corrected to.
@@ -107,7 +110,7 @@ class Matcher:
         for word in self.vocabulary:
             if len(word) >= 4:
                 self.words_by_length[len(word)].append(word)
-        self._corrections: dict[str, str] = {}
+        self._corrections: dict[str, str] = {}  # memo, emptied when it grows past CORRECTIONS_KEPT
         self.phrasings: list[list[_Phrasing]] = []
         self.holders: list[dict[str, list[tuple[int, float]]]] = []
         for entry, phrasings in zip(self.entries, analysed):
@@ -140,17 +143,11 @@ class Matcher:
             return Ranking((), ())
         total = sum(query.values())
         unknown = sum(w for t, w in query.items() if t not in self.idf) / total
-        coverage: dict[int, float] = defaultdict(float)
-        for term, weight in query.items():
-            for index in self.postings.get(term, ()):
-                coverage[index] += weight
-        shortlist = heapq.nlargest(self.shortlist, coverage.items(), key=itemgetter(1))
-        scored = []
-        for index, covered in shortlist:
-            entry = self.entries[index]
-            if allow is not None and not allow(entry):
-                continue
-            scored.append(self._score(entry, index, query, total, covered / total, unknown))
+        wanted = None if allow is None else (lambda index: allow(self.entries[index]))
+        scored = [
+            self._score(self.entries[index], index, query, total, covered / total, unknown)
+            for index, covered in self.postings.top(query, self.shortlist, wanted)
+        ]
         scored.sort(key=lambda c: c.score, reverse=True)
         return Ranking(tuple(query), tuple(scored[:limit]))
 
@@ -199,6 +196,8 @@ class Matcher:
         if word in self.vocabulary:
             return word
         if word not in self._corrections:
+            if len(self._corrections) >= CORRECTIONS_KEPT:  # chat input is unbounded; memory is not
+                self._corrections.clear()
             self._corrections[word] = self._closest(word)
         return self._corrections[word]
 
@@ -244,6 +243,54 @@ class Matcher:
             negative=negative_f1 > best_f1,
             signals=signals,
         )
+
+
+ARRAYS_FROM = 2000  # entries; from this size stage one adds up numpy arrays instead of dicts
+CORRECTIONS_KEPT = 10_000
+
+
+class DictPostings:
+    """Stage one for small FAQs: which entries hold each term, added up in a dict."""
+
+    def __init__(self, postings: dict[str, list[int]], size: int) -> None:
+        self.ids = {t: tuple(ids) for t, ids in postings.items()}
+
+    def top(self, query: dict[str, float], k: int, wanted: Callable[[int], bool] | None) -> list[tuple[int, float]]:
+        coverage: dict[int, float] = defaultdict(float)
+        for term, weight in query.items():
+            for index in self.ids.get(term, ()):
+                coverage[index] += weight
+        found = sorted(coverage.items() if wanted is None else ((i, c) for i, c in coverage.items() if wanted(i)))
+        return heapq.nlargest(k, found, key=itemgetter(1))  # equal sums: the earlier entry first
+
+
+class ArrayPostings:
+    """Stage one for large FAQs: the same sums over numpy arrays (imported only when needed),
+    so a term held by tens of thousands of entries costs one vector add, not a Python loop."""
+
+    def __init__(self, postings: dict[str, list[int]], size: int) -> None:
+        import numpy
+
+        self.np = numpy
+        self.size = size
+        self.ids = {t: numpy.array(ids, dtype=numpy.int32) for t, ids in postings.items()}
+
+    def top(self, query: dict[str, float], k: int, wanted: Callable[[int], bool] | None) -> list[tuple[int, float]]:
+        np = self.np
+        scores = np.zeros(self.size)
+        for term, weight in query.items():
+            ids = self.ids.get(term)
+            if ids is not None:
+                scores[ids] += weight
+        hit = np.flatnonzero(scores)
+        room = k if wanted is None else 8 * k  # scoped questions filter after the cut
+        if len(hit) > room:
+            # Equal sums: the earlier entry first, as in DictPostings (a vanishing nudge by index).
+            keys = scores[hit] - hit * 1e-12
+            hit = hit[np.argpartition(keys, -room)[-room:]]
+        hit = hit[np.lexsort((hit, -scores[hit]))]
+        found = [(int(i), float(scores[i])) for i in hit]
+        return found[:k] if wanted is None else [f for f in found if wanted(f[0])][:k]
 
 
 def _idf(n: int, df: int) -> float:
