@@ -1,12 +1,11 @@
 """Rank FAQ entries against a question.
 
-Stage one walks an inverted index of terms (words and Chinese bigrams), weighted by
-how rare a term is across entries (IDF), and keeps the entries that explain most of
-the question. Stage two compares the question with every phrasing of those entries:
-how much of the question the phrasing covers, how much of the phrasing the question
-covers, and rapidfuzz's similarity of the two. A term the FAQ has never seen counts
-fully against every entry, which is what makes "how is Azure Blob Storage billed?"
-score low against "How is Azure OpenAI billed?".
+Every term (word or Chinese bigram) weighs by how rare it is across the FAQ's entries
+(IDF) and in everyday language. Stage one adds up, per entry, the weight of the
+question's terms that the entry holds, and keeps the best dozen. Stage two compares
+the question with each phrasing of those entries that shares a term with it. A term
+the FAQ has never seen counts against every entry; that is why "how is Azure Blob
+Storage billed?" scores low against "How is Azure OpenAI billed?".
 """
 
 from __future__ import annotations
@@ -14,9 +13,9 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from operator import itemgetter
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -28,7 +27,7 @@ from .text import ENGLISH_STOP_WORDS, Synonyms, has_han, names, term_groups, ter
 
 @dataclass(frozen=True)
 class Weights:
-    """How stage two blends its three signals into one score in [0, 1]."""
+    """How terms are weighed, and how stage two blends its signals into one score in [0, 1]."""
 
     entry_coverage: float = 0.5  # share of the question's weight found anywhere in the entry
     phrasing_f1: float = 0.3  # weighted F1 between the question and the best phrasing
@@ -114,28 +113,28 @@ class Matcher:
         self.phrasings: list[list[_Phrasing]] = []
         self.holders: list[dict[str, list[tuple[int, float]]]] = []
         for entry, phrasings in zip(self.entries, analysed):
-            positive = [
-                _Phrasing(text, frozenset(ts), sum(self.weight[t] for t in set(ts)), " ".join(ts), False)
-                for text, ts in phrasings
-                if ts
-            ]
-            # A not_question is weighed exactly as the same text asked as a question would be.
-            negative_weights = [
-                (_Phrasing(text, frozenset(wt), sum(wt.values()), " ".join(wt), True), wt)
-                for _, text in entry.negative_phrasings()
-                if (wt := self._weighted_terms(text))
-            ]
-            negative = [phrasing for phrasing, _ in negative_weights]
-            self.phrasings.append(positive + negative)
-            # Which of this entry's phrasings hold a term, and what the term weighs in each.
-            holders: dict[str, list[tuple[int, float]]] = defaultdict(list)
-            for position, phrasing in enumerate(positive):
-                for term in phrasing.terms:
-                    holders[term].append((position, self.weight[term]))
-            for position, (phrasing, wt) in enumerate(negative_weights, start=len(positive)):
-                for term in phrasing.terms:
-                    holders[term].append((position, wt[term]))
-            self.holders.append(dict(holders))
+            self._add_phrasings(entry, phrasings)
+
+    def _add_phrasings(self, entry: Entry, analysed: list[tuple[str, list[str]]]) -> None:
+        positive = [
+            (_Phrasing(text, frozenset(ts), sum(self.weight[t] for t in set(ts)), " ".join(ts), False),
+             {t: self.weight[t] for t in ts})
+            for text, ts in analysed
+            if ts
+        ]
+        # A not_question is weighed exactly as the same text asked as a question would be.
+        negative = [
+            (_Phrasing(text, frozenset(wt), sum(wt.values()), " ".join(wt), True), wt)
+            for _, text in entry.negative_phrasings()
+            if (wt := self._weighted_terms(text))
+        ]
+        self.phrasings.append([phrasing for phrasing, _ in positive + negative])
+        # Which of this entry's phrasings hold a term, and what the term weighs in each.
+        holders: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for position, (phrasing, term_weights) in enumerate(positive + negative):
+            for term in phrasing.terms:
+                holders[term].append((position, term_weights[term]))
+        self.holders.append(dict(holders))
 
     def rank(self, question: str, *, limit: int = 5, allow: Callable[[Entry], bool] | None = None) -> Ranking:
         query = self._weighted_terms(question)
