@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -26,6 +27,9 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--faq", type=Path, default=None, metavar="DIR",
                         help="FAQ directory (default: the FAQ shipped with faqbot)")
+    common.add_argument("--index-cache", type=Path, default=os.environ.get("FAQBOT_INDEX_CACHE") or None,
+                        metavar="DIR", help="keep the built index here and reuse it while the FAQ is unchanged "
+                        "(default: $FAQBOT_INDEX_CACHE, else none); worth it from a few thousand entries")
     parser = argparse.ArgumentParser(prog="faqbot", description="Answer questions from a curated bilingual FAQ.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -65,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "lint":
         return _lint(faq_dir)
     try:
-        engine = Engine.from_directory(faq_dir)
+        engine = Engine.from_directory(faq_dir, index_cache=args.index_cache)
     except FaqError as err:
         print(f"faqbot: the FAQ in {faq_dir} has problems (run `faqbot lint --faq {faq_dir}`):", file=sys.stderr)
         print(err, file=sys.stderr)

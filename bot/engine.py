@@ -43,15 +43,33 @@ class Context:
 
 class Engine:
     def __init__(self, faq: Faq, *, thresholds: Thresholds = Thresholds(), weights: Weights = Weights(),
-                 calibration: Calibration = Calibration()) -> None:
+                 calibration: Calibration = Calibration(), matcher: Matcher | None = None) -> None:
         self.faq = faq
         self.thresholds = thresholds
         self.calibration = calibration
-        self.matcher = Matcher(faq, weights=weights)
+        self.matcher = matcher or Matcher(faq, weights=weights)
+        self.cache = "off"  # the index cache: off, hit (loaded from it), saved, or unwritable
 
     @classmethod
-    def from_directory(cls, directory: Path | str, *, limits: Limits = Limits(), **settings) -> Engine:
-        return cls(load_faq(directory, limits), **settings)
+    def from_directory(cls, directory: Path | str, *, limits: Limits = Limits(), index_cache: Path | str | None = None,
+                       weights: Weights = Weights(), **settings) -> Engine:
+        """Load and index the FAQ in `directory`. With `index_cache`, a directory, the index is
+        kept there and reused while neither the FAQ files nor faqbot change."""
+        directory = Path(directory)
+        if index_cache is None:
+            return cls(load_faq(directory, limits), weights=weights, **settings)
+        from . import index_cache as cache  # numpy and friends only when a cache is used
+
+        place = Path(index_cache) / cache.fingerprint(directory, weights)
+        restored = cache.load(place, directory, weights)
+        if restored is not None:
+            faq, matcher = restored
+            engine = cls(faq, weights=weights, matcher=matcher, **settings)
+            engine.cache = "hit"
+            return engine
+        engine = cls(load_faq(directory, limits), weights=weights, **settings)
+        engine.cache = "saved" if cache.save(engine.matcher, engine.faq, place) else "unwritable"
+        return engine
 
     def answer(self, text: str, context: Context = Context()) -> Reply:
         text = text[:MAX_QUESTION_CHARS]

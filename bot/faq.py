@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,15 +40,18 @@ class Entry:
 
 @dataclass(frozen=True)
 class Faq:
-    entries: tuple[Entry, ...]
+    entries: Sequence[Entry]  # a tuple, or a lazy sequence restored from the index cache
     synonyms: tuple[tuple[str, ...], ...] = ()
     root: Path | None = None
+    ids: Sequence[str] | None = None  # the entries' ids in order, when entries are lazy
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_id", {e.id: e for e in self.entries})
+        ids = self.ids if self.ids is not None else [e.id for e in self.entries]
+        object.__setattr__(self, "_position", {entry_id: i for i, entry_id in enumerate(ids)})
 
     def get(self, entry_id: str) -> Entry | None:
-        return self._by_id.get(entry_id)  # type: ignore[attr-defined]
+        position = self._position.get(entry_id)  # type: ignore[attr-defined]
+        return None if position is None else self.entries[position]
 
     def tags(self) -> list[str]:
         return sorted({t for e in self.entries for t in e.tags})

@@ -13,7 +13,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -104,16 +104,32 @@ class Matcher:
         # Every word the FAQ spells, before synonyms fold them: what a misspelling is corrected to.
         spelled = {w for e in self.entries for _, q in e.phrasings() for w in words(q)}
         spelled |= {w for group in faq.synonyms for term in group for w in words(term)}
-        self.vocabulary = frozenset(w for w in spelled if w.isascii() and w.isalpha()) | ENGLISH_STOP_WORDS
-        self.words_by_length: dict[int, list[str]] = defaultdict(list)
-        for word in self.vocabulary:
-            if len(word) >= 4:
-                self.words_by_length[len(word)].append(word)
-        self._corrections: dict[str, str] = {}  # memo, emptied when it grows past CORRECTIONS_KEPT
+        self._set_vocabulary(frozenset(w for w in spelled if w.isascii() and w.isalpha()) | ENGLISH_STOP_WORDS)
         self.phrasings: list[list[_Phrasing]] = []
         self.holders: list[dict[str, list[tuple[int, float]]]] = []
         for entry, phrasings in zip(self.entries, analysed):
             self._add_phrasings(entry, phrasings)
+
+    @classmethod
+    def restore(cls, faq: Faq, *, weights: Weights, shortlist: int, postings, idf: dict[str, float],
+                weight: dict[str, float], unknown_idf: float, vocabulary: frozenset[str],
+                phrasings: Sequence[list[_Phrasing]], holders: Sequence[dict]) -> Matcher:
+        """A matcher from a saved index (bot.index_cache) instead of from analysing the FAQ."""
+        matcher = cls.__new__(cls)
+        matcher.entries, matcher.weights, matcher.shortlist = faq.entries, weights, shortlist
+        matcher.synonyms = Synonyms(faq.synonyms)
+        matcher.postings, matcher.idf, matcher.weight, matcher.unknown_idf = postings, idf, weight, unknown_idf
+        matcher.phrasings, matcher.holders = phrasings, holders
+        matcher._set_vocabulary(vocabulary)
+        return matcher
+
+    def _set_vocabulary(self, vocabulary: frozenset[str]) -> None:
+        self.vocabulary = vocabulary
+        self.words_by_length: dict[int, list[str]] = defaultdict(list)
+        for word in vocabulary:
+            if len(word) >= 4:
+                self.words_by_length[len(word)].append(word)
+        self._corrections: dict[str, str] = {}  # memo, emptied when it grows past CORRECTIONS_KEPT
 
     def _add_phrasings(self, entry: Entry, analysed: list[tuple[str, list[str]]]) -> None:
         positive = [
@@ -254,6 +270,9 @@ class DictPostings:
     def __init__(self, postings: dict[str, list[int]], size: int) -> None:
         self.ids = {t: tuple(ids) for t, ids in postings.items()}
 
+    def ids_of(self, term: str) -> tuple[int, ...]:
+        return self.ids.get(term, ())
+
     def top(self, query: dict[str, float], k: int, wanted: Callable[[int], bool] | None) -> list[tuple[int, float]]:
         coverage: dict[int, float] = defaultdict(float)
         for term, weight in query.items():
@@ -265,21 +284,40 @@ class DictPostings:
 
 class ArrayPostings:
     """Stage one for large FAQs: the same sums over numpy arrays (imported only when needed),
-    so a term held by tens of thousands of entries costs one vector add, not a Python loop."""
+    so a term held by tens of thousands of entries costs one vector add, not a Python loop.
+    All postings live in one flat array; a term's are flat[offsets[row]:offsets[row + 1]]."""
 
     def __init__(self, postings: dict[str, list[int]], size: int) -> None:
         import numpy
 
-        self.np = numpy
-        self.size = size
-        self.ids = {t: numpy.array(ids, dtype=numpy.int32) for t, ids in postings.items()}
+        rows = list(postings)
+        lengths = numpy.fromiter((len(postings[t]) for t in rows), dtype=numpy.int64, count=len(rows))
+        offsets = numpy.zeros(len(rows) + 1, dtype=numpy.int64)
+        numpy.cumsum(lengths, out=offsets[1:])
+        flat = numpy.fromiter((i for t in rows for i in postings[t]), dtype=numpy.int32, count=int(offsets[-1]))
+        self.restore({t: r for r, t in enumerate(rows)}, offsets, flat, size)
+
+    @classmethod
+    def from_arrays(cls, rows: dict[str, int], offsets, flat, size: int) -> ArrayPostings:
+        postings = cls.__new__(cls)
+        postings.restore(rows, offsets, flat, size)
+        return postings
+
+    def restore(self, rows: dict[str, int], offsets, flat, size: int) -> None:
+        import numpy
+
+        self.np, self.rows, self.offsets, self.flat, self.size = numpy, rows, offsets, flat, size
+
+    def ids_of(self, term: str):
+        row = self.rows.get(term)
+        return () if row is None else self.flat[int(self.offsets[row]) : int(self.offsets[row + 1])]
 
     def top(self, query: dict[str, float], k: int, wanted: Callable[[int], bool] | None) -> list[tuple[int, float]]:
         np = self.np
         scores = np.zeros(self.size)
         for term, weight in query.items():
-            ids = self.ids.get(term)
-            if ids is not None:
+            ids = self.ids_of(term)
+            if len(ids):
                 scores[ids] += weight
         hit = np.flatnonzero(scores)
         room = k if wanted is None else 8 * k  # scoped questions filter after the cut

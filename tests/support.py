@@ -95,8 +95,8 @@ def faqbot_command() -> list[str]:
 
 
 def run_faqbot(*args: str | Path, input: str | None = None, cwd: Path = ROOT,
-               timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+               timeout: float = 120, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", **(env or {}))
     return subprocess.run(
         [*faqbot_command(), *map(str, args)],
         input=input,

@@ -1,0 +1,93 @@
+"""The on-disk index: a restored engine behaves exactly like a freshly built one, and a
+stale, corrupt or unwritable cache never changes an answer or stops the bot."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+
+import pytest
+
+from bot.engine import Engine
+from bot.evaluate import load_cases
+from bot.loading import FaqError
+from support import EVAL_CASES, FAQ_DIR, SMALL_FAQ, run_faqbot
+
+
+@pytest.fixture
+def faq_copy(tmp_path):
+    copy = tmp_path / "faq"
+    shutil.copytree(FAQ_DIR, copy)
+    return copy
+
+
+def test_a_restored_index_ranks_and_answers_exactly_like_a_fresh_one(faq_copy, tmp_path, engine):
+    cache = tmp_path / "cache"
+    assert Engine.from_directory(faq_copy, index_cache=cache).cache == "saved"
+    restored = Engine.from_directory(faq_copy, index_cache=cache)
+    assert restored.cache == "hit"
+    for case in load_cases(EVAL_CASES, {e.id for e in engine.faq.entries}):
+        fresh, again = engine.rank(case.q), restored.rank(case.q)
+        assert [(c.entry.id, c.score, c.phrasing) for c in fresh.candidates] == [
+            (c.entry.id, c.score, c.phrasing) for c in again.candidates
+        ], case.q
+        assert engine.answer(case.q) == restored.answer(case.q), case.q
+    entry = restored.faq.get("rlhf")
+    assert entry == dataclasses.replace(engine.faq.get("rlhf"), file=str(faq_copy / "gpt-basics.yaml"))
+    assert restored.topics("zh", 5) == engine.topics("zh", 5)
+    assert len(restored.faq.entries) == len(engine.faq.entries)
+
+
+def test_changing_a_faq_file_makes_a_new_index(faq_copy, tmp_path):
+    cache = tmp_path / "cache"
+    Engine.from_directory(faq_copy, index_cache=cache)
+    billing = faq_copy / "azure-openai.yaml"
+    billing.write_text(billing.read_text(encoding="utf-8").replace(
+        "How is Azure OpenAI billed?", "How is Azure OpenAI priced and billed?"), encoding="utf-8")
+    changed = Engine.from_directory(faq_copy, index_cache=cache)
+    assert changed.cache == "saved"
+    assert changed.faq.get("azure-openai-billing").question("en") == "How is Azure OpenAI priced and billed?"
+    assert len(list(cache.iterdir())) == 2
+
+
+@pytest.mark.parametrize("damage", ["terms.marshal", "entries.bin", "offsets.npy", "missing"])
+def test_a_damaged_index_is_rebuilt(faq_copy, tmp_path, damage, engine):
+    cache = tmp_path / "cache"
+    Engine.from_directory(faq_copy, index_cache=cache)
+    (place,) = cache.iterdir()
+    if damage == "missing":
+        (place / "entry-offsets.npy").unlink()
+    else:
+        (place / damage).write_bytes(b"\x00garbage")
+    rebuilt = Engine.from_directory(faq_copy, index_cache=cache)
+    assert rebuilt.cache == "saved"
+    question = "Does buying Azure OpenAI give me ChatGPT?"
+    assert rebuilt.answer(question) == engine.answer(question)
+    assert Engine.from_directory(faq_copy, index_cache=cache).cache == "hit"
+
+
+def test_a_broken_faq_is_still_refused_and_nothing_is_saved(make_faq, tmp_path):
+    directory = make_faq({"fruit.yaml": SMALL_FAQ.replace("- id: fruit-pear", "- id: Fruit Pear")})
+    cache = tmp_path / "cache"
+    with pytest.raises(FaqError, match="not a valid id"):
+        Engine.from_directory(directory, index_cache=cache)
+    assert not cache.exists() or not any(p for p in cache.iterdir() if not p.name.startswith("."))
+
+
+def test_an_unwritable_cache_directory_only_means_no_cache(make_faq, tmp_path):
+    directory = make_faq({"fruit.yaml": SMALL_FAQ})
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the cache directory should be")
+    engine = Engine.from_directory(directory, index_cache=blocker)
+    assert engine.cache == "unwritable"
+    assert engine.answer("What is an apple?").entry_id == "fruit-apple"
+
+
+def test_the_cli_uses_the_cache_from_the_environment(faq_copy, tmp_path):
+    cache = tmp_path / "cache"
+    env = {"FAQBOT_INDEX_CACHE": str(cache)}
+    for _ in range(2):
+        done = run_faqbot("ask", "What is RLHF?", "--json", "--faq", faq_copy, env=env)
+        assert done.returncode == 0, done.stderr
+        assert '"id": "rlhf"' in done.stdout
+    assert len(list(cache.iterdir())) == 1
