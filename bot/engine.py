@@ -64,6 +64,7 @@ class Engine:
         restored = cache.load(place, directory, weights)
         if restored is not None:
             faq, matcher = restored
+            matcher.warm_up()
             engine = cls(faq, weights=weights, matcher=matcher, **settings)
             engine.cache = "hit"
             return engine

@@ -123,6 +123,10 @@ class Matcher:
         matcher._set_vocabulary(vocabulary)
         return matcher
 
+    def warm_up(self) -> None:
+        """Load what the first question would otherwise wait for (the everyday word lists)."""
+        english_zipf("the"), chinese_zipf("问题")
+
     def _set_vocabulary(self, vocabulary: frozenset[str]) -> None:
         self.vocabulary = vocabulary
         self.words_by_length: dict[int, list[str]] = defaultdict(list)
