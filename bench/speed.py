@@ -175,13 +175,14 @@ def faqbot_command(question: str = COLD_QUESTION) -> list[str]:
     return [script, "ask", question] if script else [sys.executable, "-m", "bot.cli", "ask", question]
 
 
-def cold_start(runs: int = 5, question: str = COLD_QUESTION) -> dict:
+def cold_start(runs: int = 5, question: str = COLD_QUESTION, *, extra_args: Sequence[str] = (),
+               env: dict[str, str] | None = None) -> dict:
     """Wall time of whole `faqbot ask` processes, one after the other."""
-    command = faqbot_command(question)
+    command = faqbot_command(question) + list(extra_args)
     walls = []
     for _ in range(runs):
         start = time.perf_counter_ns()
-        done = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+        done = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL, env=env)
         walls.append((time.perf_counter_ns() - start) / 1e9)
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(command)} exited with {done.returncode}: {done.stderr.strip()[-500:]}")
