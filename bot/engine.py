@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .faq import Entry, Faq
+from .gcpause import gc_paused
 from .loading import load_faq
 from .confidence import Calibration
 from .matcher import Candidate, Matcher, Ranking, Weights
@@ -56,6 +57,12 @@ class Engine:
         """Load and index the FAQ in `directory`. With `index_cache`, a directory, the index is
         kept there and reused while neither the FAQ files nor faqbot change."""
         directory = Path(directory)
+        with gc_paused():
+            return cls._build(directory, limits, index_cache, weights, settings)
+
+    @classmethod
+    def _build(cls, directory: Path, limits: Limits, index_cache: Path | str | None, weights: Weights,
+               settings: dict) -> Engine:
         if index_cache is None:
             return cls(load_faq(directory, limits), weights=weights, **settings)
         from . import index_cache as cache  # numpy and friends only when a cache is used

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .engine import Context, Engine
 from .faq import Entry
+from .gcpause import gc_paused
 from .loading import FaqError, Problem, load_faq
 from .smalltalk import classify
 from .text import terms
@@ -15,10 +16,11 @@ from .yamlsafe import Limits
 
 def lint(directory: Path, limits: Limits = Limits(), **settings) -> list[Problem]:
     try:
-        faq = load_faq(directory, limits)
+        with gc_paused():
+            faq = load_faq(directory, limits)
+            engine = Engine(faq, **settings)
     except FaqError as err:
         return err.problems
-    engine = Engine(faq, **settings)
     problems: list[Problem] = []
     owners: dict[tuple[str, ...], list[str]] = {}  # matcher terms -> ids of the entries phrasing them so
     for entry in faq.entries:
