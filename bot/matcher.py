@@ -55,7 +55,12 @@ class Signals:
         return 1.0 if self.phrasing_f1 >= 0.999 else 0.0
 
     def blend(self, w: Weights) -> float:
-        return min(1.0, w.entry_coverage * self.entry_coverage + w.phrasing_f1 * self.phrasing_f1 + w.fuzzy * self.fuzzy)
+        return blend(w, self.entry_coverage, self.phrasing_f1, self.fuzzy)
+
+
+def blend(w: Weights, coverage: float, f1: float, fuzzy: float) -> float:
+    """The matcher's score: what candidates are ranked by, and the runner-up's lead is measured in."""
+    return min(1.0, w.entry_coverage * coverage + w.phrasing_f1 * f1 + w.fuzzy * fuzzy)
 
 
 @dataclass(frozen=True)
@@ -163,12 +168,19 @@ class Matcher:
         total = sum(query.values())
         unknown = sum(w for t, w in query.items() if t not in self.idf) / total
         wanted = None if allow is None else (lambda index: allow(self.entries[index]))
+        surface = " ".join(query)
         scored = [
-            self._score(self.entries[index], index, query, total, covered / total, unknown)
+            self._score(index, query, total, surface, covered / total)
             for index, covered in self.postings.top(query, self.shortlist, wanted)
         ]
-        scored.sort(key=lambda c: c.score, reverse=True)
-        return Ranking(tuple(query), tuple(scored[:limit]))
+        scored.sort(key=itemgetter(0), reverse=True)  # stable: equal scores keep stage one's order
+        return Ranking(tuple(query), tuple(self._candidate(s, unknown) for s in scored[:limit]))
+
+    def _candidate(self, scored: tuple, unknown: float) -> Candidate:
+        score, index, best, f1, fuzzy, evidence, cover, negative = scored
+        entry = self.entries[index]
+        signals = Signals(cover, f1, fuzzy, evidence, unknown)
+        return Candidate(entry, score, best.text if best else entry.question("en"), negative, signals)
 
     def _general(self, term: str) -> float:
         """1.0 for a term that is rare in everyday language, less for common words and seams."""
@@ -234,8 +246,9 @@ class Matcher:
             return word
         return found[0][0]
 
-    def _score(self, entry: Entry, index: int, query: dict[str, float], total: float, entry_cover: float,
-               unknown: float) -> Candidate:
+    def _score(self, index: int, query: dict[str, float], total: float, surface: str, entry_cover: float) -> tuple:
+        """(score, index, best phrasing, its F1, fuzzy, evidence, coverage, negative): plain values,
+        since most of the shortlist is dropped before anyone looks at it."""
         best, best_at, best_f1, best_shared, negative_f1 = None, 0, 0.0, 0.0, 0.0
         shared: dict[int, float] = defaultdict(float)  # phrasing -> weight it shares, as the question weighs it
         stored: dict[int, float] = defaultdict(float)  # ... and as the phrasing weighs the same terms
@@ -252,16 +265,12 @@ class Matcher:
                 negative_f1 = max(negative_f1, f1)
             elif f1 > best_f1 or (f1 == best_f1 and position < best_at):  # ties: the earlier phrasing
                 best, best_at, best_f1, best_shared = phrasing, position, f1, common
-        fuzzy = self.weights.fuzzy_scorer(" ".join(query), best.surface) / 100 if best else 0.0
+        w = self.weights
+        fuzzy = w.fuzzy_scorer(surface, best.surface) / 100 if best else 0.0
+        cover = min(1.0, entry_cover)
+        score = blend(w, cover, best_f1, fuzzy)
         evidence = min(1.0, best_shared / (2 * self.unknown_idf))
-        signals = Signals(min(1.0, entry_cover), best_f1, fuzzy, evidence, unknown)
-        return Candidate(
-            entry,
-            signals.blend(self.weights),
-            best.text if best else entry.question("en"),
-            negative=negative_f1 > best_f1,
-            signals=signals,
-        )
+        return score, index, best, best_f1, fuzzy, evidence, cover, negative_f1 > best_f1
 
 
 ARRAYS_FROM = 2000  # entries; from this size stage one adds up numpy arrays instead of dicts
