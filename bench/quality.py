@@ -35,6 +35,7 @@ from bot.engine import Engine
 from bot.evaluate import Case, evaluate, load_cases
 from bot.faq import Faq
 
+from .speed import shown
 from .tune import MAX_OOS, MAX_WRONG
 
 FUZZ_CUTOFF = 80
@@ -182,8 +183,8 @@ def run_quality(cases_path: Path, faq_dir: Path, *, bm25: bool = True,
     cases = load_cases(Path(cases_path), {e.id for e in faq.entries})
     phrasings, _ = all_phrasings(faq)
     report: dict = {
-        "cases_file": str(cases_path),
-        "faq_dir": str(faq_dir),
+        "cases_file": shown(cases_path),
+        "faq_dir": shown(faq_dir),
         "entries": len(faq.entries),
         "phrasings": len(phrasings),
         "cases": len(cases),

@@ -187,11 +187,19 @@ def cold_start(runs: int = 5, question: str = COLD_QUESTION, *, extra_args: Sequ
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(command)} exited with {done.returncode}: {done.stderr.strip()[-500:]}")
     return {
-        "command": command,
+        "command": ["faqbot", *command[1:]] if Path(command[0]).name == "faqbot" else command[1:],
         "runs_s": [round(w, 4) for w in walls],
         "median_s": round(statistics.median(walls), 4),
         "answer_first_line": done.stdout.strip().splitlines()[0] if done.stdout.strip() else "",
     }
+
+
+def shown(path: str | Path) -> str:
+    """A path as the report shows it: relative to the repository when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(REPO))
+    except ValueError:
+        return Path(path).name
 
 
 def bot_digest() -> str:
@@ -256,7 +264,7 @@ def run(sizes: Sequence[str | int], n_queries: int = 300, *, cold_runs: int = 5,
     return report
 
 
-def _fmt(value, digits: int = 2) -> str:
+def fmt(value, digits: int = 2) -> str:
     if value is None:
         return "–"
     if isinstance(value, float):
@@ -272,12 +280,12 @@ def format_table(report: dict) -> str:
     ]
     for s in report["sizes"]:
         f, n = s["faqbot"], s.get("naive")
-        accuracy = f"{_fmt(f['answered_right'])} / {_fmt(n['top1'] if n else None)}"
+        accuracy = f"{fmt(f['answered_right'])} / {fmt(n['top1'] if n else None)}"
         lines.append(
-            f"| {s['name']} | {_fmt(s['entries'])} | {_fmt(s['phrasings'])} | {s['queries']} | {_fmt(s['build_s'])} "
-            f"| {_fmt(f['p50_ms'], 3)} | {_fmt(f['p99_ms'], 3)} | {_fmt(f['qps'], 0)} "
-            f"| {_fmt(n['p50_ms'] if n else None, 3)} | {_fmt(n['p99_ms'] if n else None, 3)} "
-            f"| {_fmt(s.get('naive_over_faqbot_p50'), 1)}x | {accuracy} |"
+            f"| {s['name']} | {fmt(s['entries'])} | {fmt(s['phrasings'])} | {s['queries']} | {fmt(s['build_s'])} "
+            f"| {fmt(f['p50_ms'], 3)} | {fmt(f['p99_ms'], 3)} | {fmt(f['qps'], 0)} "
+            f"| {fmt(n['p50_ms'] if n else None, 3)} | {fmt(n['p99_ms'] if n else None, 3)} "
+            f"| {fmt(s.get('naive_over_faqbot_p50'), 1)}x | {accuracy} |"
         )
     lines.append("")
     lines.append("build = load_faq + Engine(faq); right = share of in-scope queries answered directly with the expected "
@@ -287,7 +295,7 @@ def format_table(report: dict) -> str:
         runs = ", ".join(f"{r:.3f}" for r in cold["runs_s"])
         lines.append(f"Cold start `faqbot ask \"{COLD_QUESTION}\"`: median {cold['median_s']:.3f} s "
                      f"over {len(cold['runs_s'])} runs ({runs} s).")
-    lines.append(f"Peak RSS of this process: {_fmt(report['peak_rss_mb'], 1)} MB. "
+    lines.append(f"Peak RSS of this process: {fmt(report['peak_rss_mb'], 1)} MB. "
                  f"Whole run {report['total_s']:.1f} s on {report['machine']['cpus']} CPUs, "
                  f"Python {report['machine']['python']}, rapidfuzz {report['machine']['rapidfuzz']}, "
                  f"bot/*.py digest {report['bot_digest']}.")

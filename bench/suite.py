@@ -313,7 +313,7 @@ def run(*, cases: Path = speed.CASES, faq_dir: Path | None = None, sizes: Sequen
     bar = Progress(steps, stream=stream, enabled=progress)
     report: dict = {
         "machine": machine_info(),
-        "settings": {"cases": str(cases), "faq_dir": str(faq_dir), "sizes": list(sizes), "queries": queries,
+        "settings": {"cases": speed.shown(cases), "faq_dir": speed.shown(faq_dir), "sizes": list(sizes), "queries": queries,
                      "cold_runs": cold_runs, "seed": seed, "naive_few": naive_few, "naive_big": naive_big,
                      "warmup": scale.WARMUP, "naive_warmup": scale.NAIVE_WARMUP},
         "notes": [],
@@ -362,14 +362,6 @@ def _pct(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.1f}%"
 
 
-def _num(value, digits: int = 2) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:,.{digits}f}"
-    return f"{value:,}"
-
-
 def quality_table(q: dict) -> str:
     lines = ["| matcher | setup | top-1 | wrong answers | out-of-scope answered |", "|---|---|--:|--:|--:|"]
     for m in q["methods"]:
@@ -386,7 +378,7 @@ def quality_table(q: dict) -> str:
                      f"| {_pct(m['oos_false_answer_rate'])} |")
     lines.append("")
     lines.append(f"{q['cases']} cases ({q['in_scope']} in scope, {q['out_of_scope']} out of scope) from "
-                 f"`{_short(q['cases_file'])}`, on a FAQ of {q['entries']} entries / {q['phrasings']} phrasings. "
+                 f"`{speed.shown(q['cases_file'])}`, on a FAQ of {q['entries']} entries / {q['phrasings']} phrasings. "
                  "Rates as `bot/evaluate.py` computes them: top-1 and wrong answers over the in-scope cases, "
                  "out-of-scope answered over the out-of-scope cases. A baseline answers with the entry owning "
                  "the phrasing it finds (every phrasing, raw text), and does not answer when it finds none.")
@@ -397,13 +389,6 @@ def quality_table(q: dict) -> str:
                      "on wrong or out-of-scope answers, the second keeps to faqbot's tuning limits "
                      "(≤ 4% wrong, ≤ 8% out of scope).")
     return "\n".join(lines)
-
-
-def _short(path: str) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(REPO))
-    except ValueError:
-        return path
 
 
 def speed_table(report: dict) -> str:
@@ -422,10 +407,10 @@ def speed_table(report: dict) -> str:
             naive_name = f" ({n['queries']} q)"
             few.append(f"{n['queries']} queries at {s['entries']:,} entries")
         lines.append(
-            f"| {s['name']} | {s['entries']:,} | {s['phrasings']:,} | {_num(f['build_s'])} | {cached} "
-            f"| {_num(f['peak_rss_mb'], 0)} | {_num(f['p50_ms'], 3)} | {_num(f['p99_ms'], 3)} | {_num(f['qps'], 0)} "
-            f"| {_num(n['p50_ms'], 1)}{naive_name} | {_num(n['p99_ms'], 1)} | {_num(n['qps'], 1)} "
-            f"| {_num(n['peak_rss_mb'], 0)} | {_num(s['naive_over_faqbot_p50'], 0)}× |"
+            f"| {s['name']} | {s['entries']:,} | {s['phrasings']:,} | {speed.fmt(f['build_s'])} | {cached} "
+            f"| {speed.fmt(f['peak_rss_mb'], 0)} | {speed.fmt(f['p50_ms'], 3)} | {speed.fmt(f['p99_ms'], 3)} | {speed.fmt(f['qps'], 0)} "
+            f"| {speed.fmt(n['p50_ms'], 1)}{naive_name} | {speed.fmt(n['p99_ms'], 1)} | {speed.fmt(n['qps'], 1)} "
+            f"| {speed.fmt(n['peak_rss_mb'], 0)} | {speed.fmt(s['naive_over_faqbot_p50'], 0)}× |"
         )
     lines.append("")
     settings = report["settings"]
