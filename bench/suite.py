@@ -521,11 +521,11 @@ def write_results(report: dict, results: Path, *, chart: bool = True) -> list[st
     """latest.json and latency.png in `results`; returns one-line notices (e.g. chart skipped)."""
     results.mkdir(parents=True, exist_ok=True)
     notices = []
-    report["files"] = {"json": str(results / "latest.json")}
+    report["files"] = {"json": speed.shown(results / "latest.json")}
     if chart:
         reason = plot_latency(report, results / "latency.png")
         if reason is None:
-            report["files"]["chart"] = str(results / "latency.png")
+            report["files"]["chart"] = speed.shown(results / "latency.png")
         else:
             notices.append(reason)
             report["files"]["chart"] = None
