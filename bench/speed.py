@@ -199,7 +199,7 @@ def shown(path: str | Path) -> str:
     try:
         return str(Path(path).resolve().relative_to(REPO))
     except ValueError:
-        return Path(path).name
+        return str(path)
 
 
 def bot_digest() -> str:
