@@ -52,6 +52,3 @@ class Faq:
     def get(self, entry_id: str) -> Entry | None:
         position = self._position.get(entry_id)  # type: ignore[attr-defined]
         return None if position is None else self.entries[position]
-
-    def tags(self) -> list[str]:
-        return sorted({t for e in self.entries for t in e.tags})

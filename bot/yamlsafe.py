@@ -124,10 +124,3 @@ def _check_tags(root: yaml.Node) -> None:
 
 def line_of(node: yaml.Node) -> int:
     return node.start_mark.line + 1
-
-
-def to_python(node: yaml.Node | None) -> object:
-    """Plain Python data from a node that passed the checks above."""
-    if node is None:
-        return None
-    return yaml.constructor.SafeConstructor().construct_document(node)
