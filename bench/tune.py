@@ -75,7 +75,8 @@ def figures(data: list[Row], calibration: Calibration, answer: float, margin: fl
     right = wrong = oos = n_in = n_out = 0
     for row in data:
         z = calibration.bias + sum(getattr(calibration, f) * v for f, v in zip(FEATURES, row.x))
-        answered = row.top if row.top and 1 / (1 + math.exp(-z)) >= answer and row.lead >= margin else None
+        decisive = row.x[FEATURES.index("exact")] or row.x[FEATURES.index("evidence")] >= Thresholds.evidence
+        answered = row.top if row.top and 1 / (1 + math.exp(-z)) >= answer and row.lead >= margin and decisive else None
         if row.expect is None:
             n_out += 1
             oos += answered is not None

@@ -15,14 +15,14 @@ from .matcher import Signals
 
 @dataclass(frozen=True)
 class Calibration:
-    coverage: float = 1.175
-    f1: float = 1.081
-    fuzzy: float = 0.877
-    margin: float = 1.445
-    evidence: float = 1.065
-    unknown: float = -1.319
-    exact: float = 0.687
-    bias: float = -1.322
+    coverage: float = 1.266
+    f1: float = 1.109
+    fuzzy: float = 0.645
+    margin: float = 1.21
+    evidence: float = 1.438
+    unknown: float = -1.077
+    exact: float = 0.711
+    bias: float = -1.337
 
     def confidence(self, signals: Signals, margin: float) -> float:
         z = (

@@ -26,8 +26,9 @@ class Thresholds:
     `answer` and `suggest` are confidences (bot.confidence); the others are matcher scores.
     """
 
-    answer: float = 0.6  # confidence needed for a direct answer...
-    margin: float = 0.07  # ...and the best entry's lead over the runner-up
+    answer: float = 0.58  # confidence needed for a direct answer...
+    margin: float = 0.09  # ...and the best entry's lead over the runner-up...
+    evidence: float = 0.15  # ...and this much distinguishing evidence, unless it matches a phrasing exactly
     suggest: float = 0.3  # below this confidence nothing is plausible: fall back
     suggest_window: float = 0.2  # suggestions scoring this far below the best are left out
     closest: float = 0.3  # a fallback offers entries scoring at least this as closest topics
@@ -123,7 +124,9 @@ class Engine:
             closest = tuple(self._ref(c.entry, lang, c.score) for c in candidates[: t.max_suggestions]
                             if c.score >= t.closest)
             return self._reply("fallback", lang, "no_match", asked, score=0.0, suggestions=closest)
-        if confidence >= t.answer and lead >= t.margin:
+        # A question made only of terms many entries share ("Azure OpenAI") is too broad for one.
+        decisive = bool(candidates) and (candidates[0].signals.exact or candidates[0].signals.evidence >= t.evidence)
+        if confidence >= t.answer and lead >= t.margin and decisive:
             return self._answer(candidates[0].entry, lang, reason="confident", asked=asked,
                                 candidate=candidates[0], score=confidence)
         if confidence < t.suggest:

@@ -29,11 +29,11 @@ from .text import ENGLISH_STOP_WORDS, Synonyms, has_han, names, term_groups, ter
 class Weights:
     """How terms are weighed, and how stage two blends its signals into one score in [0, 1]."""
 
-    entry_coverage: float = 0.5  # share of the question's weight found anywhere in the entry
-    phrasing_f1: float = 0.3  # weighted F1 between the question and the best phrasing
-    fuzzy: float = 0.2  # rapidfuzz similarity with the best phrasing
-    unknown_word: float = 2.0  # how much an unseen word counts, relative to the rarest known one
-    unknown_han: float = 0.5  # an unseen Chinese word counts this much of an unseen English one
+    entry_coverage: float = 0.3  # share of the question's weight found anywhere in the entry
+    phrasing_f1: float = 0.2  # weighted F1 between the question and the best phrasing
+    fuzzy: float = 0.5  # rapidfuzz similarity with the best phrasing
+    unknown_word: float = 1.5  # how much an unseen word counts, relative to the rarest known one
+    unknown_han: float = 1.5  # an unseen Chinese word counts this much of an unseen English one
     seam: float = 0.2  # a Chinese character pair that is no word (the seam of two words)
     general: float = 1.0  # how much a term's commonness in everyday language lowers its weight (0: not at all)
     fuzzy_scorer: Callable[..., float] = fuzz.ratio
