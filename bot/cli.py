@@ -55,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("lint", parents=[common], help="check the FAQ; exit 1 if anything is wrong")
 
+    run = commands.add_parser("run", parents=[common], help="answer in a chat platform: `faqbot run slack`")
+    run.add_argument("adapter", help="the platform, an adapter in the faqbot.adapters entry points: slack")
+    run.add_argument("options", nargs=argparse.REMAINDER, help="the adapter's own options, e.g. --port N")
+
     ev = commands.add_parser("eval", parents=[common], help="score the engine on a set of cases")
     ev.add_argument("cases", type=Path)
     ev.add_argument("--json", action="store_true", help="print one JSON object")
@@ -91,6 +95,23 @@ def _chat(engine: Engine, args: argparse.Namespace) -> int:
 
     (console,) = entry_points(group="faqbot.adapters", name="console")
     return console.load()(engine, lang=args.lang)
+
+
+def _run(engine: Engine, args: argparse.Namespace) -> int:
+    from importlib.metadata import entry_points  # adapters are found by name, never imported by bot/
+
+    found = [e for e in entry_points(group="faqbot.adapters", name=args.adapter) if e.name != "console"]
+    if not found:
+        print(f"faqbot: no chat adapter '{args.adapter}' is installed (`faqbot chat` runs the console)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        adapter = found[0].load()
+    except ImportError as err:
+        print(f"faqbot: the {args.adapter} adapter needs its extra: pip install \"faqbot[{args.adapter}]\" ({err})",
+              file=sys.stderr)
+        return EXIT_USAGE
+    return adapter(engine, args.options)
 
 
 def _list(engine: Engine, args: argparse.Namespace) -> int:
@@ -170,7 +191,7 @@ def _eval(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ask": _ask, "chat": _chat, "list": _list, "show": _show, "why": _why, "eval": _eval}
+COMMANDS = {"ask": _ask, "chat": _chat, "run": _run, "list": _list, "show": _show, "why": _why, "eval": _eval}
 
 if __name__ == "__main__":
     sys.exit(main())

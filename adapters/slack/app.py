@@ -1,0 +1,211 @@
+"""The bolt App: Slack events, the /faq command and button clicks in; engine calls; Block Kit out."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, RetryHandler
+from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
+from slack_sdk.webhook import WebhookClient
+
+from bot import Context, Engine
+from bot.engine import detect_language
+from bot.flood import FloodLimit, FloodRule, Verdict
+
+from .blocks import FEEDBACK_DOWN, FEEDBACK_UP, PICK, RELATED, SHARE, Message, notice, parse_value, render, unescape
+from .once import Once
+
+DEFAULT_API_URL = "https://slack.com/api/"
+API_TIMEOUT = 10  # seconds per Web API or response_url call
+DELIVERY_ERRORS = (SlackApiError, SlackClientError, OSError)
+
+log = logging.getLogger("faqbot.slack")
+
+
+def retry_handlers() -> list[RetryHandler]:
+    """Rate limits (429, Retry-After) and server errors (500, 503) are retried twice, then given up."""
+    return [ConnectionErrorRetryHandler(max_retry_count=1), RateLimitErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=2)]
+
+
+def build_app(engine: Engine, *, token: str, signing_secret: str, api_url: str | None = None,
+              channel_tags: Mapping[str, frozenset[str]] | None = None, flood_rule: FloodRule = FloodRule()) -> App:
+    """The App `faqbot run slack` serves. It calls auth.test once, here, to learn the bot's own user id."""
+    client = WebClient(token=token, base_url=api_url or DEFAULT_API_URL, timeout=API_TIMEOUT,
+                       retry_handlers=retry_handlers())
+    logging.getLogger("slack_bolt.App").addFilter(_not_about_the_env_token)
+    app = App(client=client, signing_secret=signing_secret)
+    faq = SlackFaq(engine, channel_tags or {}, FloodLimit(flood_rule))
+    app.middleware(faq.once_per_event)
+    app.event("app_mention")(faq.on_mention)
+    app.event("message")(faq.on_message)
+    app.command("/faq")(faq.on_command)
+    app.action(re.compile(rf"^{PICK}_\d+$"))(faq.on_pick)
+    app.action(re.compile(rf"^{RELATED}_\d+$"))(faq.on_related)
+    app.action(SHARE)(faq.on_share)
+    app.action(re.compile(rf"^({FEEDBACK_UP}|{FEEDBACK_DOWN})$"))(faq.on_feedback)
+    return app
+
+
+def _not_about_the_env_token(record: logging.LogRecord) -> bool:
+    # bolt reads SLACK_BOT_TOKEN itself and warns that the client given to it wins, which is intended
+    return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+def strip_mention(text: str, user_id: str | None) -> str:
+    if not user_id:
+        return text
+    return re.sub(rf"<@{re.escape(user_id)}(\|[^>]*)?>", " ", text).strip()
+
+
+class SlackFaq:
+    """The listeners. Each one acknowledges, asks the engine, and sends what `blocks` renders."""
+
+    def __init__(self, engine: Engine, channel_tags: Mapping[str, frozenset[str]], flood: FloodLimit) -> None:
+        self.engine = engine
+        self.channel_tags = channel_tags
+        self.flood = flood
+        self.events = Once()  # event ids: Slack redelivers an event it thinks was not acknowledged
+        self.messages = Once()  # (channel, ts): one message can arrive as app_mention and as message
+
+    def once_per_event(self, body: dict, request, next) -> BoltResponse | None:
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and not self.events.first(event_id):
+            retry = request.headers.get("x-slack-retry-num", ["?"])[0]
+            log.info("skipped redelivery %s of event %s", retry, event_id)
+            return BoltResponse(status=200, body="")
+        return next()
+
+    # --- questions ------------------------------------------------------------------------------
+
+    def on_mention(self, event: dict, context, client: WebClient) -> None:
+        if not _from_a_bot(event, context.bot_user_id):
+            text = strip_mention(unescape(event.get("text", "")), context.bot_user_id)
+            self._answer_message(event, text, client, thread_ts=event.get("thread_ts") or event["ts"])
+
+    def on_message(self, event: dict, context, client: WebClient) -> None:
+        # edits, joins and other subtypes are not questions
+        direct = event.get("channel_type") == "im" and not event.get("subtype")
+        if direct and not _from_a_bot(event, context.bot_user_id):
+            text = strip_mention(unescape(event.get("text", "")), context.bot_user_id)
+            self._answer_message(event, text, client, thread_ts=event.get("thread_ts"))
+
+    def on_command(self, ack, command: dict) -> None:
+        ack()
+        text = unescape(command.get("text", "")).strip() or "help"
+        message = self._answer(text, command.get("user_id", ""), command.get("channel_id", ""), shareable=True)
+        if message is not None:
+            self._respond(command["response_url"], {"response_type": "ephemeral", **message.payload()},
+                          detect_language(text))
+
+    def _answer_message(self, event: dict, text: str, client: WebClient, *, thread_ts: str | None) -> None:
+        channel = event["channel"]
+        if not self.messages.first((channel, event["ts"])):
+            return
+        message = self._answer(text, event.get("user", ""), channel)
+        if message is None:
+            return
+        try:
+            client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message.payload())
+        except DELIVERY_ERRORS as err:
+            log.warning("chat.postMessage failed: %s", _describe(err))
+            try:
+                client.chat_postMessage(channel=channel, thread_ts=thread_ts,
+                                        **notice(detect_language(text), "failed").payload())
+            except DELIVERY_ERRORS as again:
+                log.warning("could not tell the user either: %s", _describe(again))
+
+    def _answer(self, text: str, user: str, channel: str, *, shareable: bool = False) -> Message | None:
+        """The message answering `text`, the flood-limit notice, or None to stay quiet."""
+        verdict = self.flood.check(user)
+        if verdict is Verdict.IGNORE:
+            return None
+        if verdict is Verdict.WARN:
+            return notice(detect_language(text), "flood")
+        reply = self.engine.answer(text, Context(tags=self.channel_tags.get(channel)))
+        return render(reply, shareable=shareable and reply.kind == "answer")
+
+    # --- buttons --------------------------------------------------------------------------------
+
+    def on_pick(self, ack, body: dict, action: dict) -> None:
+        """A "did you mean" suggestion: the answer replaces the question's message."""
+        ack()
+        entry_id, lang = parse_value(action["value"])
+        self._respond(body["response_url"], {"replace_original": True, **self._entry(entry_id, lang, body).payload()},
+                      lang)
+
+    def on_related(self, ack, body: dict, action: dict, client: WebClient) -> None:
+        """A related or browsed topic: answered in a new message below the one clicked."""
+        ack()
+        entry_id, lang = parse_value(action["value"])
+        message = self._entry(entry_id, lang, body)
+        if _ephemeral(body) or "channel" not in body:
+            self._respond(body["response_url"],
+                          {"response_type": "ephemeral", "replace_original": False, **message.payload()}, lang)
+            return
+        thread_ts = body.get("message", {}).get("thread_ts")
+        try:
+            client.chat_postMessage(channel=body["channel"]["id"], thread_ts=thread_ts, **message.payload())
+        except DELIVERY_ERRORS as err:
+            log.warning("chat.postMessage failed: %s", _describe(err))
+
+    def on_share(self, ack, body: dict, action: dict) -> None:
+        """Posts a privately shown answer in the channel for everyone."""
+        ack()
+        entry_id, lang = parse_value(action["value"])
+        reply = self.engine.reply_for(entry_id, lang)
+        message = render(reply) if reply else notice(lang, "gone")
+        response_type = "in_channel" if reply else "ephemeral"
+        self._respond(body["response_url"],
+                      {"response_type": response_type, "replace_original": False, **message.payload()}, lang)
+
+    def on_feedback(self, ack, body: dict, action: dict) -> None:
+        ack()
+        entry_id, lang = parse_value(action["value"])
+        log.info("feedback %s on %s", "up" if action["action_id"] == FEEDBACK_UP else "down", entry_id)
+        self._respond(body["response_url"], {"response_type": "ephemeral", "replace_original": False,
+                                             **notice(lang, "feedback_thanks").payload()}, lang)
+
+    def _entry(self, entry_id: str, lang: str, body: dict) -> Message:
+        reply = self.engine.reply_for(entry_id, lang)
+        return render(reply, shareable=_ephemeral(body)) if reply else notice(lang, "gone")
+
+    @staticmethod
+    def _respond(response_url: str, payload: dict, lang: str) -> None:
+        """Posts to a response_url, with the same retries as the Web API; on failure, tries to say so."""
+        hook = WebhookClient(response_url, timeout=API_TIMEOUT, retry_handlers=retry_handlers())
+        try:
+            status = hook.send_dict(payload).status_code
+        except DELIVERY_ERRORS as err:
+            status, problem = 0, _describe(err)
+        else:
+            problem = f"HTTP {status}"
+        if status == 200:
+            return
+        log.warning("response_url post failed: %s", problem)
+        try:
+            hook.send_dict({"response_type": "ephemeral", "replace_original": False,
+                            **notice(lang, "failed").payload()})
+        except DELIVERY_ERRORS as err:
+            log.warning("could not tell the user either: %s", _describe(err))
+
+
+def _from_a_bot(event: dict, bot_user_id: str | None) -> bool:
+    return bool(event.get("bot_id")) or event.get("subtype") == "bot_message" or event.get("user") == bot_user_id
+
+
+def _ephemeral(body: dict) -> bool:
+    return bool(body.get("container", {}).get("is_ephemeral"))
+
+
+def _describe(err: Exception) -> str:
+    """An error in one line, without request headers (they carry the token)."""
+    if isinstance(err, SlackApiError):
+        return f"{err.response.status_code} {err.response.get('error', '')}".strip()
+    return f"{type(err).__name__}: {err}"

@@ -1,0 +1,20 @@
+"""slack/manifest.yaml asks for exactly what the adapter uses."""
+
+from __future__ import annotations
+
+import yaml
+
+from support import ROOT
+
+
+def test_manifest_asks_for_exactly_what_the_adapter_uses():
+    manifest = yaml.safe_load((ROOT / "slack" / "manifest.yaml").read_text(encoding="utf-8"))
+    assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == ["app_mentions:read", "chat:write", "commands",
+                                                                  "im:history"]
+    assert "user" not in manifest["oauth_config"]["scopes"]
+    settings = manifest["settings"]
+    assert sorted(settings["event_subscriptions"]["bot_events"]) == ["app_mention", "message.im"]
+    assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/faq"]
+    assert settings["interactivity"]["is_enabled"] is True
+    assert settings["socket_mode_enabled"] is True
+    assert manifest["features"]["app_home"]["messages_tab_enabled"] is True  # people can DM the bot
