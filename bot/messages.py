@@ -36,8 +36,9 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def say(lang: str, key: str) -> str:
-    return TEXTS.get(lang, TEXTS["en"])[key]
+def say(lang: str, key: str, texts: dict[str, dict[str, str]] = TEXTS) -> str:
+    """`key` in `lang` (English when the language is unknown), from `texts`: the engine's own by default."""
+    return texts.get(lang, texts["en"])[key]
 
 
 def numbered(refs: tuple[EntryRef, ...], start: int = 1) -> list[str]:

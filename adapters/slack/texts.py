@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.messages import say
+
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "asked": "You asked: {}",
@@ -33,4 +35,4 @@ TEXTS: dict[str, dict[str, str]] = {
 
 
 def slack_say(lang: str, key: str) -> str:
-    return TEXTS.get(lang, TEXTS["en"])[key]
+    return say(lang, key, TEXTS)
