@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from .faq import Entry, Faq
@@ -85,7 +86,7 @@ class Engine:
         lang = context.lang or detect_language(text)
         small_talk = classify(text)
         if small_talk is not None:
-            return self._small_talk(small_talk, lang, text)
+            return self._small_talk(small_talk, lang, text, context.tags)
         ranking = self.rank(text, context)
         return self._decide(ranking, lang, text)
 
@@ -103,9 +104,10 @@ class Engine:
             return None
         return self._answer(entry, lang, reason="picked", asked=asked)
 
-    def topics(self, lang: str, limit: int | None = None) -> tuple[EntryRef, ...]:
-        entries = self.faq.entries if limit is None else self.faq.entries[:limit]
-        return tuple(self._ref(e, lang) for e in entries)
+    def topics(self, lang: str, limit: int | None = None, tags: frozenset[str] | None = None) -> tuple[EntryRef, ...]:
+        """The FAQ's entries in file order; with `tags`, only those a scoped channel may answer."""
+        entries = self.faq.entries if tags is None else (e for e in self.faq.entries if not tags.isdisjoint(e.tags))
+        return tuple(self._ref(e, lang) for e in islice(entries, limit))
 
     def assess(self, ranking: Ranking) -> tuple[list[Candidate], float, float]:
         """The candidates that may answer, the best one's lead over the next, and its confidence."""
@@ -158,9 +160,9 @@ class Engine:
             sources=entry.sources,
         )
 
-    def _small_talk(self, reason: str, lang: str, asked: str) -> Reply:
+    def _small_talk(self, reason: str, lang: str, asked: str, tags: frozenset[str] | None) -> Reply:
         count = {"help": self.thresholds.help_topics, "thanks": 0}.get(reason, 3)
-        return self._reply("fallback", lang, reason, asked, suggestions=self.topics(lang, count))
+        return self._reply("fallback", lang, reason, asked, suggestions=self.topics(lang, count, tags))
 
     def _reply(self, kind, lang: str, reason: str, asked: str, *, score: float = 0.0,
                suggestions: tuple[EntryRef, ...] = ()) -> Reply:

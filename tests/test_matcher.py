@@ -28,3 +28,11 @@ def test_tag_scoping_keeps_answers_inside_the_tags(engine):
         assert reply.entry_id is None or reply.entry_id in billing, (question, reply.entry_id)
         assert {s.id for s in reply.suggestions} <= billing
     assert engine.answer("How is Azure OpenAI billed?", scoped).entry_id == "azure-openai-billing"
+
+
+def test_tag_scoping_also_limits_the_topics_help_offers(engine):
+    scoped = Context(tags=frozenset({"billing"}))
+    billing = {e.id for e in engine.faq.entries if "billing" in e.tags}
+    reply = engine.answer("help", scoped)
+    assert reply.reason == "help" and {s.id for s in reply.suggestions} == billing
+    assert len(engine.answer("help").suggestions) > len(billing)
