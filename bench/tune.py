@@ -73,10 +73,12 @@ def fit(data: list[Row], *, l2: float = 0.01, epochs: int = 2000, rate: float = 
 
 def figures(data: list[Row], calibration: Calibration, answer: float, margin: float) -> tuple[float, float, float]:
     right = wrong = oos = n_in = n_out = 0
+    rule = Thresholds(answer=answer, margin=margin)
     for row in data:
         z = calibration.bias + sum(getattr(calibration, f) * v for f, v in zip(FEATURES, row.x))
-        decisive = row.x[FEATURES.index("exact")] or row.x[FEATURES.index("evidence")] >= Thresholds.evidence
-        answered = row.top if row.top and 1 / (1 + math.exp(-z)) >= answer and row.lead >= margin and decisive else None
+        direct = rule.answers(1 / (1 + math.exp(-z)), row.lead, exact=bool(row.x[FEATURES.index("exact")]),
+                              evidence=row.x[FEATURES.index("evidence")])
+        answered = row.top if row.top and direct else None
         if row.expect is None:
             n_out += 1
             oos += answered is not None

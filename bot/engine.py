@@ -37,6 +37,11 @@ class Thresholds:
     max_related: int = 3
     help_topics: int = 25
 
+    def answers(self, confidence: float, lead: float, *, exact: bool, evidence: float) -> bool:
+        """Whether the best entry is answered directly. A question made only of terms many
+        entries share ("Azure OpenAI") is too broad for one, unless it is a phrasing exactly."""
+        return confidence >= self.answer and lead >= self.margin and (exact or evidence >= self.evidence)
+
 
 @dataclass(frozen=True)
 class Context:
@@ -91,10 +96,8 @@ class Engine:
         return self._decide(ranking, lang, text)
 
     def rank(self, text: str, context: Context = Context(), *, limit: int = 5) -> Ranking:
-        allow = None
-        if context.tags is not None:
-            tags = context.tags
-            allow = lambda entry: not tags.isdisjoint(entry.tags)  # noqa: E731
+        tags = context.tags
+        allow = None if tags is None else (lambda entry: in_scope(entry, tags))
         return self.matcher.rank(text[:MAX_QUESTION_CHARS], limit=limit, allow=allow)
 
     def reply_for(self, entry_id: str, lang: str, *, asked: str = "") -> Reply | None:
@@ -106,7 +109,7 @@ class Engine:
 
     def topics(self, lang: str, limit: int | None = None, tags: frozenset[str] | None = None) -> tuple[EntryRef, ...]:
         """The FAQ's entries in file order; with `tags`, only those a scoped channel may answer."""
-        entries = self.faq.entries if tags is None else (e for e in self.faq.entries if not tags.isdisjoint(e.tags))
+        entries = self.faq.entries if tags is None else (e for e in self.faq.entries if in_scope(e, tags))
         return tuple(self._ref(e, lang) for e in islice(entries, limit))
 
     def assess(self, ranking: Ranking) -> tuple[list[Candidate], float, float]:
@@ -123,22 +126,21 @@ class Engine:
         candidates, lead, confidence = self.assess(ranking)
         if ranking.candidates and ranking.candidates[0].negative:
             # Closest to a question the maintainers marked as not covered: say so.
-            closest = tuple(self._ref(c.entry, lang, c.score) for c in candidates[: t.max_suggestions]
-                            if c.score >= t.closest)
-            return self._reply("fallback", lang, "no_match", asked, score=0.0, suggestions=closest)
-        # A question made only of terms many entries share ("Azure OpenAI") is too broad for one.
-        decisive = bool(candidates) and (candidates[0].signals.exact or candidates[0].signals.evidence >= t.evidence)
-        if confidence >= t.answer and lead >= t.margin and decisive:
-            return self._answer(candidates[0].entry, lang, reason="confident", asked=asked,
-                                candidate=candidates[0], score=confidence)
+            return self._reply("fallback", lang, "no_match", asked, suggestions=self._closest(candidates, lang))
+        best = candidates[0] if candidates else None
+        if best and t.answers(confidence, lead, exact=bool(best.signals.exact), evidence=best.signals.evidence):
+            return self._answer(best.entry, lang, reason="confident", asked=asked, candidate=best, score=confidence)
         if confidence < t.suggest:
-            closest = tuple(self._ref(c.entry, lang, c.score) for c in candidates[: t.max_suggestions]
-                            if c.score >= t.closest)
-            return self._reply("fallback", lang, "no_match", asked, score=confidence, suggestions=closest)
+            return self._reply("fallback", lang, "no_match", asked, score=confidence,
+                               suggestions=self._closest(candidates, lang))
         floor = candidates[0].score - t.suggest_window
         offered = tuple(self._ref(c.entry, lang, c.score) for c in candidates[: t.max_suggestions] if c.score >= floor)
         reason = "ambiguous" if confidence >= t.answer else "unsure"
         return self._reply("suggest", lang, reason, asked, score=confidence, suggestions=offered)
+
+    def _closest(self, candidates: list[Candidate], lang: str) -> tuple[EntryRef, ...]:
+        t = self.thresholds
+        return tuple(self._ref(c.entry, lang, c.score) for c in candidates[: t.max_suggestions] if c.score >= t.closest)
 
     def _answer(self, entry: Entry, lang: str, *, reason: str, asked: str, candidate: Candidate | None = None,
                 score: float = 1.0) -> Reply:
@@ -171,6 +173,10 @@ class Engine:
 
     def _ref(self, entry: Entry, lang: str, score: float = 0.0) -> EntryRef:
         return EntryRef(entry.id, entry.question(lang), round(score, 4))
+
+
+def in_scope(entry: Entry, tags: frozenset[str]) -> bool:
+    return not tags.isdisjoint(entry.tags)
 
 
 def detect_language(text: str) -> str:
