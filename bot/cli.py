@@ -78,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"faqbot: the FAQ in {faq_dir} has problems (run `faqbot lint --faq {faq_dir}`):", file=sys.stderr)
         print(err, file=sys.stderr)
         return EXIT_USAGE
+    if engine.cache == "unwritable":
+        print(f"faqbot: could not write the index cache in {args.index_cache}: make it a writable directory "
+              "(--index-cache or FAQBOT_INDEX_CACHE); running without it", file=sys.stderr)
     return COMMANDS[args.command](engine, args)
 
 

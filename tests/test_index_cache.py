@@ -91,3 +91,12 @@ def test_the_cli_uses_the_cache_from_the_environment(faq_copy, tmp_path):
         assert done.returncode == 0, done.stderr
         assert '"id": "rlhf"' in done.stdout
     assert len(list(cache.iterdir())) == 1
+
+
+def test_the_cli_says_when_the_cache_cannot_be_written(tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the cache directory should be")
+    done = run_faqbot("ask", "What is RLHF?", "--json", "--index-cache", blocker)
+    assert done.returncode == 0, done.stderr
+    assert '"id": "rlhf"' in done.stdout
+    assert f"could not write the index cache in {blocker}: make it a writable directory" in done.stderr
