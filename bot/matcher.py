@@ -54,9 +54,6 @@ class Signals:
         """1.0 when the question has exactly the terms of a phrasing ("What is GPT?")."""
         return 1.0 if self.phrasing_f1 >= 0.999 else 0.0
 
-    def blend(self, w: Weights) -> float:
-        return blend(w, self.entry_coverage, self.phrasing_f1, self.fuzzy)
-
 
 def blend(w: Weights, coverage: float, f1: float, fuzzy: float) -> float:
     """The matcher's score: what candidates are ranked by, and the runner-up's lead is measured in."""
