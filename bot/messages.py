@@ -18,6 +18,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "examples": "For example:",
         "related": "Related:",
         "sources": "Sources:",
+        "flood": "You're asking faster than I can keep up. Please wait a minute, then ask again.",
+        "feedback_thanks": "Thanks for the feedback!",
     },
     "zh": {
         "ambiguous": "我不确定你问的是下面哪一个：",
@@ -32,6 +34,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "examples": "例如：",
         "related": "相关问题：",
         "sources": "来源：",
+        "flood": "你问得太快了，请等一分钟再问。",
+        "feedback_thanks": "感谢你的反馈！",
     },
 }
 

@@ -12,8 +12,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "helpful": "👍 Helpful",
         "not_helpful": "👎 Not helpful",
         "share": "Share in channel",
-        "feedback_thanks": "Thanks for the feedback!",
-        "flood": "You're asking faster than I can keep up. Please wait a minute, then ask again.",
         "failed": "Sorry, Slack didn't let me send the answer just now. Please try again in a minute.",
         "gone": "That FAQ entry no longer exists. Type `/faq help` to browse the topics.",
         "shortened": "(The answer was shortened to fit in one Slack message.)",
@@ -25,8 +23,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "helpful": "👍 有帮助",
         "not_helpful": "👎 没帮助",
         "share": "分享到频道",
-        "feedback_thanks": "感谢你的反馈！",
-        "flood": "你问得太快了，请等一分钟再问。",
         "failed": "抱歉，Slack 暂时没能发出回答，请过一分钟再试。",
         "gone": "这个 FAQ 条目已不存在。输入 `/faq help` 可以浏览话题。",
         "shortened": "（回答太长，已截短以放进一条 Slack 消息。）",
@@ -35,4 +31,5 @@ TEXTS: dict[str, dict[str, str]] = {
 
 
 def slack_say(lang: str, key: str) -> str:
-    return say(lang, key, TEXTS)
+    """The adapter's own wording first, then the engine's (what every platform says alike)."""
+    return say(lang, key, TEXTS) if key in TEXTS["en"] else say(lang, key)
