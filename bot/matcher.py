@@ -139,7 +139,7 @@ class Matcher:
 
     def _add_phrasings(self, entry: Entry, analysed: list[tuple[str, list[str]]]) -> None:
         positive = [
-            (_Phrasing(text, frozenset(ts), sum(self.weight[t] for t in set(ts)), " ".join(ts), False),
+            (_Phrasing(text, frozenset(ts), sum(self.weight[t] for t in dict.fromkeys(ts)), " ".join(ts), False),
              {t: self.weight[t] for t in ts})
             for text, ts in analysed
             if ts
@@ -246,7 +246,7 @@ class Matcher:
     def _score(self, index: int, query: dict[str, float], total: float, surface: str, entry_cover: float) -> tuple:
         """(score, index, best phrasing, its F1, fuzzy, evidence, coverage, negative): plain values,
         since most of the shortlist is dropped before anyone looks at it."""
-        best, best_at, best_f1, best_shared, negative_f1 = None, 0, 0.0, 0.0, 0.0
+        best_f1, best_shared, negative_f1 = 0.0, 0.0, 0.0
         shared: dict[int, float] = defaultdict(float)  # phrasing -> weight it shares, as the question weighs it
         stored: dict[int, float] = defaultdict(float)  # ... and as the phrasing weighs the same terms
         holders = self.holders[index]
@@ -255,15 +255,20 @@ class Matcher:
                 shared[position] += weight
                 stored[position] += own
         phrasings = self.phrasings[index]
+        tied: list[int] = []  # positions of the phrasings with the best F1 so far
         for position, common in shared.items():
             phrasing = phrasings[position]
             f1 = 2 * common / (total + common + max(phrasing.weight - stored[position], 0.0))
             if phrasing.negative:
                 negative_f1 = max(negative_f1, f1)
-            elif f1 > best_f1 or (f1 == best_f1 and position < best_at):  # ties: the earlier phrasing
-                best, best_at, best_f1, best_shared = phrasing, position, f1, common
+            elif f1 > best_f1 + TIE:
+                best_f1, best_shared, tied = f1, common, [position]
+            elif f1 >= best_f1 - TIE:
+                tied.append(position)
         w = self.weights
-        fuzzy = w.fuzzy_scorer(surface, best.surface) / 100 if best else 0.0
+        # Phrasings with the same terms tie on F1; the one the question reads most like wins.
+        closest = max(((w.fuzzy_scorer(surface, phrasings[p].surface) / 100, -p) for p in tied), default=None)
+        fuzzy, best = (closest[0], phrasings[-closest[1]]) if closest else (0.0, None)
         cover = min(1.0, entry_cover)
         score = blend(w, cover, best_f1, fuzzy)
         evidence = min(1.0, best_shared / (2 * self.unknown_idf))
@@ -272,6 +277,7 @@ class Matcher:
 
 ARRAYS_FROM = 2000  # entries; from this size stage one adds up numpy arrays instead of dicts
 CORRECTIONS_KEPT = 10_000
+TIE = 1e-9  # F1 values closer than this are equal: they differ only by the order of a float sum
 
 
 class DictPostings:
