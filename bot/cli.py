@@ -13,6 +13,7 @@ from .engine import Context, Engine
 from .evaluate import evaluate, load_cases
 from .lint import lint
 from .loading import FaqError
+from .service import Service
 
 EXIT_USAGE = 2
 
@@ -114,7 +115,7 @@ def _run(engine: Engine, args: argparse.Namespace) -> int:
         print(f"faqbot: the {args.adapter} adapter needs its extra: pip install \"faqbot[{args.adapter}]\" ({err})",
               file=sys.stderr)
         return EXIT_USAGE
-    return adapter(engine, args.options)
+    return adapter(Service(engine), args.options)
 
 
 def _list(engine: Engine, args: argparse.Namespace) -> int:

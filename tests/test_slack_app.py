@@ -14,8 +14,10 @@ import pytest
 from adapters.slack.app import build_app
 from adapters.slack.blocks import escape
 from adapters.slack.server import SlackServer
+from bot import Service
+from bot.events import Asked, Voted
 from bot.messages import say
-from fake_slack import BOT_ID, BOT_USER, FakeSlack, SignedClient, get
+from fake_slack import BOT_ID, BOT_USER, TEAM, FakeSlack, SignedClient, get
 
 SECRET = "test-signing-secret-1234"
 TOKEN = "xoxb-test-token-5678"
@@ -34,8 +36,8 @@ def serve(engine, fake) -> Iterator[Callable[..., SignedClient]]:
     """serve(**build_app options) -> a client for a running app; every server is shut down afterwards."""
     servers = []
 
-    def start(**options) -> SignedClient:
-        server = SlackServer(build_app(engine, token=TOKEN, signing_secret=SECRET, api_url=fake.api_url, **options),
+    def start(*, recorder=None, **options) -> SignedClient:
+        server = SlackServer(build_app(Service(engine, recorder=recorder), token=TOKEN, signing_secret=SECRET, api_url=fake.api_url, **options),
                              "127.0.0.1", 0)
         thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
         thread.start()
@@ -284,12 +286,41 @@ def test_share_posts_the_answer_in_the_channel(slack, fake):
     assert "What is GPT?" in sent.body["blocks"][0]["text"]["text"] and "faq_share" not in sent.dump
 
 
-def test_feedback_is_acknowledged_and_logged_without_the_user(slack, fake, caplog):
-    caplog.set_level(logging.INFO, logger="faqbot.slack")
+class Kept:
+    """A recorder that keeps events in a list, as the store would in its buffer."""
+
+    def __init__(self) -> None:
+        self.events: list[Asked | Voted] = []
+
+    def asked(self, event: Asked) -> None:
+        self.events.append(event)
+
+    def voted(self, event: Voted) -> None:
+        self.events.append(event)
+
+
+def test_feedback_is_acknowledged_and_recorded_with_who_clicked(serve, fake, caplog):
+    caplog.set_level(logging.DEBUG)
+    kept = Kept()
+    slack = serve(recorder=kept)
     slack.click("faq_feedback_down", "what-is-gpt|en", response_url=fake.response_url("vote"), user="UVOTER")
     (sent,) = fake.wait_for("/respond/vote")
     assert sent.body["text"] == "Thanks for the feedback!" and sent.body["replace_original"] is False
-    assert "feedback down on what-is-gpt" in caplog.text and "UVOTER" not in caplog.text
+    (vote,) = kept.events
+    assert (vote.entry_id, vote.up, vote.where.platform, vote.where.user) == ("what-is-gpt", False, "slack", "UVOTER")
+    assert "UVOTER" not in caplog.text
+
+
+def test_every_question_is_recorded_with_where_it_was_asked(serve, fake):
+    kept = Kept()
+    slack = serve(recorder=kept)
+    slack.event(mention(f"<@{BOT_USER}> what is gpt?", channel="C9", user="UASKER"))
+    fake.wait_for("/api/chat.postMessage")
+    (asked,) = kept.events
+    assert (asked.kind, asked.entry_id, asked.question) == ("answer", "what-is-gpt", "what is gpt?")
+    assert (asked.where.platform, asked.where.workspace, asked.where.channel, asked.where.user) == (
+        "slack", TEAM, "C9", "UASKER")
+    assert asked.latency_ms > 0 and asked.score > 0.5
 
 
 def test_a_button_for_an_entry_that_is_gone_says_so(slack, fake):

@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from bot import Engine
+from bot import Service
 
 EXIT_USAGE = 2
 
@@ -39,7 +39,7 @@ def channel_tags(pairs: Sequence[str]) -> dict[str, frozenset[str]]:
     return scopes
 
 
-def main(engine: Engine, argv: Sequence[str] = ()) -> int:
+def main(service: Service, argv: Sequence[str] = ()) -> int:
     args = parse_args(argv)
     app_token = os.environ.get("SLACK_APP_TOKEN")
     needed = ["SLACK_BOT_TOKEN"] + ([] if app_token else ["SLACK_SIGNING_SECRET"])
@@ -56,7 +56,7 @@ def main(engine: Engine, argv: Sequence[str] = ()) -> int:
 
     api_url = os.environ.get("SLACK_API_URL") or DEFAULT_API_URL
     try:
-        app = build_app(engine, token=os.environ["SLACK_BOT_TOKEN"],
+        app = build_app(service, token=os.environ["SLACK_BOT_TOKEN"],
                         signing_secret=os.environ.get("SLACK_SIGNING_SECRET", ""), api_url=api_url,
                         channel_tags=channel_tags(args.channel_tags))
     except BoltError:

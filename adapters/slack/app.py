@@ -14,7 +14,7 @@ from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetr
 from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
-from bot import Context, Engine
+from bot import Context, Engine, Service, Where
 from bot.engine import detect_language
 from bot.flood import FloodLimit, FloodRule, Verdict
 
@@ -34,14 +34,15 @@ def retry_handlers() -> list[RetryHandler]:
             ServerErrorRetryHandler(max_retry_count=2)]
 
 
-def build_app(engine: Engine, *, token: str, signing_secret: str, api_url: str | None = None,
+def build_app(service: Service | Engine, *, token: str, signing_secret: str, api_url: str | None = None,
               channel_tags: Mapping[str, frozenset[str]] | None = None, flood_rule: FloodRule = FloodRule()) -> App:
     """The App `faqbot run slack` serves. It calls auth.test once, here, to learn the bot's own user id."""
     client = WebClient(token=token, base_url=api_url or DEFAULT_API_URL, timeout=API_TIMEOUT,
                        retry_handlers=retry_handlers())
     logging.getLogger("slack_bolt.App").addFilter(_not_about_the_env_token)
     app = App(client=client, signing_secret=signing_secret)
-    faq = SlackFaq(engine, channel_tags or {}, FloodLimit(flood_rule))
+    service = service if isinstance(service, Service) else Service(service)
+    faq = SlackFaq(service, channel_tags or {}, FloodLimit(flood_rule))
     app.middleware(faq.once_per_event)
     app.event("app_mention")(faq.on_mention)
     app.event("message")(faq.on_message)
@@ -67,8 +68,8 @@ def strip_mention(text: str, user_id: str | None) -> str:
 class SlackFaq:
     """The listeners. Each one acknowledges, asks the engine, and sends what `blocks` renders."""
 
-    def __init__(self, engine: Engine, channel_tags: Mapping[str, frozenset[str]], flood: FloodLimit) -> None:
-        self.engine = engine
+    def __init__(self, service: Service, channel_tags: Mapping[str, frozenset[str]], flood: FloodLimit) -> None:
+        self.service = service
         self.channel_tags = channel_tags
         self.flood = flood
         self.events = Once()  # event ids: Slack redelivers an event it thinks was not acknowledged
@@ -87,28 +88,31 @@ class SlackFaq:
     def on_mention(self, event: dict, context, client: WebClient) -> None:
         if not _from_a_bot(event, context.bot_user_id):
             text = strip_mention(unescape(event.get("text", "")), context.bot_user_id)
-            self._answer_message(event, text, client, thread_ts=event.get("thread_ts") or event["ts"])
+            self._answer_message(event, text, client, context.team_id,
+                                 thread_ts=event.get("thread_ts") or event["ts"])
 
     def on_message(self, event: dict, context, client: WebClient) -> None:
         # edits, joins and other subtypes are not questions
         direct = event.get("channel_type") == "im" and not event.get("subtype")
         if direct and not _from_a_bot(event, context.bot_user_id):
             text = strip_mention(unescape(event.get("text", "")), context.bot_user_id)
-            self._answer_message(event, text, client, thread_ts=event.get("thread_ts"))
+            self._answer_message(event, text, client, context.team_id, thread_ts=event.get("thread_ts"))
 
     def on_command(self, ack, command: dict) -> None:
         ack()
         text = unescape(command.get("text", "")).strip() or "help"
-        message = self._answer(text, command.get("user_id", ""), command.get("channel_id", ""), shareable=True)
+        where = Where("slack", command.get("team_id", ""), command.get("channel_id", ""), command.get("user_id", ""))
+        message = self._answer(text, where, shareable=True)
         if message is not None:
             self._respond(command["response_url"], {"response_type": "ephemeral", **message.payload()},
                           detect_language(text))
 
-    def _answer_message(self, event: dict, text: str, client: WebClient, *, thread_ts: str | None) -> None:
+    def _answer_message(self, event: dict, text: str, client: WebClient, team: str | None, *,
+                        thread_ts: str | None) -> None:
         channel = event["channel"]
         if not self.messages.first((channel, event["ts"])):
             return
-        message = self._answer(text, event.get("user", ""), channel)
+        message = self._answer(text, Where("slack", team or "", channel, event.get("user", "")))
         if message is None:
             return
         try:
@@ -121,14 +125,14 @@ class SlackFaq:
             except DELIVERY_ERRORS as again:
                 log.warning("could not tell the user either: %s", _describe(again))
 
-    def _answer(self, text: str, user: str, channel: str, *, shareable: bool = False) -> Message | None:
+    def _answer(self, text: str, where: Where, *, shareable: bool = False) -> Message | None:
         """The message answering `text`, the flood-limit notice, or None to stay quiet."""
-        verdict = self.flood.check(user)
+        verdict = self.flood.check(where.user)
         if verdict is Verdict.IGNORE:
             return None
         if verdict is Verdict.WARN:
             return notice(detect_language(text), "flood")
-        reply = self.engine.answer(text, Context(tags=self.channel_tags.get(channel)))
+        reply = self.service.answer(text, Context(tags=self.channel_tags.get(where.channel)), where)
         return render(reply, shareable=shareable and reply.kind == "answer")
 
     # --- buttons --------------------------------------------------------------------------------
@@ -159,7 +163,7 @@ class SlackFaq:
         """Posts a privately shown answer in the channel for everyone."""
         ack()
         entry_id, lang = parse_value(action["value"])
-        reply = self.engine.reply_for(entry_id, lang)
+        reply = self.service.reply_for(entry_id, lang)
         message = render(reply) if reply else notice(lang, "gone")
         response_type = "in_channel" if reply else "ephemeral"
         self._respond(body["response_url"],
@@ -168,12 +172,12 @@ class SlackFaq:
     def on_feedback(self, ack, body: dict, action: dict) -> None:
         ack()
         entry_id, lang = parse_value(action["value"])
-        log.info("feedback %s on %s", "up" if action["action_id"] == FEEDBACK_UP else "down", entry_id)
+        self.service.vote(entry_id, up=action["action_id"] == FEEDBACK_UP, where=_clicked_by(body))
         self._respond(body["response_url"], {"response_type": "ephemeral", "replace_original": False,
                                              **notice(lang, "feedback_thanks").payload()}, lang)
 
     def _entry(self, entry_id: str, lang: str, body: dict) -> Message:
-        reply = self.engine.reply_for(entry_id, lang)
+        reply = self.service.reply_for(entry_id, lang)
         return render(reply, shareable=_ephemeral(body)) if reply else notice(lang, "gone")
 
     @staticmethod
@@ -198,6 +202,11 @@ class SlackFaq:
 
 def _from_a_bot(event: dict, bot_user_id: str | None) -> bool:
     return bool(event.get("bot_id")) or event.get("subtype") == "bot_message" or event.get("user") == bot_user_id
+
+
+def _clicked_by(body: dict) -> Where:
+    return Where("slack", body.get("team", {}).get("id", ""), body.get("channel", {}).get("id", ""),
+                 body.get("user", {}).get("id", ""))
 
 
 def _ephemeral(body: dict) -> bool:

@@ -1,0 +1,52 @@
+"""What adapters talk to: the engine in service now, plus the recorders that keep what was asked."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from .engine import Context, Engine
+from .events import Asked, NoRecorder, Recorder, Voted, Where
+from .reply import EntryRef, Reply
+
+log = logging.getLogger("faqbot")
+
+
+class Service:
+    def __init__(self, engine: Engine, *, recorder: Recorder | None = None) -> None:
+        self._engine = engine
+        self.recorder = recorder or NoRecorder()
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    def replace(self, engine: Engine) -> None:
+        """Serve a new FAQ from the next question on; one already being answered finishes on the old one."""
+        self._engine = engine
+
+    def answer(self, text: str, context: Context = Context(), where: Where = Where()) -> Reply:
+        engine = self._engine  # one engine for the whole question, even if a reload lands meanwhile
+        started = time.perf_counter()
+        reply = engine.answer(text, context)
+        latency_ms = (time.perf_counter() - started) * 1000
+        self._record(self.recorder.asked, Asked(
+            at=time.time(), where=where, question=text, kind=reply.kind, reason=reply.reason, lang=reply.lang,
+            entry_id=reply.entry_id, score=reply.score, latency_ms=latency_ms))
+        return reply
+
+    def reply_for(self, entry_id: str, lang: str, *, asked: str = "") -> Reply | None:
+        return self._engine.reply_for(entry_id, lang, asked=asked)
+
+    def topics(self, lang: str, *, limit: int | None = None, tags: frozenset[str] | None = None) -> tuple[EntryRef, ...]:
+        return self._engine.topics(lang, limit, tags)
+
+    def vote(self, entry_id: str, *, up: bool, where: Where) -> None:
+        self._record(self.recorder.voted, Voted(at=time.time(), where=where, entry_id=entry_id, up=up))
+
+    @staticmethod
+    def _record(record, event) -> None:
+        try:
+            record(event)
+        except Exception:  # a recorder's fault must never cost anyone an answer
+            log.exception("recording %s failed", type(event).__name__)
