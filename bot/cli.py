@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import sys
 from pathlib import Path
 
+from .config import Config, ConfigError, load_config
 from .engine import Context, Engine
 from .evaluate import evaluate, load_cases
 from .lint import lint
@@ -28,9 +28,11 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--faq", type=Path, default=None, metavar="DIR",
                         help="FAQ directory (default: the FAQ shipped with faqbot)")
-    common.add_argument("--index-cache", type=Path, default=os.environ.get("FAQBOT_INDEX_CACHE") or None,
+    common.add_argument("--index-cache", type=Path, default=None,
                         metavar="DIR", help="keep the built index here and reuse it while the FAQ is unchanged "
                         "(default: $FAQBOT_INDEX_CACHE, else none); worth it from a few thousand entries")
+    common.add_argument("--config", type=Path, default=None, metavar="FILE",
+                        help="settings file (default: $FAQBOT_CONFIG, else none); see README, Configuration")
     parser = argparse.ArgumentParser(prog="faqbot", description="Answer questions from a curated bilingual FAQ.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -70,11 +72,18 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `faqbot list | head` ends quietly
     args = build_parser().parse_args(argv)
-    faq_dir = args.faq or shipped_faq_dir()
-    if args.command == "lint":
-        return _lint(faq_dir)
     try:
-        engine = Engine.from_directory(faq_dir, index_cache=args.index_cache)
+        config = load_config(args.config)
+    except ConfigError as err:
+        print("faqbot: the settings have problems:\n" + str(err), file=sys.stderr)
+        return EXIT_USAGE
+    args.faq = faq_dir = args.faq or config.faq or shipped_faq_dir()
+    args.index_cache = args.index_cache or config.index_cache
+    args.config = config
+    if args.command == "lint":
+        return _lint(faq_dir, config)
+    try:
+        engine = load_engine(faq_dir, config, index_cache=args.index_cache)
     except FaqError as err:
         print(f"faqbot: the FAQ in {faq_dir} has problems (run `faqbot lint --faq {faq_dir}`):", file=sys.stderr)
         print(err, file=sys.stderr)
@@ -162,8 +171,13 @@ def _why(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
-def _lint(faq_dir: Path) -> int:
-    problems = lint(faq_dir)
+def load_engine(faq_dir: Path, config: Config, *, index_cache: Path | None) -> Engine:
+    return Engine.from_directory(faq_dir, limits=config.limits, index_cache=index_cache,
+                                 thresholds=config.thresholds, language=config.language)
+
+
+def _lint(faq_dir: Path, config: Config) -> int:
+    problems = lint(faq_dir, config.limits, thresholds=config.thresholds)
     for problem in problems:
         print(problem)
     if problems:

@@ -51,8 +51,10 @@ class Context:
 
 class Engine:
     def __init__(self, faq: Faq, *, thresholds: Thresholds = Thresholds(), weights: Weights = Weights(),
-                 calibration: Calibration = Calibration(), matcher: Matcher | None = None) -> None:
+                 calibration: Calibration = Calibration(), matcher: Matcher | None = None,
+                 language: str = "en") -> None:
         self.faq = faq
+        self.language = language  # for questions written in neither language (emoji, numbers)
         self.thresholds = thresholds
         self.calibration = calibration
         self.matcher = matcher or Matcher(faq, weights=weights)
@@ -88,7 +90,7 @@ class Engine:
 
     def answer(self, text: str, context: Context = Context()) -> Reply:
         text = text[:MAX_QUESTION_CHARS]
-        lang = context.lang or detect_language(text)
+        lang = context.lang or detect_language(text, self.language)
         small_talk = classify(text)
         if small_talk is not None:
             return self._small_talk(small_talk, lang, text, context.tags)
@@ -179,6 +181,8 @@ def in_scope(entry: Entry, tags: frozenset[str]) -> bool:
     return not tags.isdisjoint(entry.tags)
 
 
-def detect_language(text: str) -> str:
-    """Chinese characters anywhere in the question mean Chinese; anything else, English."""
-    return "zh" if has_han(text) else "en"
+def detect_language(text: str, default: str = "en") -> str:
+    """Chinese characters anywhere in the question mean Chinese; Latin letters, English."""
+    if has_han(text):
+        return "zh"
+    return "en" if any(c.isascii() and c.isalpha() for c in text) else default

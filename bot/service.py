@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections.abc import Mapping
+from contextlib import contextmanager
+from dataclasses import replace
 
 from .engine import Context, Engine
 from .events import Asked, NoRecorder, Recorder, Voted, Where
@@ -13,9 +17,17 @@ log = logging.getLogger("faqbot")
 
 
 class Service:
-    def __init__(self, engine: Engine, *, recorder: Recorder | None = None) -> None:
+    """Answers with the current engine (a reload swaps it), scopes channels to their tags, records
+    every question and vote, and knows how many questions are being answered right now."""
+
+    def __init__(self, engine: Engine, *, recorder: Recorder | None = None,
+                 channels: Mapping[str, frozenset[str]] | None = None, log_bodies: bool = False) -> None:
         self._engine = engine
         self.recorder = recorder or NoRecorder()
+        self.channels = dict(channels or {})
+        self.log_bodies = log_bodies
+        self._busy = 0
+        self._idle = threading.Condition()
 
     @property
     def engine(self) -> Engine:
@@ -27,22 +39,51 @@ class Service:
 
     def answer(self, text: str, context: Context = Context(), where: Where = Where()) -> Reply:
         engine = self._engine  # one engine for the whole question, even if a reload lands meanwhile
-        started = time.perf_counter()
-        reply = engine.answer(text, context)
-        latency_ms = (time.perf_counter() - started) * 1000
-        self._record(self.recorder.asked, Asked(
-            at=time.time(), where=where, question=text, kind=reply.kind, reason=reply.reason, lang=reply.lang,
-            entry_id=reply.entry_id, score=reply.score, latency_ms=latency_ms))
+        if context.tags is None and where.channel in self.channels:
+            context = replace(context, tags=self.channels[where.channel])
+        with self._working():
+            started = time.perf_counter()
+            reply = engine.answer(text, context)
+            latency_ms = (time.perf_counter() - started) * 1000
+        event = Asked(at=time.time(), where=where, question=text, kind=reply.kind, reason=reply.reason,
+                      lang=reply.lang, entry_id=reply.entry_id, score=reply.score, latency_ms=latency_ms)
+        self._log(event)
+        self._record(self.recorder.asked, event)
         return reply
 
     def reply_for(self, entry_id: str, lang: str, *, asked: str = "") -> Reply | None:
         return self._engine.reply_for(entry_id, lang, asked=asked)
 
-    def topics(self, lang: str, *, limit: int | None = None, tags: frozenset[str] | None = None) -> tuple[EntryRef, ...]:
+    def topics(self, lang: str, limit: int | None = None, tags: frozenset[str] | None = None) -> tuple[EntryRef, ...]:
         return self._engine.topics(lang, limit, tags)
 
     def vote(self, entry_id: str, *, up: bool, where: Where) -> None:
         self._record(self.recorder.voted, Voted(at=time.time(), where=where, entry_id=entry_id, up=up))
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Waits until no question is being answered; False if some still are after `timeout` seconds."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._busy == 0, timeout)
+
+    @contextmanager
+    def _working(self):
+        with self._idle:
+            self._busy += 1
+        try:
+            yield
+        finally:
+            with self._idle:
+                self._busy -= 1
+                self._idle.notify_all()
+
+    def _log(self, event: Asked) -> None:
+        facts = {"platform": event.where.platform, "kind": event.kind, "reason": event.reason,
+                 "entry": event.entry_id, "score": round(event.score, 3), "latency_ms": round(event.latency_ms, 3)}
+        if self.log_bodies:
+            facts["question"] = event.question
+        log.info("%s question: %s%s%s", event.where.platform, event.kind,
+                 f" {event.entry_id}" if event.entry_id else "",
+                 f" for {event.question!r}" if self.log_bodies else "", extra=facts)
 
     @staticmethod
     def _record(record, event) -> None:

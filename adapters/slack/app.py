@@ -42,7 +42,8 @@ def build_app(service: Service | Engine, *, token: str, signing_secret: str, api
     logging.getLogger("slack_bolt.App").addFilter(_not_about_the_env_token)
     app = App(client=client, signing_secret=signing_secret)
     service = service if isinstance(service, Service) else Service(service)
-    faq = SlackFaq(service, channel_tags or {}, FloodLimit(flood_rule))
+    service.channels.update(channel_tags or {})
+    faq = SlackFaq(service, FloodLimit(flood_rule))
     app.middleware(faq.once_per_event)
     app.event("app_mention")(faq.on_mention)
     app.event("message")(faq.on_message)
@@ -68,9 +69,8 @@ def strip_mention(text: str, user_id: str | None) -> str:
 class SlackFaq:
     """The listeners. Each one acknowledges, asks the engine, and sends what `blocks` renders."""
 
-    def __init__(self, service: Service, channel_tags: Mapping[str, frozenset[str]], flood: FloodLimit) -> None:
+    def __init__(self, service: Service, flood: FloodLimit) -> None:
         self.service = service
-        self.channel_tags = channel_tags
         self.flood = flood
         self.events = Once()  # event ids: Slack redelivers an event it thinks was not acknowledged
         self.messages = Once()  # (channel, ts): one message can arrive as app_mention and as message
@@ -132,7 +132,7 @@ class SlackFaq:
             return None
         if verdict is Verdict.WARN:
             return notice(detect_language(text), "flood")
-        reply = self.service.answer(text, Context(tags=self.channel_tags.get(where.channel)), where)
+        reply = self.service.answer(text, Context(), where)
         return render(reply, shareable=shareable and reply.kind == "answer")
 
     # --- buttons --------------------------------------------------------------------------------

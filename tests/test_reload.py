@@ -1,0 +1,141 @@
+"""Hot reload: a valid change is swapped in, a broken one keeps the last good FAQ, and no question
+in flight is dropped or answered by half of each."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from bot import Engine, Service
+from bot.reload import Reloaded, Reloader
+from bot.lint import lint
+
+ONE = """\
+- id: billing
+  questions:
+    en: [How is it billed?, What does it cost?]
+  answer:
+    en: By the token.
+"""
+TWO = ONE + """\
+- id: refunds
+  questions:
+    en: [Can I get a refund?, How do refunds work?]
+  answer:
+    en: Within 30 days.
+"""
+
+
+@pytest.fixture
+def setup(make_faq):
+    directory = make_faq({"faq.yaml": ONE})
+    service = Service(Engine.from_directory(directory))
+    results: list[Reloaded] = []
+    done = threading.Event()
+
+    def kept(result: Reloaded) -> None:
+        results.append(result)
+        done.set()
+
+    reloader = Reloader(service, directory, lambda: Engine.from_directory(directory),
+                        lint=lambda: lint(directory), interval=0.05, on_result=kept)
+    yield directory, service, reloader, results, done
+    reloader.stop()
+
+
+def wait(done: threading.Event) -> None:
+    assert done.wait(10), "no reload happened"
+    done.clear()
+
+
+def test_a_valid_change_is_picked_up_without_a_restart(setup):
+    directory, service, reloader, results, done = setup
+    reloader.start()
+    assert service.answer("can I get a refund?").kind == "fallback"
+    (directory / "faq.yaml").write_text(TWO, encoding="utf-8")
+    wait(done)
+    assert results[-1].ok and results[-1].entries == 2
+    assert service.answer("can I get a refund?").entry_id == "refunds"
+
+
+def test_a_broken_change_keeps_the_last_good_faq_and_says_what_to_fix(setup, caplog):
+    directory, service, reloader, results, done = setup
+    reloader.start()
+    (directory / "faq.yaml").write_text(ONE.replace("  answer:\n    en: By the token.\n", ""), encoding="utf-8")
+    wait(done)
+    (result,) = results
+    assert not result.ok and result.entries == 1
+    assert any("faq.yaml:1" in p and "billing" in p and "answer" in p for p in result.problems), result.problems
+    assert "still serving the last good one" in caplog.text
+    assert service.answer("how is it billed?").entry_id == "billing"
+
+
+@pytest.mark.parametrize("hostile", [
+    "a: &a [x, x]\n" + "".join(f"b{i}: &b{i} [*{'a' if i == 0 else f'b{i - 1}'}, *{'a' if i == 0 else f'b{i - 1}'}]\n"
+                               for i in range(40)),
+    "[" * 60_000 + "]" * 60_000,
+    "- !!python/object/apply:os.system ['touch /tmp/faqbot-pwned']\n",
+])
+def test_a_hostile_file_arriving_by_reload_is_refused_and_the_process_lives(setup, hostile):
+    directory, service, reloader, results, done = setup
+    (directory / "evil.yaml").write_text(hostile, encoding="utf-8")
+    result = reloader.reload()
+    assert not result.ok and any("evil.yaml" in p for p in result.problems)
+    assert service.answer("how is it billed?").entry_id == "billing"
+    assert not Path("/tmp/faqbot-pwned").exists()
+
+
+def test_a_25_megabyte_file_is_refused_by_size_before_it_is_read(setup):
+    directory, service, reloader, results, done = setup
+    with open(directory / "huge.yaml", "wb") as huge:
+        huge.truncate(25 * 1024 * 1024)
+    result = reloader.reload()
+    assert not result.ok and any("huge.yaml" in p and "limits.max_file_bytes" in p for p in result.problems)
+
+
+def test_a_request_reloads_even_when_nothing_changed(setup):
+    directory, service, reloader, results, done = setup
+    reloader.start()
+    before = service.engine
+    reloader.request()
+    wait(done)
+    assert results[-1].ok and service.engine is not before
+
+
+def test_lint_findings_are_reported_but_do_not_block_a_valid_faq(setup):
+    directory, service, reloader, results, done = setup
+    (directory / "faq.yaml").write_text(ONE.replace("What does it cost?", "hello"), encoding="utf-8")
+    result = reloader.reload()
+    assert result.ok and any("small talk" in f for f in result.findings)
+
+
+def test_questions_keep_flowing_while_reloads_happen(make_faq):
+    """Several threads ask without pause while the FAQ is swapped back and forth: every question gets a
+    complete reply from one FAQ or the other, and none waits for a reload."""
+    directory = make_faq({"faq.yaml": TWO})
+    service = Service(Engine.from_directory(directory))
+    reloader = Reloader(service, directory, lambda: Engine.from_directory(directory))
+    stop = threading.Event()
+    replies, slowest = [], [0.0]
+
+    def ask() -> None:
+        while not stop.is_set():
+            started = time.perf_counter()
+            replies.append(service.answer("how is it billed?"))
+            slowest[0] = max(slowest[0], time.perf_counter() - started)
+
+    askers = [threading.Thread(target=ask) for _ in range(3)]
+    for thread in askers:
+        thread.start()
+    for text in (ONE, TWO, ONE, TWO, ONE):
+        (directory / "faq.yaml").write_text(text, encoding="utf-8")
+        assert reloader.reload().ok
+    stop.set()
+    for thread in askers:
+        thread.join()
+    assert len(replies) > 100 and all(r.entry_id == "billing" and r.kind == "answer" for r in replies)
+    assert slowest[0] < 1.0  # generous for a shared machine: a reload takes several times the answer path
+
