@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import signal
 import sys
@@ -13,7 +14,6 @@ from .engine import Context, Engine
 from .evaluate import evaluate, load_cases
 from .lint import lint
 from .loading import FaqError
-from .service import Service
 
 EXIT_USAGE = 2
 
@@ -24,7 +24,7 @@ def shipped_faq_dir() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "faq"
 
 
-def build_parser() -> argparse.ArgumentParser:
+def common_options() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--faq", type=Path, default=None, metavar="DIR",
                         help="FAQ directory (default: the FAQ shipped with faqbot)")
@@ -33,6 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: $FAQBOT_INDEX_CACHE, else none); worth it from a few thousand entries")
     common.add_argument("--config", type=Path, default=None, metavar="FILE",
                         help="settings file (default: $FAQBOT_CONFIG, else none); see README, Configuration")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = common_options()
     parser = argparse.ArgumentParser(prog="faqbot", description="Answer questions from a curated bilingual FAQ.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -58,9 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("lint", parents=[common], help="check the FAQ; exit 1 if anything is wrong")
 
-    run = commands.add_parser("run", parents=[common], help="answer in a chat platform: `faqbot run slack`")
-    run.add_argument("adapter", help="the platform, an adapter in the faqbot.adapters entry points: slack")
-    run.add_argument("options", nargs=argparse.REMAINDER, help="the adapter's own options, e.g. --port N")
+    run = commands.add_parser("run", parents=[common], help="answer in chat: `faqbot run slack discord`")
+    run.add_argument("words", nargs=argparse.REMAINDER, metavar="PLATFORM... [OPTION...]",
+                     help="the platforms (slack, discord, or all), then their options, e.g. --port N")
 
     ev = commands.add_parser("eval", parents=[common], help="score the engine on a set of cases")
     ev.add_argument("cases", type=Path)
@@ -72,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE"):
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `faqbot list | head` ends quietly
     args = build_parser().parse_args(argv)
+    if args.command == "run":  # `faqbot run slack --config FILE` as well as `faqbot run --config FILE slack`
+        late, args.words = common_options().parse_known_args(args.words)
+        for name, value in vars(late).items():
+            setattr(args, name, value if value is not None else getattr(args, name))
     try:
         config = load_config(args.config)
     except ConfigError as err:
@@ -113,18 +122,31 @@ def _chat(engine: Engine, args: argparse.Namespace) -> int:
 def _run(engine: Engine, args: argparse.Namespace) -> int:
     from importlib.metadata import entry_points  # adapters are found by name, never imported by bot/
 
-    found = [e for e in entry_points(group="faqbot.adapters", name=args.adapter) if e.name != "console"]
-    if not found:
-        print(f"faqbot: no chat adapter '{args.adapter}' is installed (`faqbot chat` runs the console)",
-              file=sys.stderr)
+    from .runner import run
+
+    installed = {e.name: e for e in entry_points(group="faqbot.adapters") if e.name != "console"}
+    names = list(itertools.takewhile(lambda word: not word.startswith("-"), args.words))
+    options = args.words[len(names):]
+    if names == ["all"]:
+        names = sorted(installed)
+    if not names:
+        print(f"faqbot: name the platforms to serve: {', '.join(sorted(installed))} or all", file=sys.stderr)
         return EXIT_USAGE
-    try:
-        adapter = found[0].load()
-    except ImportError as err:
-        print(f"faqbot: the {args.adapter} adapter needs its extra: pip install \"faqbot[{args.adapter}]\" ({err})",
-              file=sys.stderr)
-        return EXIT_USAGE
-    return adapter(Service(engine), args.options)
+    adapters = {}
+    for name in dict.fromkeys(names):
+        if name not in installed:
+            print(f"faqbot: no chat adapter '{name}' is installed (`faqbot chat` runs the console)", file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            adapters[name] = installed[name].load()
+        except ImportError as err:
+            print(f"faqbot: the {name} adapter needs its extra: pip install \"faqbot[{name}]\" ({err})",
+                  file=sys.stderr)
+            return EXIT_USAGE
+    config, faq_dir = args.config, args.faq
+    return run(adapters, options, engine=engine, config=config, faq_dir=faq_dir,
+               load=lambda: load_engine(faq_dir, config, index_cache=args.index_cache),
+               lint=lambda: lint(faq_dir, config.limits, thresholds=config.thresholds))
 
 
 def _list(engine: Engine, args: argparse.Namespace) -> int:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Mapping
-from contextlib import contextmanager
 from dataclasses import replace
 
 from .engine import Context, Engine
+from .inflight import InFlight
 from .events import Asked, NoRecorder, Recorder, Voted, Where
 from .reply import EntryRef, Reply
 
@@ -26,8 +25,7 @@ class Service:
         self.recorder = recorder or NoRecorder()
         self.channels = dict(channels or {})
         self.log_bodies = log_bodies
-        self._busy = 0
-        self._idle = threading.Condition()
+        self.answering = InFlight()
 
     @property
     def engine(self) -> Engine:
@@ -41,7 +39,7 @@ class Service:
         engine = self._engine  # one engine for the whole question, even if a reload lands meanwhile
         if context.tags is None and where.channel in self.channels:
             context = replace(context, tags=self.channels[where.channel])
-        with self._working():
+        with self.answering.track():
             started = time.perf_counter()
             reply = engine.answer(text, context)
             latency_ms = (time.perf_counter() - started) * 1000
@@ -59,22 +57,6 @@ class Service:
 
     def vote(self, entry_id: str, *, up: bool, where: Where) -> None:
         self._record(self.recorder.voted, Voted(at=time.time(), where=where, entry_id=entry_id, up=up))
-
-    def wait_idle(self, timeout: float) -> bool:
-        """Waits until no question is being answered; False if some still are after `timeout` seconds."""
-        with self._idle:
-            return self._idle.wait_for(lambda: self._busy == 0, timeout)
-
-    @contextmanager
-    def _working(self):
-        with self._idle:
-            self._busy += 1
-        try:
-            yield
-        finally:
-            with self._idle:
-                self._busy -= 1
-                self._idle.notify_all()
 
     def _log(self, event: Asked) -> None:
         facts = {"platform": event.where.platform, "kind": event.kind, "reason": event.reason,

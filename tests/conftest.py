@@ -4,14 +4,23 @@ writes a small FAQ directory into tmp_path."""
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from bot import Engine
 from bot.faq import Faq
+from fake_slack import FakeSlack
 from support import FAQ_DIR
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSlack]:
+    """A fake of Slack's Web API on 127.0.0.1."""
+    fake = FakeSlack()
+    yield fake
+    fake.close()
 
 
 @pytest.fixture(scope="session")

@@ -53,6 +53,7 @@ class FakeSlack:
         self.requests: list[Recorded] = []
         self.socket_url = ""  # what apps.connections.open hands out: a FakeSocketMode's url
         self._failures: dict[str, list[Failure]] = {}
+        self.delays: dict[str, float] = {}  # path prefix -> seconds to wait before answering
         self._changed = threading.Condition()
         fake = self
 
@@ -61,6 +62,7 @@ class FakeSlack:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8")
                 kind = self.headers.get("Content-Type", "")
                 body = json.loads(raw) if "json" in kind and raw else dict(parse_qsl(raw))
+                time.sleep(max((d for p, d in fake.delays.items() if self.path.startswith(p)), default=0))
                 status, headers, answer = fake._answer(self.path, body)
                 data = answer.encode("utf-8")
                 self.send_response(status)

@@ -17,18 +17,11 @@ from adapters.slack.server import SlackServer
 from bot import Service
 from bot.events import Asked, Voted
 from bot.messages import say
-from fake_slack import BOT_ID, BOT_USER, TEAM, FakeSlack, SignedClient, get
+from fake_slack import BOT_ID, BOT_USER, TEAM, SignedClient, get
 
 SECRET = "test-signing-secret-1234"
 TOKEN = "xoxb-test-token-5678"
 QUIET = 0.2  # seconds to wait before asserting that nothing more was sent
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    fake = FakeSlack()
-    yield fake
-    fake.close()
 
 
 @pytest.fixture

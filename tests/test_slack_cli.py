@@ -6,23 +6,15 @@ import os
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
 
 import pytest
 
-from fake_slack import FakeSlack, FakeSocketMode, SignedClient, event_callback, get
+from fake_slack import FakeSocketMode, SignedClient, event_callback, get
 from support import ROOT, faqbot_command
 
 SECRET = "cli-signing-secret-8d1f"
 TOKEN = "xoxb-cli-token-77aa"
 APP_TOKEN = "xapp-cli-app-token-3c3c"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeSlack]:
-    fake = FakeSlack()
-    yield fake
-    fake.close()
 
 
 def environment(**slack: str) -> dict[str, str]:

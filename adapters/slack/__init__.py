@@ -8,30 +8,30 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import sys
-from collections.abc import Sequence
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
-from bot import Service
-
-EXIT_USAGE = 2
+from bot.runner import Adapter, Runtime, StartError
 
 WHERE = {
     "SLACK_BOT_TOKEN": "copy the Bot User OAuth Token (xoxb-…) from your app's OAuth & Permissions page",
     "SLACK_SIGNING_SECRET": "copy the Signing Secret from your app's Basic Information page "
                             "(or set SLACK_APP_TOKEN to use Socket Mode)",
 }
+LISTENER_THREADS = 10  # bolt's default pool size; questions take well under a millisecond each
+
+log = logging.getLogger("faqbot.slack")
 
 
-def parse_args(argv: Sequence[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="faqbot run slack", description="Answer FAQ questions in Slack.")
-    parser.add_argument("--port", type=int, default=3000, help="HTTP mode: the port to listen on (default: 3000)")
-    parser.add_argument("--host", default="0.0.0.0", help="HTTP mode: the address to listen on (default: all)")
-    parser.add_argument("--channel-tags", action="append", default=[], metavar="CHANNEL=TAG[,TAG…]",
-                        help="in this channel, only entries with one of these tags answer (repeatable)")
-    return parser.parse_args(list(argv))
+def add_options(options: argparse._ArgumentGroup) -> None:
+    options.add_argument("--port", type=int, default=None, help="HTTP mode: the port to listen on "
+                         "(default: http.port, 3000)")
+    options.add_argument("--host", default=None, help="HTTP mode: the address to listen on (default: http.host, all)")
+    options.add_argument("--channel-tags", action="append", default=[], metavar="CHANNEL=TAG[,TAG…]",
+                         help="in this channel, only entries with one of these tags answer (repeatable)")
 
 
-def channel_tags(pairs: Sequence[str]) -> dict[str, frozenset[str]]:
+def channel_tags(pairs: list[str]) -> dict[str, frozenset[str]]:
     scopes = {}
     for pair in pairs:
         channel, _, tags = pair.partition("=")
@@ -39,15 +39,18 @@ def channel_tags(pairs: Sequence[str]) -> dict[str, frozenset[str]]:
     return scopes
 
 
-def main(service: Service, argv: Sequence[str] = ()) -> int:
-    args = parse_args(argv)
-    app_token = os.environ.get("SLACK_APP_TOKEN")
-    needed = ["SLACK_BOT_TOKEN"] + ([] if app_token else ["SLACK_SIGNING_SECRET"])
-    for name in needed:
+def socket_mode(args: argparse.Namespace) -> bool:
+    return bool(os.environ.get("SLACK_APP_TOKEN"))
+
+
+def check(args: argparse.Namespace) -> None:
+    for name in ["SLACK_BOT_TOKEN"] + ([] if socket_mode(args) else ["SLACK_SIGNING_SECRET"]):
         if not os.environ.get(name):
-            print(f"faqbot: {name} is not set: {WHERE[name]}", file=sys.stderr)
-            return EXIT_USAGE
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+            raise StartError(f"{name} is not set: {WHERE[name]}")
+
+
+def start(runtime: Runtime, args: argparse.Namespace):
+    app_token = os.environ.get("SLACK_APP_TOKEN")
 
     from slack_bolt.error import BoltError
     from slack_sdk.errors import SlackClientError
@@ -55,34 +58,59 @@ def main(service: Service, argv: Sequence[str] = ()) -> int:
     from .app import DEFAULT_API_URL, build_app
 
     api_url = os.environ.get("SLACK_API_URL") or DEFAULT_API_URL
+    listeners = ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="faqbot-slack")
+    runtime.service.channels.update(channel_tags(args.channel_tags))
     try:
-        app = build_app(service, token=os.environ["SLACK_BOT_TOKEN"],
+        app = build_app(runtime.service, token=os.environ["SLACK_BOT_TOKEN"],
                         signing_secret=os.environ.get("SLACK_SIGNING_SECRET", ""), api_url=api_url,
-                        channel_tags=channel_tags(args.channel_tags))
+                        flood_rule=runtime.config.flood, listener_executor=listeners)
     except BoltError:
-        print("faqbot: Slack refused SLACK_BOT_TOKEN (auth.test failed): " + WHERE["SLACK_BOT_TOKEN"], file=sys.stderr)
-        return EXIT_USAGE
+        raise StartError("Slack refused SLACK_BOT_TOKEN (auth.test failed): " + WHERE["SLACK_BOT_TOKEN"]) from None
     except (SlackClientError, OSError) as err:
-        print(f"faqbot: cannot reach the Slack API at {api_url}: {type(err).__name__}", file=sys.stderr)
-        return 1
-    try:
-        return _socket_mode(app, app_token) if app_token else _http_mode(app, args.host, args.port)
-    except KeyboardInterrupt:
-        return 0
+        raise StartError(f"cannot reach the Slack API at {api_url}: {type(err).__name__}", code=1) from None
+    if runtime.config.notify_slack:
+        runtime.reload_listeners.append(lambda text: app.client.chat_postMessage(
+            channel=runtime.config.notify_slack, text=text[:3000]))
+    if app_token:
+        return SocketMode(app, app_token, listeners, runtime)
+    return HttpMode(app, args.host or runtime.config.host, args.port or runtime.config.port, listeners, runtime)
 
 
-def _socket_mode(app, app_token: str) -> int:
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+class HttpMode:
+    def __init__(self, app, host: str, port: int, listeners: ThreadPoolExecutor, runtime: Runtime) -> None:
+        from .server import EVENTS_PATH, SlackServer
 
-    logging.getLogger("faqbot.slack").info("connecting in Socket Mode")
-    SocketModeHandler(app, app_token).start()
-    return 0
+        try:
+            self.server = SlackServer(app, host, port, status=runtime.status)
+        except OSError as err:
+            raise StartError(f"cannot listen on {host}:{port}: {err.strerror}; set --port or http.port", code=1)
+        self.listeners = listeners
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.2,), name="faqbot-slack-http")
+        self.thread.start()
+        runtime.health.ready("slack")
+        log.info("listening on http://%s:%d%s", host, self.server.port, EVENTS_PATH)
+
+    def stop(self, timeout: float) -> None:
+        self.server.shutdown()  # no new requests; those being read finish
+        self.server.dispatching.wait_idle(timeout)
+        self.listeners.shutdown(wait=True)  # replies being sent are sent
+        self.server.server_close()
+        self.thread.join(timeout)
 
 
-def _http_mode(app, host: str, port: int) -> int:
-    from .server import EVENTS_PATH, SlackServer
+class SocketMode:
+    def __init__(self, app, app_token: str, listeners: ThreadPoolExecutor, runtime: Runtime) -> None:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    with SlackServer(app, host, port) as server:
-        logging.getLogger("faqbot.slack").info("listening on http://%s:%d%s", host, server.port, EVENTS_PATH)
-        server.serve_forever()
-    return 0
+        log.info("connecting in Socket Mode")
+        self.handler = SocketModeHandler(app, app_token)
+        self.listeners = listeners
+        self.handler.connect()
+        runtime.health.ready("slack")
+
+    def stop(self, timeout: float) -> None:
+        self.handler.close()
+        self.listeners.shutdown(wait=True)
+
+
+ADAPTER = Adapter(add_options=add_options, start=start, check=check, serves_status=lambda args: not socket_mode(args))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from concurrent.futures import Executor
 from collections.abc import Mapping
 
 from slack_bolt import App, BoltResponse
@@ -35,12 +36,13 @@ def retry_handlers() -> list[RetryHandler]:
 
 
 def build_app(service: Service | Engine, *, token: str, signing_secret: str, api_url: str | None = None,
-              channel_tags: Mapping[str, frozenset[str]] | None = None, flood_rule: FloodRule = FloodRule()) -> App:
+              channel_tags: Mapping[str, frozenset[str]] | None = None, flood_rule: FloodRule = FloodRule(),
+              listener_executor: Executor | None = None) -> App:
     """The App `faqbot run slack` serves. It calls auth.test once, here, to learn the bot's own user id."""
     client = WebClient(token=token, base_url=api_url or DEFAULT_API_URL, timeout=API_TIMEOUT,
                        retry_handlers=retry_handlers())
     logging.getLogger("slack_bolt.App").addFilter(_not_about_the_env_token)
-    app = App(client=client, signing_secret=signing_secret)
+    app = App(client=client, signing_secret=signing_secret, listener_executor=listener_executor)
     service = service if isinstance(service, Service) else Service(service)
     service.channels.update(channel_tags or {})
     faq = SlackFaq(service, FloodLimit(flood_rule))

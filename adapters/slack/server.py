@@ -1,4 +1,5 @@
-"""HTTP mode: a small threaded server with every Slack request at POST /slack/events and GET /healthz.
+"""HTTP mode: a small threaded server with every Slack request at POST /slack/events, and the status
+paths (/healthz, /readyz, /metrics).
 
 Two translate functions and a handler, after bolt's framework adapters. The request timestamp is checked
 here, before bolt: bolt answers a timestamp that is not a number with a 500.
@@ -12,6 +13,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from slack_bolt import App, BoltRequest, BoltResponse
+
+from bot.inflight import InFlight
+from bot.status import Status
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
@@ -54,10 +58,11 @@ class SlackRequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:
-        if urlsplit(self.path).path == HEALTH_PATH:
-            self._plain(200, "ok")
-        else:
-            self._plain(404, "not found")
+        status = self.server.status.respond(self.path) if self.server.status else None
+        if status is None and urlsplit(self.path).path == HEALTH_PATH:
+            status = 200, "text/plain", b"ok"
+        code, kind, body = status or (404, "text/plain", b"not found")
+        send_bolt_response(self, BoltResponse(status=code, body=body.decode(), headers={"content-type": kind}))
 
     def do_POST(self) -> None:
         if urlsplit(self.path).path != EVENTS_PATH:
@@ -74,7 +79,8 @@ class SlackRequestHandler(BaseHTTPRequestHandler):
             log.warning("refused a request: %s", problem)
             self._plain(401, "invalid request")
             return
-        send_bolt_response(self, self.server.app.dispatch(to_bolt_request(self, body)))
+        with self.server.dispatching.track():
+            send_bolt_response(self, self.server.app.dispatch(to_bolt_request(self, body)))
 
     def _plain(self, status: int, text: str) -> None:
         send_bolt_response(self, BoltResponse(status=status, body=text, headers={"content-type": "text/plain"}))
@@ -86,8 +92,10 @@ class SlackRequestHandler(BaseHTTPRequestHandler):
 class SlackServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, app: App, host: str, port: int) -> None:
+    def __init__(self, app: App, host: str, port: int, *, status: Status | None = None) -> None:
         self.app = app
+        self.status = status
+        self.dispatching = InFlight()
         super().__init__((host, port), SlackRequestHandler)
 
     @property

@@ -1,0 +1,133 @@
+"""`faqbot run` as a real process: settings file, status endpoints, SIGHUP reload, graceful SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from fake_slack import FakeSlack, SignedClient, get
+from support import FAQ_DIR, ROOT, faqbot_command
+
+SECRET = "run-signing-secret-5e5e"
+TOKEN = "xoxb-run-token-9f9f"
+NEW_ENTRY = """
+- id: office-hours
+  questions:
+    en: [When are the office hours?, What time is the support desk open?]
+  answer:
+    en: Weekdays from nine to five.
+"""
+
+
+@pytest.fixture
+def faq_copy(tmp_path) -> Path:
+    return Path(shutil.copytree(FAQ_DIR, tmp_path / "faq"))
+
+
+class Bot:
+    def __init__(self, process: subprocess.Popen, port: int) -> None:
+        self.process, self.port = process, port
+        self.slack = SignedClient(f"http://127.0.0.1:{port}/slack/events", SECRET)
+
+    def get(self, path: str):
+        return get(f"http://127.0.0.1:{self.port}{path}")
+
+    def stop(self) -> tuple[int, str]:
+        self.process.send_signal(signal.SIGTERM)
+        _, err = self.process.communicate(timeout=30)
+        return self.process.returncode, err
+
+
+def start(fake: FakeSlack, tmp_path: Path, config: str) -> Bot:
+    (tmp_path / "faqbot.yaml").write_text(config, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FAQBOT_"))}
+    env.update(SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.api_url,
+               FAQBOT_CONFIG=str(tmp_path / "faqbot.yaml"), FAQBOT_DB_URL=f"sqlite:///{tmp_path}/faqbot.db",
+               PYTHONIOENCODING="utf-8")
+    process = subprocess.Popen([*faqbot_command(), "run", "slack", "--host", "127.0.0.1", "--port", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env)
+    deadline = time.monotonic() + 30
+    port = None
+    while port is None:
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
+        line = process.stderr.readline()
+        if "listening on http://127.0.0.1:" in line:
+            port = int(line.split("127.0.0.1:")[1].split("/")[0])
+    bot = Bot(process, port)
+    while bot.get("/readyz").status != 200:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    return bot
+
+
+def ask(bot: Bot, fake: FakeSlack, question: str, name: str) -> str:
+    assert bot.slack.command(question, response_url=fake.response_url(name)).status == 200
+    (sent,) = fake.wait_for(f"/respond/{name}", timeout=10)
+    return sent.dump
+
+
+def test_status_endpoints_reload_on_sighup_and_stop_cleanly(fake, tmp_path, faq_copy):
+    bot = start(fake, tmp_path, "faq: faq\nreload: {watch: false}\nlog: {format: json}\n")
+    try:
+        assert bot.get("/healthz").status == 200
+        assert "Weekdays from nine to five" not in ask(bot, fake, "When are the office hours?", "before")
+        with open(faq_copy / "basics.yaml", "a", encoding="utf-8") as f:
+            f.write(NEW_ENTRY)
+        bot.process.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 20
+        while 'faqbot_reloads_total{result="ok"} 1.0' not in bot.get("/metrics").body:
+            assert time.monotonic() < deadline, "SIGHUP did not reload"
+            time.sleep(0.1)
+        assert "Weekdays from nine to five" in ask(bot, fake, "When are the office hours?", "after")
+        metrics = bot.get("/metrics").body
+        assert 'faqbot_questions_total{kind="answer",platform="slack"} 1.0' in metrics
+        assert "faqbot_faq_entries 32.0" in metrics
+    finally:
+        code, err = bot.stop()
+    assert code == 0 and '"message": "stopped"' in err and "Traceback" not in err
+    assert TOKEN not in err and SECRET not in err
+
+
+def test_a_broken_faq_file_is_refused_on_reload_and_the_last_good_faq_keeps_answering(fake, tmp_path, faq_copy):
+    bot = start(fake, tmp_path, "faq: faq\nreload: {interval: 0.2}\n")
+    try:
+        (faq_copy / "broken.yaml").write_text("- id: Bad Id\n  questions: {en: [x]}\n", encoding="utf-8")
+        deadline = time.monotonic() + 20
+        while 'faqbot_reloads_total{result="failed"} 1.0' not in bot.get("/metrics").body:
+            assert time.monotonic() < deadline, "the change was not noticed"
+            time.sleep(0.1)
+        assert "What is GPT?" in ask(bot, fake, "what is gpt?", "still")
+        assert bot.get("/readyz").status == 200
+    finally:
+        code, err = bot.stop()
+    assert code == 0 and "broken.yaml:1" in err and "still serving the last good one" in err
+
+
+def test_sigterm_finishes_the_question_in_hand_before_exiting(fake, tmp_path, faq_copy):
+    bot = start(fake, tmp_path, "faq: faq\n")
+    fake.delays["/respond/"] = 1.0  # the answer is still being delivered when SIGTERM arrives
+    try:
+        assert bot.slack.command("What is GPT?", response_url=fake.response_url("inflight")).status == 200
+        time.sleep(0.2)
+    finally:
+        code, err = bot.stop()
+    assert code == 0, err
+    (sent,) = fake.sent("/respond/inflight")
+    assert "What is GPT?" in sent.dump
+    assert err.index("shutting down") < err.index("stopped")
+
+
+def test_bad_settings_stop_the_start_with_every_problem_named(tmp_path):
+    (tmp_path / "faqbot.yaml").write_text("log: {level: loud}\nslack: {bot_token: xoxb-1-2}\n", encoding="utf-8")
+    done = subprocess.run([*faqbot_command(), "--help"], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0
+    done = subprocess.run([*faqbot_command(), "run", "slack", "--config", str(tmp_path / "faqbot.yaml")],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    assert done.returncode == 2 and "log.level: 'loud' is not allowed" in done.stderr
+    assert "secrets are read only from the environment" in done.stderr and "xoxb-1-2" not in done.stderr
