@@ -1,8 +1,11 @@
 """Shared fixtures: one Engine over the shipped FAQ for the whole session, and a helper that
-writes a small FAQ directory into tmp_path."""
+writes a small FAQ directory into tmp_path. And a watch over every log line of the whole run:
+if anything token-shaped was logged, the run fails."""
 
 from __future__ import annotations
 
+import logging
+import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -12,7 +15,37 @@ import pytest
 from bot import Engine
 from bot.faq import Faq
 from fake_slack import FakeSlack
-from support import FAQ_DIR
+from bot.logs import TOKEN_SHAPES
+from support import FAQ_DIR, subprocess_log_leaks
+
+
+class TokenWatch(logging.Handler):
+    """Sees every record logged in this process at INFO and above, by faqbot and by the SDKs."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.leaks: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage() + (logging.Formatter().formatException(record.exc_info) if record.exc_info else "")
+        if TOKEN_SHAPES.search(text):
+            self.leaks.append(f"{record.name}: {text[:300]}")
+
+
+WATCH = TokenWatch()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    root = logging.getLogger()
+    root.addHandler(WATCH)
+    root.setLevel(min(root.level, logging.INFO))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    leaks = WATCH.leaks + [f"faqbot subprocess: {line[:300]}" for line in subprocess_log_leaks()]
+    if leaks:
+        print("\nlog lines with something token-shaped in them:\n" + "\n".join(leaks), file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture

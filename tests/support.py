@@ -94,10 +94,25 @@ def faqbot_command() -> list[str]:
     return [sys.executable, "-m", "bot.cli"]
 
 
+SUBPROCESS_OUTPUT: list[str] = []  # what faqbot processes started by the tests printed, checked at the end
+
+
+def keep(output: str) -> str:
+    """Hands a faqbot process's output to the end-of-run check for token-shaped text."""
+    SUBPROCESS_OUTPUT.append(output)
+    return output
+
+
+def subprocess_log_leaks() -> list[str]:
+    from bot.logs import TOKEN_SHAPES
+
+    return [line for output in SUBPROCESS_OUTPUT for line in output.splitlines() if TOKEN_SHAPES.search(line)]
+
+
 def run_faqbot(*args: str | Path, input: str | None = None, cwd: Path = ROOT,
                timeout: float = 120, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONIOENCODING="utf-8", **(env or {}))
-    return subprocess.run(
+    done = subprocess.run(
         [*faqbot_command(), *map(str, args)],
         input=input,
         capture_output=True,
@@ -107,3 +122,5 @@ def run_faqbot(*args: str | Path, input: str | None = None, cwd: Path = ROOT,
         env=env,
         timeout=timeout,
     )
+    keep(done.stdout + done.stderr)
+    return done

@@ -131,3 +131,11 @@ def test_configure_replaces_handlers_and_sets_levels():
         assert root.level == logging.WARNING and logging.getLogger("discord").level == logging.WARNING
     finally:
         root.handlers[:], _ = saved[0], root.setLevel(saved[1])
+
+
+def test_the_whole_test_run_is_watched_for_token_shaped_log_lines():
+    from conftest import WATCH
+
+    assert WATCH in logging.getLogger().handlers
+    logging.getLogger("faqbot.example").info("nothing secret here: %s", "what is gpt-4?")
+    assert not any("gpt-4" in leak for leak in WATCH.leaks)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from fake_slack import FakeSlack, SignedClient, get
-from support import FAQ_DIR, ROOT, faqbot_command
+from support import FAQ_DIR, ROOT, faqbot_command, keep
 
 SECRET = "run-signing-secret-5e5e"
 TOKEN = "xoxb-run-token-9f9f"
@@ -41,7 +41,7 @@ class Bot:
     def stop(self) -> tuple[int, str]:
         self.process.send_signal(signal.SIGTERM)
         _, err = self.process.communicate(timeout=30)
-        return self.process.returncode, err
+        return self.process.returncode, keep(err)
 
 
 def start(fake: FakeSlack, tmp_path: Path, config: str) -> Bot:
@@ -129,5 +129,6 @@ def test_bad_settings_stop_the_start_with_every_problem_named(tmp_path):
     assert done.returncode == 0
     done = subprocess.run([*faqbot_command(), "run", "slack", "--config", str(tmp_path / "faqbot.yaml")],
                           capture_output=True, text=True, cwd=tmp_path, timeout=60)
+    keep(done.stderr)
     assert done.returncode == 2 and "log.level: 'loud' is not allowed" in done.stderr
     assert "secrets are read only from the environment" in done.stderr and "xoxb-1-2" not in done.stderr

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from fake_slack import FakeSocketMode, SignedClient, event_callback, get
-from support import ROOT, faqbot_command
+from support import ROOT, faqbot_command, keep
 
 SECRET = "cli-signing-secret-8d1f"
 TOKEN = "xoxb-cli-token-77aa"
@@ -23,8 +23,10 @@ def environment(**slack: str) -> dict[str, str]:
 
 
 def run_slack(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*faqbot_command(), "run", "slack", *args], capture_output=True, text=True,
+    done = subprocess.run([*faqbot_command(), "run", "slack", *args], capture_output=True, text=True,
                           encoding="utf-8", cwd=ROOT, env=env, timeout=60)
+    keep(done.stderr)
+    return done
 
 
 def free_port() -> int:
@@ -81,7 +83,7 @@ def test_http_mode_serves_healthz_and_answers_a_signed_command_without_logging_s
         assert slack.command("What is GPT?", response_url=fake.response_url("x"), timestamp="soon").status == 401
     finally:
         process.terminate()
-        out, err = process.communicate(timeout=10)
+        out, err = map(keep, process.communicate(timeout=10))
     assert f"listening on http://127.0.0.1:{port}/slack/events" in err
     assert TOKEN not in out + err and SECRET not in out + err
 
@@ -104,7 +106,7 @@ def test_socket_mode_connects_without_a_public_url_and_answers_an_event(fake):
         assert opened.headers["Authorization"] == f"Bearer {APP_TOKEN}"
     finally:
         process.terminate()
-        out, err = process.communicate(timeout=10)
+        out, err = map(keep, process.communicate(timeout=10))
         socket_mode.close()
     assert process.returncode is not None and "Traceback" not in err
     for secret in (TOKEN, APP_TOKEN):
