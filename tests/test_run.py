@@ -95,13 +95,16 @@ def test_status_endpoints_reload_on_sighup_and_stop_cleanly(fake, tmp_path, faq_
 
 
 def test_a_broken_faq_file_is_refused_on_reload_and_the_last_good_faq_keeps_answering(fake, tmp_path, faq_copy):
-    bot = start(fake, tmp_path, "faq: faq\nreload: {interval: 0.2}\n")
+    bot = start(fake, tmp_path, "faq: faq\nreload: {interval: 0.2, notify: {slack: C0MAINT}}\n")
     try:
         (faq_copy / "broken.yaml").write_text("- id: Bad Id\n  questions: {en: [x]}\n", encoding="utf-8")
         deadline = time.monotonic() + 20
         while 'faqbot_reloads_total{result="failed"} 1.0' not in bot.get("/metrics").body:
             assert time.monotonic() < deadline, "the change was not noticed"
             time.sleep(0.1)
+        (told,) = fake.wait_for("/api/chat.postMessage", timeout=10)
+        assert told.body["channel"] == "C0MAINT" and "broken.yaml:1" in told.body["text"]
+        assert "still serving the last good one" in told.body["text"]
         assert "What is GPT?" in ask(bot, fake, "what is gpt?", "still")
         assert bot.get("/readyz").status == 200
     finally:
