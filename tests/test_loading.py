@@ -419,6 +419,16 @@ def test_symlink_pointing_outside_the_faq_directory_is_refused(make_faq, tmp_pat
     assert "copy the file in instead of linking it" in message
 
 
+def test_a_relative_dot_dot_link_out_of_the_faq_directory_is_refused(make_faq, tmp_path):
+    (tmp_path / "outside.yaml").write_text(SMALL_FAQ.replace("fruit-", "stolen-"), encoding="utf-8")
+    directory = make_faq({"fruit.yaml": SMALL_FAQ})
+    (directory / "sub").mkdir()
+    (directory / "sub" / "escape.yaml").symlink_to("../../outside.yaml")
+    (problem,) = problems_of(directory)
+    assert str(problem).startswith(f"{directory / 'sub' / 'escape.yaml'}: ")
+    assert "points outside the FAQ directory" in str(problem)
+
+
 def test_symlinked_directory_pointing_outside_is_not_loaded(make_faq, tmp_path):
     outside = tmp_path / "elsewhere"
     outside.mkdir()
