@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
+from .complete import complete
 from .engine import Context, Engine
 from .events import Asked, NoRecorder, Recorder, Voted, Where
 from .reply import EntryRef, Reply
@@ -40,6 +41,10 @@ class Service:
 
     def topics(self, lang: str, *, limit: int | None = None, tags: frozenset[str] | None = None) -> tuple[EntryRef, ...]:
         return self._engine.topics(lang, limit, tags)
+
+    def complete(self, typed: str, *, lang: str | None = None, limit: int = 25,
+                 max_chars: int = 100) -> tuple[EntryRef, ...]:
+        return complete(self._engine, typed, lang=lang, limit=limit, max_chars=max_chars)
 
     def vote(self, entry_id: str, *, up: bool, where: Where) -> None:
         self._record(self.recorder.voted, Voted(at=time.time(), where=where, entry_id=entry_id, up=up))
