@@ -8,9 +8,11 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 
+import discord
 import pytest
 
-from adapters.discord.client import build_client
+from adapters.discord import refused_intents
+from adapters.discord.client import build_client, intents
 from bot import Engine, Service
 from bot.events import Voted
 from bot.flood import FloodRule
@@ -393,7 +395,7 @@ def test_an_interaction_discord_refuses_is_one_log_line_without_traceback(bot, f
         event = click(fake, answered_privately(fake, "What is GPT?"), "faqbot:up:en:what-is-gpt")
     else:
         event = slash(fake, "faq", {"question": "What is GPT?"}) if kind == "command" else typing_question(fake, "gp")
-    fake.fail("POST", f"/interactions/{event['id']}/", status, code, message)
+    fake.fail("POST", f"/interactions/{event['id']}/", status, code, message, times=3)  # Discord won't change its mind
     fake.dispatch("INTERACTION_CREATE", event)
     (line,) = wait_for_log(caplog, said)
     assert line.name == "faqbot.discord" and line.exc_info is None
@@ -425,6 +427,13 @@ def test_a_gateway_refusal_is_one_clear_line_and_a_failing_exit(start, fake, cap
     if code == 4014:
         assert "Privileged Gateway Intents" in line.getMessage()
     assert "Traceback" not in caplog.text
+
+
+def test_a_4014_names_the_privileged_intents_that_were_asked_for():
+    assert refused_intents(intents()).endswith("though faqbot asks for none of the privileged ones "
+                                               "(Message Content, Server Members, Presence)")
+    assert refused_intents(discord.Intents(message_content=True, members=True)).endswith(
+        "(close code 4014): Message Content, Server Members")
 
 
 def test_a_refused_token_is_named_with_exit_2(start, fake, caplog):

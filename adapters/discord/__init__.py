@@ -79,11 +79,8 @@ async def run(client: discord.Client, token: str) -> int:
         log.error("Discord refused DISCORD_TOKEN: %s", TOKEN_WHERE)
         return EXIT_USAGE
     except discord.PrivilegedIntentsRequired:
-        asked = privileged(client.intents)
-        log.error("Discord refused the gateway intents (close code 4014): %s. Enable them in the Developer "
-                  "Portal: your application → Bot → Privileged Gateway Intents",
-                  "faqbot asked for " + ", ".join(asked) if asked else
-                  "faqbot asks for no privileged intent, so check that this token belongs to this bot")
+        log.error("%s. Turn them on, or off in faqbot, in the Discord Developer Portal: your application → Bot → "
+                  "Privileged Gateway Intents", refused_intents(client.intents))
         return EXIT_FAILED
     except discord.ConnectionClosed as err:
         if err.code == 4004:
@@ -98,6 +95,14 @@ async def run(client: discord.Client, token: str) -> int:
         log.error("cannot reach Discord: %s", type(err).__name__)
         return EXIT_FAILED
     return 0
+
+
+def refused_intents(asked: discord.Intents) -> str:
+    names = privileged(asked)
+    if names:
+        return f"Discord refused the privileged gateway intents faqbot asked for (close code 4014): {', '.join(names)}"
+    return ("Discord refused the gateway intents (close code 4014), though faqbot asks for none of the privileged "
+            "ones (Message Content, Server Members, Presence)")
 
 
 def _print_invite_url() -> int:

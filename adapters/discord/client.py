@@ -135,7 +135,7 @@ class Handlers:
             return self.choices(interaction, current)
 
         @tree.command(name="help", description="How to ask faqbot, and the topics the FAQ covers")
-        async def help(interaction: discord.Interaction) -> None:
+        async def help_command(interaction: discord.Interaction) -> None:
             await self.help(interaction)
 
     # --- messages -------------------------------------------------------------------------------
