@@ -41,6 +41,7 @@ class Recorded:
     body: dict | list | None
     status: int  # what the fake answered
     answer: dict | list | None  # ...and with what
+    at: float  # time.perf_counter() when it arrived
 
     @property
     def dump(self) -> str:
@@ -191,7 +192,8 @@ class FakeDiscord:
         body = await _body(request)
         status, answer = self._answer(request.method, path, body)
         with self._changed:
-            self.requests.append(Recorded(request.method, path, dict(request.headers), body, status, answer))
+            self.requests.append(Recorded(request.method, path, dict(request.headers), body, status, answer,
+                                          time.perf_counter()))
             self._changed.notify_all()
         if answer is None:
             return web.Response(status=status)
