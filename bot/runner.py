@@ -70,7 +70,10 @@ class Runtime:
 
 
 def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, config: Config, faq_dir: Path,
-        load: Callable[[], Engine], lint: Callable[[], list], store: Recorder | None = None) -> int:
+        load: Callable[[], Engine], lint: Callable[[], list], store: Recorder | None = None,
+        own_logging: bool = True) -> int:
+    """Serves until SIGTERM or SIGINT (or an adapter fails for good); returns the exit status.
+    `own_logging=False` leaves the process's logging set-up as it is."""
     parser = argparse.ArgumentParser(prog="faqbot run " + " ".join(adapters),
                                      description="Answer FAQ questions in " + " and ".join(adapters) + ".")
     for name, adapter in adapters.items():
@@ -82,7 +85,8 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
     except StartError as err:
         print(f"faqbot: {err}", file=sys.stderr)
         return err.code
-    logs.configure(config.log_level, config.log_format)
+    if own_logging:
+        logs.configure(config.log_level, config.log_format)
 
     metrics = Metrics()
     metrics.entries.set(len(engine.faq.entries))

@@ -7,6 +7,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import replace
 
+from .complete import complete
 from .engine import Context, Engine
 from .inflight import InFlight
 from .events import Asked, NoRecorder, Recorder, Voted, Where
@@ -54,6 +55,10 @@ class Service:
 
     def topics(self, lang: str, limit: int | None = None, tags: frozenset[str] | None = None) -> tuple[EntryRef, ...]:
         return self._engine.topics(lang, limit, tags)
+
+    def complete(self, typed: str, *, lang: str | None = None, limit: int = 25,
+                 max_chars: int = 100) -> tuple[EntryRef, ...]:
+        return complete(self._engine, typed, lang=lang, limit=limit, max_chars=max_chars)
 
     def vote(self, entry_id: str, *, up: bool, where: Where) -> None:
         self._record(self.recorder.voted, Voted(at=time.time(), where=where, entry_id=entry_id, up=up))

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.events import Asked, Voted
+
 ROOT = Path(__file__).resolve().parents[1]
 FAQ_DIR = ROOT / "faq"
 EVAL_CASES = ROOT / "tests" / "eval" / "cases.yaml"
@@ -124,3 +126,16 @@ def run_faqbot(*args: str | Path, input: str | None = None, cwd: Path = ROOT,
     )
     keep(done.stdout + done.stderr)
     return done
+
+
+class Kept:
+    """A recorder that keeps events in a list, as the store would in its buffer."""
+
+    def __init__(self) -> None:
+        self.events: list[Asked | Voted] = []
+
+    def asked(self, event: Asked) -> None:
+        self.events.append(event)
+
+    def voted(self, event: Voted) -> None:
+        self.events.append(event)

@@ -15,9 +15,9 @@ from adapters.slack.app import build_app
 from adapters.slack.blocks import escape
 from adapters.slack.server import SlackServer
 from bot import Service
-from bot.events import Asked, Voted
 from bot.messages import say
 from fake_slack import BOT_ID, BOT_USER, TEAM, SignedClient, get
+from support import Kept
 
 SECRET = "test-signing-secret-1234"
 TOKEN = "xoxb-test-token-5678"
@@ -277,19 +277,6 @@ def test_share_posts_the_answer_in_the_channel(slack, fake):
     (sent,) = fake.wait_for("/respond/share")
     assert sent.body["response_type"] == "in_channel" and sent.body["replace_original"] is False
     assert "What is GPT?" in sent.body["blocks"][0]["text"]["text"] and "faq_share" not in sent.dump
-
-
-class Kept:
-    """A recorder that keeps events in a list, as the store would in its buffer."""
-
-    def __init__(self) -> None:
-        self.events: list[Asked | Voted] = []
-
-    def asked(self, event: Asked) -> None:
-        self.events.append(event)
-
-    def voted(self, event: Voted) -> None:
-        self.events.append(event)
 
 
 def test_feedback_is_acknowledged_and_recorded_with_who_clicked(serve, fake, caplog):

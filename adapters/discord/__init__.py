@@ -1,0 +1,147 @@
+"""The Discord adapter: `faqbot run discord [--sharded] [--invite-url]`.
+
+`build_client` makes the client and `run` drives it until it closes; `Connected` runs it on an event
+loop of its own, beside whatever else `faqbot run` serves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import threading
+from collections.abc import Sequence
+
+import aiohttp
+import discord
+
+from bot.runner import Adapter, Runtime, StartError
+
+from .client import build_client, privileged
+from .render import MAX_CONTENT
+from .invite import application_id, invite_url
+
+EXIT_USAGE = 2
+EXIT_FAILED = 1
+
+TOKEN_WHERE = ("copy it from the Discord Developer Portal: your application → Bot → Reset Token")
+log = logging.getLogger("faqbot.discord")
+
+
+class InviteUrl(argparse.Action):
+    """--invite-url prints the link that adds the bot to a server, and exits."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        app_id = application_id(os.environ)
+        if app_id is None:
+            parser.exit(EXIT_USAGE, "faqbot: set DISCORD_APPLICATION_ID (the Application ID on your application's "
+                        "General Information page in the Discord Developer Portal), or DISCORD_TOKEN\n")
+        print(invite_url(app_id))
+        parser.exit(0)
+
+
+def add_options(options: argparse._ArgumentGroup) -> None:
+    options.add_argument("--sharded", action="store_true",
+                         help="use discord.py's AutoShardedClient, for a bot in more than 1,000 servers "
+                              "(also discord.sharded, FAQBOT_DISCORD_SHARDED=1)")
+    options.add_argument("--invite-url", action=InviteUrl, help="print the link that adds the bot to a server")
+
+
+def check(args: argparse.Namespace) -> None:
+    if not os.environ.get("DISCORD_TOKEN", "").strip():
+        raise StartError(f"DISCORD_TOKEN is not set: {TOKEN_WHERE}")
+    guild = os.environ.get("DISCORD_GUILD_ID", "").strip()
+    if guild and not guild.isdigit():
+        raise StartError("DISCORD_GUILD_ID must be a server id (a number): in Discord, turn on Developer Mode, "
+                         "then right-click the server → Copy Server ID")
+
+
+def start(runtime: Runtime, args: argparse.Namespace) -> Connected:
+    guild = os.environ.get("DISCORD_GUILD_ID", "").strip()
+    client = build_client(runtime.service, guild_id=int(guild) if guild else None,
+                          sharded=args.sharded or runtime.config.discord_sharded, flood_rule=runtime.config.flood,
+                          when_ready=lambda: runtime.health.ready("discord"))
+    return Connected(client, os.environ["DISCORD_TOKEN"].strip(), runtime)
+
+
+class Connected:
+    """The client on an event loop of its own, in a thread, so it can run beside the Slack adapter."""
+
+    def __init__(self, client: discord.Client, token: str, runtime: Runtime) -> None:
+        self.client = client
+        self.runtime = runtime
+        self.loop = asyncio.new_event_loop()
+        self.stopping = False
+        if runtime.config.notify_discord:
+            runtime.reload_listeners.append(self.tell_maintainers)
+        self.thread = threading.Thread(target=self._run, args=(token,), name="faqbot-discord")
+        self.thread.start()
+
+    def _run(self, token: str) -> None:
+        asyncio.set_event_loop(self.loop)
+        code = self.loop.run_until_complete(run(self.client, token))
+        if not self.stopping:  # the connection ended by itself; `run` has said why
+            self.runtime.fail("the Discord connection ended", code or EXIT_FAILED)
+
+    def tell_maintainers(self, text: str) -> None:
+        async def post() -> None:
+            channel = self.client.get_channel(int(self.runtime.config.notify_discord or 0)) or \
+                await self.client.fetch_channel(int(self.runtime.config.notify_discord or 0))
+            await channel.send(text[:MAX_CONTENT], allowed_mentions=discord.AllowedMentions.none())  # type: ignore
+
+        asyncio.run_coroutine_threadsafe(post(), self.loop).result(timeout=30)
+
+    def stop(self, timeout: float) -> None:
+        self.stopping = True
+        handlers = self.client.faq  # type: ignore[attr-defined]
+        handlers.closing = True
+        handlers.answering.wait_idle(timeout)
+        if not self.loop.is_closed() and self.thread.is_alive():
+            try:
+                asyncio.run_coroutine_threadsafe(self.client.close(), self.loop).result(timeout)
+            except Exception as err:  # already closing, or the loop ended meanwhile
+                log.debug("closing the Discord client: %s", type(err).__name__)
+        self.thread.join(timeout)
+
+
+async def run(client: discord.Client, token: str) -> int:
+    """Connects and answers until the client is closed; returns an exit status. Every failure is one
+    log line that names what to fix, and never shows the token."""
+    try:
+        async with client:
+            await client.start(token)
+    except discord.LoginFailure:
+        log.error("Discord refused DISCORD_TOKEN: %s", TOKEN_WHERE)
+        return EXIT_USAGE
+    except discord.PrivilegedIntentsRequired:
+        log.error("%s. Turn them on, or off in faqbot, in the Discord Developer Portal: your application → Bot → "
+                  "Privileged Gateway Intents", refused_intents(client.intents))
+        return EXIT_FAILED
+    except discord.ConnectionClosed as err:
+        if err.code == 4004:
+            log.error("Discord's gateway refused DISCORD_TOKEN (close code 4004): %s", TOKEN_WHERE)
+            return EXIT_USAGE
+        log.error("Discord's gateway closed the connection with code %s: %s", err.code, err.reason or "no reason")
+        return EXIT_FAILED
+    except discord.HTTPException as err:
+        log.error("Discord's API answered %s (error code %s)", err.status, err.code)
+        return EXIT_FAILED
+    except (OSError, aiohttp.ClientError, discord.GatewayNotFound, asyncio.TimeoutError) as err:
+        log.error("cannot reach Discord: %s", type(err).__name__)
+        return EXIT_FAILED
+    return 0
+
+
+def refused_intents(asked: discord.Intents) -> str:
+    names = privileged(asked)
+    if names:
+        return f"Discord refused the privileged gateway intents faqbot asked for (close code 4014): {', '.join(names)}"
+    return ("Discord refused the gateway intents (close code 4014), though faqbot asks for none of the privileged "
+            "ones (Message Content, Server Members, Presence)")
+
+
+ADAPTER = Adapter(add_options=add_options, start=start, check=check)

@@ -1,0 +1,331 @@
+"""The discord.py client `faqbot run discord` runs: mentions and DMs, the /faq command with live
+autocomplete, /help and button clicks in; engine calls; embeds and buttons out."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import re
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from typing import Any, TypeVar
+
+import discord
+from discord import app_commands
+
+from bot import Context, Reply, Service, Where
+from bot.engine import detect_language
+from bot.flood import FloodLimit, FloodRule, Verdict
+from bot.inflight import InFlight
+
+from .invite import invite_url
+from .render import DOWN, MAX_CONTENT, PICK, SHARE, UP, Message, notice, render
+from .views import EntryButton, custom_id, parse, view_for
+
+DEFER_AFTER = 1.0  # seconds an answer may take before the interaction is deferred; Discord allows 3
+MAX_CHOICES = 25
+MAX_CHOICE_CHARS = 100
+
+log = logging.getLogger("faqbot.discord")
+T = TypeVar("T")
+
+
+def intents() -> discord.Intents:
+    """Nothing privileged: mentions and DMs carry their text without the message content intent."""
+    chosen = discord.Intents.default()
+    chosen.message_content = chosen.members = chosen.presences = False
+    return chosen
+
+
+def privileged(chosen: discord.Intents) -> list[str]:
+    names = {"message_content": "Message Content", "members": "Server Members", "presences": "Presence"}
+    return [label for flag, label in names.items() if getattr(chosen, flag)]
+
+
+def no_pings() -> discord.AllowedMentions:
+    # Replies do not notify the person asked either (replied_user is False): the reply is right under
+    # their question, and a ping for every answer would be noise.
+    return discord.AllowedMentions.none()
+
+
+def build_client(service: Service, *, guild_id: int | None = None, sharded: bool = False,
+                 flood_rule: FloodRule = FloodRule(), defer_after: float = DEFER_AFTER,
+                 when_ready: Callable[[], None] = lambda: None) -> discord.Client:
+    """The client `faqbot run discord` starts. `guild_id` syncs the commands to that server only (instant);
+    otherwise they are synced globally. `sharded` uses AutoShardedClient, for more than 1,000 servers."""
+    discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # faqbot never joins a voice channel
+    handlers = Handlers(service, FloodLimit(flood_rule), defer_after=defer_after)
+    return (ShardedFaqClient if sharded else FaqClient)(handlers, guild_id=guild_id, when_ready=when_ready)
+
+
+class _FaqClient:
+    """What both client classes add to discord.py's: the command tree, the buttons, the handlers."""
+
+    def __init__(self, handlers: Handlers, *, guild_id: int | None,
+                 when_ready: Callable[[], None] = lambda: None) -> None:
+        super().__init__(intents=intents(), allowed_mentions=no_pings(), max_messages=None,  # type: ignore[call-arg]
+                         member_cache_flags=discord.MemberCacheFlags.none())
+        self.faq = handlers
+        self.guild_id = guild_id
+        self.when_ready = when_ready
+        self.tree = FaqTree(self)  # type: ignore[arg-type]
+        handlers.add_commands(self.tree)
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(EntryButton)  # type: ignore[attr-defined]
+        await self._sync_commands()
+
+    async def _sync_commands(self) -> None:
+        guild = discord.Object(self.guild_id) if self.guild_id else None
+        where = f"to server {self.guild_id}" if guild else "globally"
+        try:
+            if guild:
+                self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+        except discord.HTTPException as err:
+            hint = " (is the bot in that server? DISCORD_GUILD_ID)" if guild else ""
+            log.error("could not sync the slash commands %s%s: %s", where, hint, describe(err))
+            return
+        log.info("synced %d slash commands %s%s", len(synced), where,
+                 "" if guild else "; Discord may take a while to show them everywhere")
+
+    async def on_ready(self) -> None:
+        user, app_id = self.user, self.application_id  # type: ignore[attr-defined]
+        log.info("connected as %s in %d server(s); invite it with %s", user, len(self.guilds),  # type: ignore[attr-defined]
+                 invite_url(app_id) if app_id else "(application id unknown)")
+        self.when_ready()
+
+    async def on_message(self, message: discord.Message) -> None:
+        await self.faq.on_message(self.user, message)  # type: ignore[attr-defined]
+
+
+class FaqClient(_FaqClient, discord.Client):
+    pass
+
+
+class ShardedFaqClient(_FaqClient, discord.AutoShardedClient):
+    pass
+
+
+class FaqTree(app_commands.CommandTree):
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        if interaction.type is discord.InteractionType.autocomplete:
+            # Answered here, so that a keystroke Discord gave up on (10062) costs one log line,
+            # not the traceback discord.py logs for a failed autocomplete.
+            await self.client.faq.autocomplete(interaction)  # type: ignore[attr-defined]
+            return False
+        return True
+
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError, /) -> None:
+        log.warning("command %s failed: %s", interaction.data.get("name") if interaction.data else "?",
+                    type(error).__name__)
+
+
+class Handlers:
+    """Each one asks the service and sends what `render` makes of the reply."""
+
+    def __init__(self, service: Service, flood: FloodLimit, *, defer_after: float = DEFER_AFTER) -> None:
+        self.service = service
+        self.flood = flood
+        self.defer_after = defer_after
+        self.answering = InFlight()  # what a graceful stop waits for
+        self.closing = False
+
+    async def guard(self, what: str, work: Coroutine[Any, Any, None],
+                    apologise: Callable[[], Awaitable[None]] | None = None) -> None:
+        if self.closing:  # shutting down: take nothing new
+            work.close()
+            return
+        with self.answering.track():
+            await guarded(what, work, apologise)
+
+    def add_commands(self, tree: app_commands.CommandTree) -> None:
+        @tree.command(name="faq", description="Ask the team FAQ (English or Chinese)")
+        @app_commands.describe(question="Your question: pick a suggestion or type your own")
+        async def faq(interaction: discord.Interaction, question: str) -> None:
+            await self.ask(interaction, question)
+
+        @faq.autocomplete("question")
+        async def suggest(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+            return self.choices(interaction, current)
+
+        @tree.command(name="help", description="How to ask faqbot, and the topics the FAQ covers")
+        async def help_command(interaction: discord.Interaction) -> None:
+            await self.help(interaction)
+
+    # --- messages -------------------------------------------------------------------------------
+
+    async def on_message(self, me: discord.ClientUser | None, message: discord.Message) -> None:
+        if me is None or message.author.bot or message.author.id == me.id or message.webhook_id:
+            return
+        if message.type not in (discord.MessageType.default, discord.MessageType.reply):
+            return
+        direct = message.guild is None
+        if not direct and not any(user.id == me.id for user in message.mentions):
+            return
+        text = strip_mention(message.content, me.id)
+        where = Where("discord", str(message.guild.id) if message.guild else "", str(message.channel.id),
+                      str(message.author.id))
+
+        async def answer() -> None:
+            verdict = self.flood.check(where.user)
+            if verdict is Verdict.IGNORE:
+                return
+            if verdict is Verdict.WARN:
+                messages: Iterable[Message] = (notice(detect_language(text), "flood"),)
+            else:
+                messages = render(await asyncio.to_thread(self.service.answer, text, Context(), where))
+            for piece in messages:
+                await message.reply(**send_kwargs(piece), mention_author=False)
+
+        async def apologise() -> None:
+            await message.reply(**send_kwargs(notice(detect_language(text), "failed")), mention_author=False)
+
+        await self.guard(f"answering message {message.id}", answer(), apologise)
+
+    # --- slash commands -------------------------------------------------------------------------
+
+    async def ask(self, interaction: discord.Interaction, question: str) -> None:
+        where = clicked_by(interaction)
+
+        async def answer() -> None:
+            lang = detect_language(question)
+            if self.flood.check(where.user) is not Verdict.ANSWER:
+                # an interaction must be answered; only the asker sees this, so it is said every time
+                await respond(interaction, (notice(lang, "flood"),), ephemeral=True)
+                return
+            picked = parse(question)
+            if picked and picked[0] == PICK:  # an autocomplete choice: exactly that entry
+                _, lang, entry_id = picked
+                work = functools.partial(self.service.reply_for, entry_id, lang)
+            else:
+                work = functools.partial(self.service.answer, question, Context(), where)
+            reply = await self.in_time(interaction, work, ephemeral=True)
+            await respond(interaction, self._messages(reply, lang, shareable=True), ephemeral=True)
+
+        await self.guard("/faq", answer(), lambda: tell_failed(interaction))
+
+    async def help(self, interaction: discord.Interaction) -> None:
+        async def answer() -> None:
+            reply = self.service.answer("help", Context(lang=locale_lang(interaction)), clicked_by(interaction))
+            await respond(interaction, render(reply), ephemeral=True)
+
+        await self.guard("/help", answer(), lambda: tell_failed(interaction))
+
+    def choices(self, interaction: discord.Interaction, typed: str) -> list[app_commands.Choice[str]]:
+        lang = detect_language(typed) if typed.strip() else locale_lang(interaction)
+        refs = self.service.complete(typed, lang=lang, limit=MAX_CHOICES, max_chars=MAX_CHOICE_CHARS)
+        # the value names the entry, so picking a choice answers exactly it; a too-long id falls back to the text
+        return [app_commands.Choice(name=ref.question, value=custom_id(PICK, lang, ref.id) or ref.question)
+                for ref in refs]
+
+    async def autocomplete(self, interaction: discord.Interaction) -> None:
+        typed = next((str(option.get("value", "")) for option in (interaction.data or {}).get("options", [])
+                      if option.get("focused")), "")
+
+        async def answer() -> None:
+            await interaction.response.autocomplete(self.choices(interaction, typed))
+
+        await self.guard("autocomplete", answer())
+
+    async def in_time(self, interaction: discord.Interaction, work: Callable[[], T], *, ephemeral: bool) -> T:
+        """`work`'s result; if it takes longer than `defer_after`, the interaction is deferred meanwhile,
+        as ephemeral when the answer will be (Discord ignores the flag on the first follow-up)."""
+        task = asyncio.ensure_future(asyncio.to_thread(work))
+        done, _ = await asyncio.wait({task}, timeout=self.defer_after)
+        if not done:
+            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        return await task
+
+    # --- buttons --------------------------------------------------------------------------------
+
+    async def on_button(self, interaction: discord.Interaction, action: str, lang: str, entry_id: str) -> None:
+        await self.guard(f"button {action}", self._click(interaction, action, lang, entry_id),
+                      lambda: tell_failed(interaction))
+
+    async def _click(self, interaction: discord.Interaction, action: str, lang: str, entry_id: str) -> None:
+        private = bool(interaction.message and interaction.message.flags.ephemeral)
+        if action in (UP, DOWN):
+            self.service.vote(entry_id, up=action == UP, where=clicked_by(interaction))
+            await respond(interaction, (notice(lang, "feedback_thanks"),), ephemeral=True)
+            return
+        reply = self.service.reply_for(entry_id, lang)
+        if action == SHARE:  # posted for everyone in the channel
+            await respond(interaction, self._messages(reply, lang), ephemeral=reply is None)
+        elif action == PICK and reply is not None:  # the answer takes the place of the "did you mean"
+            first, *rest = self._messages(reply, lang, shareable=private)
+            await interaction.response.edit_message(**send_kwargs(first, editing=True))
+            await respond(interaction, rest, ephemeral=private)
+        else:
+            await respond(interaction, self._messages(reply, lang, shareable=private), ephemeral=private)
+
+    @staticmethod
+    def _messages(reply: Reply | None, lang: str, *, shareable: bool = False) -> tuple[Message, ...]:
+        if reply is None:
+            return (notice(lang, "gone"),)
+        return render(reply, shareable=shareable and reply.kind == "answer")
+
+
+def send_kwargs(message: Message, *, editing: bool = False) -> dict:
+    """What discord.py's send, reply, followup and edit calls take. Never pings anyone."""
+    kwargs: dict = {"allowed_mentions": no_pings()}
+    if message.content or editing:
+        kwargs["content"] = message.content[:MAX_CONTENT] if message.content else None
+    if message.embeds or editing:
+        kwargs["embeds"] = list(message.embeds)
+    view = view_for(message.buttons)
+    if view is not None or editing:
+        kwargs["view"] = view
+    return kwargs
+
+
+async def respond(interaction: discord.Interaction, messages: Iterable[Message], *, ephemeral: bool) -> None:
+    """The first message answers the interaction (unless it was deferred or answered); the rest follow up."""
+    for message in messages:
+        if interaction.response.is_done():
+            await interaction.followup.send(**send_kwargs(message), ephemeral=ephemeral)
+        else:
+            await interaction.response.send_message(**send_kwargs(message), ephemeral=ephemeral)
+
+
+async def tell_failed(interaction: discord.Interaction) -> None:
+    await respond(interaction, (notice(locale_lang(interaction), "failed"),), ephemeral=True)
+
+
+async def guarded(what: str, work: Awaitable[None], apologise: Callable[[], Awaitable[None]] | None = None) -> None:
+    """Runs `work`. What Discord refuses is one log line; a fault of ours is logged in full and, when
+    possible, the person is told to try again."""
+    try:
+        await work
+    except discord.InteractionResponded:
+        log.warning("%s: the interaction was already acknowledged", what)
+    except discord.HTTPException as err:
+        if err.code == 10062:
+            log.warning("%s: Discord no longer knows the interaction (10062 Unknown interaction: "
+                        "not acknowledged within 3 s)", what)
+        elif err.code == 40060:
+            log.warning("%s: the interaction was already acknowledged (40060)", what)
+        else:
+            log.warning("%s: Discord refused the answer: %s", what, describe(err))
+    except Exception:
+        log.exception("%s failed", what)
+        if apologise is not None:
+            await guarded(f"{what}: saying so", apologise())
+
+
+def describe(err: discord.HTTPException) -> str:
+    """An HTTP error in one line, from its status and Discord's own error (never the request)."""
+    return f"{err.status} (error code {err.code}): {err.text}".strip()
+
+
+def strip_mention(text: str, user_id: int) -> str:
+    return re.sub(rf"<@!?{user_id}>", " ", text).strip()
+
+
+def clicked_by(interaction: discord.Interaction) -> Where:
+    return Where("discord", str(interaction.guild_id or ""), str(interaction.channel_id or ""),
+                 str(interaction.user.id))
+
+
+def locale_lang(interaction: discord.Interaction) -> str:
+    return "zh" if str(interaction.locale).startswith("zh") else "en"

@@ -1,0 +1,82 @@
+"""Completing a question while it is typed: fuzzy, prefix-friendly, in the typed language, and fast."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bot import Engine, Service
+from bot.complete import complete
+from support import CANONICAL, SMALL_FAQ
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("what is rl", "rlhf"),
+    ("What is RLHF", "rlhf"),
+    ("azure bil", "azure-openai-billing"),
+    ("azure billing", "azure-openai-billing"),
+    ("fine tun", "fine-tuning"),
+    ("hw much txt", "token-limit"),  # typos
+    ("gpt4 vs chat", "gpt4-vs-chatgpt"),
+    ("Does buying Az", "azure-openai-includes-chatgpt"),
+    ("本地部署", "local-deployment-hardware"),
+    ("有哪些開源", "open-source-llms"),  # Traditional Chinese
+    ("chatgpt 能记住", "chatgpt-conversation-memory"),
+])
+def test_the_best_match_comes_first(engine, typed, expected):
+    assert complete(engine, typed)[0].id == expected
+
+
+@pytest.mark.parametrize(("typed", "lang"), [("what is", "en"), ("什么是", "zh"), ("azure 收", "zh")])
+def test_choices_are_canonical_questions_in_the_typed_language(engine, typed, lang):
+    found = complete(engine, typed)
+    assert found and all(ref.question == CANONICAL[ref.id][0 if lang == "en" else 1] for ref in found)
+
+
+def test_every_keystroke_of_a_question_keeps_it_among_the_choices(engine):
+    question = "How should our company get started with Azure OpenAI?"
+    for end in range(12, len(question) + 1):
+        assert "enterprise-getting-started" in [r.id for r in complete(engine, question[:end], limit=5)], end
+
+
+def test_nothing_typed_gives_the_first_topics_in_the_given_language(engine):
+    assert complete(engine, "  ", lang="zh") == engine.topics("zh", 25)
+    assert complete(engine, "", limit=3) == engine.topics("en", 3)
+
+
+def test_limits_are_kept_and_nonsense_gets_nothing(engine):
+    assert len(complete(engine, "what", limit=25)) == 25
+    assert all(len(r.question) <= 30 for r in complete(engine, "what", max_chars=30))
+    assert complete(engine, "what is", max_chars=30)[0].question.endswith("…")
+    assert complete(engine, "xyzzy qqqq") == ()
+    assert len({r.id for r in complete(engine, "gpt")}) == len(complete(engine, "gpt"))
+
+
+def test_an_entry_in_one_language_is_offered_in_it(make_faq):
+    faq_dir = make_faq({"a.yaml": SMALL_FAQ + """
+- id: only-english
+  questions:
+    en: [What is a quince?]
+  answer:
+    en: A quince is a fruit.
+"""})
+    engine = Engine.from_directory(faq_dir)
+    assert complete(engine, "quin")[0].question == "What is a quince?"
+    assert complete(engine, "苹果")[0].question == "苹果是什么？"
+
+
+def test_the_service_completes_from_the_faq_it_serves_now(engine, make_faq):
+    service = Service(engine)
+    assert service.complete("what is rl")[0].id == "rlhf"
+    service.replace(Engine.from_directory(make_faq({"a.yaml": SMALL_FAQ})))
+    assert service.complete("what is a p")[0].id == "fruit-pear"
+
+
+def test_it_is_fast_enough_for_every_keystroke(engine):
+    complete(engine, "warm up")
+    complete(engine, "预热")
+    started = time.perf_counter()
+    for typed in ["w", "what i", "what is rl", "azure bil", "微", "微调", "开源大模", "hw much txt"] * 10:
+        complete(engine, typed)
+    assert (time.perf_counter() - started) / 80 < 0.02  # seconds; Discord allows 3 for the whole round trip

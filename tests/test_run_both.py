@@ -1,0 +1,79 @@
+"""`faqbot run slack discord`: one process, one engine, both platforms; stopped by SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import threading
+import time
+
+import adapters.discord
+import adapters.slack
+from bot import Engine
+from bot.config import Config
+from bot.runner import run
+from fake_discord import APP_ID, BOT_USER, CHANNEL_ID, FakeDiscord, message_create, pointed_at
+from fake_slack import SignedClient, get
+from support import FAQ_DIR
+
+SLACK_TOKEN = "xoxb-both-token-1a1a"
+SLACK_SECRET = "both-signing-secret"
+DISCORD_TOKEN = "MTEwMDAwMDAwMDAwMDAwMDAwMQ.GbOtHx.both-processes-share-one-engine-abcdefg"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_one_process_answers_slack_and_discord_and_stops_cleanly_on_sigterm(fake, monkeypatch, engine):
+    monkeypatch.setenv("SLACK_BOT_TOKEN", SLACK_TOKEN)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SLACK_SECRET)
+    monkeypatch.setenv("SLACK_API_URL", fake.api_url)
+    monkeypatch.setenv("DISCORD_TOKEN", DISCORD_TOKEN)
+    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+    monkeypatch.delenv("DISCORD_GUILD_ID", raising=False)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    seen: dict[str, object] = {}
+    discord_fake = FakeDiscord()
+
+    def drive() -> None:
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if get(base + "/readyz").status == 200:
+                        break
+                except OSError:
+                    pass
+                assert time.monotonic() < deadline, "never ready"
+                time.sleep(0.05)
+            slack = SignedClient(base + "/slack/events", SLACK_SECRET)
+            slack.command("What is GPT?", response_url=fake.response_url("both"))
+            seen["slack"] = fake.wait_for("/respond/both", timeout=10)[0].dump
+            discord_fake.dispatch("MESSAGE_CREATE", message_create(discord_fake, f"<@{APP_ID}> what is rlhf?",
+                                                                   mentions=(BOT_USER,)))
+            seen["discord"] = discord_fake.wait_for("POST", f"/channels/{CHANNEL_ID}/messages", timeout=10)[0].dump
+            seen["metrics"] = get(base + "/metrics").body
+        finally:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    driver = threading.Thread(target=drive)
+    try:
+        with pointed_at(discord_fake):
+            driver.start()
+            code = run({"slack": adapters.slack.ADAPTER, "discord": adapters.discord.ADAPTER},
+                       ["--host", "127.0.0.1", "--port", str(port)], engine=engine,
+                       config=Config(reload_watch=False), faq_dir=FAQ_DIR,
+                       load=lambda: Engine.from_directory(FAQ_DIR), lint=list, own_logging=False)
+            driver.join(10)
+    finally:
+        discord_fake.close()
+    assert code == 0
+    assert "What is GPT?" in seen["slack"] and "What is RLHF?" in seen["discord"]
+    assert 'faqbot_questions_total{kind="answer",platform="slack"} 1.0' in seen["metrics"]
+    assert 'faqbot_questions_total{kind="answer",platform="discord"} 1.0' in seen["metrics"]
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # run() put the handlers back
