@@ -14,6 +14,7 @@ from .evaluate import evaluate, load_cases
 from .lint import lint
 from .loading import FaqError
 from .service import Service
+from .store import StoreConfigError, StoreSettings
 
 EXIT_USAGE = 2
 
@@ -115,7 +116,28 @@ def _run(engine: Engine, args: argparse.Namespace) -> int:
         print(f"faqbot: the {args.adapter} adapter needs its extra: pip install \"faqbot[{args.adapter}]\" ({err})",
               file=sys.stderr)
         return EXIT_USAGE
-    return adapter(Service(engine), args.options)
+    from .store import open_store  # SQLAlchemy is loaded by the commands that use a store only
+
+    try:
+        settings = StoreSettings.from_env()
+        store = open_store(settings.url, keep_text=settings.keep_text, user_salt=settings.user_salt,
+                           retention_seconds=settings.retention_seconds)
+    except StoreConfigError as err:
+        print(f"faqbot: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # `finally` must run on SIGTERM too
+    try:
+        return adapter(Service(engine, recorder=store), args.options)
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)  # a second SIGTERM while flushing ends the process at once
+        store.close()
+
+
+def _interrupt(signum, frame) -> None:
+    """SIGTERM as Ctrl-C: adapters stop as they do on KeyboardInterrupt, and the store is flushed."""
+    raise KeyboardInterrupt
 
 
 def _list(engine: Engine, args: argparse.Namespace) -> int:

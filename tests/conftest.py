@@ -13,6 +13,8 @@ from bot import Engine
 from bot.faq import Faq
 from support import FAQ_DIR
 
+pytest_plugins = ["store_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def engine() -> Engine:
