@@ -3,97 +3,25 @@
 
 from __future__ import annotations
 
-import glob
 import os
-import pwd
-import shutil
-import tempfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
-from port_for import get_port
-from pytest_postgresql.executors import PostgreSQLExecutor
 
-INSTALL = "apt-get install postgresql (Debian/Ubuntu) installs them"
-
-
-def find_pg_ctl() -> str | None:
-    found = shutil.which("pg_ctl")
-    if found:
-        return found
-    installed = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=lambda p: int(p.split("/")[4]))
-    return installed[-1] if installed else None
-
-
-def unavailable(reason: str) -> None:
-    """Skips, except under CI=true, where a PostgreSQL test that cannot run fails."""
-    message = f"PostgreSQL tests need the server binaries (pg_ctl, initdb, postgres): {reason}; {INSTALL}"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-class PostgresServer:
-    """A server in a temporary directory. initdb and postgres refuse to run as root, so as root they run as
-    the `postgres` system user through a pg_ctl wrapper."""
-
-    def __init__(self, pg_ctl: str) -> None:
-        self.base = Path(tempfile.mkdtemp(prefix="faqbot-pg-"))
-        executable = pg_ctl
-        if os.geteuid() == 0:
-            try:
-                account = pwd.getpwnam("postgres")
-            except KeyError:
-                shutil.rmtree(self.base)
-                unavailable("running as root, the server must run as the 'postgres' user, which does not exist")
-            os.chown(self.base, account.pw_uid, account.pw_gid)
-            wrapper = self.base / "pg_ctl-as-postgres"
-            wrapper.write_text(f'#!/bin/sh\ncd /\nexec runuser -u postgres -- "{pg_ctl}" "$@"\n')
-            wrapper.chmod(0o755)
-            executable = str(wrapper)
-        self.port = get_port(None)
-        self.executor = PostgreSQLExecutor(
-            executable=executable, host="127.0.0.1", port=self.port, datadir=str(self.base / "data"),
-            unixsocketdir=str(self.base), logfile=str(self.base / "server.log"), startparams="-w",
-            dbname="faqbot", user="postgres")
-
-    def start(self) -> None:
-        self.executor.start()
-
-    def stop(self) -> None:
-        self.executor.stop()
-
-    def url(self, database: str, password: str = "") -> str:
-        secret = f":{password}" if password else ""
-        return f"postgresql://postgres{secret}@127.0.0.1:{self.port}/{database}"
-
-    def create_database(self) -> str:
-        name = f"faqbot_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return name
-
-    def drop_database(self, name: str) -> None:
-        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    def close(self) -> None:
-        try:
-            if self.executor.running():
-                self.executor.stop()
-        finally:
-            shutil.rmtree(self.base, ignore_errors=True)
+from bench.postgres import PostgresServer, PostgresUnavailable
 
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresServer]:
-    pg_ctl = find_pg_ctl()
-    if pg_ctl is None:
-        unavailable("pg_ctl is not on PATH nor in /usr/lib/postgresql/*/bin")
-    server = PostgresServer(pg_ctl)
+    """Skips where PostgreSQL is not installed, except under CI=true, where a test that cannot run fails."""
+    try:
+        server = PostgresServer()
+    except PostgresUnavailable as err:
+        message = f"PostgreSQL tests need a local server: {err}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
     try:
         server.start()
         yield server
