@@ -15,6 +15,7 @@ from .lint import lint
 from .loading import FaqError
 from .service import Service
 from .store import StoreConfigError, StoreSettings
+from .store.settings import duration_argument
 
 EXIT_USAGE = 2
 
@@ -64,6 +65,19 @@ def build_parser() -> argparse.ArgumentParser:
     ev = commands.add_parser("eval", parents=[common], help="score the engine on a set of cases")
     ev.add_argument("cases", type=Path)
     ev.add_argument("--json", action="store_true", help="print one JSON object")
+
+    stored = argparse.ArgumentParser(add_help=False, parents=[common])
+    stored.add_argument("--db", metavar="URL", help="the store to read (default: $FAQBOT_DB_URL, else "
+                        "~/.local/share/faqbot/faqbot.db)")
+    stored.add_argument("--since", type=duration_argument, default="7d", help="the period, ending now: 12h, 7d, 2w (default 7d)")
+    stored.add_argument("--top", type=int, default=20, help="at most this many unanswered groups (default 20)")
+    report = commands.add_parser("report", parents=[stored], help="questions, answer rate, unanswered, feedback")
+    report.add_argument("--json", action="store_true", help="print one JSON object")
+    report.add_argument("--html", type=Path, metavar="FILE", help="write the report as one self-contained page")
+    report.add_argument("--purge-older-than", type=duration_argument, metavar="AGE", help="first delete rows older than "
+                        "this, e.g. 90d")
+    commands.add_parser("learn", parents=[stored], help="add unanswered questions to entries as phrasings, "
+                        "one at a time")
     return parser
 
 
@@ -138,6 +152,18 @@ def _run(engine: Engine, args: argparse.Namespace) -> int:
 def _interrupt(signum, frame) -> None:
     """SIGTERM as Ctrl-C: adapters stop as they do on KeyboardInterrupt, and the store is flushed."""
     raise KeyboardInterrupt
+
+
+def _report(engine: Engine, args: argparse.Namespace) -> int:
+    from . import report
+
+    return report.main(engine, args)
+
+
+def _learn(engine: Engine, args: argparse.Namespace) -> int:
+    from . import learn
+
+    return learn.main(engine, args, args.faq or shipped_faq_dir())
 
 
 def _list(engine: Engine, args: argparse.Namespace) -> int:
@@ -217,7 +243,8 @@ def _eval(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ask": _ask, "chat": _chat, "run": _run, "list": _list, "show": _show, "why": _why, "eval": _eval}
+COMMANDS = {"ask": _ask, "chat": _chat, "run": _run, "list": _list, "show": _show, "why": _why, "eval": _eval,
+            "report": _report, "learn": _learn}
 
 if __name__ == "__main__":
     sys.exit(main())
