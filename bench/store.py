@@ -56,7 +56,8 @@ INTENTS = [
     ["is {s} down right now?", "{s} not working today", "{s} outage?", "anyone else having problems with {s}"],
 ]
 ANSWERED = [("What is GPT?", "what-is-gpt"), ("How is Azure OpenAI billed?", "azure-openai-billing"),
-            ("What is RLHF?", "rlhf"), ("什么是 GPT？", "what-is-gpt"), ("Can we fine-tune the models?", "fine-tuning"),
+            ("What is RLHF?", "rlhf"), ("什么是 GPT？", "what-is-gpt"),
+            ("Can we fine-tune the models?", "fine-tuning"),
             ("Does buying Azure OpenAI give me ChatGPT?", "azure-openai-includes-chatgpt")]
 
 

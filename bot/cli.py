@@ -69,13 +69,14 @@ def build_parser() -> argparse.ArgumentParser:
     stored = argparse.ArgumentParser(add_help=False, parents=[common])
     stored.add_argument("--db", metavar="URL", help="the store to read (default: $FAQBOT_DB_URL, else "
                         "~/.local/share/faqbot/faqbot.db)")
-    stored.add_argument("--since", type=duration_argument, default="7d", help="the period, ending now: 12h, 7d, 2w (default 7d)")
+    stored.add_argument("--since", type=duration_argument, default="7d",
+                        help="the period, ending now: 12h, 7d, 2w (default 7d)")
     stored.add_argument("--top", type=int, default=20, help="at most this many unanswered groups (default 20)")
     report = commands.add_parser("report", parents=[stored], help="questions, answer rate, unanswered, feedback")
     report.add_argument("--json", action="store_true", help="print one JSON object")
     report.add_argument("--html", type=Path, metavar="FILE", help="write the report as one self-contained page")
-    report.add_argument("--purge-older-than", type=duration_argument, metavar="AGE", help="first delete rows older than "
-                        "this, e.g. 90d")
+    report.add_argument("--purge-older-than", type=duration_argument, metavar="AGE",
+                        help="first delete rows older than this, e.g. 90d")
     commands.add_parser("learn", parents=[stored], help="add unanswered questions to entries as phrasings, "
                         "one at a time")
     return parser
@@ -163,7 +164,11 @@ def _report(engine: Engine, args: argparse.Namespace) -> int:
 def _learn(engine: Engine, args: argparse.Namespace) -> int:
     from . import learn
 
-    return learn.main(engine, args, args.faq or shipped_faq_dir())
+    faq_dir = args.faq or shipped_faq_dir()
+    if faq_dir.name == "_faq":  # inside an installed faqbot: its copy of the FAQ is no place for edits
+        print("faqbot: learn edits your FAQ's files: give its directory with --faq DIR", file=sys.stderr)
+        return EXIT_USAGE
+    return learn.main(engine, args, faq_dir)
 
 
 def _list(engine: Engine, args: argparse.Namespace) -> int:

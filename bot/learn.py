@@ -108,6 +108,7 @@ def main(engine: Engine, args: argparse.Namespace, faq_dir: Path, *, stdin: Text
     problems = lint(faq_dir)
     for problem in problems:
         session.say(str(problem))
-    session.say(f"{len(problems)} problem(s): fix them before committing" if problems else f"ok: {faq_dir} has no problems")
+    session.say(f"{len(problems)} problem(s): fix them before committing" if problems
+                else f"ok: {faq_dir} has no problems")
     session.say("then run `faqbot eval` on your cases and commit the FAQ")
     return 1 if problems else 0

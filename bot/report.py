@@ -173,7 +173,8 @@ def main(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def render_text(report: Report) -> str:
-    lines = [f"faqbot report {_iso(report.since)[:10]} to {_iso(report.until)[:10]} (UTC days), from {report.source}", ""]
+    period = f"{_iso(report.since)[:10]} to {_iso(report.until)[:10]} (UTC days)"
+    lines = [f"faqbot report {period}, from {report.source}", ""]
     lines.append(f"questions  {report.questions_total:,}  (plus {report.small_talk:,} greetings, thanks and "
                  "help requests)")
     lines.append(f"answered   {report.answered:,}  ({report.answer_rate:.1%})")

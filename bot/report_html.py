@@ -12,7 +12,8 @@ WIDTH, HEIGHT, PAD = 720, 240, 40
 STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; color: #222; padding: 0 1rem; }
 h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 2rem; }
-table { border-collapse: collapse; width: 100%; } td, th { text-align: left; padding: .3rem .5rem; vertical-align: top; }
+table { border-collapse: collapse; width: 100%; }
+td, th { text-align: left; padding: .3rem .5rem; vertical-align: top; }
 tr:nth-child(even) { background: #f4f6f8; } .n { text-align: right; font-variant-numeric: tabular-nums; }
 .figures span { display: inline-block; margin-right: 2rem; } .figures b { font-size: 1.6rem; display: block; }
 .muted { color: #666; font-size: .9em; } svg text { font: 11px system-ui, sans-serif; fill: #444; }
@@ -38,12 +39,14 @@ def render_html(report: Report, engine: Engine) -> str:
 <body>
 <h1>faqbot report</h1>
 <p class=muted>{_iso(report.since)} to {_iso(report.until)}; days are UTC.</p>
-<p class=figures><span><b>{report.questions_total:,}</b>questions</span><span><b>{report.answer_rate:.1%}</b>answered</span>
+<p class=figures><span><b>{report.questions_total:,}</b>questions</span>
+<span><b>{report.answer_rate:.1%}</b>answered</span>
 <span><b>{report.small_talk:,}</b>greetings, thanks, help</span></p>
 <h2>Questions and answer rate per day</h2>
 {chart(report)}
 <h2>Unanswered questions</h2>
-<p class=muted>Fallbacks and "did you mean" replies, grouped by similarity. <code>faqbot learn</code> walks through them.</p>
+<p class=muted>Fallbacks and "did you mean" replies, grouped by similarity.
+<code>faqbot learn</code> walks through them.</p>
 <table><tr><th class=n>asked</th><th>question</th><th>closest entry</th><th>suggested</th></tr>{rows_missed}</table>
 {untold}
 <h2>Feedback</h2>

@@ -93,7 +93,8 @@ def test_no_raw_user_id_is_stored_anywhere(store_url, tmp_path):
                 assert RAW_USER.encode() not in f.read_bytes(), f
     texts = rows(store_url, "SELECT user_hash, platform, workspace, channel, coalesce(question, ''), kind "
                             "FROM faqbot_questions UNION ALL SELECT user_hash, platform, workspace, channel, "
-                            "entry_id, '' FROM faqbot_votes UNION ALL SELECT key, value, '', '', '', '' FROM faqbot_meta")
+                            "entry_id, '' FROM faqbot_votes "
+                            "UNION ALL SELECT key, value, '', '', '', '' FROM faqbot_meta")
     assert len(texts) > 100
     assert not [t for t in texts if any(RAW_USER in value for value in t)]
 
