@@ -14,6 +14,7 @@ from .engine import Context, Engine
 from .evaluate import evaluate, load_cases
 from .lint import lint
 from .loading import FaqError
+from .store.settings import StoreSettings, duration_argument
 
 EXIT_USAGE = 2
 
@@ -70,6 +71,20 @@ def build_parser() -> argparse.ArgumentParser:
     ev = commands.add_parser("eval", parents=[common], help="score the engine on a set of cases")
     ev.add_argument("cases", type=Path)
     ev.add_argument("--json", action="store_true", help="print one JSON object")
+
+    stored = argparse.ArgumentParser(add_help=False, parents=[common])
+    stored.add_argument("--db", metavar="URL", help="the store to read (default: $FAQBOT_DB_URL, else "
+                        "~/.local/share/faqbot/faqbot.db)")
+    stored.add_argument("--since", type=duration_argument, default="7d",
+                        help="the period, ending now: 12h, 7d, 2w (default 7d)")
+    stored.add_argument("--top", type=int, default=20, help="at most this many unanswered groups (default 20)")
+    report = commands.add_parser("report", parents=[stored], help="questions, answer rate, unanswered, feedback")
+    report.add_argument("--json", action="store_true", help="print one JSON object")
+    report.add_argument("--html", type=Path, metavar="FILE", help="write the report as one self-contained page")
+    report.add_argument("--purge-older-than", type=duration_argument, metavar="AGE",
+                        help="first delete rows older than this, e.g. 90d")
+    commands.add_parser("learn", parents=[stored], help="add unanswered questions to entries as phrasings, "
+                        "one at a time")
     return parser
 
 
@@ -144,9 +159,30 @@ def _run(engine: Engine, args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return EXIT_USAGE
     config, faq_dir = args.config, args.faq
-    return run(adapters, options, engine=engine, config=config, faq_dir=faq_dir,
+    from .store import open_store  # SQLAlchemy is loaded by the commands that use a store only
+
+    settings = StoreSettings.from_config(config)
+    store = open_store(settings.url, keep_text=settings.keep_text, user_salt=settings.user_salt,
+                       retention_seconds=settings.retention_seconds)
+    return run(adapters, options, engine=engine, config=config, faq_dir=faq_dir, store=store,
                load=lambda: load_engine(faq_dir, config, index_cache=args.index_cache),
                lint=lambda: lint(faq_dir, config.limits, thresholds=config.thresholds))
+
+
+def _report(engine: Engine, args: argparse.Namespace) -> int:
+    from . import report
+
+    return report.main(engine, args)
+
+
+def _learn(engine: Engine, args: argparse.Namespace) -> int:
+    from . import learn
+
+    faq_dir = args.faq or shipped_faq_dir()
+    if faq_dir.name == "_faq":  # inside an installed faqbot: its copy of the FAQ is no place for edits
+        print("faqbot: learn edits your FAQ's files: give its directory with --faq DIR", file=sys.stderr)
+        return EXIT_USAGE
+    return learn.main(engine, args, faq_dir)
 
 
 def _list(engine: Engine, args: argparse.Namespace) -> int:
@@ -231,7 +267,8 @@ def _eval(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ask": _ask, "chat": _chat, "run": _run, "list": _list, "show": _show, "why": _why, "eval": _eval}
+COMMANDS = {"ask": _ask, "chat": _chat, "run": _run, "list": _list, "show": _show, "why": _why, "eval": _eval,
+            "report": _report, "learn": _learn}
 
 if __name__ == "__main__":
     sys.exit(main())

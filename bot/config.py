@@ -19,6 +19,7 @@ import yaml
 
 from .engine import Thresholds
 from .flood import FloodRule
+from .store.settings import StoreConfigError, parse_duration
 from .yamlsafe import Limits, YamlProblem, read_nodes
 
 CONFIG_ENV = "FAQBOT_CONFIG"
@@ -38,7 +39,7 @@ class Config:
     flood: FloodRule = FloodRule()
     db_url: str | None = None  # None: the store's default
     store_text: bool = True
-    retention_days: int = 0  # 0: keep everything
+    retention_seconds: float | None = None  # None: keep everything
     log_level: str = "info"
     log_format: str = "text"
     log_bodies: bool = False
@@ -123,6 +124,15 @@ def _optional_path(value: Any) -> Path | None:
     return None if value in (None, "") else _path(value)
 
 
+def _duration(value: Any) -> float | None:
+    if value in (None, "", 0, "0"):
+        return None
+    try:
+        return parse_duration(str(value), setting="")
+    except StoreConfigError:
+        raise ValueError("give a whole number of hours, days or weeks, e.g. 12h, 90d, 2w; or 0 to keep all") from None
+
+
 def _db_url(value: Any) -> str:
     url = _text(value)
     scheme = urlsplit(url).scheme.split("+")[0]
@@ -185,7 +195,7 @@ SETTINGS = (
     Setting("flood.per_seconds", "FAQBOT_FLOOD_PER_SECONDS", _number(float, 1), _part("flood", "per_seconds")),
     Setting("database.url", "FAQBOT_DB_URL", _db_url, _field("db_url")),
     Setting("database.keep_text", "FAQBOT_STORE_TEXT", _boolean, _field("store_text")),
-    Setting("database.retention_days", "FAQBOT_RETENTION_DAYS", _number(int, 0), _field("retention_days")),
+    Setting("database.retention", "FAQBOT_RETENTION", _duration, _field("retention_seconds")),
     Setting("log.level", "FAQBOT_LOG_LEVEL", _choice("debug", "info", "warning", "error"), _field("log_level")),
     Setting("log.format", "FAQBOT_LOG_FORMAT", _choice("text", "json"), _field("log_format")),
     Setting("log.bodies", "FAQBOT_LOG_BODIES", _boolean, _field("log_bodies")),

@@ -55,6 +55,8 @@ def fake() -> Iterator[FakeSlack]:
     yield fake
     fake.close()
 
+pytest_plugins = ["store_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def engine() -> Engine:

@@ -36,7 +36,7 @@ def test_a_full_file_is_read(tmp_path):
           C123: [billing, azure]
           "9876543210": rlhf
         flood: {questions: 3, per_seconds: 30}
-        database: {url: "sqlite:///data/faqbot.db", keep_text: false, retention_days: 90}
+        database: {url: "sqlite:///data/faqbot.db", keep_text: false, retention: 90d}
         log: {level: debug, format: json, bodies: true}
         http: {port: 8080, status_port: 9100}
         reload: {watch: false, interval: 5, notify: {slack: C0MAINT}}
@@ -47,7 +47,7 @@ def test_a_full_file_is_read(tmp_path):
     assert (config.thresholds.answer, config.thresholds.suggest, config.thresholds.margin) == (0.7, 0.2, 0.09)
     assert config.channels == {"C123": frozenset({"billing", "azure"}), "9876543210": frozenset({"rlhf"})}
     assert (config.flood.questions, config.flood.per_seconds) == (3, 30.0)
-    assert (config.db_url, config.store_text, config.retention_days) == ("sqlite:///data/faqbot.db", False, 90)
+    assert (config.db_url, config.store_text, config.retention_seconds) == ("sqlite:///data/faqbot.db", False, 90 * 86400)
     assert (config.log_level, config.log_format, config.log_bodies) == ("debug", "json", True)
     assert (config.port, config.status_port, config.reload_watch, config.reload_interval) == (8080, 9100, False, 5.0)
     assert config.notify_slack == "C0MAINT" and config.limits.max_file_bytes == 2097152 and config.discord_sharded

@@ -1,0 +1,50 @@
+"""Recorded questions for the report's and learn's tests: answered ones, small talk, and unanswered ones in
+groups of paraphrases, spread over three days, each recorded as the engine really replied."""
+
+from __future__ import annotations
+
+import time
+
+from bot import Engine
+from bot.events import Asked, Where
+from bot.store import open_store
+from store_support import voted
+
+DAY = 86400.0
+ANSWERED = ["What is GPT?", "How is Azure OpenAI billed?", "What is RLHF?", "什么是 GPT？"]
+SMALL_TALK = ["hello", "thanks!"]
+KUBERNETES = {"How do I deploy Kubernetes on Azure?": 3, "kubernetes deployment on azure how": 2,
+              "Can I deploy kubernetes to azure": 1}
+AGI = {"what does AGI stand for in AI?": 3, "What does AGI stand for in AI": 1}
+PAYROLL = {"Where do I find my payroll slip?": 2}
+
+
+def record(store, engine: Engine, question: str, at: float, user: str = "U0REPORT") -> str:
+    reply = engine.answer(question)
+    store.asked(Asked(at=at, where=Where("slack", "T1", "C1", user), question=question, kind=reply.kind,
+                      reason=reply.reason, lang=reply.lang, entry_id=reply.entry_id, score=reply.score,
+                      latency_ms=1.0))
+    return reply.kind
+
+
+def fill_store(url: str, engine: Engine, now: float | None = None, *, keep_text: bool = True) -> dict[str, int]:
+    """Writes the questions; returns how many of each kind were recorded."""
+    now = time.time() if now is None else now
+    kinds: dict[str, int] = {}
+    with open_store(url, keep_text=keep_text) as store:
+        for day in range(3):
+            at = now - (2 - day) * DAY - 60
+            for question in ANSWERED + SMALL_TALK:
+                kind = record(store, engine, question, at)
+                kinds[kind] = kinds.get(kind, 0) + 1
+        for group in (KUBERNETES, AGI, PAYROLL):
+            for question, times in group.items():
+                for i in range(times):
+                    kind = record(store, engine, question, now - 120 - i)
+                    kinds[kind] = kinds.get(kind, 0) + 1
+        for i, up in enumerate([False, False, True]):
+            store.voted(voted("azure-openai-billing", up=up, user=f"U{i}", at=now - 30))
+        store.voted(voted("what-is-gpt", up=True, at=now - 30))
+        store.asked(Asked(at=now - 200 * DAY, where=Where("slack", "T1", "C1", "U1"), question="an old question",
+                          kind="fallback", reason="no_match", lang="en", entry_id=None, score=0.0, latency_ms=1.0))
+    return kinds

@@ -1,0 +1,172 @@
+"""`faqbot learn` through the real command line on a copy of the shipped FAQ, and the text-level YAML edit
+underneath it: accepted phrasings land in the right list, every other byte of the file stays, lint runs,
+and the new phrasing answers its entry; a write that fails leaves the file as it was."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.yaml_edit import EditError, with_phrasing
+from report_data import fill_store
+from support import FAQ_DIR, ROOT, run_faqbot
+
+AGI_QUESTION = "what does AGI stand for in AI?"
+
+
+@pytest.fixture
+def setup(tmp_path, engine) -> tuple[Path, str]:
+    faq = tmp_path / "faq"
+    shutil.copytree(FAQ_DIR, faq)
+    url = f"sqlite:///{tmp_path / 'faqbot.db'}"
+    fill_store(url, engine)
+    return faq, url
+
+
+def learn(faq: Path, url: str, answers: str) -> subprocess.CompletedProcess[str]:
+    return run_faqbot("learn", "--faq", faq, "--db", url, "--since", "30d", input=answers)
+
+
+def added_lines(before: Path, after: Path) -> list[str]:
+    diff = list(difflib.ndiff(before.read_text(encoding="utf-8").splitlines(keepends=True),
+                              after.read_text(encoding="utf-8").splitlines(keepends=True)))
+    assert not [line for line in diff if line.startswith("- ")]  # nothing removed or changed
+    return [line[2:] for line in diff if line.startswith("+ ")]
+
+
+def test_accepting_a_suggestion_adds_the_phrasing_and_it_then_answers(setup):
+    faq, url = setup
+    assert json.loads(run_faqbot("ask", "--faq", faq, AGI_QUESTION, "--json").stdout)["kind"] != "answer"
+    done = learn(faq, url, "s\na\nq\n")  # skip the Kubernetes group, accept the AGI one, quit
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "added to agi-aigc" in done.stdout and "ok: " in done.stdout and "has no problems" in done.stdout
+    changed = [p.name for p in faq.iterdir() if p.read_bytes() != (FAQ_DIR / p.name).read_bytes()]
+    assert changed == ["gpt-basics.yaml"]
+    assert added_lines(FAQ_DIR / "gpt-basics.yaml", faq / "gpt-basics.yaml") == [f"      - {AGI_QUESTION}\n"]
+    entries = {e["id"]: e for e in yaml.safe_load((faq / "gpt-basics.yaml").read_text(encoding="utf-8"))}
+    assert entries["agi-aigc"]["questions"]["en"][-1] == AGI_QUESTION
+    assert run_faqbot("lint", "--faq", faq).returncode == 0
+    reply = json.loads(run_faqbot("ask", "--faq", faq, AGI_QUESTION, "--json").stdout)
+    assert (reply["kind"], reply["id"]) == ("answer", "agi-aigc")
+    assert not list(faq.glob(".*.tmp"))
+
+
+def test_another_entry_can_be_picked_and_bad_ids_are_refused(setup):
+    faq, url = setup
+    done = learn(faq, url, "no-such-entry\nwhat-is-gpt\n")
+    assert done.returncode in (0, 1), done.stderr
+    assert "no entry 'no-such-entry'" in done.stdout and "added to what-is-gpt" in done.stdout
+    assert added_lines(FAQ_DIR / "gpt-basics.yaml", faq / "gpt-basics.yaml") == [
+        "      - How do I deploy Kubernetes on Azure?\n"]
+    assert "faqbot lint" in done.stdout  # lint ran; it may well object to a phrasing this far off
+
+
+def test_quitting_or_skipping_everything_changes_nothing(setup):
+    faq, url = setup
+    for answers in ("q\n", "s\ns\ns\n", ""):
+        done = learn(faq, url, answers)
+        assert done.returncode == 0 and "nothing added" in done.stdout, done.stdout + done.stderr
+    assert all(p.read_bytes() == (FAQ_DIR / p.name).read_bytes() for p in faq.iterdir())
+
+
+def test_a_phrasing_in_a_language_the_entry_lacks_is_refused(make_faq, tmp_path):
+    faq = make_faq({"only-en.yaml": """\
+        - id: only-english
+          questions:
+            en: [What does AGI mean?]
+          answer:
+            en: Artificial general intelligence.
+        """})
+    url = f"sqlite:///{tmp_path / 'faqbot.db'}"
+    from bot.store import open_store
+    from store_support import asked
+
+    with open_store(url) as store:
+        store.asked(asked("AGI 到底是什么意思呢", kind="fallback", entry_id=None, reason="no_match"))
+    done = learn(faq, url, "only-english\nq\n")
+    assert "has no zh questions and answer" in done.stdout, done.stdout
+    assert "nothing added" in done.stdout
+
+
+COMMENTED = """\
+# Fruit, with comments everywhere.
+- id: fruit-apple   # the apple
+  questions:
+    en:
+      - What is an apple?   # canonical
+      - 'Tell me about apples'
+      # more to come
+
+    zh: ["苹果是什么？"]  # flow style
+  answer:
+    en: An apple is a fruit.
+    zh: 苹果是一种水果。
+
+- id: fruit-pear
+  questions:
+    en:
+    - What is a pear?
+  answer:
+    en: A pear is a fruit.
+"""
+
+
+@pytest.mark.parametrize(("entry", "lang", "phrasing", "expected_line"), [
+    ("fruit-apple", "en", "apples: good or bad? # really", '      - "apples: good or bad? # really"\n'),
+    ("fruit-apple", "en", "are apples healthy", "      - are apples healthy\n"),
+    ("fruit-pear", "en", "  what's a   pear  ", "    - what's a pear\n"),
+    ("fruit-apple", "zh", '苹果 "好吃" 吗', None),
+])
+def test_the_edit_inserts_one_line_and_keeps_every_other_byte(entry, lang, phrasing, expected_line):
+    edited = with_phrasing(COMMENTED, entry, lang, phrasing)
+    entries = {e["id"]: e for e in yaml.safe_load(edited)}
+    assert entries[entry]["questions"][lang][-1] == " ".join(phrasing.split())
+    before, after = COMMENTED.splitlines(keepends=True), edited.splitlines(keepends=True)
+    if expected_line is None:  # flow style: the same line, one item longer
+        assert len(after) == len(before)
+        assert after[8] == '    zh: ["苹果是什么？", "苹果 \\"好吃\\" 吗"]  # flow style\n'
+    else:
+        added = [line for line in after if line not in before]
+        assert added == [expected_line] and len(after) == len(before) + 1
+        assert [line for line in after if line != expected_line] == before
+
+
+def test_crlf_files_stay_crlf_and_unknown_entries_are_named():
+    crlf = COMMENTED.replace("\n", "\r\n")
+    edited = with_phrasing(crlf, "fruit-pear", "en", "pear?")
+    assert edited.count("\r\n") == crlf.count("\r\n") + 1 and "\n" not in edited.replace("\r\n", "")
+    with pytest.raises(EditError, match="no entry 'fruit-plum'"):
+        with_phrasing(COMMENTED, "fruit-plum", "en", "plum?")
+    with pytest.raises(EditError, match="no questions.zh"):
+        with_phrasing(COMMENTED, "fruit-pear", "zh", "梨?")
+
+
+INTERRUPTED = """
+import resource, sys
+from pathlib import Path
+from bot.yaml_edit import add_phrasing
+path = Path(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_FSIZE, (path.stat().st_size, path.stat().st_size))
+try:
+    add_phrasing(path, "agi-aigc", "en", "what does AGI stand for in AI?")
+except OSError as err:
+    print(err.errno)
+"""
+
+
+def test_an_interrupted_write_leaves_the_file_intact(tmp_path):
+    target = tmp_path / "gpt-basics.yaml"
+    shutil.copy(FAQ_DIR / "gpt-basics.yaml", target)
+    # The process may write no file larger than the original: the new version's write fails part way.
+    done = subprocess.run([sys.executable, "-c", INTERRUPTED, str(target)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=60)
+    assert done.stdout.strip() == "27", done.stdout + done.stderr  # EFBIG: File too large
+    assert target.read_bytes() == (FAQ_DIR / "gpt-basics.yaml").read_bytes()
+    assert [p.name for p in tmp_path.iterdir()] == ["gpt-basics.yaml"]  # the partial temporary file is gone

@@ -1,0 +1,140 @@
+"""`faqbot report` on both stores, through the real command line: totals, answer rate per day, unanswered
+questions grouped by meaning with the closest entry, feedback, the HTML page, and purging."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from bot.question_groups import group_questions
+from report_data import AGI, ANSWERED, KUBERNETES, PAYROLL, SMALL_TALK, fill_store
+from store_support import count
+from support import run_faqbot
+
+
+def report_json(url: str, *args: str) -> dict:
+    done = run_faqbot("report", "--db", url, "--json", *args)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_the_report_counts_groups_and_suggests(store_url, engine):
+    fill_store(store_url, engine)
+    report = report_json(store_url, "--since", "30d")
+    unanswered_asked = sum(KUBERNETES.values()) + sum(AGI.values()) + sum(PAYROLL.values())
+    assert report["questions_total"] == 3 * len(ANSWERED) + unanswered_asked
+    assert report["small_talk"] == 3 * len(SMALL_TALK)
+    assert report["answer_rate"] == round(3 * len(ANSWERED) / report["questions_total"], 4)
+    assert [d["questions"] for d in report["per_day"]] == [len(ANSWERED)] * 2 + [len(ANSWERED) + unanswered_asked]
+    assert [d["answer_rate"] for d in report["per_day"]][:2] == [1.0, 1.0]
+    groups = {g["question"]: g for g in report["unanswered"]}
+    assert set(groups) == {"How do I deploy Kubernetes on Azure?", "what does AGI stand for in AI?",
+                           "Where do I find my payroll slip?"}
+    kubernetes = groups["How do I deploy Kubernetes on Azure?"]
+    assert kubernetes["count"] == 6 and sorted(kubernetes["phrasings"]) == sorted(KUBERNETES)
+    assert kubernetes["action"] == "needs a new entry"
+    agi = groups["what does AGI stand for in AI?"]
+    assert agi["count"] == 4 and agi["closest_id"] == "agi-aigc" and agi["closest_score"] >= 0.45
+    assert agi["action"] == "add as a phrasing of entry agi-aigc"
+    assert [g["count"] for g in report["unanswered"]] == [6, 4, 2]
+    for g in report["unanswered"]:
+        assert isinstance(g["question"], str) and isinstance(g["count"], int)
+        assert g["closest_id"] is None or isinstance(g["closest_id"], str)
+    assert report["feedback"][0] == {"id": "azure-openai-billing", "entry_id": "azure-openai-billing",
+                                     "up": 1, "down": 2}
+    assert {"id": "what-is-gpt", "entry_id": "what-is-gpt", "up": 1, "down": 0} in report["feedback"]
+
+
+def test_since_leaves_out_older_questions(store_url, engine):
+    fill_store(store_url, engine)
+    assert report_json(store_url, "--since", "36h")["questions_total"] == 2 * len(ANSWERED) + 12
+    assert report_json(store_url, "--since", "1w")["questions_total"] == 3 * len(ANSWERED) + 12
+    assert report_json(store_url, "--since", "300d")["unanswered"][-1]["question"] == "an old question"
+
+
+def test_the_text_report_shows_every_section(store_url, engine):
+    fill_store(store_url, engine)
+    done = run_faqbot("report", "--db", store_url, "--since", "30d")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert re.search(r"questions\s+24\b", out) and "answered   12  (50.0%)" in out
+    assert "6x  How do I deploy Kubernetes on Azure?   (+2 similar)" in out
+    assert "suggested: add as a phrasing of entry agi-aigc" in out
+    assert "azure-openai-billing  down 2  up 1" in out
+
+
+def test_without_question_text_the_report_counts_but_cannot_list(store_url, engine):
+    fill_store(store_url, engine, keep_text=False)
+    report = report_json(store_url, "--since", "30d")
+    assert report["unanswered"] == [] and report["unanswered_without_text"] == 12
+    assert report["questions_total"] == 24
+
+
+def test_the_html_page_is_self_contained_with_a_chart(store_url, engine, tmp_path):
+    fill_store(store_url, engine)
+    page = tmp_path / "report.html"
+    done = run_faqbot("report", "--db", store_url, "--since", "30d", "--html", page)
+    assert done.returncode == 0 and done.stdout == "", done.stderr
+    html = page.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "<svg" in html and "<polyline" in html
+    assert "How do I deploy Kubernetes on Azure?" in html and "agi-aigc" in html
+    assert not re.search(r"""(src|href)\s*=|url\(|@import|<script|<link|http""", html, re.I)
+    assert html.count("<rect") == 3  # one bar a day
+
+
+def test_question_text_is_escaped_in_the_page(tmp_path, engine):
+    from bot.store import open_store
+    from report_data import record
+
+    url = f"sqlite:///{tmp_path / 'faqbot.db'}"
+    with open_store(url) as store:
+        record(store, engine, '<img src="http://evil.example/x.png"> kubernetes?', 1e9 + 0.0)
+        record(store, engine, '<img src="http://evil.example/x.png"> kubernetes?', __import__("time").time())
+    page = tmp_path / "r.html"
+    assert run_faqbot("report", "--db", url, "--html", page).returncode == 0
+    html = page.read_text(encoding="utf-8")
+    assert "<img" not in html and "&lt;img src=&quot;http://evil.example/x.png&quot;&gt;" in html
+
+
+def test_purge_deletes_old_rows_and_says_how_many(store_url, engine):
+    fill_store(store_url, engine)
+    before = count(store_url)
+    done = run_faqbot("report", "--db", store_url, "--purge-older-than", "90d", "--json")
+    assert done.returncode == 0, done.stderr
+    assert "deleted 1 question(s) and 0 vote(s) older than 90d" in done.stderr
+    json.loads(done.stdout)
+    assert count(store_url) == before - 1
+
+
+@pytest.mark.parametrize(("args", "code", "says"), [
+    (["--since", "7 days"], 2, "whole number of hours, days or weeks"),
+    (["--db", "oracle://scott:tiger@db/x"], 2, "--db names the database 'oracle'"),
+    (["--db", "sqlite:///{tmp}/nothing-here.db"], 1, "there is no database at sqlite:///"),
+])
+def test_bad_input_gets_one_clear_error(args, code, says, tmp_path):
+    done = run_faqbot("report", *[a.format(tmp=tmp_path) for a in args])
+    assert done.returncode == code and says in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and "tiger" not in done.stderr
+
+
+def test_an_unreachable_postgresql_server_is_named_without_its_password():
+    from port_for import get_port
+
+    done = run_faqbot("report", "--db", f"postgresql://bot:s3cr3t-pw@127.0.0.1:{get_port(None)}/faqbot")
+    assert done.returncode == 1 and "cannot open the store at postgresql+psycopg://bot:***@127.0.0.1" in done.stderr
+    assert "s3cr3t-pw" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_paraphrases_group_together_and_different_questions_do_not(engine):
+    asked = [("How do I deploy Kubernetes on Azure?", 5), ("kubernetes deployment on azure, how?", 3),
+             ("Can I deploy kubernetes to azure", 2), ("在 Azure 上怎么部署 Kubernetes", 1),
+             ("What does kubernetes cost on AWS?", 4), ("Is there a mobile app for ChatGPT?", 3),
+             ("ChatGPT mobile app?", 2), ("Where do I find my payroll slip?", 2), ("payroll slip location", 1),
+             ("hello", 1)]
+    groups = group_questions(asked, engine.matcher.synonyms)
+    assert [(g.question, g.count) for g in groups] == [
+        ("How do I deploy Kubernetes on Azure?", 11), ("Is there a mobile app for ChatGPT?", 5),
+        ("What does kubernetes cost on AWS?", 4), ("Where do I find my payroll slip?", 3)]
+    assert groups[0].phrasings[-1] == "在 Azure 上怎么部署 Kubernetes"
