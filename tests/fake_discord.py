@@ -73,6 +73,7 @@ class FakeDiscord:
         self.requests: list[Recorded] = []
         self.gateway_state = _Gateway()
         self.close_on_identify: int | None = None  # e.g. 4014: refuse the intents
+        self.delays: dict[str, float] = {}  # path prefix -> seconds to wait before answering
         self._failures: list[tuple[str, str, Failure]] = []
         self._acknowledged: set[str] = set()  # interaction ids
         self._ids = itertools.count(1600000000000000001)
@@ -190,6 +191,7 @@ class FakeDiscord:
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
         body = await _body(request)
+        await asyncio.sleep(max((d for p, d in self.delays.items() if path.startswith(p)), default=0))
         status, answer = self._answer(request.method, path, body)
         with self._changed:
             self.requests.append(Recorded(request.method, path, dict(request.headers), body, status, answer,

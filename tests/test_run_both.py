@@ -8,6 +8,8 @@ import socket
 import threading
 import time
 
+import yaml
+
 import adapters.discord
 import adapters.slack
 from bot import Engine
@@ -16,6 +18,7 @@ from bot.runner import run
 from fake_discord import APP_ID, BOT_USER, CHANNEL_ID, FakeDiscord, message_create, pointed_at
 from fake_slack import SignedClient, get
 from support import FAQ_DIR
+from test_discord_client import long_answer
 
 SLACK_TOKEN = "xoxb-both-token-1a1a"
 SLACK_SECRET = "both-signing-secret"
@@ -77,3 +80,45 @@ def test_one_process_answers_slack_and_discord_and_stops_cleanly_on_sigterm(fake
     assert 'faqbot_questions_total{kind="answer",platform="slack"} 1.0' in seen["metrics"]
     assert 'faqbot_questions_total{kind="answer",platform="discord"} 1.0' in seen["metrics"]
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # run() put the handlers back
+
+
+def test_sigterm_lets_discord_finish_sending_a_long_answer_it_has_in_hand(monkeypatch, make_faq):
+    """The answer takes several messages and Discord is slow; SIGTERM lands after the first. All arrive."""
+    entry = {"id": "long", "questions": {"en": ["What is the long answer?"]}, "answer": {"en": long_answer(20000)}}
+    faq_dir = make_faq({"faq.yaml": yaml.safe_dump([entry], allow_unicode=True)})
+    monkeypatch.setenv("DISCORD_TOKEN", DISCORD_TOKEN)
+    monkeypatch.delenv("DISCORD_GUILD_ID", raising=False)
+    port = free_port()
+    discord_fake = FakeDiscord()
+    discord_fake.delays["/channels/"] = 0.3
+
+    def drive() -> None:
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if get(f"http://127.0.0.1:{port}/readyz").status == 200:
+                        break
+                except OSError:
+                    pass
+                assert time.monotonic() < deadline, "never ready"
+                time.sleep(0.05)
+            discord_fake.dispatch("MESSAGE_CREATE", message_create(discord_fake, f"<@{APP_ID}> What is the long answer?",
+                                                                   mentions=(BOT_USER,)))
+            discord_fake.wait_for("POST", f"/channels/{CHANNEL_ID}/messages", timeout=10)
+        finally:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    driver = threading.Thread(target=drive)
+    try:
+        with pointed_at(discord_fake):
+            driver.start()
+            code = run({"discord": adapters.discord.ADAPTER}, [], engine=Engine.from_directory(faq_dir),
+                       config=Config(reload_watch=False, host="127.0.0.1", status_port=port), faq_dir=faq_dir,
+                       load=lambda: Engine.from_directory(faq_dir), lint=list, own_logging=False)
+            driver.join(10)
+    finally:
+        discord_fake.close()
+    assert code == 0
+    sent = discord_fake.sent("POST", f"/channels/{CHANNEL_ID}/messages")
+    assert len(sent) >= 2 and sent[-1].body.get("components"), [len(s.dump) for s in sent]
