@@ -31,6 +31,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_ready(base: str) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if get(base + "/readyz").status == 200:
+                return
+        except OSError:
+            pass
+        assert time.monotonic() < deadline, "never ready"
+        time.sleep(0.05)
+
+
 def test_one_process_answers_slack_and_discord_and_stops_cleanly_on_sigterm(fake, monkeypatch, engine):
     monkeypatch.setenv("SLACK_BOT_TOKEN", SLACK_TOKEN)
     monkeypatch.setenv("SLACK_SIGNING_SECRET", SLACK_SECRET)
@@ -45,15 +57,7 @@ def test_one_process_answers_slack_and_discord_and_stops_cleanly_on_sigterm(fake
 
     def drive() -> None:
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if get(base + "/readyz").status == 200:
-                        break
-                except OSError:
-                    pass
-                assert time.monotonic() < deadline, "never ready"
-                time.sleep(0.05)
+            wait_until_ready(base)
             slack = SignedClient(base + "/slack/events", SLACK_SECRET)
             slack.command("What is GPT?", response_url=fake.response_url("both"))
             seen["slack"] = fake.wait_for("/respond/both", timeout=10)[0].dump
@@ -94,15 +98,7 @@ def test_sigterm_lets_discord_finish_sending_a_long_answer_it_has_in_hand(monkey
 
     def drive() -> None:
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if get(f"http://127.0.0.1:{port}/readyz").status == 200:
-                        break
-                except OSError:
-                    pass
-                assert time.monotonic() < deadline, "never ready"
-                time.sleep(0.05)
+            wait_until_ready(f"http://127.0.0.1:{port}")
             discord_fake.dispatch("MESSAGE_CREATE", message_create(discord_fake, f"<@{APP_ID}> What is the long answer?",
                                                                    mentions=(BOT_USER,)))
             discord_fake.wait_for("POST", f"/channels/{CHANNEL_ID}/messages", timeout=10)
