@@ -11,14 +11,16 @@ from bot.store.url import database_url
 
 
 def asked(question: str = "What is GPT?", *, user: str = "U0RAWUSER1", at: float | None = None,
-          kind: str = "answer", entry_id: str | None = "what-is-gpt", reason: str = "confident") -> Asked:
-    return Asked(at=time.time() if at is None else at, where=Where("slack", "T0TEAM", "C0CHAN", user),
+          kind: str = "answer", entry_id: str | None = "what-is-gpt", reason: str = "confident",
+          where: Where | None = None) -> Asked:
+    return Asked(at=time.time() if at is None else at, where=where or Where("slack", "T0TEAM", "C0CHAN", user),
                  question=question, kind=kind, reason=reason, lang="en", entry_id=entry_id, score=0.9,
                  latency_ms=1.5)
 
 
-def voted(entry_id: str = "what-is-gpt", *, up: bool, user: str = "U0RAWUSER1", at: float | None = None) -> Voted:
-    return Voted(at=time.time() if at is None else at, where=Where("slack", "T0TEAM", "C0CHAN", user),
+def voted(entry_id: str = "what-is-gpt", *, up: bool, user: str = "U0RAWUSER1", at: float | None = None,
+          where: Where | None = None) -> Voted:
+    return Voted(at=time.time() if at is None else at, where=where or Where("slack", "T0TEAM", "C0CHAN", user),
                  entry_id=entry_id, up=up)
 
 

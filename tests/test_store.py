@@ -184,3 +184,28 @@ def test_the_sqlite_file_and_its_directory_are_created_in_wal_mode(tmp_path):
         store.asked(asked())
     assert path.exists()
     assert rows(f"sqlite:///{path}", "PRAGMA journal_mode") == [("wal",)]
+
+
+def test_any_text_a_platform_can_send_is_stored_and_never_holds_up_the_buffer(store_url):
+    """JSON can carry lone surrogates, which UTF-8 cannot; PostgreSQL refuses NUL; ids can be any length."""
+    odd = ["lone \ud800 surrogate", "nul \x00 byte", "x" * 1_000_000, "\u202eRTL\u200b zero-width 👩🏽‍💻"]
+    with open_store(store_url) as store:
+        for n, text in enumerate(odd):
+            store.asked(asked(text, where=Where("slack\ud800", "T" * 500, f"C{n}\x00", "U\udfff")))
+        store.voted(voted(up=True, where=Where("discord", "G\x00", "C" * 300, "U\ud800")))
+        store.asked(asked("after them", where=Where("slack", "T1", "C9", "U1")))
+        assert store.flush(timeout=10)
+    stored = [q for (q,) in rows(store_url, "SELECT question FROM faqbot_questions ORDER BY id")]
+    assert stored[0] == "lone \ufffd surrogate" and stored[1] == "nul  byte" and len(stored[2]) == 2000
+    assert stored[3] == odd[3] and stored[4] == "after them"
+    assert count(store_url, "faqbot_votes") == 1
+
+
+def test_an_event_the_database_refuses_is_dropped_alone_and_the_rest_are_written(store_url, caplog):
+    with open_store(store_url) as store:
+        store.asked(asked("before"))
+        store.asked(asked("from the far future", at=1e20))  # no calendar day: refused every time
+        store.asked(asked("after"))
+        assert store.flush(timeout=10)
+    assert [q for (q,) in rows(store_url, "SELECT question FROM faqbot_questions ORDER BY id")] == ["before", "after"]
+    assert "refused one Asked event, which is dropped" in caplog.text

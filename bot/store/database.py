@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
+from ..engine import MAX_QUESTION_CHARS
 from ..events import Asked, Voted
 from .migrations import migrate
 from .privacy import SALT_KEY, UserHasher, new_salt
@@ -81,21 +83,34 @@ def _stored_salt(conn: Connection) -> str:
     return conn.execute(select(meta.c.value).where(meta.c.key == SALT_KEY)).scalar_one()
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable(text: str | None, limit: int) -> str | None:
+    """Text both databases take: lone surrogates (valid in JSON, not in UTF-8) become U+FFFD, NULs (which
+    PostgreSQL refuses) are dropped, and the text is cut to its column's size."""
+    if text is None:
+        return None
+    return _SURROGATE.sub("\ufffd", text).replace("\x00", "")[:limit]
+
+
 def _question_row(e: Asked, hasher: UserHasher, keep_text: bool) -> dict:
     return {
-        "at": e.at, "day": utc_day(e.at), "platform": e.where.platform, "workspace": e.where.workspace,
-        "channel": e.where.channel, "user_hash": hasher(e.where.platform, e.where.user),
-        "question": e.question if keep_text else None, "kind": e.kind, "reason": e.reason, "lang": e.lang,
-        "entry_id": e.entry_id, "score": float(e.score), "latency_ms": float(e.latency_ms),
+        "at": e.at, "day": utc_day(e.at), "platform": storable(e.where.platform, 32),
+        "workspace": storable(e.where.workspace, 128), "channel": storable(e.where.channel, 128),
+        "user_hash": hasher(e.where.platform, e.where.user),
+        "question": storable(e.question, MAX_QUESTION_CHARS) if keep_text else None, "kind": storable(e.kind, 16),
+        "reason": storable(e.reason, 16), "lang": storable(e.lang, 8), "entry_id": storable(e.entry_id, 200),
+        "score": float(e.score), "latency_ms": float(e.latency_ms),
     }
 
 
 def _upsert_votes(conn: Connection, voted: Sequence[Voted], hasher: UserHasher) -> None:
     latest: dict[tuple[str, str, str], dict] = {}  # one row per key: ON CONFLICT may touch a row once per statement
     for e in voted:
-        row = {"user_hash": hasher(e.where.platform, e.where.user), "platform": e.where.platform,
-               "entry_id": e.entry_id, "workspace": e.where.workspace, "channel": e.where.channel,
-               "up": e.up, "at": e.at}
+        row = {"user_hash": hasher(e.where.platform, e.where.user), "platform": storable(e.where.platform, 32),
+               "entry_id": storable(e.entry_id, 200), "workspace": storable(e.where.workspace, 128),
+               "channel": storable(e.where.channel, 128), "up": e.up, "at": e.at}
         key = (row["user_hash"], row["platform"], row["entry_id"])
         if key not in latest or latest[key]["at"] <= e.at:
             latest[key] = row

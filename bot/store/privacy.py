@@ -19,7 +19,8 @@ class UserHasher:
         self._key = salt.encode("utf-8")
 
     def __call__(self, platform: str, user: str) -> str:
-        return hmac.new(self._key, f"{platform}\x00{user}".encode("utf-8"), hashlib.sha256).hexdigest()
+        # surrogatepass: an id with a lone surrogate still hashes, and still hashes alike every time
+        return hmac.new(self._key, f"{platform}\x00{user}".encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
 
     def __repr__(self) -> str:
         return "UserHasher(<salt hidden>)"

@@ -14,6 +14,8 @@ import time
 from collections import deque
 from itertools import islice
 
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError, StatementError
+
 from ..events import Asked, Voted
 from .database import Database, describe_error
 from .privacy import UserHasher
@@ -29,6 +31,15 @@ CLOSE_TIMEOUT = 10.0
 STILL_FAILING_EVERY = 600.0  # seconds between reminders while the database stays unwritable
 DROPS_EVERY = 60.0  # seconds between warnings about dropped events
 PURGE_EVERY = 86_400.0
+
+
+def refused_as_data(err: Exception) -> bool:
+    """Whether the database refused what was sent (it would refuse it again), rather than being unavailable."""
+    if isinstance(err, (DataError, IntegrityError)):
+        return True
+    if isinstance(err, StatementError) and not isinstance(err, (OperationalError, InterfaceError)):
+        err = err.orig if isinstance(err.orig, Exception) else err
+    return isinstance(err, (UnicodeError, ValueError, TypeError, OverflowError))
 
 
 def open_store(url: str, *, keep_text: bool = True, user_salt: str | None = None, buffer_size: int = BUFFER_SIZE,
@@ -172,14 +183,37 @@ class Store:
                 failures = 0
 
     def _write(self, batch: list[tuple[int, Asked | Voted]], hasher: UserHasher) -> None:
-        events = [e for _, e in batch]
+        try:
+            self._write_events([e for _, e in batch], hasher)
+        except Exception as err:
+            if not refused_as_data(err):
+                raise
+            self._write_one_by_one(batch, hasher)  # so one event the database refuses cannot hold up the rest
+            return
+        self._done(batch[-1][0], len(batch))
+
+    def _write_one_by_one(self, batch: list[tuple[int, Asked | Voted]], hasher: UserHasher) -> None:
+        for seq, event in batch:
+            try:
+                self._write_events([event], hasher)
+            except Exception as err:
+                if not refused_as_data(err):
+                    raise
+                log.error("the store at %s refused one %s event, which is dropped: %s", shown(self.database.url),
+                          type(event).__name__, describe_error(err, self.database.url))
+                self._done(seq, 0)
+            else:
+                self._done(seq, 1)
+
+    def _write_events(self, events: list[Asked | Voted], hasher: UserHasher) -> None:
         self.database.write([e for e in events if isinstance(e, Asked)], [e for e in events if isinstance(e, Voted)],
                             hasher, keep_text=self.keep_text)
+
+    def _done(self, last: int, written: int) -> None:
         with self._changed:
-            last = batch[-1][0]
             while self._buffer and self._buffer[0][0] <= last:
                 self._buffer.popleft()
-            self._written += len(batch)
+            self._written += written
             self._changed.notify_all()
 
     def _pause(self, failures: int) -> None:
