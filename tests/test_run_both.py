@@ -118,3 +118,38 @@ def test_sigterm_lets_discord_finish_sending_a_long_answer_it_has_in_hand(monkey
     assert code == 0
     sent = discord_fake.sent("POST", f"/channels/{CHANNEL_ID}/messages")
     assert len(sent) >= 2 and sent[-1].body.get("components"), [len(s.dump) for s in sent]
+
+
+def test_reload_problems_are_posted_to_the_maintainers_discord_channel(monkeypatch, make_faq):
+    faq_dir = make_faq({"faq.yaml": "- id: one\n  questions: {en: [What is one?]}\n  answer: {en: One.}\n"})
+    monkeypatch.setenv("DISCORD_TOKEN", DISCORD_TOKEN)
+    monkeypatch.delenv("DISCORD_GUILD_ID", raising=False)
+    port = free_port()
+    discord_fake = FakeDiscord()
+    told: list[str] = []
+
+    def drive() -> None:
+        try:
+            wait_until_ready(f"http://127.0.0.1:{port}")
+            (faq_dir / "broken.yaml").write_text("- id: Bad Id\n", encoding="utf-8")
+            os.kill(os.getpid(), signal.SIGHUP)
+            (sent,) = discord_fake.wait_for("POST", f"/channels/{CHANNEL_ID}/messages", timeout=20)
+            told.append(sent.body["content"])
+            assert sent.body["allowed_mentions"]["parse"] == []
+        finally:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    driver = threading.Thread(target=drive)
+    try:
+        with pointed_at(discord_fake):
+            driver.start()
+            code = run({"discord": adapters.discord.ADAPTER}, [], engine=Engine.from_directory(faq_dir),
+                       config=Config(reload_watch=False, host="127.0.0.1", status_port=port,
+                                     notify_discord=CHANNEL_ID), faq_dir=faq_dir,
+                       load=lambda: Engine.from_directory(faq_dir), lint=list, own_logging=False)
+            driver.join(30)
+    finally:
+        discord_fake.close()
+    assert code == 0
+    (text,) = told
+    assert "broken.yaml:1" in text and "still serving the last good one" in text
