@@ -25,6 +25,13 @@ def shipped_faq_dir() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "faq"
 
 
+def positive(text: str) -> int:
+    """argparse type: a whole number of at least 1."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
+
+
 def common_options() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--faq", type=Path, default=None, metavar="DIR",
@@ -60,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     why = commands.add_parser("why", parents=[common], help="show how a question was matched")
     why.add_argument("question")
-    why.add_argument("--top", type=int, default=5)
+    why.add_argument("--top", type=positive, default=5)
 
     commands.add_parser("lint", parents=[common], help="check the FAQ; exit 1 if anything is wrong")
 
@@ -77,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "~/.local/share/faqbot/faqbot.db)")
     stored.add_argument("--since", type=duration_argument, default="7d",
                         help="the period, ending now: 12h, 7d, 2w (default 7d)")
-    stored.add_argument("--top", type=int, default=20, help="at most this many unanswered groups (default 20)")
+    stored.add_argument("--top", type=positive, default=20, help="at most this many unanswered groups (default 20)")
     report = commands.add_parser("report", parents=[stored], help="questions, answer rate, unanswered, feedback")
     report.add_argument("--json", action="store_true", help="print one JSON object")
     report.add_argument("--html", type=Path, metavar="FILE", help="write the report as one self-contained page")

@@ -315,3 +315,9 @@ def test_answers_do_not_depend_on_the_hash_seed():
         assert done.returncode == 0, done.stderr
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+@pytest.mark.parametrize("args", [("why", "what is gpt", "--top", "0"), ("report", "--top", "-3")])
+def test_a_count_below_one_is_refused_with_what_is_allowed(args):
+    done = run_faqbot(*args)
+    assert done.returncode == 2 and "is not a whole number of at least 1" in done.stderr
