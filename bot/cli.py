@@ -166,12 +166,15 @@ def _run(engine: Engine, args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return EXIT_USAGE
     config, faq_dir = args.config, args.faq
-    from .store import open_store  # SQLAlchemy is loaded by the commands that use a store only
 
-    settings = StoreSettings.from_config(config)
-    store = open_store(settings.url, keep_text=settings.keep_text, user_salt=settings.user_salt,
-                       retention_seconds=settings.retention_seconds)
-    return run(adapters, options, engine=engine, config=config, faq_dir=faq_dir, store=store,
+    def store():
+        from .store import open_store  # SQLAlchemy is loaded by the commands that use a store only
+
+        settings = StoreSettings.from_config(config)
+        return open_store(settings.url, keep_text=settings.keep_text, user_salt=settings.user_salt,
+                          retention_seconds=settings.retention_seconds)
+
+    return run(adapters, options, engine=engine, config=config, faq_dir=faq_dir, open_store=store,
                load=lambda: load_engine(faq_dir, config, index_cache=args.index_cache),
                lint=lambda: lint(faq_dir, config.limits, thresholds=config.thresholds))
 

@@ -21,6 +21,7 @@ from .metrics import Metrics
 from .reload import Reloaded, Reloader
 from .service import Service
 from .status import Health, Status, StatusServer
+from .store.settings import StoreConfigError
 
 log = logging.getLogger("faqbot")
 EXIT_USAGE = 2
@@ -70,7 +71,7 @@ class Runtime:
 
 
 def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, config: Config, faq_dir: Path,
-        load: Callable[[], Engine], lint: Callable[[], list], store: Recorder | None = None,
+        load: Callable[[], Engine], lint: Callable[[], list], open_store: Callable[[], Recorder] | None = None,
         own_logging: bool = True) -> int:
     """Serves until SIGTERM or SIGINT (or an adapter fails for good); returns the exit status.
     `own_logging=False` leaves the process's logging set-up as it is."""
@@ -85,6 +86,11 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
     except StartError as err:
         print(f"faqbot: {err}", file=sys.stderr)
         return err.code
+    try:
+        store = open_store() if open_store is not None else None
+    except StoreConfigError as err:
+        print(f"faqbot: {err}", file=sys.stderr)
+        return EXIT_USAGE
     if own_logging:
         logs.configure(config.log_level, config.log_format)
 

@@ -135,3 +135,13 @@ def test_bad_settings_stop_the_start_with_every_problem_named(tmp_path):
     keep(done.stderr)
     assert done.returncode == 2 and "log.level: 'loud' is not allowed" in done.stderr
     assert "secrets are read only from the environment" in done.stderr and "xoxb-1-2" not in done.stderr
+
+
+def test_a_start_that_fails_its_checks_touches_no_database(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FAQBOT_"))}
+    env["FAQBOT_DB_URL"] = f"sqlite:///{tmp_path}/faqbot.db"
+    done = subprocess.run([*faqbot_command(), "run", "slack"], capture_output=True, text=True, cwd=tmp_path, env=env,
+                          timeout=60)
+    keep(done.stderr)
+    assert done.returncode == 2 and "SLACK_BOT_TOKEN is not set" in done.stderr
+    assert not list(tmp_path.glob("faqbot.db*"))
