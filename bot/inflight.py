@@ -27,6 +27,3 @@ class InFlight:
         """False if work is still in hand after `timeout` seconds."""
         with self._idle:
             return self._idle.wait_for(lambda: self._count == 0, timeout)
-
-    def __len__(self) -> int:
-        return self._count

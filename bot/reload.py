@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .engine import Engine
-from .loading import FaqError
+from .loading import FaqError, faq_files
 from .service import Service
 
 log = logging.getLogger("faqbot.reload")
@@ -34,8 +34,7 @@ class Reloaded:
 def signature(directory: Path) -> tuple:
     """Changes whenever a FAQ file is added, removed, renamed or written."""
     try:
-        found = sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml"))
-        return tuple((str(p), s.st_mtime_ns, s.st_size) for p in found for s in [p.stat()])
+        return tuple((str(p), s.st_mtime_ns, s.st_size) for p in faq_files(directory) for s in [p.stat()])
     except OSError as err:
         return (f"unreadable: {err}",)
 

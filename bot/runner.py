@@ -11,17 +11,20 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from . import logs
 from .config import Config
 from .engine import Engine
-from .events import Recorder, Recorders
+from .events import Recorders
 from .metrics import Metrics
 from .reload import Reloaded, Reloader
 from .service import Service
 from .status import Health, Status, StatusServer
 from .store.settings import StoreConfigError
+
+if TYPE_CHECKING:
+    from .store import Store  # SQLAlchemy is imported only when a store is opened
 
 log = logging.getLogger("faqbot")
 EXIT_USAGE = 2
@@ -71,7 +74,7 @@ class Runtime:
 
 
 def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, config: Config, faq_dir: Path,
-        load: Callable[[], Engine], lint: Callable[[], list], open_store: Callable[[], Recorder] | None = None,
+        load: Callable[[], Engine], lint: Callable[[], list], open_store: Callable[[], Store] | None = None,
         own_logging: bool = True) -> int:
     """Serves until SIGTERM or SIGINT (or an adapter fails for good); returns the exit status.
     `own_logging=False` leaves the process's logging set-up as it is."""
@@ -94,9 +97,10 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
     if own_logging:
         logs.configure(config.log_level, config.log_format)
 
+    log.info("settings from %s; FAQ from %s", config.source, faq_dir)
     metrics = Metrics()
     metrics.entries.set(len(engine.faq.entries))
-    if store is not None and hasattr(store, "buffer_depth"):
+    if store is not None:
         metrics.watch_buffer(lambda: store.buffer_depth)
     service = Service(engine, recorder=Recorders([r for r in (store, metrics) if r is not None]),
                       channels=config.channels, log_bodies=config.log_bodies)
@@ -110,7 +114,7 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
     try:
         if config.status_port is not None or not any(a.serves_status(args) for a in adapters.values()):
             side = _status_server(runtime.status, config)
-        for name, adapter in adapters.items():
+        for adapter in adapters.values():
             running.append(adapter.start(runtime, args))
         reloader.start()
         runtime.stopping.wait()
@@ -125,7 +129,7 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
             part.stop(STOP_TIMEOUT)
         if not service.answering.wait_idle(STOP_TIMEOUT):
             log.warning("some questions were still being answered after %.0f s", STOP_TIMEOUT)
-        if store is not None and hasattr(store, "close"):
+        if store is not None:
             store.close(STOP_TIMEOUT)
         if side is not None:
             side.shutdown()
@@ -166,4 +170,9 @@ def _on_signals(runtime: Runtime, reloader: Reloader) -> Callable[[], None]:
     if hasattr(signal, "SIGHUP"):
         handlers[signal.SIGHUP] = lambda *_: reloader.request()
     previous = {sig: signal.signal(sig, handler) for sig, handler in handlers.items()}
-    return lambda: [signal.signal(sig, handler) for sig, handler in previous.items()] and None
+
+    def restore() -> None:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+    return restore

@@ -20,16 +20,9 @@ class Health:
         self._draining = False
         self._lock = threading.Lock()
 
-    def expect(self, part: str) -> None:
-        with self._lock:
-            self._waiting.add(part)
-
     def ready(self, part: str) -> None:
         with self._lock:
             self._waiting.discard(part)
-
-    def not_ready(self, part: str) -> None:
-        self.expect(part)
 
     def drain(self) -> None:
         with self._lock:
