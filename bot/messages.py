@@ -41,8 +41,10 @@ TEXTS: dict[str, dict[str, str]] = {
 
 
 def say(lang: str, key: str, texts: dict[str, dict[str, str]] = TEXTS) -> str:
-    """`key` in `lang` (English when the language is unknown), from `texts`: the engine's own by default."""
-    return texts.get(lang, texts["en"])[key]
+    """`key` in `lang` (English when the language is unknown). `texts` is an adapter's own wording; a key it
+    lacks is what every platform says alike, the engine's."""
+    table = texts if key in texts["en"] else TEXTS
+    return table.get(lang, table["en"])[key]
 
 
 def numbered(refs: tuple[EntryRef, ...], start: int = 1) -> list[str]:

@@ -29,8 +29,9 @@ def serve(engine, fake) -> Iterator[Callable[..., SignedClient]]:
     """serve(**build_app options) -> a client for a running app; every server is shut down afterwards."""
     servers = []
 
-    def start(*, recorder=None, **options) -> SignedClient:
-        server = SlackServer(build_app(Service(engine, recorder=recorder), token=TOKEN, signing_secret=SECRET, api_url=fake.api_url, **options),
+    def start(*, recorder=None, channels=None, **options) -> SignedClient:
+        service = Service(engine, recorder=recorder, channels=channels)
+        server = SlackServer(build_app(service, token=TOKEN, signing_secret=SECRET, api_url=fake.api_url, **options),
                              "127.0.0.1", 0)
         thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
         thread.start()
@@ -209,7 +210,7 @@ def test_flood_limit_answers_ten_then_says_so_once_then_stays_quiet(slack, fake)
 
 
 def test_channel_scoping_limits_the_answers_to_the_channel_tags(serve, fake, faq):
-    slack = serve(channel_tags={"CAZURE": frozenset({"azure-openai"})})
+    slack = serve(channels={"CAZURE": frozenset({"azure-openai"})})
     assert "azure-openai" not in faq.get("what-is-gpt").tags
     slack.command("What is GPT?", channel="CAZURE", response_url=fake.response_url("scoped"))
     slack.command("What is GPT?", channel="COTHER", response_url=fake.response_url("open"))

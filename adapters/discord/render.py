@@ -10,7 +10,7 @@ import discord
 from bot import EntryRef, Reply
 from bot.messages import say
 
-from .texts import discord_say
+from .texts import TEXTS
 
 MAX_CONTENT = 2000
 MAX_TITLE = 256
@@ -59,7 +59,7 @@ def render(reply: Reply, *, shareable: bool = False) -> tuple[Message, ...]:
 
 def notice(lang: str, key: str) -> Message:
     """One of the short things the bot says in its own words (feedback thanks, flood limit, errors)."""
-    return Message(content=shorten(discord_say(lang, key), MAX_CONTENT))
+    return Message(content=shorten(say(lang, key, TEXTS), MAX_CONTENT))
 
 
 def split_text(text: str, limit: int) -> list[str]:
@@ -108,9 +108,9 @@ def _answer(reply: Reply) -> list[discord.Embed]:
         tail.add_field(name=say(lang, "sources").rstrip(":："), value=value, inline=False)
     footer = []
     if reply.asked.strip() and reply.reason != "picked":
-        footer.append(discord_say(lang, "asked").format(_plain_echo(reply.asked)))
+        footer.append(say(lang, "asked", TEXTS).format(_plain_echo(reply.asked)))
     if reply.matched and reply.matched.casefold() != reply.asked.strip().casefold():
-        footer.append(discord_say(lang, "matched").format(_plain_echo(reply.matched)))
+        footer.append(say(lang, "matched", TEXTS).format(_plain_echo(reply.matched)))
     if footer:
         tail.set_footer(text=shorten("\n".join(footer), MAX_FOOTER))
     if tail.fields or tail.footer.text:
@@ -138,7 +138,7 @@ def _choices(reply: Reply) -> discord.Embed:
     elif reply.reason == "no_match":
         lines = [say(lang, "no_match")] + ([say(lang, "closest")] if reply.suggestions else [])
     elif reply.reason == "help":
-        lines = [discord_say(lang, "usage"), "", say(lang, "help")]
+        lines = [say(lang, "usage", TEXTS), "", say(lang, "help")]
     elif reply.reason in ("greeting", "empty") and reply.suggestions:
         lines = [say(lang, reply.reason), say(lang, "examples")]
     else:
@@ -146,9 +146,9 @@ def _choices(reply: Reply) -> discord.Embed:
     embed = discord.Embed(description="\n".join(lines))
     footer = []
     if reply.asked.strip() and (reply.kind == "suggest" or reply.reason == "no_match"):
-        footer.append(discord_say(lang, "asked").format(_plain_echo(reply.asked)))
+        footer.append(say(lang, "asked", TEXTS).format(_plain_echo(reply.asked)))
     if reply.kind == "suggest" or reply.reason == "no_match":
-        footer.append(discord_say(lang, "browse"))
+        footer.append(say(lang, "browse", TEXTS))
     if footer:
         embed.set_footer(text=shorten("\n".join(footer), MAX_FOOTER))
     return embed
@@ -161,10 +161,10 @@ def _plain_echo(text: str) -> str:
 
 def _answer_buttons(reply: Reply, shareable: bool) -> tuple[Button, ...]:
     lang, entry_id = reply.lang, reply.entry_id or ""
-    buttons = [Button(UP, entry_id, lang, discord_say(lang, "helpful")),
-               Button(DOWN, entry_id, lang, discord_say(lang, "not_helpful"))]
+    buttons = [Button(UP, entry_id, lang, say(lang, "helpful", TEXTS)),
+               Button(DOWN, entry_id, lang, say(lang, "not_helpful", TEXTS))]
     if shareable:
-        buttons.append(Button(SHARE, entry_id, lang, discord_say(lang, "share")))
+        buttons.append(Button(SHARE, entry_id, lang, say(lang, "share", TEXTS)))
     return (tuple(buttons) + _topic_buttons(reply.related, TOPIC, lang))[:MAX_BUTTONS]
 
 

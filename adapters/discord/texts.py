@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from bot.messages import say
-
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "asked": "You asked: {}",
@@ -30,7 +28,3 @@ TEXTS: dict[str, dict[str, str]] = {
     },
 }
 
-
-def discord_say(lang: str, key: str) -> str:
-    """The adapter's own wording first, then the engine's (what every platform says alike)."""
-    return say(lang, key, TEXTS) if key in TEXTS["en"] else say(lang, key)

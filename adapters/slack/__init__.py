@@ -27,24 +27,14 @@ def add_options(options: argparse._ArgumentGroup) -> None:
     options.add_argument("--port", type=int, default=None, help="HTTP mode: the port to listen on "
                          "(default: http.port, 3000)")
     options.add_argument("--host", default=None, help="HTTP mode: the address to listen on (default: http.host, all)")
-    options.add_argument("--channel-tags", action="append", default=[], metavar="CHANNEL=TAG[,TAG…]",
-                         help="in this channel, only entries with one of these tags answer (repeatable)")
 
 
-def channel_tags(pairs: list[str]) -> dict[str, frozenset[str]]:
-    scopes = {}
-    for pair in pairs:
-        channel, _, tags = pair.partition("=")
-        scopes[channel.strip()] = frozenset(t.strip() for t in tags.split(",") if t.strip())
-    return scopes
-
-
-def socket_mode(args: argparse.Namespace) -> bool:
+def socket_mode() -> bool:
     return bool(os.environ.get("SLACK_APP_TOKEN"))
 
 
 def check(args: argparse.Namespace) -> None:
-    for name in ["SLACK_BOT_TOKEN"] + ([] if socket_mode(args) else ["SLACK_SIGNING_SECRET"]):
+    for name in ["SLACK_BOT_TOKEN"] + ([] if socket_mode() else ["SLACK_SIGNING_SECRET"]):
         if not os.environ.get(name):
             raise StartError(f"{name} is not set: {WHERE[name]}")
 
@@ -59,7 +49,6 @@ def start(runtime: Runtime, args: argparse.Namespace):
 
     api_url = os.environ.get("SLACK_API_URL") or DEFAULT_API_URL
     listeners = ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="faqbot-slack")
-    runtime.service.channels.update(channel_tags(args.channel_tags))
     try:
         app = build_app(runtime.service, token=os.environ["SLACK_BOT_TOKEN"],
                         signing_secret=os.environ.get("SLACK_SIGNING_SECRET", ""), api_url=api_url,
@@ -113,4 +102,4 @@ class SocketMode:
         self.listeners.shutdown(wait=True)
 
 
-ADAPTER = Adapter(add_options=add_options, start=start, check=check, serves_status=lambda args: not socket_mode(args))
+ADAPTER = Adapter(add_options=add_options, start=start, check=check, serves_status=lambda args: not socket_mode())

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 from concurrent.futures import Executor
-from collections.abc import Mapping
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
@@ -36,7 +35,7 @@ def retry_handlers() -> list[RetryHandler]:
 
 
 def build_app(service: Service | Engine, *, token: str, signing_secret: str, api_url: str | None = None,
-              channel_tags: Mapping[str, frozenset[str]] | None = None, flood_rule: FloodRule = FloodRule(),
+              flood_rule: FloodRule = FloodRule(),
               listener_executor: Executor | None = None) -> App:
     """The App `faqbot run slack` serves. It calls auth.test once, here, to learn the bot's own user id."""
     client = WebClient(token=token, base_url=api_url or DEFAULT_API_URL, timeout=API_TIMEOUT,
@@ -44,7 +43,6 @@ def build_app(service: Service | Engine, *, token: str, signing_secret: str, api
     logging.getLogger("slack_bolt.App").addFilter(_not_about_the_env_token)
     app = App(client=client, signing_secret=signing_secret, listener_executor=listener_executor)
     service = service if isinstance(service, Service) else Service(service)
-    service.channels.update(channel_tags or {})
     faq = SlackFaq(service, FloodLimit(flood_rule))
     app.middleware(faq.once_per_event)
     app.event("app_mention")(faq.on_mention)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from bot import EntryRef, Reply
 from bot.messages import say
 
-from .texts import slack_say
+from .texts import TEXTS
 
 MAX_SECTION_TEXT = 3000
 MAX_BLOCKS = 50
@@ -88,7 +88,7 @@ def render(reply: Reply, *, shareable: bool = False) -> Message:
 
 def notice(lang: str, key: str) -> Message:
     """One of the adapter's own short messages (feedback thanks, flood limit, errors)."""
-    text = slack_say(lang, key)
+    text = say(lang, key, TEXTS)
     return Message(text=text, blocks=(section(text),))
 
 
@@ -124,7 +124,7 @@ def _answer(reply: Reply, shareable: bool) -> list[dict]:
     tail = []
     echoed = [_asked(reply)] if reply.asked.strip() and reply.reason != "picked" else []
     if reply.matched:
-        echoed.append(slack_say(lang, "matched").format(escape(reply.matched)))
+        echoed.append(say(lang, "matched", TEXTS).format(escape(reply.matched)))
     if echoed:
         tail.append(context(*echoed))
     if reply.sources:
@@ -133,10 +133,10 @@ def _answer(reply: Reply, shareable: bool) -> list[dict]:
     if reply.related:
         tail.append(section(escape(say(lang, "related"))))
         tail += actions(topic_buttons(reply.related, RELATED, lang))
-    votes = [button(slack_say(lang, "helpful"), FEEDBACK_UP, value),
-             button(slack_say(lang, "not_helpful"), FEEDBACK_DOWN, value)]
+    votes = [button(say(lang, "helpful", TEXTS), FEEDBACK_UP, value),
+             button(say(lang, "not_helpful", TEXTS), FEEDBACK_DOWN, value)]
     if shareable:
-        votes.append(button(slack_say(lang, "share"), SHARE, value, style="primary"))
+        votes.append(button(say(lang, "share", TEXTS), SHARE, value, style="primary"))
     tail += actions(votes)
 
     title = escape((reply.title or "").strip())
@@ -145,7 +145,7 @@ def _answer(reply: Reply, shareable: bool) -> list[dict]:
     if len(pieces) > room:
         pieces = pieces[: room - 1]
         pieces[-1] = shorten(pieces[-1], MAX_SECTION_TEXT - 2) + " …"
-        tail.insert(0, context(slack_say(lang, "shortened")))
+        tail.insert(0, context(say(lang, "shortened", TEXTS)))
     return [section(p) for p in pieces] + tail
 
 
@@ -163,9 +163,9 @@ def _choices(reply: Reply) -> list[dict]:
     blocks = [section(escape("\n".join(lines)))]
     blocks += actions(topic_buttons(reply.suggestions, action, lang))
     echo_question = reply.asked.strip() and (reply.kind == "suggest" or reply.reason == "no_match")
-    blocks.append(context(*([_asked(reply)] if echo_question else []), slack_say(lang, "browse")))
+    blocks.append(context(*([_asked(reply)] if echo_question else []), say(lang, "browse", TEXTS)))
     return blocks[:MAX_BLOCKS]
 
 
 def _asked(reply: Reply) -> str:
-    return slack_say(reply.lang, "asked").format(escape(shorten(reply.asked.strip(), 500)))
+    return say(reply.lang, "asked", TEXTS).format(escape(shorten(reply.asked.strip(), 500)))
