@@ -84,9 +84,3 @@ class PostgresServer:
         finally:
             shutil.rmtree(self.base, ignore_errors=True)
 
-    def __enter__(self) -> PostgresServer:
-        self.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()

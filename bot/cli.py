@@ -188,7 +188,7 @@ def _report(engine: Engine, args: argparse.Namespace) -> int:
 def _learn(engine: Engine, args: argparse.Namespace) -> int:
     from . import learn
 
-    faq_dir = args.faq or shipped_faq_dir()
+    faq_dir = args.faq
     if faq_dir.name == "_faq":  # inside an installed faqbot: its copy of the FAQ is no place for edits
         print("faqbot: learn edits your FAQ's files: give its directory with --faq DIR", file=sys.stderr)
         return EXIT_USAGE

@@ -19,13 +19,13 @@ import yaml
 
 from .engine import Thresholds
 from .flood import FloodRule
-from .store.settings import StoreConfigError, parse_duration
+from .store.settings import ALLOWED_URLS, DURATIONS, StoreConfigError, parse_duration
 from .yamlsafe import Limits, YamlProblem, read_nodes
 
 CONFIG_ENV = "FAQBOT_CONFIG"
 SECRET_WORDS = re.compile(r"token|secret|password|passwd|salt|api[_-]?key", re.IGNORECASE)
 SECRET_ENV = {"slack": "SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET or SLACK_APP_TOKEN", "discord": "DISCORD_TOKEN",
-              "database": "FAQBOT_DB_URL (or PGPASSWORD)"}
+              "database": "FAQBOT_DB_URL (or PGPASSWORD)", "salt": "FAQBOT_USER_SALT"}
 
 
 @dataclass(frozen=True)
@@ -130,14 +130,14 @@ def _duration(value: Any) -> float | None:
     try:
         return parse_duration(str(value), setting="")
     except StoreConfigError:
-        raise ValueError("give a whole number of hours, days or weeks, e.g. 12h, 90d, 2w; or 0 to keep all") from None
+        raise ValueError(f"{DURATIONS}; or 0 to keep everything") from None
 
 
 def _db_url(value: Any) -> str:
     url = _text(value)
     scheme = urlsplit(url).scheme.split("+")[0]
     if scheme not in ("sqlite", "postgresql", "postgres"):
-        raise ValueError("use sqlite:///path/faqbot.db or postgresql://user@host/db")
+        raise ValueError(f"use {ALLOWED_URLS}")
     return url
 
 
@@ -250,9 +250,9 @@ def _from_file(path: Path, config: Config, problems: list[str]) -> Config:
     for key, node in _leaves(root, ""):
         where = f"{path}:{node.start_mark.line + 1}: {key}"
         if SECRET_WORDS.search(key.rsplit(".", 1)[-1]):
-            section = key.split(".")[0]
+            named = "salt" if "salt" in key.rsplit(".", 1)[-1] else key.split(".")[0]
             problems.append(f"{where}: secrets are read only from the environment: remove it from this file "
-                            f"and set {SECRET_ENV.get(section, 'the matching environment variable')}")
+                            f"and set {SECRET_ENV.get(named, 'the matching environment variable')}")
             continue
         setting = BY_KEY.get(key)
         if setting is None:

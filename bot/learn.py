@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .atomic import write_atomically
+from .config import Config
 from .engine import Engine
 from .lint import lint
 from .loading import FaqError, load_faq
@@ -19,8 +20,8 @@ HELP = "a = add as suggested, an entry id = add to that entry, s = skip, q = qui
 
 
 class Session:
-    def __init__(self, engine: Engine, faq_dir: Path, stdin: TextIO, stdout: TextIO) -> None:
-        self.engine, self.faq_dir, self.stdin, self.stdout = engine, faq_dir, stdin, stdout
+    def __init__(self, engine: Engine, faq_dir: Path, config: Config, stdin: TextIO, stdout: TextIO) -> None:
+        self.engine, self.faq_dir, self.config, self.stdin, self.stdout = engine, faq_dir, config, stdin, stdout
         self.added: list[tuple[str, str]] = []  # (entry id, phrasing)
 
     def say(self, text: str = "") -> None:
@@ -40,7 +41,7 @@ class Session:
             self.say(f"    also: {other}")
         if len(missed.phrasings) > 4:
             self.say(f"    and {len(missed.phrasings) - 4} more similar")
-        suggested = missed.closest_id if missed.action.startswith("add") else None
+        suggested = missed.suggested_id
         if missed.closest_id:
             entry = self.engine.faq.get(missed.closest_id)
             self.say(f"  closest: {missed.closest_id} ({missed.closest_score:.2f}): {entry.question(missed.lang)}")
@@ -67,15 +68,15 @@ class Session:
             self.say(f"  entry '{entry_id}' has no {missed.lang} questions and answer: pick another entry or skip")
             return False
         path = Path(entry.file)
-        original = path.read_bytes()
         try:
-            add_phrasing(path, entry_id, missed.lang, missed.question)
-            load_faq(self.faq_dir)
+            original = path.read_bytes()
+            add_phrasing(path, entry_id, missed.lang, missed.question, self.config.limits)
+            load_faq(self.faq_dir, self.config.limits)
         except EditError as err:
             self.say(f"  {path}: {err}")
             return False
         except OSError as err:
-            self.say(f"  could not write {path} ({err.strerror}); the file is unchanged")
+            self.say(f"  could not read or write {path} ({err.strerror}); the file is unchanged")
             return False
         except FaqError as err:
             write_atomically(path, original)
@@ -93,7 +94,7 @@ def main(engine: Engine, args: argparse.Namespace, faq_dir: Path, *, stdin: Text
     except Unavailable as err:
         print(f"faqbot: {err}", file=sys.stderr)
         return err.exit_code
-    session = Session(engine, faq_dir, stdin, stdout)
+    session = Session(engine, faq_dir, args.config, stdin, stdout)
     if not report.unanswered:
         session.say("nothing to learn: no unanswered questions with text in this period")
         return 0
@@ -105,7 +106,7 @@ def main(engine: Engine, args: argparse.Namespace, faq_dir: Path, *, stdin: Text
         session.say("\nnothing added")
         return 0
     session.say(f"\nadded {len(session.added)} phrasing(s); checking the FAQ (faqbot lint):")
-    problems = lint(faq_dir)
+    problems = lint(faq_dir, args.config.limits, thresholds=args.config.thresholds)
     for problem in problems:
         session.say(str(problem))
     session.say(f"{len(problems)} problem(s): fix them before committing" if problems

@@ -6,8 +6,11 @@ import argparse
 import json
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
+
 
 from .engine import Engine, detect_language
 from .question_groups import group_questions
@@ -18,6 +21,7 @@ from .store.reading import Day, Votes, days, feedback, unanswered
 from .store.settings import DB_URL
 from .store.url import database_url, shown
 
+TEXT_OFF = "database.keep_text is false (FAQBOT_STORE_TEXT=0): turn it on to list them"
 PHRASING_SCORE = 0.45  # a closest entry scoring this much gets "add as a phrasing"; below, "needs a new entry"
 EXIT_FAILED, EXIT_USAGE = 1, 2
 
@@ -32,10 +36,13 @@ class Missed:
     closest_score: float
 
     @property
+    def suggested_id(self) -> str | None:
+        """The entry to add the question to as a phrasing, when one is close enough."""
+        return self.closest_id if self.closest_score >= PHRASING_SCORE else None
+
+    @property
     def action(self) -> str:
-        if self.closest_id is not None and self.closest_score >= PHRASING_SCORE:
-            return f"add as a phrasing of entry {self.closest_id}"
-        return "needs a new entry"
+        return f"add as a phrasing of entry {self.suggested_id}" if self.suggested_id else "needs a new entry"
 
 
 @dataclass(frozen=True)
@@ -79,7 +86,7 @@ class Report:
                             "closest_score": round(m.closest_score, 4), "action": m.action,
                             "phrasings": list(m.phrasings)} for m in self.unanswered],
             "unanswered_without_text": self.untold,
-            "feedback": [asdict(v) | {"id": v.entry_id} for v in self.feedback],
+            "feedback": [{"id": v.entry_id, "up": v.up, "down": v.down} for v in self.feedback],
         }
 
 
@@ -128,7 +135,7 @@ def open_database(url: str | None, config: Config) -> Database:
                           f"give the one `faqbot run` writes with --db or {DB_URL}")
     try:
         database.prepare()
-    except Exception as err:
+    except SQLAlchemyError as err:
         raise Unavailable(f"cannot open the store at {shown(database.url)}: {describe_error(err, database.url)}"
                           ) from None
     return database
@@ -144,7 +151,7 @@ def read_report(engine: Engine, args: argparse.Namespace) -> Report:
             print(f"deleted {gone_questions} question(s) and {gone_votes} vote(s) older than {_span(purge)}",
                   file=sys.stderr)
         return build_report(database, engine, since=time.time() - args.since, top=args.top)
-    except Exception as err:
+    except SQLAlchemyError as err:
         raise Unavailable(f"cannot read the store at {shown(database.url)}: {describe_error(err, database.url)}"
                           ) from None
     finally:
@@ -183,15 +190,16 @@ def render_text(report: Report) -> str:
         lines += ["", "day         questions  answered"]
         lines += [f"{d.day}  {d.questions:>9,}  {rate(d):>8.1%}" for d in report.days]
     lines += ["", 'unanswered questions (fallbacks and "did you mean"), grouped by similarity:']
-    if not report.unanswered:
-        lines.append("  none" if not report.untold else "  (question text is not recorded: FAQBOT_STORE_TEXT=0)")
+    if not report.unanswered and not report.untold:
+        lines.append("  none")
     for m in report.unanswered:
         similar = f"   (+{len(m.phrasings) - 1} similar)" if len(m.phrasings) > 1 else ""
         closest = f"{m.closest_id} ({m.closest_score:.2f})" if m.closest_id else "none"
         lines.append(f"  {m.count:>5}x  {m.question}{similar}")
         lines.append(f"          closest: {closest}; suggested: {m.action}")
     if report.untold:
-        lines.append(f"  {report.untold:,} more unanswered question(s) without text (FAQBOT_STORE_TEXT=0)")
+        more = " more" if report.unanswered else ""
+        lines.append(f"  {report.untold:,}{more} unanswered question(s) without text: {TEXT_OFF}")
     lines += ["", "entries with the most thumbs down:"]
     disliked = [v for v in report.feedback if v.down][:10]
     lines += [f"  {v.entry_id}  down {v.down}  up {v.up}" for v in disliked] or ["  none"]

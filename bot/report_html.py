@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from .engine import Engine
-from .report import Report, _iso, rate
+from .report import TEXT_OFF, Report, _iso, rate
 
 WIDTH, HEIGHT, PAD = 720, 240, 40
 
@@ -32,8 +32,8 @@ def render_html(report: Report, engine: Engine) -> str:
     rows_votes = "".join(
         f"<tr><td>{escape(v.entry_id)}</td><td>{escape(_title(engine, v.entry_id))}</td>"
         f"<td class=n>{v.up}</td><td class=n>{v.down}</td></tr>" for v in report.feedback)
-    untold = (f"<p class=muted>{report.untold} unanswered question(s) were recorded without their text "
-              "(FAQBOT_STORE_TEXT=0).</p>" if report.untold else "")
+    untold = (f"<p class=muted>{report.untold} unanswered question(s) were recorded without their text: "
+              f"{escape(TEXT_OFF)}.</p>" if report.untold else "")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>faqbot report</title><style>{STYLE}</style></head>
 <body>

@@ -47,7 +47,8 @@ def _questions_node(text: str, entry_id: str, lang: str, limits: Limits) -> yaml
     try:
         root = parse_nodes(text, limits)
     except YamlProblem as err:
-        raise EditError(f"the file is not valid YAML ({err.message}): fix it first") from None
+        raise EditError(f"line {err.line or 1}: {err.message}; fix the file first (`faqbot lint` lists every "
+                        "problem)") from None
     for entry in root.value if isinstance(root, yaml.SequenceNode) else ():
         fields = _mapping(entry)
         if getattr(fields.get("id"), "value", None) != entry_id:

@@ -88,6 +88,7 @@ def test_an_unknown_key_gets_a_did_you_mean(tmp_path):
     ("slack:\n  bot_token: xoxb-1-2-3\n", "SLACK_BOT_TOKEN"),
     ("discord:\n  token: abc\n", "DISCORD_TOKEN"),
     ("database:\n  password: hunter2\n", "FAQBOT_DB_URL"),
+    ("database:\n  user_salt: pepper\n", "FAQBOT_USER_SALT"),
 ])
 def test_secrets_in_the_file_are_refused_without_repeating_them(tmp_path, text, variable):
     (found,) = problems(write(tmp_path, text))

@@ -66,6 +66,8 @@ def test_another_entry_can_be_picked_and_bad_ids_are_refused(setup):
     assert added_lines(FAQ_DIR / "gpt-basics.yaml", faq / "gpt-basics.yaml") == [
         "      - How do I deploy Kubernetes on Azure?\n"]
     assert "faqbot lint" in done.stdout  # lint ran; it may well object to a phrasing this far off
+    assert ("has no problems" in done.stdout) == (done.returncode == 0)
+    assert ("problem(s): fix them before committing" in done.stdout) == (done.returncode == 1)
 
 
 def test_quitting_or_skipping_everything_changes_nothing(setup):

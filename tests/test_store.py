@@ -10,7 +10,10 @@ import time
 import pytest
 
 from bot import Service, Where
-from bot.store import StoreConfigError, open_store
+from bot.config import Config
+from bot.store import StoreConfigError, StoreSettings, open_store
+from bot.store.database import Database
+from bot.store.url import database_url
 from bot.store.migrations import LATEST
 from store_support import asked, count, rows, voted
 
@@ -123,7 +126,9 @@ def test_the_salt_from_the_environment_gives_the_same_hash_in_two_databases(stor
         other, "SELECT user_hash FROM faqbot_questions")
     assert mine == theirs
     assert rows(store_url, "SELECT count(*) FROM faqbot_meta WHERE key = 'user_salt'") == [(0,)]
-    assert "a-team-wide-secret" not in repr(store) + repr(store.database.url)
+    settings = StoreSettings.from_config(Config(), {"FAQBOT_USER_SALT": "a-team-wide-secret"})
+    assert settings.user_salt == "a-team-wide-secret"
+    assert "a-team-wide-secret" not in repr(settings) + repr(Database(database_url(other)).prepare())
 
 
 def test_a_full_buffer_drops_the_oldest_events_counts_them_and_says_so(caplog, tmp_path):

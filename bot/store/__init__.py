@@ -3,9 +3,9 @@
 SQLAlchemy is imported only when a store is opened, so commands that never touch one start as fast as before.
 """
 
-from .settings import StoreConfigError, StoreSettings, parse_duration
+from .settings import StoreConfigError, StoreSettings
 
-__all__ = ["Store", "StoreConfigError", "StoreSettings", "open_store", "parse_duration"]
+__all__ = ["Store", "StoreConfigError", "StoreSettings", "open_store"]
 
 
 def __getattr__(name: str):

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event, select
+from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
@@ -86,31 +86,31 @@ def _stored_salt(conn: Connection) -> str:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def storable(text: str | None, limit: int) -> str | None:
-    """Text both databases take: lone surrogates (valid in JSON, not in UTF-8) become U+FFFD, NULs (which
-    PostgreSQL refuses) are dropped, and the text is cut to its column's size."""
-    if text is None:
-        return None
-    return _SURROGATE.sub("\ufffd", text).replace("\x00", "")[:limit]
+def storable(table: Table, row: dict) -> dict:
+    """The row with text both databases take: lone surrogates (valid in JSON, not in UTF-8) become U+FFFD,
+    NULs (which PostgreSQL refuses) are dropped, and each text is cut to its column's size."""
+    for name, value in row.items():
+        if isinstance(value, str):
+            limit = getattr(table.c[name].type, "length", None) or MAX_QUESTION_CHARS
+            row[name] = _SURROGATE.sub("\ufffd", value).replace("\x00", "")[:limit]
+    return row
 
 
 def _question_row(e: Asked, hasher: UserHasher, keep_text: bool) -> dict:
-    return {
-        "at": e.at, "day": utc_day(e.at), "platform": storable(e.where.platform, 32),
-        "workspace": storable(e.where.workspace, 128), "channel": storable(e.where.channel, 128),
-        "user_hash": hasher(e.where.platform, e.where.user),
-        "question": storable(e.question, MAX_QUESTION_CHARS) if keep_text else None, "kind": storable(e.kind, 16),
-        "reason": storable(e.reason, 16), "lang": storable(e.lang, 8), "entry_id": storable(e.entry_id, 200),
-        "score": float(e.score), "latency_ms": float(e.latency_ms),
-    }
+    return storable(questions, {
+        "at": e.at, "day": utc_day(e.at), "platform": e.where.platform, "workspace": e.where.workspace,
+        "channel": e.where.channel, "user_hash": hasher(e.where.platform, e.where.user),
+        "question": e.question if keep_text else None, "kind": e.kind, "reason": e.reason, "lang": e.lang,
+        "entry_id": e.entry_id, "score": float(e.score), "latency_ms": float(e.latency_ms),
+    })
 
 
 def _upsert_votes(conn: Connection, voted: Sequence[Voted], hasher: UserHasher) -> None:
     latest: dict[tuple[str, str, str], dict] = {}  # one row per key: ON CONFLICT may touch a row once per statement
     for e in voted:
-        row = {"user_hash": hasher(e.where.platform, e.where.user), "platform": storable(e.where.platform, 32),
-               "entry_id": storable(e.entry_id, 200), "workspace": storable(e.where.workspace, 128),
-               "channel": storable(e.where.channel, 128), "up": e.up, "at": e.at}
+        row = storable(votes, {"user_hash": hasher(e.where.platform, e.where.user), "platform": e.where.platform,
+                               "entry_id": e.entry_id, "workspace": e.where.workspace, "channel": e.where.channel,
+                               "up": e.up, "at": e.at})
         key = (row["user_hash"], row["platform"], row["entry_id"])
         if key not in latest or latest[key]["at"] <= e.at:
             latest[key] = row

@@ -1,5 +1,5 @@
-"""The store's settings, read from the environment: where the database is, whether question text is kept,
-and how long rows are kept."""
+"""The store's settings, from the settings file and the environment (bot.config): where the database is,
+whether question text is kept, how long rows are kept; and the salt, from the environment only."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..config import Config
 
-DB_URL = "FAQBOT_DB_URL"
-STORE_TEXT = "FAQBOT_STORE_TEXT"
+DB_URL = "database.url (FAQBOT_DB_URL)"
 USER_SALT = "FAQBOT_USER_SALT"
-RETENTION = "FAQBOT_RETENTION"
+ALLOWED_URLS = "sqlite:///path/to/faqbot.db or postgresql://user@host:5432/dbname"
+DURATIONS = "give a whole number of hours, days or weeks, e.g. 12h, 7d, 2w"
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([hdw])\s*$")
 _SECONDS = {"h": 3600, "d": 86400, "w": 7 * 86400}
@@ -51,7 +51,7 @@ def parse_duration(text: str, *, setting: str) -> float:
     """Seconds in "12h", "7d" or "2w"."""
     match = _DURATION.match(text)
     if not match or int(match[1]) == 0:
-        raise StoreConfigError(f"{setting} is {text!r}: give a whole number of hours, days or weeks, e.g. 12h, 7d, 2w")
+        raise StoreConfigError(f"{setting} is {text!r}: {DURATIONS}")
     return int(match[1]) * _SECONDS[match[2]]
 
 

@@ -69,7 +69,6 @@ class Store:
         self._deadline = float("inf")
         self._dropped = 0
         self._drop_warned = -DROPS_EVERY
-        self._written = 0
         self._thread = threading.Thread(target=self._write_forever, name="faqbot-store", daemon=True)
         self._thread.start()
 
@@ -107,10 +106,6 @@ class Store:
     @property
     def dropped(self) -> int:
         return self._dropped
-
-    @property
-    def written(self) -> int:
-        return self._written
 
     # --- shutting down --------------------------------------------------------------------------------
 
@@ -190,7 +185,7 @@ class Store:
                 raise
             self._write_one_by_one(batch, hasher)  # so one event the database refuses cannot hold up the rest
             return
-        self._done(batch[-1][0], len(batch))
+        self._done(batch[-1][0])
 
     def _write_one_by_one(self, batch: list[tuple[int, Asked | Voted]], hasher: UserHasher) -> None:
         for seq, event in batch:
@@ -201,19 +196,16 @@ class Store:
                     raise
                 log.error("the store at %s refused one %s event, which is dropped: %s", shown(self.database.url),
                           type(event).__name__, describe_error(err, self.database.url))
-                self._done(seq, 0)
-            else:
-                self._done(seq, 1)
+            self._done(seq)
 
     def _write_events(self, events: list[Asked | Voted], hasher: UserHasher) -> None:
         self.database.write([e for e in events if isinstance(e, Asked)], [e for e in events if isinstance(e, Voted)],
                             hasher, keep_text=self.keep_text)
 
-    def _done(self, last: int, written: int) -> None:
+    def _done(self, last: int) -> None:
         with self._changed:
             while self._buffer and self._buffer[0][0] <= last:
                 self._buffer.popleft()
-            self._written += written
             self._changed.notify_all()
 
     def _pause(self, failures: int) -> None:

@@ -1,4 +1,4 @@
-"""FAQBOT_DB_URL: which databases are allowed, the driver each one uses, and how a URL is shown."""
+"""database.url (FAQBOT_DB_URL): which databases are allowed, the driver each one uses, and how a URL is shown."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from .settings import ALLOWED_URLS as ALLOWED
 from .settings import DB_URL, StoreConfigError
 
-ALLOWED = "sqlite:///path/to/faqbot.db or postgresql://user:password@host:5432/dbname"
 _DRIVERS = {"sqlite": "sqlite", "sqlite+pysqlite": "sqlite", "postgresql": "postgresql+psycopg",
             "postgres": "postgresql+psycopg", "postgresql+psycopg": "postgresql+psycopg"}
 
