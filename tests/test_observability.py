@@ -36,7 +36,7 @@ def served(engine):
 def sample(text: str, name: str) -> float:
     """The value of one sample line of the Prometheus text format, e.g. 'faqbot_questions_total{...}'."""
     for line in text.splitlines():
-        if line.startswith(name + " ") or line.startswith(name + "{") and line.split(" ")[0] == name:
+        if line.split(" ")[0] == name:
             return float(line.rsplit(" ", 1)[1])
     raise AssertionError(f"{name} not in the metrics:\n{text}")
 
