@@ -13,7 +13,7 @@ from weakref import WeakKeyDictionary
 
 from rapidfuzz import fuzz, process
 
-from .engine import Engine, detect_language
+from .engine import Engine, detect_language, in_scope
 from .reply import EntryRef
 from .text import bigrams, has_han, stem, words
 
@@ -40,14 +40,15 @@ _indexes: WeakKeyDictionary[Engine, dict[str, _Index]] = WeakKeyDictionary()
 _building = threading.Lock()
 
 
-def complete(engine: Engine, typed: str, *, lang: str | None = None, limit: int = 25,
-             max_chars: int = 100) -> tuple[EntryRef, ...]:
+def complete(engine: Engine, typed: str, *, lang: str | None = None, tags: frozenset[str] | None = None,
+             limit: int = 25, max_chars: int = 100) -> tuple[EntryRef, ...]:
     """Up to `limit` entries whose questions best match `typed`, best first, each question at most
-    `max_chars` long, in `lang` (default: the language of `typed`). With nothing typed, the FAQ's first topics."""
-    lang = lang or detect_language(typed)
+    `max_chars` long, in `lang` (default: the language of `typed`). With `tags`, only entries with one of
+    them (a scoped channel). With nothing typed, the FAQ's first topics."""
+    lang = lang or detect_language(typed, engine.language)
     found = words(typed)
     if not found:
-        return tuple(_shorten(ref, max_chars) for ref in engine.topics(lang, limit))
+        return tuple(_shorten(ref, max_chars) for ref in engine.topics(lang, limit, tags))
     query, tokens = " ".join(found), _tokens(found)
     index = _index(engine, lang)
     shortlist = process.extract(query, index.texts, scorer=fuzz.partial_ratio, processor=None,
@@ -57,7 +58,8 @@ def complete(engine: Engine, typed: str, *, lang: str | None = None, limit: int 
     scored = 0
     for _, partial, position in shortlist:
         phrasing = index.phrasings[position]
-        if seen.get(phrasing.entry, 0) >= PER_ENTRY:
+        if seen.get(phrasing.entry, 0) >= PER_ENTRY or (tags is not None and not in_scope(
+                engine.faq.entries[phrasing.entry], tags)):
             continue
         seen[phrasing.entry] = seen.get(phrasing.entry, 0) + 1
         best[phrasing.entry] = max(best.get(phrasing.entry, 0.0), _score(query, tokens, phrasing, partial / 100))

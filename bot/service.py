@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from .complete import complete
-from .engine import Context, Engine
+from .engine import Context, Engine, detect_language, in_scope
 from .inflight import InFlight
 from .events import Asked, NoRecorder, Recorder, Voted, Where
 from .reply import EntryRef, Reply
@@ -38,17 +38,34 @@ class Service:
 
     def answer(self, text: str, context: Context = Context(), where: Where = Where()) -> Reply:
         engine = self._engine  # one engine for the whole question, even if a reload lands meanwhile
-        if context.tags is None and where.channel in self.channels:
-            context = replace(context, tags=self.channels[where.channel])
+        if context.tags is None:
+            context = replace(context, tags=self.scope(where))
         with self.answering.track():
             started = time.perf_counter()
             reply = engine.answer(text, context)
             latency_ms = (time.perf_counter() - started) * 1000
-        event = Asked(at=time.time(), where=where, question=text, kind=reply.kind, reason=reply.reason,
-                      lang=reply.lang, entry_id=reply.entry_id, score=reply.score, latency_ms=latency_ms)
-        self._log(event)
-        self._record(self.recorder.asked, event)
+        self._asked(text, reply, where, latency_ms)
         return reply
+
+    def pick(self, entry_id: str, lang: str, where: Where) -> Reply | None:
+        """An entry chosen as the question itself (an autocomplete choice): answered and recorded like a
+        question. None when the entry is gone, or outside the channel's scope."""
+        engine, started = self._engine, time.perf_counter()
+        entry = engine.faq.get(entry_id)
+        tags = self.scope(where)
+        if entry is None or (tags is not None and not in_scope(entry, tags)):
+            return None
+        reply = engine.reply_for(entry_id, lang, asked=entry.question(lang))
+        if reply is not None:
+            self._asked(reply.asked, reply, where, (time.perf_counter() - started) * 1000)
+        return reply
+
+    def scope(self, where: Where) -> frozenset[str] | None:
+        """The tags the entries answering in this channel must have; None: any entry."""
+        return self.channels.get(where.channel)
+
+    def language_of(self, text: str) -> str:
+        return detect_language(text, self._engine.language)
 
     def reply_for(self, entry_id: str, lang: str, *, asked: str = "") -> Reply | None:
         return self._engine.reply_for(entry_id, lang, asked=asked)
@@ -56,12 +73,18 @@ class Service:
     def topics(self, lang: str, limit: int | None = None, tags: frozenset[str] | None = None) -> tuple[EntryRef, ...]:
         return self._engine.topics(lang, limit, tags)
 
-    def complete(self, typed: str, *, lang: str | None = None, limit: int = 25,
+    def complete(self, typed: str, *, where: Where = Where(), lang: str | None = None, limit: int = 25,
                  max_chars: int = 100) -> tuple[EntryRef, ...]:
-        return complete(self._engine, typed, lang=lang, limit=limit, max_chars=max_chars)
+        return complete(self._engine, typed, lang=lang, tags=self.scope(where), limit=limit, max_chars=max_chars)
 
     def vote(self, entry_id: str, *, up: bool, where: Where) -> None:
         self._record(self.recorder.voted, Voted(at=time.time(), where=where, entry_id=entry_id, up=up))
+
+    def _asked(self, text: str, reply: Reply, where: Where, latency_ms: float) -> None:
+        event = Asked(at=time.time(), where=where, question=text, kind=reply.kind, reason=reply.reason,
+                      lang=reply.lang, entry_id=reply.entry_id, score=reply.score, latency_ms=latency_ms)
+        self._log(event)
+        self._record(self.recorder.asked, event)
 
     def _log(self, event: Asked) -> None:
         facts = {"platform": event.where.platform, "kind": event.kind, "reason": event.reason,

@@ -266,6 +266,27 @@ def test_picking_an_autocomplete_choice_answers_exactly_that_entry(bot, fake, en
     assert "faqbot:share:en:openai-vs-azure-openai" in custom_ids(data)
 
 
+def test_in_a_scoped_channel_autocomplete_and_picks_keep_to_its_topics_and_picks_are_recorded(start, fake, engine,
+                                                                                             faq):
+    kept = Kept()
+    start(service=Service(engine, recorder=kept, channels={CHANNEL_ID: frozenset({"azure-openai"})}))
+    typing = typing_question(fake, "what is")
+    fake.dispatch("INTERACTION_CREATE", typing)
+    offered = [c["value"].rsplit(":", 1)[-1] for c in callback(fake, typing).body["data"]["choices"]]
+    assert offered and all("azure-openai" in faq.get(entry_id).tags for entry_id in offered)
+    assert "rlhf" not in offered and "what-is-gpt" not in offered
+
+    outside = slash(fake, "faq", {"question": "faqbot:pick:en:rlhf"})  # a value the client made up
+    fake.dispatch("INTERACTION_CREATE", outside)
+    assert "What is RLHF?" not in callback(fake, outside).dump
+    inside = slash(fake, "faq", {"question": f"faqbot:pick:en:{offered[0]}"})
+    fake.dispatch("INTERACTION_CREATE", inside)
+    assert callback(fake, inside).body["data"]["embeds"][0]["title"] == faq.get(offered[0]).question("en")
+    (recorded,) = kept.events
+    assert (recorded.kind, recorded.reason, recorded.entry_id, recorded.where.channel) == (
+        "answer", "picked", offered[0], CHANNEL_ID)
+
+
 def test_free_text_that_is_not_a_choice_is_asked_and_may_get_did_you_mean(start, fake):
     kept = Kept()
     start(recorder=kept)

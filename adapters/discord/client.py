@@ -14,7 +14,6 @@ import discord
 from discord import app_commands
 
 from bot import Context, Reply, Service, Where
-from bot.engine import detect_language
 from bot.flood import FloodLimit, FloodRule, Verdict
 from bot.inflight import InFlight
 
@@ -172,14 +171,14 @@ class Handlers:
             if verdict is Verdict.IGNORE:
                 return
             if verdict is Verdict.WARN:
-                messages: Iterable[Message] = (notice(detect_language(text), "flood"),)
+                messages: Iterable[Message] = (notice(self.service.language_of(text), "flood"),)
             else:
                 messages = render(await asyncio.to_thread(self.service.answer, text, Context(), where))
             for piece in messages:
                 await message.reply(**send_kwargs(piece), mention_author=False)
 
         async def apologise() -> None:
-            await message.reply(**send_kwargs(notice(detect_language(text), "failed")), mention_author=False)
+            await message.reply(**send_kwargs(notice(self.service.language_of(text), "failed")), mention_author=False)
 
         await self.guard(f"answering message {message.id}", answer(), apologise)
 
@@ -189,15 +188,14 @@ class Handlers:
         where = clicked_by(interaction)
 
         async def answer() -> None:
-            lang = detect_language(question)
+            picked = parse(question)
+            lang = picked[1] if picked and picked[0] == PICK else self.service.language_of(question)
             if self.flood.check(where.user) is not Verdict.ANSWER:
                 # an interaction must be answered; only the asker sees this, so it is said every time
                 await respond(interaction, (notice(lang, "flood"),), ephemeral=True)
                 return
-            picked = parse(question)
             if picked and picked[0] == PICK:  # an autocomplete choice: exactly that entry
-                _, lang, entry_id = picked
-                work = functools.partial(self.service.reply_for, entry_id, lang)
+                work = functools.partial(self.service.pick, picked[2], lang, where)
             else:
                 work = functools.partial(self.service.answer, question, Context(), where)
             reply = await self.in_time(interaction, work, ephemeral=True)
@@ -213,8 +211,9 @@ class Handlers:
         await self.guard("/help", answer(), lambda: tell_failed(interaction))
 
     def choices(self, interaction: discord.Interaction, typed: str) -> list[app_commands.Choice[str]]:
-        lang = detect_language(typed) if typed.strip() else locale_lang(interaction)
-        refs = self.service.complete(typed, lang=lang, limit=MAX_CHOICES, max_chars=MAX_CHOICE_CHARS)
+        lang = self.service.language_of(typed) if typed.strip() else locale_lang(interaction)
+        refs = self.service.complete(typed, where=clicked_by(interaction), lang=lang, limit=MAX_CHOICES,
+                                     max_chars=MAX_CHOICE_CHARS)
         # the value names the entry, so picking a choice answers exactly it; a too-long id falls back to the text
         return [app_commands.Choice(name=ref.question, value=custom_id(PICK, lang, ref.id) or ref.question)
                 for ref in refs]

@@ -15,7 +15,6 @@ from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
 from bot import Context, Engine, Service, Where
-from bot.engine import detect_language
 from bot.flood import FloodLimit, FloodRule, Verdict
 
 from .blocks import FEEDBACK_DOWN, FEEDBACK_UP, PICK, RELATED, SHARE, Message, notice, parse_value, render, unescape
@@ -105,7 +104,7 @@ class SlackFaq:
         message = self._answer(text, where, shareable=True)
         if message is not None:
             self._respond(command["response_url"], {"response_type": "ephemeral", **message.payload()},
-                          detect_language(text))
+                          self.service.language_of(text))
 
     def _answer_message(self, event: dict, text: str, client: WebClient, team: str | None, *,
                         thread_ts: str | None) -> None:
@@ -121,7 +120,7 @@ class SlackFaq:
             log.warning("chat.postMessage failed: %s", _describe(err))
             try:
                 client.chat_postMessage(channel=channel, thread_ts=thread_ts,
-                                        **notice(detect_language(text), "failed").payload())
+                                        **notice(self.service.language_of(text), "failed").payload())
             except DELIVERY_ERRORS as again:
                 log.warning("could not tell the user either: %s", _describe(again))
 
@@ -131,7 +130,7 @@ class SlackFaq:
         if verdict is Verdict.IGNORE:
             return None
         if verdict is Verdict.WARN:
-            return notice(detect_language(text), "flood")
+            return notice(self.service.language_of(text), "flood")
         reply = self.service.answer(text, Context(), where)
         return render(reply, shareable=shareable and reply.kind == "answer")
 
