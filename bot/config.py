@@ -75,6 +75,14 @@ def _optional_text(value: Any) -> str | None:
     return None if value in (None, "") else _text(value)
 
 
+def _discord_channel(value: Any) -> str | None:
+    text = _optional_text(value)
+    if text is not None and not text.isdigit():
+        raise ValueError("use a Discord channel id, a number: turn on Developer Mode in Discord, then right-click "
+                         "the channel → Copy Channel ID")
+    return text
+
+
 def _boolean(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -205,7 +213,7 @@ SETTINGS = (
     Setting("reload.watch", "FAQBOT_RELOAD_WATCH", _boolean, _field("reload_watch")),
     Setting("reload.interval", "FAQBOT_RELOAD_INTERVAL", _number(float, 0.1, 3600), _field("reload_interval")),
     Setting("reload.notify.slack", "FAQBOT_RELOAD_NOTIFY_SLACK", _optional_text, _field("notify_slack")),
-    Setting("reload.notify.discord", "FAQBOT_RELOAD_NOTIFY_DISCORD", _optional_text, _field("notify_discord")),
+    Setting("reload.notify.discord", "FAQBOT_RELOAD_NOTIFY_DISCORD", _discord_channel, _field("notify_discord")),
     Setting("discord.sharded", "FAQBOT_DISCORD_SHARDED", _boolean, _field("discord_sharded")),
 )
 BY_KEY = {s.key: s for s in SETTINGS}

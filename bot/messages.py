@@ -20,6 +20,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "sources": "Sources:",
         "flood": "You're asking faster than I can keep up. Please wait a minute, then ask again.",
         "feedback_thanks": "Thanks for the feedback!",
+        "asked": "You asked: {}",
+        "matched": "Matched: {}",
+        "share": "Share in channel",
     },
     "zh": {
         "ambiguous": "我不确定你问的是下面哪一个：",
@@ -36,6 +39,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "sources": "来源：",
         "flood": "你问得太快了，请等一分钟再问。",
         "feedback_thanks": "感谢你的反馈！",
+        "asked": "你的问题：{}",
+        "matched": "匹配的问法：{}",
+        "share": "分享到频道",
     },
 }
 
@@ -45,6 +51,11 @@ def say(lang: str, key: str, texts: dict[str, dict[str, str]] = TEXTS) -> str:
     lacks is what every platform says alike, the engine's."""
     table = texts if key in texts["en"] else TEXTS
     return table.get(lang, table["en"])[key]
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most `limit` characters; a cut is marked with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def numbered(refs: tuple[EntryRef, ...], start: int = 1) -> list[str]:

@@ -69,13 +69,15 @@ def test_every_problem_names_its_line_and_key_and_what_is_allowed(tmp_path):
         log:
           level: loud
         http: {port: many}
-        reload: {watch: perhaps}
+        reload: {watch: perhaps, notify: {discord: "#maintainers"}}
     """))
     assert found == [
         f"{tmp_path / 'faqbot.yaml'}:3: thresholds.answer: 1.5 is not allowed: expected a number from 0 to 1",
         f"{tmp_path / 'faqbot.yaml'}:5: log.level: 'loud' is not allowed: use one of debug, info, warning, error",
         f"{tmp_path / 'faqbot.yaml'}:6: http.port: 'many' is not allowed: expected a whole number from 0 to 65535",
         f"{tmp_path / 'faqbot.yaml'}:7: reload.watch: 'perhaps' is not allowed: expected true or false",
+        f"{tmp_path / 'faqbot.yaml'}:7: reload.notify.discord: '#maintainers' is not allowed: use a Discord channel "
+        "id, a number: turn on Developer Mode in Discord, then right-click the channel → Copy Channel ID",
     ]
 
 

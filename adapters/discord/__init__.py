@@ -16,13 +16,13 @@ from collections.abc import Sequence
 import aiohttp
 import discord
 
-from bot.runner import Adapter, Runtime, StartError
+from bot.messages import shorten
+from bot.runner import EXIT_USAGE, Adapter, Runtime, StartError
 
 from .client import build_client, privileged
 from .render import MAX_CONTENT
 from .invite import application_id, invite_url
 
-EXIT_USAGE = 2
 EXIT_FAILED = 1
 
 TOKEN_WHERE = ("copy it from the Discord Developer Portal: your application → Bot → Reset Token")
@@ -74,9 +74,10 @@ class Connected:
     def __init__(self, client: discord.Client, token: str, runtime: Runtime) -> None:
         self.client = client
         self.runtime = runtime
+        self.handlers = client.faq  # type: ignore[attr-defined]
         self.loop = asyncio.new_event_loop()
-        self.stopping = False
-        if runtime.config.notify_discord:
+        self.maintainers = int(runtime.config.notify_discord) if runtime.config.notify_discord else None
+        if self.maintainers is not None:
             runtime.reload_listeners.append(self.tell_maintainers)
         self.thread = threading.Thread(target=self._run, args=(token,), name="faqbot-discord")
         self.thread.start()
@@ -84,22 +85,20 @@ class Connected:
     def _run(self, token: str) -> None:
         asyncio.set_event_loop(self.loop)
         code = self.loop.run_until_complete(run(self.client, token))
-        if not self.stopping:  # the connection ended by itself; `run` has said why
+        if not self.handlers.closing:  # the connection ended by itself; `run` has said why
             self.runtime.fail("the Discord connection ended", code or EXIT_FAILED)
 
     def tell_maintainers(self, text: str) -> None:
         async def post() -> None:
-            channel = self.client.get_channel(int(self.runtime.config.notify_discord or 0)) or \
-                await self.client.fetch_channel(int(self.runtime.config.notify_discord or 0))
-            await channel.send(text[:MAX_CONTENT], allowed_mentions=discord.AllowedMentions.none())  # type: ignore
+            channel = self.client.get_channel(self.maintainers) or await self.client.fetch_channel(self.maintainers)
+            await channel.send(shorten(text, MAX_CONTENT),  # type: ignore[union-attr]
+                               allowed_mentions=discord.AllowedMentions.none())
 
         asyncio.run_coroutine_threadsafe(post(), self.loop).result(timeout=30)
 
     def stop(self, timeout: float) -> None:
-        self.stopping = True
-        handlers = self.client.faq  # type: ignore[attr-defined]
-        handlers.closing = True
-        handlers.answering.wait_idle(timeout)
+        self.handlers.closing = True
+        self.handlers.answering.wait_idle(timeout)
         if not self.loop.is_closed() and self.thread.is_alive():
             try:
                 asyncio.run_coroutine_threadsafe(self.client.close(), self.loop).result(timeout)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import discord
 
 from bot import EntryRef, Reply
-from bot.messages import say
+from bot.messages import say, shorten
 
 from .texts import TEXTS
 
@@ -85,17 +85,8 @@ def _boundary(window: str, least: int) -> int:
     sentences = [m.end() for m in _SENTENCE_END.finditer(window) if least <= m.end() < len(window)]
     if sentences:
         return sentences[-1]
-    at = window.rfind(" ")
+    at = max(window.rfind(" "), window.rfind("\n"))  # an early line break beats cutting a word
     return at if at > 0 else len(window) - 1  # one word longer than the limit: no choice but to cut it
-
-
-def shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def echo(text: str) -> str:
-    """The person's own words shown back: no mention in them can ping, no markdown can restyle the message."""
-    return discord.utils.escape_markdown(discord.utils.escape_mentions(shorten(text.strip(), MAX_ECHO)))
 
 
 def _answer(reply: Reply) -> list[discord.Embed]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot import EntryRef, Reply
-from bot.messages import say
+from bot.messages import say, shorten
 
 from .texts import TEXTS
 
@@ -40,10 +40,6 @@ def escape(text: str) -> str:
 def unescape(text: str) -> str:
     """Message and command text as the person typed it (Slack sends the three characters escaped)."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def split_text(text: str, limit: int = MAX_SECTION_TEXT) -> list[str]:

@@ -4,23 +4,17 @@ from __future__ import annotations
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
-        "asked": "You asked: {}",
-        "matched": "Matched: {}",
         "browse": "Type `/faq help` to browse the topics, or ask in other words.",
         "helpful": "👍 Helpful",
         "not_helpful": "👎 Not helpful",
-        "share": "Share in channel",
         "failed": "Sorry, Slack didn't let me send the answer just now. Please try again in a minute.",
         "gone": "That FAQ entry no longer exists. Type `/faq help` to browse the topics.",
         "shortened": "(The answer was shortened to fit in one Slack message.)",
     },
     "zh": {
-        "asked": "你的问题：{}",
-        "matched": "匹配的问法：{}",
         "browse": "输入 `/faq help` 可以浏览话题，也可以换个说法再问。",
         "helpful": "👍 有帮助",
         "not_helpful": "👎 没帮助",
-        "share": "分享到频道",
         "failed": "抱歉，Slack 暂时没能发出回答，请过一分钟再试。",
         "gone": "这个 FAQ 条目已不存在。输入 `/faq help` 可以浏览话题。",
         "shortened": "（回答太长，已截短以放进一条 Slack 消息。）",
