@@ -26,6 +26,7 @@ from adapters.discord.client import build_client  # noqa: E402
 from bot import Engine, Service  # noqa: E402
 from bot.cli import shipped_faq_dir  # noqa: E402
 from bot.complete import complete  # noqa: E402
+from bot.text import has_han  # noqa: E402
 
 QUESTIONS = [
     "How is Azure OpenAI billed?",
@@ -38,6 +39,12 @@ QUESTIONS = [
     "ChatGPT 能记住多轮对话的上下文吗？",
 ]
 TOKEN = "MTEwMDAwMDAwMDAwMDAwMDAwMQ.bench.not-a-secret"
+
+
+def at_least_two(text: str) -> int:
+    if not text.isdigit() or int(text) < 2:
+        raise argparse.ArgumentTypeError(f"{text!r}: give at least 2 keystrokes, so that there are percentiles")
+    return int(text)
 
 
 def keystrokes(count: int) -> list[str]:
@@ -54,7 +61,7 @@ def summary(name: str, times_ms: list[float]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--keystrokes", type=int, default=200)
+    parser.add_argument("--keystrokes", type=at_least_two, default=200)
     args = parser.parse_args()
     typed = keystrokes(args.keystrokes)
     engine = Engine.from_directory(shipped_faq_dir())
@@ -79,7 +86,7 @@ def main() -> None:
 
 
 def _round_trip(fake: FakeDiscord, text: str) -> float:
-    event = typing_question(fake, text, locale="zh-CN" if any(ord(c) > 0x2e80 for c in text) else "en-US")
+    event = typing_question(fake, text, locale="zh-CN" if has_han(text) else "en-US")
     started = time.perf_counter()
     fake.dispatch("INTERACTION_CREATE", event)
     (answered,) = fake.wait_for("POST", f"/interactions/{event['id']}/", timeout=10)

@@ -44,3 +44,9 @@ def test_invite_url_is_printed_with_the_scopes_and_permissions(env, client_id):
 def test_invite_url_without_an_application_id_says_which_variable_to_set():
     done = run_faqbot("run", "discord", "--invite-url", env=environment())
     assert done.returncode == 2 and "DISCORD_APPLICATION_ID" in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_invite_url_with_an_application_id_that_is_not_a_number_says_it_must_be_one():
+    done = run_faqbot("run", "discord", "--invite-url", env=environment(DISCORD_APPLICATION_ID="faqbot"))
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("faqbot: DISCORD_APPLICATION_ID must be a number: copy the Application ID")

@@ -19,7 +19,7 @@ import discord
 from bot.messages import shorten
 from bot.runner import EXIT_USAGE, Adapter, Runtime, StartError
 
-from .client import build_client, privileged
+from .client import build_client, describe, privileged
 from .render import MAX_CONTENT
 from .invite import application_id, invite_url
 
@@ -36,6 +36,10 @@ class InviteUrl(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, **kwargs)
 
     def __call__(self, parser, namespace, values, option_string=None) -> None:
+        given = os.environ.get("DISCORD_APPLICATION_ID", "").strip()
+        if given and not given.isdigit():
+            parser.exit(EXIT_USAGE, "faqbot: DISCORD_APPLICATION_ID must be a number: copy the Application ID from "
+                        "your application's General Information page in the Discord Developer Portal\n")
         app_id = application_id(os.environ)
         if app_id is None:
             parser.exit(EXIT_USAGE, "faqbot: set DISCORD_APPLICATION_ID (the Application ID on your application's "
@@ -127,10 +131,11 @@ async def run(client: discord.Client, token: str) -> int:
         log.error("Discord's gateway closed the connection with code %s: %s", err.code, err.reason or "no reason")
         return EXIT_FAILED
     except discord.HTTPException as err:
-        log.error("Discord's API answered %s (error code %s)", err.status, err.code)
+        log.error("Discord's API refused to start the bot: %s", describe(err))
         return EXIT_FAILED
     except (OSError, aiohttp.ClientError, discord.GatewayNotFound, asyncio.TimeoutError) as err:
-        log.error("cannot reach Discord: %s", type(err).__name__)
+        log.error("cannot reach Discord (%s: %s): check this machine's network or proxy access to discord.com",
+                  type(err).__name__, err)
         return EXIT_FAILED
     return 0
 

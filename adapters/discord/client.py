@@ -82,7 +82,9 @@ class _FaqClient:
                 self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
         except discord.HTTPException as err:
-            hint = " (is the bot in that server? DISCORD_GUILD_ID)" if guild else ""
+            hint = (" (is the bot in that server? DISCORD_GUILD_ID)" if guild else
+                    ": invite the bot again with the link `faqbot run discord --invite-url` prints; it needs the "
+                    "applications.commands scope")
             log.error("could not sync the slash commands %s%s: %s", where, hint, describe(err))
             return
         log.info("synced %d slash commands %s%s", len(synced), where,
@@ -117,7 +119,7 @@ class FaqTree(app_commands.CommandTree):
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError, /) -> None:
         log.warning("command %s failed: %s", interaction.data.get("name") if interaction.data else "?",
-                    type(error).__name__)
+                    type(error).__name__, exc_info=error)
 
 
 class Handlers:
