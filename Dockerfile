@@ -2,13 +2,15 @@
 
 FROM python:3.11-slim-bookworm AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
 COPY bot ./bot
 COPY adapters ./adapters
 COPY faq ./faq
-# the README's install, with the chat and PostgreSQL extras, into a venv the next stage copies
+# the locked, hash-checked dependencies, then faqbot itself with the chat and PostgreSQL extras,
+# into a venv the next stage copies
 RUN python -m venv /opt/faqbot \
- && /opt/faqbot/bin/python -m pip install --no-cache-dir --disable-pip-version-check ".[slack,discord,postgres]"
+ && /opt/faqbot/bin/python -m pip install --no-cache-dir --disable-pip-version-check --require-hashes -r requirements.lock \
+ && /opt/faqbot/bin/python -m pip install --no-cache-dir --disable-pip-version-check --no-deps ".[slack,discord,postgres]"
 
 FROM python:3.11-slim-bookworm
 RUN useradd --system --uid 10001 --user-group --home-dir /srv/faqbot --create-home faqbot \

@@ -9,6 +9,7 @@ import os
 import pwd
 import shutil
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -57,8 +58,20 @@ class PostgresServer:
             unixsocketdir=str(self.base), logfile=str(self.base / "server.log"), startparams="-w",
             dbname="faqbot", user="postgres")
 
-    def start(self) -> None:
+    def start(self, timeout: float = 60.0) -> None:
+        """Returns once the server accepts connections: `pg_ctl -w` can return while it still says
+        'the database system is starting up'."""
         self.executor.start()
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                psycopg.connect(self.url("postgres"), connect_timeout=5).close()
+                return
+            except psycopg.OperationalError as err:
+                if time.monotonic() > deadline:
+                    raise PostgresUnavailable(f"the server did not accept connections within {timeout:.0f} s: "
+                                              f"{err}; see {self.base / 'server.log'}") from None
+                time.sleep(0.1)
 
     def stop(self) -> None:
         self.executor.stop()

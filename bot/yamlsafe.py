@@ -80,16 +80,61 @@ def parse_nodes(text: str, limits: Limits) -> yaml.Node | None:
 
 
 def _check_shape(text: str, limits: Limits) -> None:
+    try:
+        _count_events(text, limits)
+    except yaml.YAMLError:
+        # Some libyaml builds refuse deep flow nesting in their scanner, before a single
+        # event is seen; the depth is then ours to find and to word.
+        too_deep_at = _flow_too_deep(text, limits.max_depth)
+        if too_deep_at is not None:
+            raise _too_deep(limits, too_deep_at) from None
+        raise
+
+
+def _too_deep(limits: Limits, line: int) -> YamlProblem:
+    return YamlProblem(
+        f"nesting is deeper than {limits.max_depth} levels (setting limits.max_depth); "
+        "a FAQ entry needs at most 4: flatten the structure",
+        line,
+    )
+
+
+def _flow_too_deep(text: str, max_depth: int) -> int | None:
+    """The line where [ ] / { } nesting outside quotes and comments passes max_depth."""
+    depth, quote, i = 0, "", 0
+    while i < len(text):
+        char, previous = text[i], text[i - 1] if i else "\n"
+        if quote:
+            if char == "\\" and quote == '"':
+                i += 1
+            elif char == quote:
+                if quote == "'" and text.startswith("'", i + 1):  # '' is a quote inside '...'
+                    i += 1
+                else:
+                    quote = ""
+        elif char in "\"'" and (previous.isspace() or previous in "[{,:"):
+            quote = char
+        elif char == "#" and previous.isspace():
+            i = text.find("\n", i)
+            if i < 0:
+                break
+        elif char in "[{":
+            depth += 1
+            if depth > max_depth:
+                return text.count("\n", 0, i) + 1
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        i += 1
+    return None
+
+
+def _count_events(text: str, limits: Limits) -> None:
     depth = aliases = 0
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, _OPEN):
             depth += 1
             if depth > limits.max_depth:
-                raise YamlProblem(
-                    f"nesting is deeper than {limits.max_depth} levels (setting limits.max_depth); "
-                    "a FAQ entry needs at most 4: flatten the structure",
-                    event.start_mark.line + 1,
-                )
+                raise _too_deep(limits, event.start_mark.line + 1)
         elif isinstance(event, _CLOSE):
             depth -= 1
         elif isinstance(event, yaml.AliasEvent):

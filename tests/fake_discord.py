@@ -119,7 +119,7 @@ class FakeDiscord:
             return [r for r in self.requests if r.method == method and r.path.startswith(prefix)
                     and (r.status < 300 or not ok_only)]
 
-    def wait_for(self, method: str, prefix: str, count: int = 1, timeout: float = 5.0, *,
+    def wait_for(self, method: str, prefix: str, count: int = 1, timeout: float = 30.0, *,
                  ok_only: bool = True) -> list[Recorded]:
         """The requests to paths starting with `prefix`, once there are at least `count`."""
         with self._changed:
@@ -128,13 +128,13 @@ class FakeDiscord:
                                      f"expected {count}: {[(r.method, r.path) for r in self.requests]}")
             return self.sent(method, prefix, ok_only=ok_only)
 
-    def wait_until_identified(self, timeout: float = 10.0) -> dict:
+    def wait_until_identified(self, timeout: float = 30.0) -> dict:
         with self._changed:
             if not self._changed.wait_for(lambda: self.gateway_state.identified, timeout):
                 raise AssertionError("the client never identified on the gateway")
             return self.gateway_state.identified[0]
 
-    def wait_until_connected(self, sessions: int = 1, timeout: float = 10.0) -> None:
+    def wait_until_connected(self, sessions: int = 1, timeout: float = 30.0) -> None:
         """Until `sessions` clients in all got READY and their server. Events dispatched from then on
         reach the client after those, though discord.py waits 2 s more for other servers before on_ready."""
         with self._changed:
@@ -377,14 +377,14 @@ class Running:
         self._thread.start()
         looping.wait(10)
 
-    def wait_ready(self, timeout: float = 10.0) -> None:
+    def wait_ready(self, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
         while not self.client.is_ready():
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 raise AssertionError(f"the client did not get ready (exit code {self.exit_code})")
             time.sleep(0.01)
 
-    def wait_stopped(self, timeout: float = 10.0) -> int | None:
+    def wait_stopped(self, timeout: float = 30.0) -> int | None:
         self._thread.join(timeout)
         return self.exit_code
 

@@ -54,6 +54,7 @@ class FakeSlack:
         self.socket_url = ""  # what apps.connections.open hands out: a FakeSocketMode's url
         self._failures: dict[str, list[Failure]] = {}
         self.delays: dict[str, float] = {}  # path prefix -> seconds to wait before answering
+        self.arrived: list[str] = []  # every request's path as it comes in, before any delay
         self._changed = threading.Condition()
         fake = self
 
@@ -62,6 +63,9 @@ class FakeSlack:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8")
                 kind = self.headers.get("Content-Type", "")
                 body = json.loads(raw) if "json" in kind and raw else dict(parse_qsl(raw))
+                with fake._changed:
+                    fake.arrived.append(self.path)
+                    fake._changed.notify_all()
                 time.sleep(max((d for p, d in fake.delays.items() if self.path.startswith(p)), default=0))
                 status, headers, answer = fake._answer(self.path, body)
                 data = answer.encode("utf-8")
@@ -118,7 +122,16 @@ class FakeSlack:
         with self._changed:
             return [r for r in self.requests if r.path.startswith(prefix) and (r.status == 200 or not ok_only)]
 
-    def wait_for(self, prefix: str, count: int = 1, timeout: float = 5.0) -> list[Recorded]:
+    def wait_arrived(self, prefix: str, timeout: float = 30.0) -> None:
+        """Returns once a request to a path starting with `prefix` has come in (it may still be delayed)."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not any(path.startswith(prefix) for path in self.arrived):
+                left = deadline - time.monotonic()
+                assert left > 0, f"no request to {prefix} within {timeout} s: {self.arrived}"
+                self._changed.wait(left)
+
+    def wait_for(self, prefix: str, count: int = 1, timeout: float = 30.0) -> list[Recorded]:
         """The successful requests to paths starting with `prefix`, once there are at least `count`."""
         deadline = time.monotonic() + timeout
         with self._changed:
@@ -158,7 +171,7 @@ class FakeSocketMode:
             self._outbox.append(envelope)
             self._changed.notify_all()
 
-    def wait_for_ack(self, envelope_id: str, timeout: float = 10.0) -> dict:
+    def wait_for_ack(self, envelope_id: str, timeout: float = 30.0) -> dict:
         with self._changed:
             if not self._changed.wait_for(lambda: any(m.get("envelope_id") == envelope_id for m in self.received),
                                           timeout):

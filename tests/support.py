@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.events import Asked, Voted
@@ -139,3 +142,43 @@ class Kept:
 
     def voted(self, event: Voted) -> None:
         self.events.append(event)
+
+
+class Lines:
+    """Reads a process's output in a thread, so that it never blocks on a full pipe and a test can wait
+    for a line with a deadline even while the process prints nothing."""
+
+    def __init__(self, stream) -> None:
+        self.lines: list[str] = []
+        self._changed = threading.Condition()
+        self._thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self._thread.start()
+
+    def _read(self, stream) -> None:
+        for line in stream:
+            with self._changed:
+                self.lines.append(line)
+                self._changed.notify_all()
+        with self._changed:
+            self.lines.append("")  # end of output
+            self._changed.notify_all()
+
+    def wait_for(self, found: Callable[[str], bool], timeout: float = 60) -> str:
+        """The first line for which found() is true; fails once the output ends or the time is up."""
+        deadline = time.monotonic() + timeout
+        seen = 0
+        with self._changed:
+            while True:
+                for line in self.lines[seen:]:
+                    assert line, "the process ended without printing it:\n" + "".join(self.lines)[-3000:]
+                    if found(line):
+                        return line
+                seen = len(self.lines)
+                left = deadline - time.monotonic()
+                assert left > 0, f"not printed within {timeout} s:\n" + "".join(self.lines)[-3000:]
+                self._changed.wait(left)
+
+    def text(self, timeout: float = 30) -> str:
+        """Everything printed, once the output has ended."""
+        self._thread.join(timeout)
+        return keep("".join(self.lines))

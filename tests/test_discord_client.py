@@ -72,7 +72,7 @@ def callback(fake: FakeDiscord, event: dict, *, ok_only: bool = True):
     return sent
 
 
-def wait_for_log(caplog, needle: str, timeout: float = 5.0) -> list[logging.LogRecord]:
+def wait_for_log(caplog, needle: str, timeout: float = 30.0) -> list[logging.LogRecord]:
     deadline = time.monotonic() + timeout
     while not (found := [r for r in caplog.records if needle in r.getMessage()]):
         assert time.monotonic() < deadline, f"no log line with {needle!r}: {caplog.text}"

@@ -147,6 +147,15 @@ def test_60000_deep_file_gives_an_error_not_a_crash(tmp_path, opener, closer):
     assert "nesting is deeper than 16 levels" in message
 
 
+def test_brackets_inside_quotes_and_comments_are_not_nesting(make_faq):
+    # A file the YAML parser refuses for another reason is not reported as too deep because
+    # its quoted text or comments hold brackets.
+    text = SMALL_FAQ + '- id: quoted\n  questions: {en: ["' + "[" * 40 + '"]}  # ' + "{" * 40 + "\n  answer: [\n"
+    directory = make_faq({"quoted.yaml": text})
+    (problem,) = problems_of(directory)
+    assert "not valid YAML" in str(problem) and "deeper" not in str(problem)
+
+
 BILLION_LAUGHS = """\
 - id: lol
   questions:

@@ -114,28 +114,41 @@ def test_lint_findings_are_reported_but_do_not_block_a_valid_faq(setup):
 
 def test_questions_keep_flowing_while_reloads_happen(make_faq):
     """Several threads ask without pause while the FAQ is swapped back and forth: every question gets a
-    complete reply from one FAQ or the other, and none waits for a reload."""
+    complete reply from one FAQ or the other, and none waits for a reload: each reload holds its load
+    open until the askers have been answered 20 more times."""
     directory = make_faq({"faq.yaml": TWO})
     service = Service(Engine.from_directory(directory))
-    reloader = Reloader(service, directory, lambda: Engine.from_directory(directory))
     stop = threading.Event()
-    replies, slowest = [], [0.0]
+    replies, errors = [], []
+
+    def load_while_answering() -> Engine:
+        engine = Engine.from_directory(directory)
+        before, deadline = len(replies), time.monotonic() + 60
+        while len(replies) < before + 20 and not errors:
+            if time.monotonic() > deadline:
+                errors.append("no question was answered while the FAQ was being reloaded")
+            time.sleep(0.001)
+        return engine
 
     def ask() -> None:
-        while not stop.is_set():
-            started = time.perf_counter()
-            replies.append(service.answer("how is it billed?"))
-            slowest[0] = max(slowest[0], time.perf_counter() - started)
+        try:
+            while not stop.is_set():
+                replies.append(service.answer("how is it billed?"))
+        except BaseException as err:  # seen by the test, not lost with the thread
+            errors.append(repr(err))
 
+    reloader = Reloader(service, directory, load_while_answering)
     askers = [threading.Thread(target=ask) for _ in range(3)]
     for thread in askers:
         thread.start()
-    for text in (ONE, TWO, ONE, TWO, ONE):
-        (directory / "faq.yaml").write_text(text, encoding="utf-8")
-        assert reloader.reload().ok
-    stop.set()
-    for thread in askers:
-        thread.join()
-    assert len(replies) > 100 and all(r.entry_id == "billing" and r.kind == "answer" for r in replies)
-    assert slowest[0] < 1.0  # generous for a shared machine: a reload takes several times the answer path
+    try:
+        for text in (ONE, TWO, ONE, TWO, ONE):
+            (directory / "faq.yaml").write_text(text, encoding="utf-8")
+            assert reloader.reload().ok and not errors, errors
+    finally:
+        stop.set()
+        for thread in askers:
+            thread.join()
+    assert not errors, errors
+    assert len(replies) >= 100 and all(r.entry_id == "billing" and r.kind == "answer" for r in replies)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from fake_slack import FakeSlack, SignedClient, get
-from support import FAQ_DIR, ROOT, faqbot_command, keep
+from support import FAQ_DIR, ROOT, Lines, faqbot_command, keep
 
 SECRET = "run-signing-secret-5e5e"
 TOKEN = "xoxb-run-token-9f9f"
@@ -31,17 +31,23 @@ def faq_copy(tmp_path) -> Path:
 
 
 class Bot:
-    def __init__(self, process: subprocess.Popen, port: int) -> None:
-        self.process, self.port = process, port
+    def __init__(self, process: subprocess.Popen, err: Lines, port: int) -> None:
+        self.process, self.err, self.port = process, err, port
         self.slack = SignedClient(f"http://127.0.0.1:{port}/slack/events", SECRET)
 
     def get(self, path: str):
         return get(f"http://127.0.0.1:{self.port}{path}")
 
+    def wait_for_metric(self, sample: str) -> None:
+        deadline = time.monotonic() + 30
+        while sample not in self.get("/metrics").body:
+            assert time.monotonic() < deadline, f"/metrics never showed {sample}"
+            time.sleep(0.05)
+
     def stop(self) -> tuple[int, str]:
         self.process.send_signal(signal.SIGTERM)
-        _, err = self.process.communicate(timeout=30)
-        return self.process.returncode, keep(err)
+        self.process.wait(timeout=60)
+        return self.process.returncode, self.err.text()
 
 
 def start(fake: FakeSlack, tmp_path: Path, config: str) -> Bot:
@@ -52,23 +58,19 @@ def start(fake: FakeSlack, tmp_path: Path, config: str) -> Bot:
                PYTHONIOENCODING="utf-8")
     process = subprocess.Popen([*faqbot_command(), "run", "slack", "--host", "127.0.0.1", "--port", "0"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path, env=env)
-    deadline = time.monotonic() + 30
-    port = None
-    while port is None:
-        assert process.poll() is None and time.monotonic() < deadline, process.communicate()
-        line = process.stderr.readline()
-        if "listening on http://127.0.0.1:" in line:
-            port = int(line.split("127.0.0.1:")[1].split("/")[0])
-    bot = Bot(process, port)
+    err = Lines(process.stderr)
+    line = err.wait_for(lambda line: "listening on http://127.0.0.1:" in line)
+    bot = Bot(process, err, int(line.split("127.0.0.1:")[1].split("/")[0]))
+    deadline = time.monotonic() + 60
     while bot.get("/readyz").status != 200:
-        assert time.monotonic() < deadline
+        assert time.monotonic() < deadline, "never ready"
         time.sleep(0.05)
     return bot
 
 
 def ask(bot: Bot, fake: FakeSlack, question: str, name: str) -> str:
     assert bot.slack.command(question, response_url=fake.response_url(name)).status == 200
-    (sent,) = fake.wait_for(f"/respond/{name}", timeout=10)
+    (sent,) = fake.wait_for(f"/respond/{name}")
     return sent.dump
 
 
@@ -80,10 +82,8 @@ def test_status_endpoints_reload_on_sighup_and_stop_cleanly(fake, tmp_path, faq_
         with open(faq_copy / "basics.yaml", "a", encoding="utf-8") as f:
             f.write(NEW_ENTRY)
         bot.process.send_signal(signal.SIGHUP)
-        deadline = time.monotonic() + 20
-        while 'faqbot_reloads_total{result="ok"} 1.0' not in bot.get("/metrics").body:
-            assert time.monotonic() < deadline, "SIGHUP did not reload"
-            time.sleep(0.1)
+        bot.err.wait_for(lambda line: "reloaded the FAQ" in line)
+        bot.wait_for_metric('faqbot_reloads_total{result="ok"} 1.0')
         assert "Weekdays from nine to five" in ask(bot, fake, "When are the office hours?", "after")
         metrics = bot.get("/metrics").body
         assert 'faqbot_questions_total{kind="answer",platform="slack"} 1.0' in metrics
@@ -98,11 +98,9 @@ def test_a_broken_faq_file_is_refused_on_reload_and_the_last_good_faq_keeps_answ
     bot = start(fake, tmp_path, "faq: faq\nreload: {interval: 0.2, notify: {slack: C0MAINT}}\n")
     try:
         (faq_copy / "broken.yaml").write_text("- id: Bad Id\n  questions: {en: [x]}\n", encoding="utf-8")
-        deadline = time.monotonic() + 20
-        while 'faqbot_reloads_total{result="failed"} 1.0' not in bot.get("/metrics").body:
-            assert time.monotonic() < deadline, "the change was not noticed"
-            time.sleep(0.1)
-        (told,) = fake.wait_for("/api/chat.postMessage", timeout=10)
+        bot.err.wait_for(lambda line: "was not reloaded" in line)
+        bot.wait_for_metric('faqbot_reloads_total{result="failed"} 1.0')
+        (told,) = fake.wait_for("/api/chat.postMessage")
         assert told.body["channel"] == "C0MAINT" and "broken.yaml:1" in told.body["text"]
         assert "still serving the last good one" in told.body["text"]
         assert "What is GPT?" in ask(bot, fake, "what is gpt?", "still")
@@ -117,7 +115,7 @@ def test_sigterm_finishes_the_question_in_hand_before_exiting(fake, tmp_path, fa
     fake.delays["/respond/"] = 1.0  # the answer is still being delivered when SIGTERM arrives
     try:
         assert bot.slack.command("What is GPT?", response_url=fake.response_url("inflight")).status == 200
-        time.sleep(0.2)
+        fake.wait_arrived("/respond/inflight")
     finally:
         code, err = bot.stop()
     assert code == 0, err

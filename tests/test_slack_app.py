@@ -235,7 +235,7 @@ def test_rate_limited_post_is_retried_and_sent_exactly_once(slack, fake):
 def test_server_errors_are_retried_within_bounds_then_the_user_is_told(slack, fake):
     fake.fail("/api/chat.postMessage", 503, times=3)  # the first try and both retries
     slack.event(direct("What is GPT?"))
-    (sent,) = fake.wait_for("/api/chat.postMessage", timeout=10)
+    (sent,) = fake.wait_for("/api/chat.postMessage")
     assert "Please try again in a minute" in sent.body["text"]
     assert [r.status for r in fake.sent("/api/chat.postMessage", ok_only=False)] == [503, 503, 503, 200]
 

@@ -100,7 +100,7 @@ def test_socket_mode_connects_without_a_public_url_and_answers_an_event(fake):
         socket_mode.send({"envelope_id": "env-1", "type": "events_api", "accepts_response_payload": False,
                           "retry_attempt": 0, "retry_reason": "", "payload": event_callback(event, "EvSock")})
         socket_mode.wait_for_ack("env-1", timeout=30)
-        (sent,) = fake.wait_for("/api/chat.postMessage", timeout=10)
+        (sent,) = fake.wait_for("/api/chat.postMessage")
         assert sent.body["channel"] == "D1" and "What is GPT?" in sent.dump
         (opened,) = fake.sent("/api/apps.connections.open")
         assert opened.headers["Authorization"] == f"Bearer {APP_TOKEN}"

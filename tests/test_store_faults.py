@@ -7,7 +7,9 @@ import logging
 import os
 import sqlite3
 import subprocess
+import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,19 +21,39 @@ from bot.store import open_store
 from store_support import count, rows
 
 ACK_WINDOW = 3.0  # seconds Slack gives an app to acknowledge
-FAST = 0.1  # what answering plus recording may take, with the database unusable
 
 
-def answer_while_broken(service: Service, store, questions: int = 20) -> float:
-    """Answers `questions` questions; returns the slowest answer (recording included), in seconds."""
-    slowest = 0.0
-    for i in range(questions):
-        started = time.perf_counter()
-        reply = service.answer("What is GPT?", where=Where("slack", "T1", "C1", f"U{i}"))
-        slowest = max(slowest, time.perf_counter() - started)
-        assert reply.kind == "answer" and reply.entry_id == "what-is-gpt"
-    service.vote("what-is-gpt", up=True, where=Where("slack", "T1", "C1", "U1"))
-    return slowest
+@contextmanager
+def database_callers(store) -> Iterator[set[str]]:
+    """The names of the threads that connect to the database or run a statement on it while inside."""
+    names: set[str] = set()
+
+    def seen(*_args, **_kwargs) -> None:
+        names.add(threading.current_thread().name)
+
+    engine = store.database.engine
+    for name in ("do_connect", "before_cursor_execute"):
+        event.listen(engine, name, seen)
+    try:
+        yield names
+    finally:
+        for name in ("do_connect", "before_cursor_execute"):
+            event.remove(engine, name, seen)
+
+
+def answer_while_broken(service: Service, store, questions: list[str] | None = None) -> None:
+    """Answers every question and votes once, and checks that no answer waited on the database: the
+    answering thread never talked to it (whatever the machine's speed), and each answer came within
+    Slack's acknowledgement window."""
+    questions = questions or ["What is GPT?"] * 20
+    with database_callers(store) as callers:
+        for i, question in enumerate(questions):
+            started = time.perf_counter()
+            reply = service.answer(question, where=Where("slack", "T1", "C1", f"U{i}"))
+            took = time.perf_counter() - started
+            assert reply.text and took < ACK_WINDOW, f"an answer took {took:.3f} s with the database unusable"
+        service.vote("what-is-gpt", up=True, where=Where("slack", "T1", "C1", "U1"))
+    assert threading.current_thread().name not in callers, f"the answering thread used the database: {callers}"
 
 
 def wait_until_failing(store, caplog) -> None:
@@ -55,10 +77,9 @@ def test_a_locked_sqlite_database_delays_writing_not_answering(tmp_path, engine,
     holder = sqlite3.connect(tmp_path / "faqbot.db", isolation_level=None, timeout=0)
     holder.execute("BEGIN EXCLUSIVE")  # another process writing, for as long as it likes
     with caplog.at_level(logging.WARNING, logger="faqbot.store"):
-        slowest = answer_while_broken(service, store)
+        answer_while_broken(service, store)
         wait_until_failing(store, caplog)
         assert store.buffer_depth == 21
-    assert slowest < FAST < ACK_WINDOW, f"an answer took {slowest:.3f} s while the database was locked"
     assert "database is locked" in caplog.text
     holder.execute("ROLLBACK")
     holder.close()
@@ -96,12 +117,11 @@ def test_a_read_only_sqlite_file_delays_writing_not_answering(tmp_path, engine, 
     with caplog.at_level(logging.WARNING, logger="faqbot.store"), immutable(tmp_path / "faqbot.db"):
         store = open_store(url, **quick_retry)
         service = Service(engine, recorder=store)
-        slowest = answer_while_broken(service, store)
+        answer_while_broken(service, store)
         wait_until_failing(store, caplog)
         time.sleep(0.3)  # several retries, all refused
         assert store.buffer_depth == 21
     assert "readonly" in caplog.text
-    assert slowest < FAST, f"an answer took {slowest:.3f} s while the database was read-only"
     assert store.flush(timeout=10)
     store.close()
     assert count(url) == 21 and count(url, "faqbot_votes") == 1  # 20 questions now, 1 before
@@ -169,16 +189,10 @@ def test_a_full_disk_delays_writing_not_answering(how, tmp_path, engine, caplog,
         fill(store)
         with caplog.at_level(logging.WARNING, logger="faqbot.store"):
             long = "How do I configure " + "a very long question " * 40
-            slowest = 0.0
-            for i in range(200):  # enough text to need new pages
-                started = time.perf_counter()
-                reply = service.answer(f"{long} {i}", where=Where("slack", "T1", "C1", f"U{i}"))
-                slowest = max(slowest, time.perf_counter() - started)
-                assert reply.text
+            answer_while_broken(service, store, [f"{long} {i}" for i in range(200)])  # enough text for new pages
             wait_until_failing(store, caplog)
             assert store.buffer_depth > 0
         assert "database or disk is full" in caplog.text
-        assert slowest < FAST, f"an answer took {slowest:.3f} s while the disk was full"
         make_room(store)
         assert store.flush(timeout=10)
         store.close()
@@ -195,12 +209,11 @@ def test_a_stopped_postgresql_server_delays_writing_not_answering(postgres, engi
     caplog.set_level(logging.INFO, logger="faqbot.store")
     postgres.stop()
     try:
-        slowest = answer_while_broken(service, store)
+        answer_while_broken(service, store)
         wait_until_failing(store, caplog)
         assert store.buffer_depth == 21
     finally:
         postgres.start()
-    assert slowest < FAST, f"an answer took {slowest:.3f} s while PostgreSQL was down"
     assert store.flush(timeout=20)
     store.close()
     assert count(url) == 21 and count(url, "faqbot_votes") == 1

@@ -65,7 +65,7 @@ def test_sigterm_writes_every_event_buffered_while_the_database_was_locked(tmp_p
             assert slack.command(question, response_url=fake.response_url(f"q{i}"), user=f"U0SECRET{i}").status == 200
         assert slack.click(FEEDBACK_DOWN, "what-is-gpt|en", response_url=fake.response_url("vote"),
                            user="U0SECRET0").status == 200
-        fake.wait_for("/respond/", count=len(questions) + 1, timeout=20)  # every answer went out, lock or not
+        fake.wait_for("/respond/", count=len(questions) + 1)  # every answer went out, lock or not
         process.terminate()
         time.sleep(0.5)  # the process is flushing, against the lock, when the lock goes
         holder.execute("ROLLBACK")
@@ -96,7 +96,7 @@ def test_question_text_can_be_turned_off_for_the_bot(tmp_path: Path):
         wait_for(lambda: healthy(port), "faqbot run slack coming up", process)
         slack = SignedClient(f"http://127.0.0.1:{port}/slack/events", SECRET)
         assert slack.command("What is GPT?", response_url=fake.response_url("q")).status == 200
-        fake.wait_for("/respond/q", timeout=20)
+        fake.wait_for("/respond/q")
         process.terminate()
         process.communicate(timeout=20)
     finally:
