@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from bot import Context, Engine, Reply
+from bot.engine import Context, Engine, Reply
 
 QUIT = frozenset({"quit", "exit", ":q", "退出"})
 

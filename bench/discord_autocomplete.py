@@ -5,7 +5,7 @@
 Runs the real client (`adapters.discord.client.build_client`, driven by `adapters.discord.run`)
 against the test suite's local fake of Discord on 127.0.0.1, types real FAQ questions one character
 at a time as autocomplete interactions, and times each from its dispatch on the gateway to the
-callback arriving at the fake. Then times `bot.complete.complete` alone on the same keystrokes.
+callback arriving at the fake. Then times `Completer.complete` alone on the same keystrokes.
 """
 
 from __future__ import annotations
@@ -23,10 +23,11 @@ sys.path.insert(0, str(REPO / "tests"))
 from fake_discord import FakeDiscord, Running, pointed_at, typing_question  # noqa: E402
 
 from adapters.discord.client import build_client  # noqa: E402
-from bot import Engine, Service  # noqa: E402
 from bot.cli import shipped_faq_dir  # noqa: E402
-from bot.complete import complete  # noqa: E402
-from bot.text import has_han  # noqa: E402
+from bot.engine import build_engine  # noqa: E402
+from bot.engine.complete import Completer  # noqa: E402
+from bot.engine.text import has_han  # noqa: E402
+from bot.serving import Service  # noqa: E402
 
 QUESTIONS = [
     "How is Azure OpenAI billed?",
@@ -64,7 +65,7 @@ def main() -> None:
     parser.add_argument("--keystrokes", type=at_least_two, default=200)
     args = parser.parse_args()
     typed = keystrokes(args.keystrokes)
-    engine = Engine.from_directory(shipped_faq_dir())
+    engine = build_engine(shipped_faq_dir())
     fake = FakeDiscord()
     with pointed_at(fake):
         bot = Running(build_client(Service(engine)), TOKEN)
@@ -76,13 +77,13 @@ def main() -> None:
         finally:
             bot.stop()
             fake.close()
-    engine_only = []
+    engine_only, completer = [], Completer(engine)
     for text in typed:
         started = time.perf_counter()
-        complete(engine, text)
+        completer.complete(text)
         engine_only.append((time.perf_counter() - started) * 1000)
     print(summary("autocomplete through the fake (dispatch → callback)", through_discord))
-    print(summary("complete() alone", engine_only))
+    print(summary("Completer.complete() alone", engine_only))
 
 
 def _round_trip(fake: FakeDiscord, text: str) -> float:

@@ -1,7 +1,7 @@
 """Answer quality of faqbot next to simple baselines built on the same FAQ.
 
 Every matcher answers the questions of an eval set (`{q, expect}` cases, bot/evaluate.py)
-and is scored by `bot.evaluate.evaluate` itself: a baseline is wrapped in an object whose
+and is scored by `bot.improve.evaluate.evaluate` itself: a baseline is wrapped in an object whose
 `answer(q)` returns a reply with `kind`, `entry_id` and `suggestions`, so top-1 accuracy,
 the wrong-answer rate and the out-of-scope false-answer rate are computed by the very code
 that scores faqbot.
@@ -31,9 +31,9 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from bot.engine import Engine
-from bot.evaluate import Case, evaluate, load_cases
-from bot.faq import Faq
+from bot.engine.build import build_engine
+from bot.engine.faq import Faq
+from bot.improve.evaluate import Case, evaluate, load_cases
 
 from .speed import shown
 from .tune import MAX_OOS, MAX_WRONG
@@ -47,7 +47,7 @@ BM25_INSTALL = "bm25s is not installed (pip install \".[bench]\"): BM25 baseline
 
 @dataclass(frozen=True)
 class Decision:
-    """The part of a bot.reply.Reply that bot.evaluate.evaluate reads."""
+    """The part of a bot.engine.reply.Reply that bot.improve.evaluate.evaluate reads."""
 
     kind: str  # "answer" or "fallback"
     entry_id: str | None = None
@@ -135,7 +135,7 @@ class BM25Baseline:
 
 
 def rates(cases: Sequence[Case], answered: Sequence[str | None]) -> tuple[float, float, float]:
-    """(top-1, wrong, out-of-scope answered) as bot.evaluate.evaluate computes them, unrounded."""
+    """(top-1, wrong, out-of-scope answered) as bot.improve.evaluate.evaluate computes them, unrounded."""
     n_in = sum(c.expect is not None for c in cases) or 1
     n_out = sum(c.expect is None for c in cases) or 1
     top1 = sum(a == c.expect for c, a in zip(cases, answered) if c.expect is not None)
@@ -164,7 +164,7 @@ def tune_threshold(cases: Sequence[Case], best: Sequence[tuple[str, float] | Non
 
 
 def _scored(matcher, cases: list[Case], **extra) -> dict:
-    """bot.evaluate.evaluate's figures for anything with an `answer(q)` returning a reply-like object."""
+    """bot.improve.evaluate.evaluate's figures for anything with an `answer(q)` returning a reply-like object."""
     start = time.perf_counter()
     result = evaluate(matcher, cases)  # type: ignore[arg-type]
     seconds = time.perf_counter() - start
@@ -178,7 +178,7 @@ def _scored(matcher, cases: list[Case], **extra) -> dict:
 def run_quality(cases_path: Path, faq_dir: Path, *, bm25: bool = True,
                 say: Callable[[str], None] = lambda _: None) -> dict:
     """faqbot and every baseline on one eval set. JSON-ready."""
-    engine = Engine.from_directory(faq_dir)
+    engine = build_engine(faq_dir)
     faq = engine.faq
     cases = load_cases(Path(cases_path), {e.id for e in faq.entries})
     phrasings, _ = all_phrasings(faq)

@@ -10,7 +10,7 @@ and answers one question (the naive role loads it and scans it once), so one-off
 cold start of `faqbot ask` measures those.
 
 Roles:
-- faqbot: build (load_faq + Engine, or Engine.from_directory with the index cache when bot
+- faqbot: build (load_faq + Engine, or build_engine with an IndexCache when bot
   has one and `cache` is "cold" or "warm"), then `engine.answer(q)` per query;
 - naive: load_faq plus the list of every phrasing, then
   `rapidfuzz.process.extractOne(q, phrasings, scorer=fuzz.WRatio)` per query.
@@ -19,7 +19,6 @@ Roles:
 from __future__ import annotations
 
 import gc
-import inspect
 import json
 import math
 import resource
@@ -30,7 +29,6 @@ from pathlib import Path
 
 WARMUP = 10  # untimed calls before timing starts (faqbot)
 NAIVE_WARMUP = 2
-CACHE_WORDS = ("cache_dir", "cache", "index_cache", "cache_path")
 
 
 def memory_mb() -> dict:
@@ -48,21 +46,9 @@ def memory_mb() -> dict:
     return {"rss_mb": None, "peak_mb": peak_mb, "source": "getrusage(RUSAGE_SELF).ru_maxrss"}
 
 
-def cache_parameter() -> dict | None:
-    """The index-cache parameter of Engine.from_directory / Engine, if bot has one."""
-    from bot.engine import Engine
-
-    for where, fn in (("Engine.from_directory", Engine.from_directory), ("Engine", Engine.__init__)):
-        try:
-            parameters = inspect.signature(fn).parameters
-        except (TypeError, ValueError):
-            continue
-        for name in CACHE_WORDS:
-            if name in parameters:
-                default = parameters[name].default
-                return {"name": name, "where": where,
-                        "default": None if default is inspect.Parameter.empty else repr(default)}
-    return None
+def cache_parameter() -> dict:
+    """How the engine builder takes an index cache, as the report shows it."""
+    return {"name": "cache", "where": "build_engine", "default": "None"}
 
 
 def _warm_up(role: str) -> None:
@@ -71,13 +57,13 @@ def _warm_up(role: str) -> None:
 
     question = "Does buying Azure OpenAI give me ChatGPT?"
     if role == "faqbot":
-        from bot.engine import Engine
+        from bot.engine import build_engine
 
-        Engine.from_directory(shipped_faq_dir()).answer(question)
+        build_engine(shipped_faq_dir()).answer(question)
     else:
         from rapidfuzz import fuzz, process
 
-        from bot.loading import load_faq
+        from bot.engine.loading import load_faq
 
         phrasings = [q for e in load_faq(shipped_faq_dir()).entries for _, q in e.phrasings()]
         process.extractOne(question, phrasings, scorer=fuzz.WRatio)
@@ -85,7 +71,7 @@ def _warm_up(role: str) -> None:
 
 def child(spec: dict) -> dict:
     """One measurement (see the module docstring). JSON-ready."""
-    from bot.loading import load_faq
+    from bot.engine.loading import load_faq
 
     from .speed import latency, time_calls
 
@@ -96,14 +82,14 @@ def child(spec: dict) -> dict:
     before = memory_mb()
     out: dict = {"role": role, "queries": len(texts), "rss_before_mb": before["rss_mb"]}
     if role == "faqbot":
-        from bot.engine import Engine
+        from bot.engine import Engine, build_engine
 
         start = time.perf_counter_ns()
         if spec.get("cache") in ("cold", "warm"):
-            parameter = cache_parameter()
-            if parameter is None:
-                raise RuntimeError("bot has no index-cache parameter")
-            engine = Engine.from_directory(spec["directory"], **{parameter["name"]: spec["cache_dir"]})
+            from bot.engine import IndexCache
+
+            cache = IndexCache(spec["cache_dir"])
+            engine = build_engine(spec["directory"], cache=cache)
             built = time.perf_counter_ns()
         else:
             faq = load_faq(spec["directory"])
@@ -116,7 +102,7 @@ def child(spec: dict) -> dict:
         out["build_s"] = round((built - start) / 1e9, 4)
         out["entries"] = len(engine.faq.entries)
         if "cache" in spec:
-            out["cache_state"] = getattr(engine, "cache", None)  # bot's own word: hit, saved, ...
+            out["cache_state"] = cache.status  # hit or saved
         else:  # (a cached FAQ decodes entries lazily: counting phrasings would decode them all)
             out["phrasings"] = sum(len(e.phrasings()) for e in engine.faq.entries)
         memory = memory_mb()

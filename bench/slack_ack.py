@@ -23,8 +23,8 @@ from fake_slack import FakeSlack, SignedClient  # noqa: E402
 
 from adapters.slack.app import build_app  # noqa: E402
 from adapters.slack.server import SlackServer  # noqa: E402
-from bot import Engine  # noqa: E402
 from bot.cli import shipped_faq_dir  # noqa: E402
+from bot.engine import build_engine  # noqa: E402
 
 QUESTIONS = ["What is GPT?", "azure openai", "How is Azure OpenAI billed?", "什么是 RLHF？", "how do I bake bread?"]
 
@@ -34,7 +34,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
     fake = FakeSlack()
-    app = build_app(Engine.from_directory(shipped_faq_dir()), token="xoxb-bench", signing_secret="bench",
+    app = build_app(build_engine(shipped_faq_dir()), token="xoxb-bench", signing_secret="bench",
                     api_url=fake.api_url)
     server = SlackServer(app, "127.0.0.1", 0)
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()

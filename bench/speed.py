@@ -5,7 +5,7 @@
 For the shipped FAQ (questions: tests/eval/cases.yaml) and for synthetic FAQs of each
 size (bench/synth.py, written to a temporary directory), it measures:
 
-- build: loading the FAQ directory (bot.loading.load_faq) plus building the Engine;
+- build: loading the FAQ directory (bot.engine.loading.load_faq) plus building the Engine;
 - faqbot: the latency of `engine.answer(q)` per question, p50/p99 and questions/second
   (queries / the sum of their latencies), timed one call at a time with
   time.perf_counter_ns after a short untimed warm-up;
@@ -42,8 +42,9 @@ import yaml
 from rapidfuzz import fuzz, process
 
 from bot.cli import shipped_faq_dir
-from bot.engine import Engine
-from bot.loading import load_faq
+from bot.engine.answering import Engine
+from bot.engine.build import build_engine
+from bot.engine.loading import load_faq
 
 from .synth import Query, make_queries, write_synthetic_faq
 
@@ -232,7 +233,7 @@ def run(sizes: Sequence[str | int], n_queries: int = 300, *, cold_runs: int = 5,
     }
     # One untimed build and answer so the first measured size does not pay one-off costs
     # (lazy imports, regex compilation, the OpenCC dictionary); cold_start measures those.
-    Engine.from_directory(shipped_faq_dir()).answer(COLD_QUESTION)
+    build_engine(shipped_faq_dir()).answer(COLD_QUESTION)
     with tempfile.TemporaryDirectory(prefix="faqbot-bench-") as tmp:
         for size in sizes:
             generate_s = None

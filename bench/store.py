@@ -26,12 +26,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.engine import Engine
-from bot.events import Asked, Voted, Where
-from bot.report import build_report
-from bot.store import open_store
-from bot.store.database import Database
-from bot.store.url import database_url
+from bot.engine.answering import Engine
+from bot.engine.build import build_engine
+from bot.improve.report import build_report
+from bot.improve.store import open_store
+from bot.improve.store.database import Database
+from bot.improve.store.url import database_url
+from bot.serving.events import Asked, Voted, Where
 
 from .postgres import PostgresServer, PostgresUnavailable
 
@@ -142,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
     args = parser.parse_args(argv)
-    engine = Engine.from_directory(FAQ_DIR)
+    engine = build_engine(FAQ_DIR)
     server = None
     if not args.no_postgres:
         try:

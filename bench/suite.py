@@ -4,7 +4,7 @@
 
 Quality (bench/quality.py): an eval set (default tests/eval/cases.yaml) through faqbot and
 through rapidfuzz WRatio, difflib and BM25 baselines built on the same FAQ, scored by
-bot.evaluate.evaluate.
+bot.improve.evaluate.evaluate.
 
 Speed and scale (bench/scale.py): for the shipped FAQ and for synthetic FAQs
 (bench/synth.py), index build time, per-question p50/p99 latency and questions per second
@@ -343,9 +343,6 @@ def run(*, cases: Path = speed.CASES, faq_dir: Path | None = None, sizes: Sequen
     finally:
         bar.close()
     report["notes"].extend(report["quality"].get("notes", []))
-    if cache is None and use_cache:
-        report["notes"].append("bot exposes no index cache (no cache_dir parameter on Engine.from_directory or "
-                               "Engine): cached load times not measured")
     digest_end = speed.bot_digest()
     if digest_end != report["machine"]["bot_digest"]:
         report["bot_digest_end"] = digest_end
@@ -453,7 +450,7 @@ def speed_table(report: dict) -> str:
         states = sorted({f"{mode} {s['cache'][mode].get('cache_state')}" for s in report["sizes"]
                          for mode in ("cold", "warm")})
         lines.append(f"Cached build: `{p['where']}(..., {p['name']}=DIR)`, cold = empty DIR (build and write), "
-                     "warm = DIR filled by the cold run; each in its own process (engine.cache: "
+                     "warm = DIR filled by the cold run; each in its own process (cache status: "
                      f"{', '.join(states)}). "
                      + ("Cached engines gave the same answers as uncached ones." if not differ
                         else f"WARNING: cached engines answered differently: {'; '.join(differ)}."))

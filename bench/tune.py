@@ -3,7 +3,7 @@
     python -m bench.tune CASES.yaml [MORE.yaml ...] [--check OTHER.yaml]
 
 For each matcher setting in a small grid it fits the logistic confidence model
-(bot.confidence) to "is the best-ranked entry the expected one" over all the given
+(bot.engine.confidence) to "is the best-ranked entry the expected one" over all the given
 sets, then picks the answer threshold and minimum lead that give the most right answers
 with at most 4% wrong answers and 8% out-of-scope answers. Prints the best settings,
 their figures on each set, and with --check their figures on a set the fit never saw.
@@ -18,10 +18,11 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from bot.cli import shipped_faq_dir
-from bot.confidence import Calibration
-from bot.engine import Engine, Thresholds
-from bot.evaluate import Case, evaluate, load_cases
-from bot.matcher import Weights
+from bot.engine.answering import Engine, Thresholds
+from bot.engine.build import build_engine
+from bot.engine.confidence import Calibration
+from bot.engine.matcher import Weights
+from bot.improve.evaluate import Case, evaluate, load_cases
 
 MAX_WRONG = 0.04
 MAX_OOS = 0.08
@@ -51,7 +52,7 @@ def rows(engine: Engine, cases: list[Case]) -> list[Row]:
             out.append(Row(case.expect, None, 0.0, (0.0,) * len(FEATURES)))
             continue
         s = candidates[0].signals
-        x = (s.entry_coverage, s.phrasing_f1, s.fuzzy, lead, s.evidence, s.unknown, s.exact)
+        x = (s.entry_coverage, s.phrasing_f1, s.fuzzy, lead, s.evidence, s.unknown, float(s.exact))
         out.append(Row(case.expect, candidates[0].entry.id, lead, x))
     return out
 
@@ -94,7 +95,7 @@ def main() -> None:
     parser.add_argument("cases", type=Path, nargs="+")
     parser.add_argument("--check", type=Path)
     args = parser.parse_args()
-    faq = Engine.from_directory(shipped_faq_dir()).faq
+    faq = build_engine(shipped_faq_dir()).faq
     ids = {e.id for e in faq.entries}
     sets = [load_cases(path, ids) for path in args.cases]
     best = None

@@ -1,8 +1,6 @@
-"""faqbot's answer engine: a curated bilingual FAQ in, one platform-neutral reply per question out."""
+"""faqbot: a curated bilingual FAQ answering in team chat.
 
-from .engine import Context, Engine, Thresholds
-from .events import Where
-from .service import Service
-from .reply import EntryRef, Reply
-
-__all__ = ["Context", "Engine", "EntryRef", "Reply", "Service", "Thresholds", "Where"]
+Three floors, each importing only from the ones below it: `engine` (the FAQ in, one reply per
+question out; pure and synchronous), `serving` (what a running bot needs around it) and `improve`
+(what maintainers use to see and fix what the FAQ misses). `cli` is the one entry point.
+"""

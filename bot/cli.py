@@ -9,12 +9,12 @@ import signal
 import sys
 from pathlib import Path
 
-from .config import Config, ConfigError, load_config
-from .engine import Context, Engine
-from .evaluate import evaluate, load_cases
-from .lint import lint
-from .loading import FaqError
-from .store.settings import StoreSettings, duration_argument
+from bot.engine import Context, Engine, IndexCache, build_engine
+from bot.engine.loading import FaqError
+from bot.improve.evaluate import evaluate, load_cases
+from bot.improve.lint import lint
+from bot.serving.config import Config, ConfigError, load_config
+from bot.serving.database_settings import duration_argument
 
 EXIT_USAGE = 2
 
@@ -113,13 +113,14 @@ def main(argv: list[str] | None = None) -> int:
     args.config = config
     if args.command == "lint":
         return _lint(faq_dir, config)
+    args.cache = cache = IndexCache(args.index_cache) if args.index_cache else None
     try:
-        engine = load_engine(faq_dir, config, index_cache=args.index_cache)
+        engine = load_engine(faq_dir, config, cache=cache)
     except FaqError as err:
         print(f"faqbot: the FAQ in {faq_dir} has problems (run `faqbot lint --faq {faq_dir}`):", file=sys.stderr)
         print(err, file=sys.stderr)
         return EXIT_USAGE
-    if engine.cache == "unwritable":
+    if cache is not None and cache.status == "unwritable":
         print(f"faqbot: could not write the index cache in {args.index_cache}: make it a writable directory "
               "(--index-cache or FAQBOT_INDEX_CACHE); running without it", file=sys.stderr)
     return COMMANDS[args.command](engine, args)
@@ -135,16 +136,20 @@ def _ask(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def _chat(engine: Engine, args: argparse.Namespace) -> int:
-    from importlib.metadata import entry_points  # adapters are found by name, never imported by bot/
+    from importlib.metadata import (
+        entry_points,  # adapters are found by name, never imported by bot/
+    )
 
     (console,) = entry_points(group="faqbot.adapters", name="console")
     return console.load()(engine, lang=args.lang)
 
 
 def _run(engine: Engine, args: argparse.Namespace) -> int:
-    from importlib.metadata import entry_points  # adapters are found by name, never imported by bot/
+    from importlib.metadata import (
+        entry_points,  # adapters are found by name, never imported by bot/
+    )
 
-    from .runner import run
+    from bot.serving.runner import run
 
     installed = {e.name: e for e in entry_points(group="faqbot.adapters") if e.name != "console"}
     names = list(itertools.takewhile(lambda word: not word.startswith("-"), args.words))
@@ -168,25 +173,27 @@ def _run(engine: Engine, args: argparse.Namespace) -> int:
     config, faq_dir = args.config, args.faq
 
     def store():
-        from .store import open_store  # SQLAlchemy is loaded by the commands that use a store only
+        from bot.improve.store import (
+            open_store,  # SQLAlchemy is loaded by the commands that use a store only
+        )
 
-        settings = StoreSettings.from_config(config)
+        settings = config.store_settings()
         return open_store(settings.url, keep_text=settings.keep_text, user_salt=settings.user_salt,
                           retention_seconds=settings.retention_seconds)
 
     return run(adapters, options, engine=engine, config=config, faq_dir=faq_dir, open_store=store,
-               load=lambda: load_engine(faq_dir, config, index_cache=args.index_cache),
+               load=lambda: load_engine(faq_dir, config, cache=args.cache),
                lint=lambda: lint(faq_dir, config.limits, thresholds=config.thresholds))
 
 
 def _report(engine: Engine, args: argparse.Namespace) -> int:
-    from . import report
+    from bot.improve import report_command
 
-    return report.main(engine, args)
+    return report_command.main(engine, args)
 
 
 def _learn(engine: Engine, args: argparse.Namespace) -> int:
-    from . import learn
+    from bot.improve import learn
 
     faq_dir = args.faq
     if faq_dir.name == "_faq":  # inside an installed faqbot: its copy of the FAQ is no place for edits
@@ -239,9 +246,9 @@ def _why(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
-def load_engine(faq_dir: Path, config: Config, *, index_cache: Path | None) -> Engine:
-    return Engine.from_directory(faq_dir, limits=config.limits, index_cache=index_cache,
-                                 thresholds=config.thresholds, language=config.language)
+def load_engine(faq_dir: Path, config: Config, *, cache: IndexCache | None) -> Engine:
+    return build_engine(faq_dir, limits=config.limits, cache=cache, thresholds=config.thresholds,
+                        language=config.language)
 
 
 def _lint(faq_dir: Path, config: Config) -> int:

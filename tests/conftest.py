@@ -12,12 +12,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
-from bot import Engine
-from bot.faq import Faq
 from fake_slack import FakeSlack
-from bot.logs import TOKEN_SHAPES
 from support import FAQ_DIR, subprocess_log_leaks
+
+from bot.engine import Engine, build_engine
+from bot.engine.faq import Faq
+from bot.serving.logs import TOKEN_SHAPES
 
 
 class TokenWatch(logging.Handler):
@@ -72,7 +72,7 @@ pytest_plugins = ["store_fixtures"]
 
 @pytest.fixture(scope="session")
 def engine() -> Engine:
-    return Engine.from_directory(FAQ_DIR)
+    return build_engine(FAQ_DIR)
 
 
 @pytest.fixture(scope="session")

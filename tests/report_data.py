@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import time
 
-from bot import Engine
-from bot.events import Asked, Where
-from bot.store import open_store
 from store_support import voted
+
+from bot.engine import Engine
+from bot.improve.store import open_store
+from bot.serving.events import Asked, Where
 
 DAY = 86400.0
 ANSWERED = ["What is GPT?", "How is Azure OpenAI billed?", "What is RLHF?", "什么是 GPT？"]

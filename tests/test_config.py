@@ -6,9 +6,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from bot.config import SETTINGS, Config, ConfigError, load_config
 from support import ROOT
+
+from bot.serving.config import SETTINGS, Config, ConfigError, load_config
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from adapters.console import ConsoleSession, main
-from bot import Engine, Thresholds
+from bot.engine import Engine, Thresholds
 
 
 @pytest.fixture

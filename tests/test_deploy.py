@@ -16,11 +16,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from fake_slack import SignedClient
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
-
-from fake_slack import SignedClient
 from support import ROOT, keep
 
 DOCKERFILE = ROOT / "Dockerfile"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from support import run_faqbot
 
 TOKEN = "MTEwMDAwMDAwMDAwMDAwMDAwMQ.Gx7Qz9.cli-secret-part"

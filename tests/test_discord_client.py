@@ -10,15 +10,30 @@ from collections.abc import Callable, Iterator
 
 import discord
 import pytest
+from fake_discord import (
+    APP_ID,
+    BOT_USER,
+    CHANNEL_ID,
+    DM_CHANNEL_ID,
+    EPHEMERAL,
+    GUILD_ID,
+    FakeDiscord,
+    Running,
+    click,
+    message_create,
+    person,
+    pointed_at,
+    slash,
+    typing_question,
+)
+from support import Kept
 
 from adapters.discord import refused_intents
 from adapters.discord.client import build_client, intents
-from bot import Engine, Service
-from bot.events import Voted
-from bot.flood import FloodRule
-from fake_discord import (APP_ID, BOT_USER, CHANNEL_ID, DM_CHANNEL_ID, EPHEMERAL, GUILD_ID, FakeDiscord, Running,
-                          click, message_create, person, pointed_at, slash, typing_question)
-from support import Kept
+from bot.engine import build_engine
+from bot.serving import Service
+from bot.serving.events import Voted
+from bot.serving.flood import FloodRule
 
 SECRET = "Gx7Qz9.not-a-real-secret-5f3a"
 TOKEN = base64.b64encode(APP_ID.encode()).decode().rstrip("=") + "." + SECRET
@@ -505,7 +520,7 @@ def test_a_long_answer_is_split_cleanly_within_discords_limits(start, fake, make
              "sources": [f"https://example.org/{n}" for n in range(3)]}
     other = {"id": "short", "questions": {"en": ["What is the short answer?"]}, "answer": {"en": "Short."}}
     faq_dir = make_faq({"faq.yaml": yaml.safe_dump([entry, other], allow_unicode=True)})
-    start(service=Service(Engine.from_directory(faq_dir)))
+    start(service=Service(build_engine(faq_dir)))
     mention(fake, "What is the long answer?")
     count = 1
     while not (sent := fake.wait_for("POST", "/channels/", count))[-1].body.get("components"):

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from adapters.discord.invite import PERMISSIONS, SCOPES, application_id, invite_url
 from adapters.discord.render import MAX_DESCRIPTION, render, split_text
 from adapters.discord.views import EntryButton, custom_id, parse, view_for
-from bot import EntryRef, Reply
+from bot.engine import EntryRef, Reply
 
 WORDS = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Zs", "Zl", "Zp", "Cc")),
                 min_size=1, max_size=30)

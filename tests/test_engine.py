@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from bot import Context, Engine, Reply, Thresholds
-from bot.loading import load_faq
 from support import CANONICAL, SMALL_FAQ
+
+from bot.engine import Context, Engine, Reply, Thresholds, build_engine
+from bot.engine.loading import load_faq
 
 KINDS = ("answer", "suggest", "fallback")
 
@@ -94,7 +94,7 @@ def test_tied_entries_get_suggested_when_a_margin_is_required(make_faq):
           answer:
             en: Call the desk.
         """})
-    engine = Engine.from_directory(directory, thresholds=Thresholds(margin=0.2))
+    engine = build_engine(directory, thresholds=Thresholds(margin=0.2))
     reply = engine.answer("how do I reset it?")
     assert reply.kind == "suggest" and reply.reason == "ambiguous"
     assert {s.id for s in reply.suggestions} == {"reset-password", "reset-pin"}
@@ -204,7 +204,7 @@ def test_entry_in_one_language_answers_in_that_language(make_faq):
           answer:
             en: From the gadget shop.
         """})
-    engine = Engine.from_directory(directory)
+    engine = build_engine(directory)
     reply = engine.answer("Where do gadgets come from?", Context(lang="zh"))
     assert (reply.entry_id, reply.lang, reply.body) == ("english-only", "en", "From the gadget shop.")
 
@@ -336,8 +336,8 @@ def test_not_questions_stop_an_answer(make_faq):
         "    en: A small thing.\n"
     )
     guard = "  not_questions:\n    en: [What is a widget factory?]\n"
-    plain = Engine.from_directory(make_faq({"a.yaml": base}, name="plain"))
-    guarded = Engine.from_directory(make_faq({"a.yaml": base + guard}, name="guarded"))
+    plain = build_engine(make_faq({"a.yaml": base}, name="plain"))
+    guarded = build_engine(make_faq({"a.yaml": base + guard}, name="guarded"))
     question = "What is a widget factory?"
     # without not_questions the entry is offered (answered or suggested); with it, it is not
     before = plain.answer(question)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from support import EVAL_CASES, run_faqbot
 
 SETS = [(EVAL_CASES, 0.92), (EVAL_CASES.with_name("holdout.yaml"), 0.79), (EVAL_CASES.with_name("third.yaml"), 0.81)]

@@ -6,12 +6,12 @@ from __future__ import annotations
 import sqlite3
 
 from hypothesis import HealthCheck, given, settings
-
-from bot import Service, Where
-from bot.events import Recorders
-from bot.metrics import Metrics
-from bot.store import open_store
 from test_engine import KINDS, QUESTIONS
+
+from bot.improve.store import open_store
+from bot.serving import Service, Where
+from bot.serving.events import Recorders
+from bot.serving.metrics import Metrics
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -7,11 +7,12 @@ import dataclasses
 import shutil
 
 import pytest
-
-from bot.engine import Engine
-from bot.evaluate import load_cases
-from bot.loading import FaqError
 from support import EVAL_CASES, FAQ_DIR, SMALL_FAQ, run_faqbot
+
+from bot.engine.build import build_engine
+from bot.engine.index_cache import IndexCache
+from bot.engine.loading import FaqError
+from bot.improve.evaluate import load_cases
 
 
 @pytest.fixture
@@ -22,10 +23,10 @@ def faq_copy(tmp_path):
 
 
 def test_a_restored_index_ranks_and_answers_exactly_like_a_fresh_one(faq_copy, tmp_path, engine):
-    cache = tmp_path / "cache"
-    assert Engine.from_directory(faq_copy, index_cache=cache).cache == "saved"
-    restored = Engine.from_directory(faq_copy, index_cache=cache)
-    assert restored.cache == "hit"
+    cache = IndexCache(tmp_path / "cache")
+    assert build_engine(faq_copy, cache=cache) and cache.status == "saved"
+    restored = build_engine(faq_copy, cache=cache)
+    assert cache.status == "hit"
     for case in load_cases(EVAL_CASES, {e.id for e in engine.faq.entries}):
         fresh, again = engine.rank(case.q), restored.rank(case.q)
         assert [(c.entry.id, c.score, c.phrasing) for c in fresh.candidates] == [
@@ -39,47 +40,49 @@ def test_a_restored_index_ranks_and_answers_exactly_like_a_fresh_one(faq_copy, t
 
 
 def test_changing_a_faq_file_makes_a_new_index(faq_copy, tmp_path):
-    cache = tmp_path / "cache"
-    Engine.from_directory(faq_copy, index_cache=cache)
+    cache = IndexCache(tmp_path / "cache")
+    build_engine(faq_copy, cache=cache)
     billing = faq_copy / "azure-openai.yaml"
     billing.write_text(billing.read_text(encoding="utf-8").replace(
         "How is Azure OpenAI billed?", "How is Azure OpenAI priced and billed?"), encoding="utf-8")
-    changed = Engine.from_directory(faq_copy, index_cache=cache)
-    assert changed.cache == "saved"
+    changed = build_engine(faq_copy, cache=cache)
+    assert cache.status == "saved"
     assert changed.faq.get("azure-openai-billing").question("en") == "How is Azure OpenAI priced and billed?"
-    assert len(list(cache.iterdir())) == 2
+    assert len(list(cache.directory.iterdir())) == 2
 
 
 @pytest.mark.parametrize("damage", ["terms.marshal", "entries.bin", "offsets.npy", "missing"])
 def test_a_damaged_index_is_rebuilt(faq_copy, tmp_path, damage, engine):
-    cache = tmp_path / "cache"
-    Engine.from_directory(faq_copy, index_cache=cache)
-    (place,) = cache.iterdir()
+    cache = IndexCache(tmp_path / "cache")
+    build_engine(faq_copy, cache=cache)
+    (place,) = cache.directory.iterdir()
     if damage == "missing":
         (place / "entry-offsets.npy").unlink()
     else:
         (place / damage).write_bytes(b"\x00garbage")
-    rebuilt = Engine.from_directory(faq_copy, index_cache=cache)
-    assert rebuilt.cache == "saved"
+    rebuilt = build_engine(faq_copy, cache=cache)
+    assert cache.status == "saved"
     question = "Does buying Azure OpenAI give me ChatGPT?"
     assert rebuilt.answer(question) == engine.answer(question)
-    assert Engine.from_directory(faq_copy, index_cache=cache).cache == "hit"
+    assert build_engine(faq_copy, cache=cache) and cache.status == "hit"
 
 
 def test_a_broken_faq_is_still_refused_and_nothing_is_saved(make_faq, tmp_path):
     directory = make_faq({"fruit.yaml": SMALL_FAQ.replace("- id: fruit-pear", "- id: Fruit Pear")})
-    cache = tmp_path / "cache"
+    cache = IndexCache(tmp_path / "cache")
     with pytest.raises(FaqError, match="not a valid id"):
-        Engine.from_directory(directory, index_cache=cache)
-    assert not cache.exists() or not any(p for p in cache.iterdir() if not p.name.startswith("."))
+        build_engine(directory, cache=cache)
+    assert not cache.directory.exists() or not any(p for p in cache.directory.iterdir() if not p.name.startswith("."))
+    assert cache.status == "unused"
 
 
 def test_an_unwritable_cache_directory_only_means_no_cache(make_faq, tmp_path):
     directory = make_faq({"fruit.yaml": SMALL_FAQ})
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("a file where the cache directory should be")
-    engine = Engine.from_directory(directory, index_cache=blocker)
-    assert engine.cache == "unwritable"
+    cache = IndexCache(blocker)
+    engine = build_engine(directory, cache=cache)
+    assert cache.status == "unwritable"
     assert engine.answer("What is an apple?").entry_id == "fruit-apple"
 
 

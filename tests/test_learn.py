@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from bot.yaml_edit import EditError, with_phrasing
 from report_data import fill_store
 from support import FAQ_DIR, ROOT, run_faqbot
+
+from bot.improve.yaml_edit import EditError, with_phrasing
 
 AGI_QUESTION = "what does AGI stand for in AI?"
 
@@ -87,8 +87,9 @@ def test_a_phrasing_in_a_language_the_entry_lacks_is_refused(make_faq, tmp_path)
             en: Artificial general intelligence.
         """})
     url = f"sqlite:///{tmp_path / 'faqbot.db'}"
-    from bot.store import open_store
     from store_support import asked
+
+    from bot.improve.store import open_store
 
     with open_store(url) as store:
         store.asked(asked("AGI 到底是什么意思呢", kind="fallback", entry_id=None, reason="no_match"))
@@ -153,7 +154,7 @@ def test_crlf_files_stay_crlf_and_unknown_entries_are_named():
 INTERRUPTED = """
 import resource, sys
 from pathlib import Path
-from bot.yaml_edit import add_phrasing
+from bot.improve.yaml_edit import add_phrasing
 path = Path(sys.argv[1])
 resource.setrlimit(resource.RLIMIT_FSIZE, (path.stat().st_size, path.stat().st_size))
 try:

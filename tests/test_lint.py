@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot.lint import lint
-from bot.yamlsafe import Limits
 from support import FAQ_DIR, SMALL_FAQ, line_no
+
+from bot.engine.yamlsafe import Limits
+from bot.improve.lint import lint
 
 
 def test_shipped_faq_lints_clean():

@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from bot.loading import FaqError, Problem, load_faq
-from bot.yamlsafe import Limits
 from support import FAQ_DIR, ROOT, SMALL_FAQ, TOPIC_IDS, line_no
+
+from bot.engine.loading import FaqError, Problem, load_faq
+from bot.engine.yamlsafe import Limits
 
 
 def problems_of(directory: Path, limits: Limits = Limits()) -> list[Problem]:
@@ -129,7 +129,7 @@ def test_60000_deep_file_gives_an_error_not_a_crash(tmp_path, opener, closer):
     (directory / "deep.yaml").write_text(opener * 60_000 + "x" + closer * 60_000 + "\n", encoding="utf-8")
     script = (
         "import json, sys\n"
-        "from bot.loading import FaqError, load_faq\n"
+        "from bot.engine.loading import FaqError, load_faq\n"
         "try:\n"
         "    load_faq(sys.argv[1])\n"
         "except FaqError as err:\n"

@@ -3,14 +3,15 @@ must rank alike. Tag scoping must be applied before the shortlist is cut."""
 
 from __future__ import annotations
 
-from bot.engine import Context
-from bot.evaluate import load_cases
-from bot.matcher import ArrayPostings, DictPostings, Matcher
 from support import EVAL_CASES
+
+from bot.engine.answering import Context
+from bot.engine.matcher import ArrayPostings, DictPostings, Matcher
+from bot.improve.evaluate import load_cases
 
 
 def test_both_stage_one_strategies_rank_alike(faq):
-    small, large = Matcher(faq, stage_one=DictPostings), Matcher(faq, stage_one=ArrayPostings)
+    small, large = Matcher(faq, stage_one=DictPostings), Matcher(faq, stage_one=ArrayPostings.from_postings)
     questions = [c.q for c in load_cases(EVAL_CASES, {e.id for e in faq.entries})]
     for question in questions:
         a, b = small.rank(question), large.rank(question)

@@ -9,10 +9,10 @@ import urllib.request
 
 import pytest
 
-from bot import Service, Where
-from bot.logs import JsonFormatter, TextFormatter, configure, redact
-from bot.metrics import Metrics
-from bot.status import Health, Status, StatusServer
+from bot.serving import Service, Where
+from bot.serving.logs import JsonFormatter, TextFormatter, configure, redact
+from bot.serving.metrics import Metrics
+from bot.serving.status import Health, Status, StatusServer
 
 
 def fetch(url: str) -> tuple[int, str]:

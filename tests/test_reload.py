@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import Engine, Service
-from bot.reload import Reloaded, Reloader
-from bot.lint import lint
+from bot.engine import Engine, build_engine
+from bot.improve.lint import lint
+from bot.serving import Service
+from bot.serving.reload import Reloaded, Reloader
 
 ONE = """\
 - id: billing
@@ -32,7 +33,7 @@ TWO = ONE + """\
 @pytest.fixture
 def setup(make_faq):
     directory = make_faq({"faq.yaml": ONE})
-    service = Service(Engine.from_directory(directory))
+    service = Service(build_engine(directory))
     results: list[Reloaded] = []
     done = threading.Event()
 
@@ -40,7 +41,7 @@ def setup(make_faq):
         results.append(result)
         done.set()
 
-    reloader = Reloader(service, directory, lambda: Engine.from_directory(directory),
+    reloader = Reloader(service, directory, lambda: build_engine(directory),
                         lint=lambda: lint(directory), interval=0.05, on_result=kept)
     yield directory, service, reloader, results, done
     reloader.stop()
@@ -117,12 +118,12 @@ def test_questions_keep_flowing_while_reloads_happen(make_faq):
     complete reply from one FAQ or the other, and none waits for a reload: each reload holds its load
     open until the askers have been answered 20 more times."""
     directory = make_faq({"faq.yaml": TWO})
-    service = Service(Engine.from_directory(directory))
+    service = Service(build_engine(directory))
     stop = threading.Event()
     replies, errors = [], []
 
     def load_while_answering() -> Engine:
-        engine = Engine.from_directory(directory)
+        engine = build_engine(directory)
         before, deadline = len(replies), time.monotonic() + 60
         while len(replies) < before + 20 and not errors:
             if time.monotonic() > deadline:

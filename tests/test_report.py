@@ -7,11 +7,11 @@ import json
 import re
 
 import pytest
-
-from bot.question_groups import group_questions
 from report_data import AGI, ANSWERED, KUBERNETES, PAYROLL, SMALL_TALK, fill_store
 from store_support import count
 from support import run_faqbot
+
+from bot.improve.question_groups import group_questions
 
 
 def report_json(url: str, *args: str) -> dict:
@@ -85,8 +85,9 @@ def test_the_html_page_is_self_contained_with_a_chart(store_url, engine, tmp_pat
 
 
 def test_question_text_is_escaped_in_the_page(tmp_path, engine):
-    from bot.store import open_store
     from report_data import record
+
+    from bot.improve.store import open_store
 
     url = f"sqlite:///{tmp_path / 'faqbot.db'}"
     with open_store(url) as store:

@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from fake_slack import FakeSlack, SignedClient, get
 from support import FAQ_DIR, ROOT, Lines, faqbot_command, keep
 

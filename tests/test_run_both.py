@@ -11,18 +11,24 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 import yaml
-
-import adapters.discord
-import adapters.slack
-from bot import Engine
-from bot.config import Config
-from bot.runner import run
-from fake_discord import APP_ID, BOT_USER, CHANNEL_ID, FakeDiscord, message_create, pointed_at
+from fake_discord import (
+    APP_ID,
+    BOT_USER,
+    CHANNEL_ID,
+    FakeDiscord,
+    message_create,
+    pointed_at,
+)
 from fake_slack import SignedClient, get
 from support import FAQ_DIR
 from test_discord_client import long_answer
+
+import adapters.discord
+import adapters.slack
+from bot.engine import build_engine
+from bot.serving.config import Config
+from bot.serving.runner import run
 
 SLACK_TOKEN = "xoxb-both-token-1a1a"
 SLACK_SECRET = "both-signing-secret"
@@ -59,8 +65,8 @@ def serve_while(drive: Callable[[], None], platforms: dict, argv: list[str], *, 
     try:
         with pointed_at(discord_fake):
             driver.start()
-            code = run(platforms, argv, engine=Engine.from_directory(faq_dir), config=config, faq_dir=faq_dir,
-                       load=lambda: Engine.from_directory(faq_dir), lint=list, own_logging=False)
+            code = run(platforms, argv, engine=build_engine(faq_dir), config=config, faq_dir=faq_dir,
+                       load=lambda: build_engine(faq_dir), lint=list, own_logging=False)
             driver.join(30)
     finally:
         discord_fake.close()

@@ -10,14 +10,14 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
+from fake_slack import BOT_ID, BOT_USER, TEAM, SignedClient, get
+from support import Kept
 
 from adapters.slack.app import build_app
 from adapters.slack.blocks import escape
 from adapters.slack.server import SlackServer
-from bot import Service
-from bot.messages import say
-from fake_slack import BOT_ID, BOT_USER, TEAM, SignedClient, get
-from support import Kept
+from bot.engine.wording import say
+from bot.serving import Service
 
 SECRET = "test-signing-secret-1234"
 TOKEN = "xoxb-test-token-5678"

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
-from adapters.slack.blocks import (MAX_BLOCKS, MAX_BUTTON_TEXT, MAX_SECTION_TEXT, escape, render, split_text,
-                                   unescape)
-from bot import Engine, EntryRef, Reply, Thresholds
-from bot.messages import say
+from adapters.slack.blocks import (
+    MAX_BLOCKS,
+    MAX_BUTTON_TEXT,
+    MAX_SECTION_TEXT,
+    escape,
+    render,
+    split_text,
+    unescape,
+)
+from bot.engine import Engine, EntryRef, Reply, Thresholds
+from bot.engine.wording import say
 
 ENTITY_CUT = re.compile(r"&(a|am|amp|l|lt|g|gt)?$")  # a piece ending inside an escape
 

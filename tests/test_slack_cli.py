@@ -8,7 +8,6 @@ import subprocess
 import time
 
 import pytest
-
 from fake_slack import FakeSocketMode, SignedClient, event_callback, get
 from support import ROOT, faqbot_command, keep
 

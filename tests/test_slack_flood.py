@@ -1,8 +1,8 @@
-"""bot.flood: the per-person question limit the Slack adapter applies."""
+"""bot.serving.flood: the per-person question limit the Slack adapter applies."""
 
 from __future__ import annotations
 
-from bot.flood import FloodLimit, FloodRule, Verdict
+from bot.serving.flood import FloodLimit, FloodRule, Verdict
 
 
 class Clock:

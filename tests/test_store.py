@@ -8,14 +8,14 @@ import threading
 import time
 
 import pytest
-
-from bot import Service, Where
-from bot.config import Config
-from bot.store import StoreConfigError, StoreSettings, open_store
-from bot.store.database import Database
-from bot.store.url import database_url
-from bot.store.migrations import LATEST
 from store_support import asked, count, rows, voted
+
+from bot.improve.store import StoreConfigError, open_store
+from bot.improve.store.database import Database
+from bot.improve.store.migrations import LATEST
+from bot.improve.store.url import database_url
+from bot.serving import Service, Where
+from bot.serving.config import Config
 
 RAW_USER = "U0RAWUSER1"
 
@@ -126,7 +126,7 @@ def test_the_salt_from_the_environment_gives_the_same_hash_in_two_databases(stor
         other, "SELECT user_hash FROM faqbot_questions")
     assert mine == theirs
     assert rows(store_url, "SELECT count(*) FROM faqbot_meta WHERE key = 'user_salt'") == [(0,)]
-    settings = StoreSettings.from_config(Config(), {"FAQBOT_USER_SALT": "a-team-wide-secret"})
+    settings = Config().store_settings({"FAQBOT_USER_SALT": "a-team-wide-secret"})
     assert settings.user_salt == "a-team-wide-secret"
     assert "a-team-wide-secret" not in repr(settings) + repr(Database(database_url(other)).prepare())
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import event
-
-from bot import Service, Where
-from bot.store import open_store
 from store_support import count, rows
+
+from bot.improve.store import open_store
+from bot.serving import Service, Where
 
 ACK_WINDOW = 3.0  # seconds Slack gives an app to acknowledge
 

@@ -10,10 +10,11 @@ import subprocess
 import time
 from pathlib import Path
 
-from adapters.slack.blocks import FEEDBACK_DOWN
 from fake_slack import FakeSlack, SignedClient, get
 from store_support import count, rows
 from support import ROOT, faqbot_command
+
+from adapters.slack.blocks import FEEDBACK_DOWN
 
 SECRET = "store-signing-secret-51aa"
 TOKEN = "xoxb-store-token-0b0b"

@@ -6,10 +6,10 @@ import sys
 import unicodedata
 
 import pytest
-
-from bot.loading import load_faq
-from bot.text import Synonyms, bigrams, clean, has_han, terms, stem
 from support import FAQ_DIR
+
+from bot.engine.loading import load_faq
+from bot.engine.text import Synonyms, bigrams, clean, has_han, stem, terms
 
 
 @pytest.fixture(scope="module")

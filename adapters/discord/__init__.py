@@ -16,12 +16,12 @@ from collections.abc import Sequence
 import aiohttp
 import discord
 
-from bot.messages import shorten
-from bot.runner import EXIT_USAGE, Adapter, Runtime, StartError
+from bot.engine.wording import shorten
+from bot.serving.runner import EXIT_USAGE, Adapter, Runtime, StartError
 
 from .client import build_client, describe, privileged
-from .render import MAX_CONTENT
 from .invite import application_id, invite_url
+from .render import MAX_CONTENT
 
 EXIT_FAILED = 1
 

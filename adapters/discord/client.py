@@ -13,9 +13,10 @@ from typing import Any, TypeVar
 import discord
 from discord import app_commands
 
-from bot import Context, Reply, Service, Where
-from bot.flood import FloodLimit, FloodRule, Verdict
-from bot.inflight import InFlight
+from bot.engine import Context, Reply
+from bot.serving import Service, Where
+from bot.serving.flood import FloodLimit, FloodRule, Verdict
+from bot.serving.inflight import InFlight
 
 from .invite import invite_url
 from .render import DOWN, MAX_CONTENT, PICK, SHARE, UP, Message, notice, render

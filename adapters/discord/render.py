@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import discord
 
-from bot import EntryRef, Reply
-from bot.messages import say, shorten
+from bot.engine import EntryRef, Reply
+from bot.engine.wording import say, shorten
 
 from .texts import TEXTS
 

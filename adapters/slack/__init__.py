@@ -11,7 +11,7 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from bot.runner import Adapter, Runtime, StartError
+from bot.serving.runner import Adapter, Runtime, StartError
 
 WHERE = {
     "SLACK_BOT_TOKEN": "copy the Bot User OAuth Token (xoxb-…) from your app's OAuth & Permissions page",

@@ -10,14 +10,30 @@ from slack_bolt import App, BoltResponse
 from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.http_retry import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, RetryHandler
+from slack_sdk.http_retry import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    RetryHandler,
+)
 from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
-from bot import Context, Engine, Service, Where
-from bot.flood import FloodLimit, FloodRule, Verdict
+from bot.engine import Context, Engine
+from bot.serving import Service, Where
+from bot.serving.flood import FloodLimit, FloodRule, Verdict
 
-from .blocks import FEEDBACK_DOWN, FEEDBACK_UP, PICK, RELATED, SHARE, Message, notice, parse_value, render, unescape
+from .blocks import (
+    FEEDBACK_DOWN,
+    FEEDBACK_UP,
+    PICK,
+    RELATED,
+    SHARE,
+    Message,
+    notice,
+    parse_value,
+    render,
+    unescape,
+)
 from .once import Once
 
 DEFAULT_API_URL = "https://slack.com/api/"

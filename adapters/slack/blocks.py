@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot import EntryRef, Reply
-from bot.messages import say, shorten
+from bot.engine import EntryRef, Reply
+from bot.engine.wording import say, shorten
 
 from .texts import TEXTS
 

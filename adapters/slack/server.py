@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 
 from slack_bolt import App, BoltRequest, BoltResponse
 
-from bot.inflight import InFlight
-from bot.status import Status
+from bot.serving.inflight import InFlight
+from bot.serving.status import Status
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"

@@ -1,4 +1,4 @@
-"""What the Slack adapter says in its own words, in both languages (the engine's words are in bot.messages)."""
+"""What the Slack adapter says in its own words, in both languages (the engine's words are in bot.engine.wording)."""
 
 from __future__ import annotations
 

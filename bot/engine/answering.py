@@ -1,0 +1,155 @@
+"""The answer engine: one question in, one platform-neutral `Reply` out. Never raises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import islice
+
+from bot.engine.confidence import Calibration
+from bot.engine.faq import Entry, Faq
+from bot.engine.matcher import Candidate, Matcher, Ranking, Weights
+from bot.engine.reply import EntryRef, Reply
+from bot.engine.smalltalk import classify
+from bot.engine.text import has_han
+from bot.engine.wording import plain_text
+
+MAX_QUESTION_CHARS = 2000  # longer input is cut before matching; no FAQ question is that long
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When to answer, when to ask "did you mean", when to say the FAQ has no answer.
+
+    `answer` and `suggest` are confidences (bot.engine.confidence); the others are matcher scores.
+    """
+
+    answer: float = 0.58  # confidence needed for a direct answer...
+    margin: float = 0.09  # ...and the best entry's lead over the runner-up...
+    evidence: float = 0.15  # ...and this much distinguishing evidence, unless it matches a phrasing exactly
+    suggest: float = 0.3  # below this confidence nothing is plausible: fall back
+    suggest_window: float = 0.2  # suggestions scoring this far below the best are left out
+    closest: float = 0.3  # a fallback offers entries scoring at least this as closest topics
+    max_suggestions: int = 3
+    max_related: int = 3
+    help_topics: int = 25
+
+    def answers(self, confidence: float, lead: float, *, exact: bool, evidence: float) -> bool:
+        """Whether the best entry is answered directly. A question made only of terms many
+        entries share ("Azure OpenAI") is too broad for one, unless it is a phrasing exactly."""
+        return confidence >= self.answer and lead >= self.margin and (exact or evidence >= self.evidence)
+
+
+@dataclass(frozen=True)
+class Context:
+    lang: str | None = None  # reply in this language instead of the question's
+    tags: frozenset[str] | None = None  # only entries with one of these tags may answer
+
+
+class Engine:
+    def __init__(self, faq: Faq, *, thresholds: Thresholds = Thresholds(), weights: Weights = Weights(),
+                 calibration: Calibration = Calibration(), matcher: Matcher | None = None,
+                 language: str = "en") -> None:
+        self.faq = faq
+        self.language = language  # for questions written in neither language (emoji, numbers)
+        self.thresholds = thresholds
+        self.calibration = calibration
+        self.matcher = matcher or Matcher(faq, weights=weights)
+
+    def answer(self, text: str, context: Context = Context()) -> Reply:
+        text = text[:MAX_QUESTION_CHARS]
+        lang = context.lang or detect_language(text, self.language)
+        small_talk = classify(text)
+        if small_talk is not None:
+            return self._small_talk(small_talk, lang, text, context.tags)
+        ranking = self.rank(text, context)
+        return self._decide(ranking, lang, text)
+
+    def rank(self, text: str, context: Context = Context(), *, limit: int = 5) -> Ranking:
+        tags = context.tags
+        allow = None if tags is None else (lambda entry: in_scope(entry, tags))
+        return self.matcher.rank(text[:MAX_QUESTION_CHARS], limit=limit, allow=allow)
+
+    def reply_for(self, entry_id: str, lang: str, *, asked: str = "") -> Reply | None:
+        """The answer of one entry, as when a person picks it from suggestions."""
+        entry = self.faq.get(entry_id)
+        if entry is None:
+            return None
+        return self._answer(entry, lang, reason="picked", asked=asked)
+
+    def topics(self, lang: str, limit: int | None = None, tags: frozenset[str] | None = None) -> tuple[EntryRef, ...]:
+        """The FAQ's entries in file order; with `tags`, only those a scoped channel may answer."""
+        entries = self.faq.entries if tags is None else (e for e in self.faq.entries if in_scope(e, tags))
+        return tuple(self._ref(e, lang) for e in islice(entries, limit))
+
+    def assess(self, ranking: Ranking) -> tuple[list[Candidate], float, float]:
+        """The candidates that may answer, the best one's lead over the next, and its confidence."""
+        candidates = [c for c in ranking.candidates if not c.negative]
+        if not candidates:
+            return candidates, 0.0, 0.0
+        best = candidates[0]
+        lead = best.score - (candidates[1].score if len(candidates) > 1 else 0.0)
+        return candidates, lead, self.calibration.confidence(best.signals, lead)
+
+    def _decide(self, ranking: Ranking, lang: str, asked: str) -> Reply:
+        t = self.thresholds
+        candidates, lead, confidence = self.assess(ranking)
+        if ranking.candidates and ranking.candidates[0].negative:
+            # Closest to a question the maintainers marked as not covered: say so.
+            return self._reply("fallback", lang, "no_match", asked, suggestions=self._closest(candidates, lang))
+        best = candidates[0] if candidates else None
+        if best and t.answers(confidence, lead, exact=best.signals.exact, evidence=best.signals.evidence):
+            return self._answer(best.entry, lang, reason="confident", asked=asked, candidate=best, score=confidence)
+        if confidence < t.suggest:
+            return self._reply("fallback", lang, "no_match", asked, score=confidence,
+                               suggestions=self._closest(candidates, lang))
+        floor = candidates[0].score - t.suggest_window
+        offered = tuple(self._ref(c.entry, lang, c.score) for c in candidates[: t.max_suggestions] if c.score >= floor)
+        reason = "ambiguous" if confidence >= t.answer else "unsure"
+        return self._reply("suggest", lang, reason, asked, score=confidence, suggestions=offered)
+
+    def _closest(self, candidates: list[Candidate], lang: str) -> tuple[EntryRef, ...]:
+        t = self.thresholds
+        return tuple(self._ref(c.entry, lang, c.score) for c in candidates[: t.max_suggestions] if c.score >= t.closest)
+
+    def _answer(self, entry: Entry, lang: str, *, reason: str, asked: str, candidate: Candidate | None = None,
+                score: float = 1.0) -> Reply:
+        lang = entry.language_for(lang)
+        related = tuple(self._ref(e, lang) for e in map(self.faq.get, entry.related) if e)[: self.thresholds.max_related]
+        body = entry.answer[lang]
+        return Reply(
+            kind="answer",
+            lang=lang,
+            text=plain_text(lang, reason, body=body, related=related, sources=entry.sources),
+            reason=reason,
+            asked=asked,
+            entry_id=entry.id,
+            title=entry.question(lang),
+            body=body,
+            matched=candidate.phrasing if candidate else None,
+            score=score,
+            related=related,
+            sources=entry.sources,
+        )
+
+    def _small_talk(self, reason: str, lang: str, asked: str, tags: frozenset[str] | None) -> Reply:
+        count = {"help": self.thresholds.help_topics, "thanks": 0}.get(reason, 3)
+        return self._reply("fallback", lang, reason, asked, suggestions=self.topics(lang, count, tags))
+
+    def _reply(self, kind, lang: str, reason: str, asked: str, *, score: float = 0.0,
+               suggestions: tuple[EntryRef, ...] = ()) -> Reply:
+        text = plain_text(lang, reason, suggestions=suggestions)
+        return Reply(kind=kind, lang=lang, text=text, reason=reason, asked=asked, score=score, suggestions=suggestions)
+
+    def _ref(self, entry: Entry, lang: str, score: float = 0.0) -> EntryRef:
+        return EntryRef(entry.id, entry.question(lang), round(score, 4))
+
+
+def in_scope(entry: Entry, tags: frozenset[str]) -> bool:
+    return not tags.isdisjoint(entry.tags)
+
+
+def detect_language(text: str, default: str = "en") -> str:
+    """Chinese characters anywhere in the question mean Chinese; Latin letters, English."""
+    if has_han(text):
+        return "zh"
+    return "en" if any(c.isascii() and c.isalpha() for c in text) else default

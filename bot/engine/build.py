@@ -1,0 +1,30 @@
+"""An Engine from a FAQ directory: loaded, validated and indexed, or restored from an index cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.engine.answering import Engine
+from bot.engine.gcpause import gc_paused
+from bot.engine.index_cache import IndexCache
+from bot.engine.loading import load_faq
+from bot.engine.matcher import Matcher, Weights
+from bot.engine.yamlsafe import Limits
+
+
+def build_engine(directory: Path | str, *, limits: Limits = Limits(), cache: IndexCache | None = None,
+                 weights: Weights = Weights(), **settings) -> Engine:
+    """With `cache`, the index is read from it while neither the FAQ files nor faqbot changed, else built
+    and written there; `cache.status` tells which. `settings` are the Engine's (thresholds, language...)."""
+    directory = Path(directory)
+    with gc_paused():
+        restored = cache.restore(directory, weights) if cache is not None else None
+        if restored is not None:
+            faq, matcher = restored
+            matcher.warm_up()
+            return Engine(faq, matcher=matcher, **settings)
+        faq = load_faq(directory, limits)
+        engine = Engine(faq, matcher=Matcher(faq, weights=weights), **settings)
+        if cache is not None:
+            cache.keep(engine.matcher, faq, directory, weights)
+        return engine

@@ -1,0 +1,271 @@
+"""Load a FAQ directory into a `Faq`, or say everything that is wrong with it at once.
+
+Every problem names the file, the line, the entry and the field, and says what to fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.engine.faq import LANGUAGES, Entry, Faq
+from bot.engine.yamlsafe import Limits, YamlProblem, line_of, read_nodes
+
+SYNONYMS_FILE = "synonyms.yaml"
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FIELDS = ("id", "questions", "answer", "tags", "related", "sources", "not_questions")
+_URL = re.compile(r"^https?://\S+$")
+REQUIRED = {
+    "id": "add `id:` with a unique name such as azure-openai-billing",
+    "questions": "add `questions:` with an `en:` and/or `zh:` list of ways to ask",
+    "answer": "add `answer:` with the answer text under `en:` and/or `zh:`",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    message: str
+    entry: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        parts = [where]
+        if self.entry:
+            parts.append(f"entry '{self.entry}'")
+        if self.field:
+            parts.append(f"field '{self.field}'")
+        return f"{', '.join(parts)}: {self.message}"
+
+
+class FaqError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(map(str, problems)))
+
+
+def faq_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml"))
+
+
+def load_faq(directory: Path | str, limits: Limits = Limits()) -> Faq:
+    """Raises FaqError listing every problem found."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise FaqError([Problem(str(directory), None, "not a directory: pass the folder holding the FAQ's .yaml files")])
+    root = directory.resolve()
+    problems: list[Problem] = []
+    entries: list[Entry] = []
+    synonyms: list[tuple[str, ...]] = []
+    synonym_owner: dict[str, str] = {}  # term -> where its group is
+    files = faq_files(directory)
+    for path in files:
+        name = str(path)
+        if not path.resolve().is_relative_to(root):
+            problems.append(Problem(name, None, f"points outside the FAQ directory {directory}: "
+                                    "FAQ files must live inside it; copy the file in instead of linking it"))
+            continue
+        try:
+            node = read_nodes(path, limits)
+        except YamlProblem as err:
+            problems.append(Problem(name, err.line, err.message))
+            continue
+        except OSError as err:
+            problems.append(Problem(name, None, f"cannot be read ({err.strerror}): check its permissions"))
+            continue
+        reader = _Reader(name, problems)
+        if path.name == SYNONYMS_FILE:
+            synonyms.extend(reader.synonyms(node, synonym_owner))
+        else:
+            entries.extend(reader.entries(node))
+    if not any(p.name != SYNONYMS_FILE for p in files) and not problems:
+        problems.append(Problem(str(directory), None, "no FAQ files (*.yaml) found: add at least one file of entries"))
+    problems.extend(_cross_check(entries))
+    if problems:
+        raise FaqError(problems)
+    return Faq(tuple(entries), tuple(synonyms), directory)
+
+
+class _Reader:
+    """Validates the nodes of one file, recording problems instead of stopping at the first."""
+
+    def __init__(self, file: str, problems: list[Problem]) -> None:
+        self.file = file
+        self.problems = problems
+
+    def problem(self, node: yaml.Node | None, message: str, entry: str | None = None, field: str | None = None) -> None:
+        self.problems.append(Problem(self.file, line_of(node) if node is not None else None, message, entry, field))
+
+    def entries(self, root: yaml.Node | None) -> list[Entry]:
+        if root is None:
+            self.problem(None, "the file is empty: it should be a list of entries (`- id: ...`), or be removed")
+            return []
+        if not isinstance(root, yaml.SequenceNode):
+            self.problem(root, "the file should be a list of entries, each starting with `- id: ...`")
+            return []
+        out = []
+        for position, node in enumerate(root.value, start=1):
+            entry = self.entry(node, position)
+            if entry is not None:
+                out.append(entry)
+        return out
+
+    def entry(self, node: yaml.Node, position: int) -> Entry | None:
+        label = f"#{position}"
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, "each entry should be a mapping with id, questions and answer", label)
+            return None
+        fields = self.mapping(node, label, None)
+        id_node = fields.get("id")
+        entry_id = self.text(id_node, label, "id") if id_node is not None else None
+        if entry_id is not None:
+            if ID_PATTERN.match(entry_id):
+                label = entry_id
+            else:
+                self.problem(id_node, f"'{entry_id}' is not a valid id: use lowercase letters, digits "
+                             "and single hyphens, e.g. azure-openai-billing", label, "id")
+                entry_id = None
+        for key, key_node in fields.items():
+            if key not in FIELDS:
+                hint = difflib.get_close_matches(key, FIELDS, n=1)
+                fix = f"did you mean '{hint[0]}'?" if hint else f"the fields are: {', '.join(FIELDS)}"
+                self.problem(key_node, f"unknown field '{key}': {fix}", label, key)
+        for required, fix in REQUIRED.items():
+            if required not in fields:
+                self.problem(node, f"missing required field '{required}': {fix}", label, required)
+        questions = self.by_language(fields.get("questions"), label, "questions", list_of_text=True)
+        answer = self.by_language(fields.get("answer"), label, "answer", list_of_text=False)
+        not_questions = self.by_language(fields.get("not_questions"), label, "not_questions", list_of_text=True)
+        if questions and answer:
+            for lang in questions.keys() - answer.keys():
+                self.problem(fields["answer"], f"questions are given in '{lang}' but the answer is not: "
+                             f"add answer.{lang}", label, "answer")
+            for lang in answer.keys() - questions.keys():
+                self.problem(fields["questions"], f"the answer is given in '{lang}' but no question is: "
+                             f"add questions.{lang}", label, "questions")
+        tags = self.text_list(fields.get("tags"), label, "tags") or []
+        related = self.text_list(fields.get("related"), label, "related") or []
+        sources = self.text_list(fields.get("sources"), label, "sources") or []
+        for source in sources:
+            if not _URL.match(source):
+                self.problem(fields["sources"], f"'{source}' is not a link: sources are http(s) URLs", label, "sources")
+        if entry_id is None or not questions or not answer or questions.keys() != answer.keys():
+            return None
+        return Entry(
+            id=entry_id,
+            questions={k: tuple(v) for k, v in questions.items()},
+            answer={k: v.strip() for k, v in answer.items()},
+            tags=tuple(tags),
+            related=tuple(related),
+            sources=tuple(sources),
+            not_questions={k: tuple(v) for k, v in (not_questions or {}).items()},
+            file=self.file,
+            line=line_of(node),
+        )
+
+    def mapping(self, node: yaml.Node, entry: str | None, field: str | None) -> dict[str, yaml.Node]:
+        out: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problem(key_node, "a key must be plain text", entry, field)
+                continue
+            key = key_node.value
+            name = f"{field}.{key}" if field else key
+            if key in out:
+                self.problem(key_node, f"'{name}' is given twice: keep one", entry, name)
+            out[key] = value_node
+        return out
+
+    def by_language(self, node: yaml.Node | None, entry: str, field: str, *, list_of_text: bool) -> dict | None:
+        if node is None:
+            return None
+        what = "a list of questions" if list_of_text else "the answer text"
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, f"expected languages as keys, e.g. `en:` and `zh:`, each with {what}", entry, field)
+            return None
+        out = {}
+        for lang, value in self.mapping(node, entry, field).items():
+            name = f"{field}.{lang}"
+            if lang not in LANGUAGES:
+                self.problem(value, f"unsupported language '{lang}': use one of {', '.join(LANGUAGES)}", entry, name)
+                continue
+            got = self.text_list(value, entry, name, required=True) if list_of_text else self.text(value, entry, name)
+            if got:
+                out[lang] = got
+        if not out and field != "not_questions":
+            self.problem(node, f"give at least one language (en or zh) with {what}", entry, field)
+        return out
+
+    def text(self, node: yaml.Node, entry: str, field: str) -> str | None:
+        if not isinstance(node, yaml.ScalarNode):
+            self.problem(node, "expected text, got a " + ("list" if isinstance(node, yaml.SequenceNode) else "mapping"),
+                         entry, field)
+            return None
+        value = node.value.strip() if not node.tag.endswith(":null") else ""
+        if not value:
+            self.problem(node, "is empty: write the text, or remove the field", entry, field)
+            return None
+        return value
+
+    def text_list(self, node: yaml.Node | None, entry: str, field: str, required: bool = False) -> list[str] | None:
+        if node is None:
+            return None
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, 'expected a list, e.g. ["first", "second"] or one "- item" per line', entry, field)
+            return None
+        items = [self.text(item, entry, field) for item in node.value]
+        items = [i for i in items if i]
+        if required and not items and not node.value:
+            self.problem(node, "the list is empty: add at least one item", entry, field)
+        return items
+
+    def synonyms(self, root: yaml.Node | None, owner: dict[str, str]) -> list[tuple[str, ...]]:
+        if root is None:
+            return []
+        if not isinstance(root, yaml.SequenceNode):
+            self.problem(root, "the synonyms file should be a list of groups, e.g. `- [azure openai, aoai]`")
+            return []
+        groups = []
+        for position, node in enumerate(root.value, start=1):
+            group = self.text_list(node, f"synonym group #{position}", "terms")
+            if group is None:
+                continue
+            label = f"synonym group #{position}"
+            if len(group) < 2:
+                self.problem(node, "a synonym group needs at least two terms", label, "terms")
+                continue
+            here = f"{self.file}:{line_of(node)}"
+            for term in group:
+                key = " ".join(term.casefold().split())
+                if owner.setdefault(key, here) != here:
+                    self.problem(node, f"'{term}' is also in the group at {owner[key]}: a term may belong to "
+                                 "one group only; merge the groups or drop it from one", label, "terms")
+            groups.append(tuple(group))
+        return groups
+
+
+def _cross_check(entries: list[Entry]) -> list[Problem]:
+    problems: list[Problem] = []
+    first: dict[str, Entry] = {}
+    for entry in entries:
+        if entry.id in first:
+            other = first[entry.id]
+            problems.append(Problem(entry.file, entry.line, f"duplicate id, first defined at {other.file}:{other.line}: "
+                                    "ids must be unique across all FAQ files; rename one", entry.id, "id"))
+        else:
+            first[entry.id] = entry
+    for entry in entries:
+        for related in entry.related:
+            if related == entry.id:
+                problems.append(Problem(entry.file, entry.line, "an entry cannot be related to itself", entry.id, "related"))
+            elif related not in first:
+                hint = difflib.get_close_matches(related, list(first), n=1)
+                fix = f"did you mean '{hint[0]}'?" if hint else "name an existing entry id"
+                problems.append(Problem(entry.file, entry.line, f"unknown id '{related}': {fix}", entry.id, "related"))
+    return problems

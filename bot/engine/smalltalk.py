@@ -1,0 +1,50 @@
+"""Messages that are not questions: greetings, thanks, a call for help, or nothing at all."""
+
+from __future__ import annotations
+
+import re
+
+from bot.engine.text import has_han, words
+
+GREETINGS = frozenset(
+    "hi hello hey heya hiya yo howdy hallo morning afternoon evening good gm sup hola "
+    "你好 您好 嗨 哈喽 哈啰 早 早上好 上午好 下午好 晚上好 大家好 在吗 在不在".split()
+)
+THANKS = frozenset(
+    "thanks thank thx ty tysm cheers appreciated appreciate great cool nice awesome perfect "
+    "谢谢 多谢 感谢 谢啦 谢了 谢谢你 谢谢您 非常感谢 辛苦了 好的 明白了 懂了 收到".split()
+)
+HELP = frozenset("help topics topic menu commands list faq 帮助 话题 主题 目录 菜单 列表 指令 命令".split())
+# Words that may stand around the above without making a question of it.
+FILLER = frozenset(
+    "a an the you u your all there everyone everybody team folks guys so very much lot lots "
+    "bot faqbot again me please pls plz show some what can do are is of for with and 呀 啊 哦 啦 吗 呢 吧 "
+    "了 的 你 我 么 请 大家 一下 机器人 有 哪些 什么 可以 能 做 问 给".split()
+)
+
+
+_HAN_WORDS = re.compile("|".join(sorted((w for w in GREETINGS | THANKS | HELP | FILLER if has_han(w)), key=len, reverse=True)))
+
+
+def classify(text: str) -> str | None:
+    """'empty', 'greeting', 'thanks' or 'help' when `text` is not a question, else None."""
+    tokens = []
+    for token in words(text):
+        if has_han(token):
+            found = _HAN_WORDS.findall(token)
+            if _strip_particles(_HAN_WORDS.sub("", token)):
+                return None  # Chinese words beyond small talk: a question
+            tokens.extend(found)
+        else:
+            tokens.append(token)
+    tokens = [t for t in tokens if t not in FILLER]
+    if not tokens:
+        return "empty"
+    for kind, vocabulary in (("thanks", THANKS), ("help", HELP), ("greeting", GREETINGS)):
+        if all(t in vocabulary or t in GREETINGS or t in THANKS for t in tokens) and any(t in vocabulary for t in tokens):
+            return kind
+    return None
+
+
+def _strip_particles(token: str) -> str:
+    return token.strip("呀啊哦啦吗呢吧了的么～")

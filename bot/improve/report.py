@@ -1,0 +1,194 @@
+"""`faqbot report`: what people asked, what the FAQ answered, what it missed, and which answers they disliked."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.engine.answering import Engine, detect_language
+from bot.improve.question_groups import group_questions
+from bot.improve.store import StoreConfigError
+from bot.improve.store.database import Database, describe_error, exists
+from bot.improve.store.reading import Day, Votes, days, feedback, unanswered
+from bot.improve.store.url import database_url, shown
+from bot.serving.config import Config
+from bot.serving.database_settings import DB_URL
+
+TEXT_OFF = "database.keep_text is false (FAQBOT_STORE_TEXT=0): turn it on to list them"
+PHRASING_SCORE = 0.45  # a closest entry scoring this much gets "add as a phrasing"; below, "needs a new entry"
+EXIT_FAILED, EXIT_USAGE = 1, 2
+
+
+@dataclass(frozen=True)
+class Missed:
+    question: str  # the phrasing asked most often
+    count: int
+    phrasings: tuple[str, ...]
+    lang: str
+    closest_id: str | None
+    closest_score: float
+
+    @property
+    def suggested_id(self) -> str | None:
+        """The entry to add the question to as a phrasing, when one is close enough."""
+        return self.closest_id if self.closest_score >= PHRASING_SCORE else None
+
+    @property
+    def action(self) -> str:
+        return f"add as a phrasing of entry {self.suggested_id}" if self.suggested_id else "needs a new entry"
+
+
+@dataclass(frozen=True)
+class Report:
+    source: str  # the database, password masked
+    since: float
+    until: float
+    days: tuple[Day, ...]
+    unanswered: tuple[Missed, ...]  # most asked first
+    untold: int  # unanswered questions whose text was not kept
+    feedback: tuple[Votes, ...]  # most 👎 first
+
+    @property
+    def questions_total(self) -> int:
+        return sum(d.questions for d in self.days)
+
+    @property
+    def answered(self) -> int:
+        return sum(d.answered for d in self.days)
+
+    @property
+    def small_talk(self) -> int:
+        return sum(d.small_talk for d in self.days)
+
+    @property
+    def answer_rate(self) -> float:
+        return round(self.answered / self.questions_total, 4) if self.questions_total else 0.0
+
+    def to_json(self) -> dict:
+        return {
+            "since": iso(self.since),
+            "until": iso(self.until),
+            "source": self.source,
+            "questions_total": self.questions_total,
+            "answered": self.answered,
+            "answer_rate": self.answer_rate,
+            "small_talk": self.small_talk,
+            "per_day": [{"day": d.day.isoformat(), "questions": d.questions, "answered": d.answered,
+                         "answer_rate": rate(d)} for d in self.days],
+            "unanswered": [{"question": m.question, "count": m.count, "closest_id": m.closest_id,
+                            "closest_score": round(m.closest_score, 4), "action": m.action,
+                            "phrasings": list(m.phrasings)} for m in self.unanswered],
+            "unanswered_without_text": self.untold,
+            "feedback": [{"id": v.entry_id, "up": v.up, "down": v.down} for v in self.feedback],
+        }
+
+
+def rate(day: Day) -> float:
+    return round(day.answered / day.questions, 4) if day.questions else 0.0
+
+
+def build_report(database: Database, engine: Engine, *, since: float, top: int | None = None,
+                 now: float | None = None) -> Report:
+    until = time.time() if now is None else now
+    with database.engine.connect() as conn:
+        per_day = days(conn, since)
+        texts, untold = unanswered(conn, since)
+        votes = feedback(conn, since)
+    groups = group_questions(texts, engine.matcher.synonyms)[:top]
+    missed = tuple(_missed(g.question, g.count, g.phrasings, engine) for g in groups)
+    votes.sort(key=lambda v: (-v.down, v.up, v.entry_id))
+    return Report(shown(database.url), since, until, tuple(per_day), missed, untold, tuple(votes))
+
+
+def _missed(question: str, count: int, phrasings: tuple[str, ...], engine: Engine) -> Missed:
+    candidates = [c for c in engine.rank(question).candidates if not c.negative]
+    best = candidates[0] if candidates else None
+    return Missed(question, count, phrasings, detect_language(question), best.entry.id if best else None,
+                  best.score if best else 0.0)
+
+
+class Unavailable(Exception):
+    """The store cannot be read; the message says why and what to do."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def open_database(url: str | None, config: Config) -> Database:
+    """The store named by --db, else database.url (FAQBOT_DB_URL), else the default. Raises Unavailable."""
+    try:
+        settings = config.store_settings()
+        database = Database(database_url(url or settings.url, setting="--db" if url else DB_URL),
+                            user_salt=settings.user_salt)
+    except StoreConfigError as err:
+        raise Unavailable(str(err), EXIT_USAGE) from None
+    if not exists(database.url):
+        raise Unavailable(f"there is no database at {shown(database.url)}: nothing has been recorded there yet; "
+                          f"give the one `faqbot run` writes with --db or {DB_URL}")
+    try:
+        database.prepare()
+    except SQLAlchemyError as err:
+        raise Unavailable(f"cannot open the store at {shown(database.url)}: {describe_error(err, database.url)}"
+                          ) from None
+    return database
+
+
+def read_report(engine: Engine, args: argparse.Namespace) -> Report:
+    """The report `args` ask for (--db, --since, --top), after --purge-older-than if given. Raises Unavailable."""
+    database = open_database(args.db, args.config)
+    try:
+        purge = getattr(args, "purge_older_than", None)
+        if purge is not None:
+            gone_questions, gone_votes = database.purge(time.time() - purge)
+            print(f"deleted {gone_questions} question(s) and {gone_votes} vote(s) older than {_span(purge)}",
+                  file=sys.stderr)
+        return build_report(database, engine, since=time.time() - args.since, top=args.top)
+    except SQLAlchemyError as err:
+        raise Unavailable(f"cannot read the store at {shown(database.url)}: {describe_error(err, database.url)}"
+                          ) from None
+    finally:
+        database.close()
+
+
+def render_text(report: Report) -> str:
+    period = f"{iso(report.since)[:10]} to {iso(report.until)[:10]} (UTC days)"
+    lines = [f"faqbot report {period}, from {report.source}", ""]
+    lines.append(f"questions  {report.questions_total:,}  (plus {report.small_talk:,} greetings, thanks and "
+                 "help requests)")
+    lines.append(f"answered   {report.answered:,}  ({report.answer_rate:.1%})")
+    if report.days:
+        lines += ["", "day         questions  answered"]
+        lines += [f"{d.day}  {d.questions:>9,}  {rate(d):>8.1%}" for d in report.days]
+    lines += ["", 'unanswered questions (fallbacks and "did you mean"), grouped by similarity:']
+    if not report.unanswered and not report.untold:
+        lines.append("  none")
+    for m in report.unanswered:
+        similar = f"   (+{len(m.phrasings) - 1} similar)" if len(m.phrasings) > 1 else ""
+        closest = f"{m.closest_id} ({m.closest_score:.2f})" if m.closest_id else "none"
+        lines.append(f"  {m.count:>5}x  {m.question}{similar}")
+        lines.append(f"          closest: {closest}; suggested: {m.action}")
+    if report.untold:
+        more = " more" if report.unanswered else ""
+        lines.append(f"  {report.untold:,}{more} unanswered question(s) without text: {TEXT_OFF}")
+    lines += ["", "entries with the most thumbs down:"]
+    disliked = [v for v in report.feedback if v.down][:10]
+    lines += [f"  {v.entry_id}  down {v.down}  up {v.up}" for v in disliked] or ["  none"]
+    if report.unanswered:
+        lines += ["", "`faqbot learn` walks through the suggestions and adds the phrasings you accept."]
+    return "\n".join(lines)
+
+
+def _span(seconds: float) -> str:
+    for unit, size in (("w", 7 * 86400), ("d", 86400), ("h", 3600)):
+        if seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:.0f}s"
+
+
+def iso(at: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(at))

@@ -1,0 +1,56 @@
+"""The tables. Columns change only through a new migration in bot.improve.store.migrations."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+meta = Table(
+    "faqbot_meta", metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+questions = Table(
+    "faqbot_questions", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("at", Float, nullable=False),  # seconds since the epoch
+    Column("day", Date, nullable=False),  # the UTC day of `at`, for per-day counts in plain SQL
+    Column("platform", String(32), nullable=False),
+    Column("workspace", String(128), nullable=False),
+    Column("channel", String(128), nullable=False),
+    Column("user_hash", String(64), nullable=False),
+    Column("question", Text),  # NULL when question text is not kept
+    Column("kind", String(16), nullable=False),
+    Column("reason", String(16), nullable=False),
+    Column("lang", String(8), nullable=False),
+    Column("entry_id", String(200)),
+    Column("score", Float, nullable=False),
+    Column("latency_ms", Float, nullable=False),
+    Index("faqbot_questions_at", "at"),
+)
+
+votes = Table(
+    "faqbot_votes", metadata,
+    Column("user_hash", String(64), primary_key=True),
+    Column("platform", String(32), primary_key=True),
+    Column("entry_id", String(200), primary_key=True),
+    Column("workspace", String(128), nullable=False),
+    Column("channel", String(128), nullable=False),
+    Column("up", Boolean, nullable=False),
+    Column("at", Float, nullable=False),  # the last click
+    Index("faqbot_votes_at", "at"),
+)

@@ -1,0 +1,117 @@
+"""Hot reload: when the FAQ's files change (or on SIGHUP), load it in the background and swap it in
+if it is valid; otherwise keep serving the last good FAQ and say what is wrong."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.engine.answering import Engine
+from bot.engine.loading import FaqError, faq_files
+from bot.serving.service import Service
+
+log = logging.getLogger("faqbot.reload")
+
+
+@dataclass(frozen=True)
+class Reloaded:
+    ok: bool
+    entries: int  # in the FAQ now being served
+    problems: tuple[str, ...] = ()  # why the new files were refused, each naming file, line, entry and field
+    findings: tuple[str, ...] = ()  # what lint found in files that were accepted
+
+    def summary(self, directory: Path) -> str:
+        if self.ok:
+            found = f"; lint found {len(self.findings)} thing(s) to fix:\n" + "\n".join(self.findings)
+            return f"reloaded the FAQ in {directory}: {self.entries} entries" + (found if self.findings else "")
+        return (f"the FAQ in {directory} was not reloaded; still serving the last good one ({self.entries} "
+                f"entries). Fix these and save again:\n" + "\n".join(self.problems))
+
+
+def signature(directory: Path) -> tuple:
+    """Changes whenever a FAQ file is added, removed, renamed or written."""
+    try:
+        return tuple((str(p), s.st_mtime_ns, s.st_size) for p in faq_files(directory) for s in [p.stat()])
+    except OSError as err:
+        return (f"unreadable: {err}",)
+
+
+class Reloader:
+    def __init__(self, service: Service, directory: Path, load: Callable[[], Engine], *,
+                 lint: Callable[[], list] = list, interval: float = 2.0, watch: bool = True,
+                 on_result: Callable[[Reloaded], None] = lambda result: None) -> None:
+        self.service = service
+        self.directory = directory
+        self.load = load
+        self.lint = lint
+        self.interval = interval
+        self.watch = watch
+        self.on_result = on_result
+        self._seen = signature(directory)
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="faqbot-reload", daemon=True)
+        self._thread.start()
+
+    def request(self) -> None:
+        """Reload soon, whether or not the files changed. Safe to call from a signal handler."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+
+    def reload(self) -> Reloaded:
+        with self._lock:
+            self._seen = signature(self.directory)
+            try:
+                engine = self.load()
+            except FaqError as err:
+                result = Reloaded(False, len(self.service.engine.faq.entries), tuple(map(str, err.problems)))
+            except Exception as err:  # a reload must never take the bot down
+                log.exception("reloading the FAQ failed")
+                result = Reloaded(False, len(self.service.engine.faq.entries), (f"{type(err).__name__}: {err}",))
+            else:
+                self.service.replace(engine)
+                result = Reloaded(True, len(engine.faq.entries), findings=tuple(map(str, self._lint())))
+        (log.info if result.ok else log.error)("%s", result.summary(self.directory))
+        try:
+            self.on_result(result)
+        except Exception:
+            log.exception("reporting the reload failed")
+        return result
+
+    def _lint(self) -> list:
+        try:
+            return self.lint()
+        except Exception as err:
+            return [f"lint could not run: {type(err).__name__}: {err}"]
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            asked = self._wake.wait(self.interval if self.watch else None)
+            self._wake.clear()
+            if self._stop.is_set():
+                return
+            if asked or self._settled_change():
+                self.reload()
+
+    def _settled_change(self) -> bool:
+        """A change, once the files have stopped changing: an editor may save in several writes."""
+        now = signature(self.directory)
+        if now == self._seen:
+            return False
+        while not self._stop.wait(min(0.25, self.interval)):
+            now, before = signature(self.directory), now
+            if now == before:
+                return True
+        return False

@@ -1,0 +1,175 @@
+"""`faqbot run ADAPTER...`: one engine serving every platform named, with the store, metrics, health
+endpoints and hot reload, until SIGTERM or SIGINT; then a graceful stop."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from bot.engine.answering import Engine
+from bot.serving import logs
+from bot.serving.config import Config
+from bot.serving.database_settings import StoreConfigError
+from bot.serving.events import Keeper, Recorders
+from bot.serving.metrics import Metrics
+from bot.serving.reload import Reloaded, Reloader
+from bot.serving.service import Service
+from bot.serving.status import Health, Status, StatusServer
+
+log = logging.getLogger("faqbot")
+EXIT_USAGE = 2
+STOP_TIMEOUT = 10.0  # seconds each part gets to finish what it has in hand on shutdown
+
+
+class Running(Protocol):
+    def stop(self, timeout: float) -> None:
+        """Stop taking questions, finish those in hand, close connections."""
+
+
+class StartError(Exception):
+    """An adapter could not start; the message says what to fix."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Adapter:
+    """What an adapter's `faqbot.adapters` entry point names."""
+
+    add_options: Callable[[argparse._ArgumentGroup], None]
+    start: Callable[[Runtime, argparse.Namespace], Running]
+    check: Callable[[argparse.Namespace], None] = lambda args: None  # raises StartError before anything starts
+    serves_status: Callable[[argparse.Namespace], bool] = lambda args: False  # /healthz etc. on its own port
+
+
+@dataclass
+class Runtime:
+    """What a running adapter may use."""
+
+    service: Service
+    config: Config
+    health: Health
+    status: Status
+    reload_listeners: list[Callable[[str], None]] = field(default_factory=list)
+    stopping: threading.Event = field(default_factory=threading.Event)
+    exit_code: int = 0
+
+    def fail(self, message: str, code: int = 1) -> None:
+        """A connection was lost for good (a revoked token, a refused intent): stop the process."""
+        log.error("%s", message)
+        self.exit_code = code
+        self.stopping.set()
+
+
+def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, config: Config, faq_dir: Path,
+        load: Callable[[], Engine], lint: Callable[[], list], open_store: Callable[[], Keeper] | None = None,
+        own_logging: bool = True) -> int:
+    """Serves until SIGTERM or SIGINT (or an adapter fails for good); returns the exit status.
+    `own_logging=False` leaves the process's logging set-up as it is."""
+    parser = argparse.ArgumentParser(prog="faqbot run " + " ".join(adapters),
+                                     description="Answer FAQ questions in " + " and ".join(adapters) + ".")
+    for name, adapter in adapters.items():
+        adapter.add_options(parser.add_argument_group(name))
+    args = parser.parse_args(list(argv))
+    try:
+        for adapter in adapters.values():
+            adapter.check(args)
+    except StartError as err:
+        print(f"faqbot: {err}", file=sys.stderr)
+        return err.code
+    try:
+        store = open_store() if open_store is not None else None
+    except StoreConfigError as err:
+        print(f"faqbot: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    if own_logging:
+        logs.configure(config.log_level, config.log_format)
+
+    log.info("settings from %s; FAQ from %s", config.source, faq_dir)
+    metrics = Metrics()
+    metrics.entries.set(len(engine.faq.entries))
+    if store is not None:
+        metrics.watch_buffer(lambda: store.buffer_depth)
+    service = Service(engine, recorder=Recorders([r for r in (store, metrics) if r is not None]),
+                      channels=config.channels, log_bodies=config.log_bodies)
+    health = Health(tuple(adapters))
+    runtime = Runtime(service, config, health, Status(health, metrics))
+    reloader = Reloader(service, faq_dir, load, lint=lint, interval=config.reload_interval, watch=config.reload_watch,
+                        on_result=lambda result: _reloaded(result, faq_dir, metrics, runtime))
+    side = None
+    running: list[Running] = []
+    restore = _on_signals(runtime, reloader)
+    try:
+        if config.status_port is not None or not any(a.serves_status(args) for a in adapters.values()):
+            side = _status_server(runtime.status, config)
+        for adapter in adapters.values():
+            running.append(adapter.start(runtime, args))
+        reloader.start()
+        runtime.stopping.wait()
+        log.info("shutting down: finishing the questions in hand")
+    except StartError as err:
+        print(f"faqbot: {err}", file=sys.stderr)
+        runtime.exit_code = err.code
+    finally:
+        health.drain()
+        reloader.stop()
+        for part in reversed(running):
+            part.stop(STOP_TIMEOUT)
+        if not service.answering.wait_idle(STOP_TIMEOUT):
+            log.warning("some questions were still being answered after %.0f s", STOP_TIMEOUT)
+        if store is not None:
+            store.close(STOP_TIMEOUT)
+        if side is not None:
+            side.shutdown()
+            side.server_close()
+        restore()
+    log.info("stopped")
+    return runtime.exit_code
+
+
+def _status_server(status: Status, config: Config) -> StatusServer:
+    port = config.status_port if config.status_port is not None else config.port
+    try:
+        server = StatusServer(status, config.host, port)
+    except OSError as err:
+        raise StartError(f"cannot serve /healthz and /metrics on {config.host}:{port}: {err.strerror}; "
+                         "set http.status_port (FAQBOT_STATUS_PORT)", code=1) from None
+    server.start()
+    log.info("status on http://%s:%d (/healthz /readyz /metrics)", config.host, server.port)
+    return server
+
+
+def _reloaded(result: Reloaded, faq_dir: Path, metrics: Metrics, runtime: Runtime) -> None:
+    metrics.reloaded(result.ok, result.entries)
+    if result.ok and not result.findings:
+        return
+    for tell in runtime.reload_listeners:
+        try:
+            tell(result.summary(faq_dir))
+        except Exception:
+            log.exception("could not post the reload result to the maintainers' channel")
+
+
+def _on_signals(runtime: Runtime, reloader: Reloader) -> Callable[[], None]:
+    """SIGTERM and SIGINT stop the process gracefully; SIGHUP reloads the FAQ."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    handlers = {signal.SIGTERM: lambda *_: runtime.stopping.set(), signal.SIGINT: lambda *_: runtime.stopping.set()}
+    if hasattr(signal, "SIGHUP"):
+        handlers[signal.SIGHUP] = lambda *_: reloader.request()
+    previous = {sig: signal.signal(sig, handler) for sig, handler in handlers.items()}
+
+    def restore() -> None:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+    return restore
