@@ -204,10 +204,10 @@ def shown(path: str | Path) -> str:
 
 
 def bot_digest() -> str:
-    """A short hash of bot/*.py, to tell which version of the code the figures belong to."""
+    """A short hash of bot/**/*.py, to tell which version of the code the figures belong to."""
     digest = hashlib.sha256()
-    for path in sorted((REPO / "bot").glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted((REPO / "bot").rglob("*.py")):
+        digest.update(str(path.relative_to(REPO)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:12]
 
 
@@ -299,9 +299,9 @@ def format_table(report: dict) -> str:
     lines.append(f"Peak RSS of this process: {fmt(report['peak_rss_mb'], 1)} MB. "
                  f"Whole run {report['total_s']:.1f} s on {report['machine']['cpus']} CPUs, "
                  f"Python {report['machine']['python']}, rapidfuzz {report['machine']['rapidfuzz']}, "
-                 f"bot/*.py digest {report['bot_digest']}.")
+                 f"bot/**/*.py digest {report['bot_digest']}.")
     if report.get("bot_digest_end"):
-        lines.append(f"WARNING: bot/*.py changed during the run (digest {report['bot_digest_end']} at the end): "
+        lines.append(f"WARNING: bot/**/*.py changed during the run (digest {report['bot_digest_end']} at the end): "
                      "the rows may measure different versions of the code; run again.")
     return "\n".join(lines)
 

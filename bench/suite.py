@@ -346,7 +346,7 @@ def run(*, cases: Path = speed.CASES, faq_dir: Path | None = None, sizes: Sequen
     digest_end = speed.bot_digest()
     if digest_end != report["machine"]["bot_digest"]:
         report["bot_digest_end"] = digest_end
-        report["notes"].append(f"WARNING: bot/*.py changed during the run (digest {report['machine']['bot_digest']} "
+        report["notes"].append(f"WARNING: bot/**/*.py changed during the run (digest {report['machine']['bot_digest']} "
                                f"-> {digest_end}): figures may mix versions of the code; run again")
     report["total_s"] = round(time.perf_counter() - started, 2)
     return report
@@ -462,7 +462,7 @@ def machine_line(report: dict) -> str:
     packages = ", ".join(f"{k} {v}" for k, v in m["packages"].items() if v and k != "faqbot")
     memory = f", {m['memory_gb']:g} GB RAM" if m.get("memory_gb") else ""
     return (f"Machine: {m['cpu']}, {m['cores']} cores{memory}, {m['platform']}, {m['python']}; {packages}. "
-            f"{m['date']}, commit {(m['git_commit'] or 'unknown')[:10]}, bot/*.py digest {m['bot_digest']}. "
+            f"{m['date']}, commit {(m['git_commit'] or 'unknown')[:10]}, bot/**/*.py digest {m['bot_digest']}. "
             f"Whole run {report['total_s']:.0f} s.")
 
 

@@ -7,6 +7,7 @@ import itertools
 import json
 import signal
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from bot.engine import Context, Engine, IndexCache, build_engine
@@ -15,6 +16,7 @@ from bot.improve.evaluate import evaluate, load_cases
 from bot.improve.lint import lint
 from bot.serving.config import Config, ConfigError, load_config
 from bot.serving.database_settings import duration_argument
+from bot.serving.flood import FloodRule
 
 EXIT_USAGE = 2
 
@@ -136,20 +138,19 @@ def _ask(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def _chat(engine: Engine, args: argparse.Namespace) -> int:
-    from importlib.metadata import (
-        entry_points,  # adapters are found by name, never imported by bot/
-    )
+    # adapters are found by name, never imported by bot/
+    from importlib.metadata import entry_points
 
     (console,) = entry_points(group="faqbot.adapters", name="console")
-    return console.load()(engine, lang=args.lang)
+    # One person at a terminal floods nobody, and what they try out is no analytics: no limit, no store.
+    config = replace(args.config, flood=FloodRule(questions=1_000_000_000), log_level="warning")
+    return _serve({"console": console.load()}, ["--lang", args.lang] if args.lang else [], engine, args, config,
+                  recording=False)
 
 
 def _run(engine: Engine, args: argparse.Namespace) -> int:
-    from importlib.metadata import (
-        entry_points,  # adapters are found by name, never imported by bot/
-    )
-
-    from bot.serving.runner import run
+    # adapters are found by name, never imported by bot/
+    from importlib.metadata import entry_points
 
     installed = {e.name: e for e in entry_points(group="faqbot.adapters") if e.name != "console"}
     names = list(itertools.takewhile(lambda word: not word.startswith("-"), args.words))
@@ -170,18 +171,25 @@ def _run(engine: Engine, args: argparse.Namespace) -> int:
             print(f"faqbot: the {name} adapter needs its extra: pip install \"faqbot[{name}]\" ({err})",
                   file=sys.stderr)
             return EXIT_USAGE
-    config, faq_dir = args.config, args.faq
+    return _serve(adapters, options, engine, args, args.config, recording=True)
+
+
+def _serve(adapters: dict, options: list[str], engine: Engine, args: argparse.Namespace, config: Config, *,
+           recording: bool) -> int:
+    from bot.serving.runner import run
+
+    faq_dir = args.faq
 
     def store():
-        from bot.improve.store import (
-            open_store,  # SQLAlchemy is loaded by the commands that use a store only
-        )
+        # SQLAlchemy is loaded by the commands that use a store only
+        from bot.improve.store import open_store
 
         settings = config.store_settings()
         return open_store(settings.url, keep_text=settings.keep_text, user_salt=settings.user_salt,
                           retention_seconds=settings.retention_seconds)
 
-    return run(adapters, options, engine=engine, config=config, faq_dir=faq_dir, open_store=store,
+    return run(adapters, options, engine=engine, config=config, faq_dir=faq_dir,
+               open_store=store if recording else None,
                load=lambda: load_engine(faq_dir, config, cache=args.cache),
                lint=lambda: lint(faq_dir, config.limits, thresholds=config.thresholds))
 

@@ -6,22 +6,24 @@ import io
 
 import pytest
 
-from adapters.console import ConsoleSession, main
+from adapters.console import ConsoleSession, converse
 from bot.engine import Engine, Thresholds
+from bot.engine.view import Shape
+from bot.serving import Service
 
 
 @pytest.fixture
 def bot(engine) -> ConsoleSession:
-    return ConsoleSession(engine)
+    return ConsoleSession(Service(engine))
 
 
 def test_question_gets_its_answer(bot, faq):
     assert bot.send("What is GPT?").entry_id == "what-is-gpt"
-    assert faq.get("what-is-gpt").answer["en"] in bot.send("What is GPT?").text
+    assert faq.get("what-is-gpt").answer["en"] in bot.text("What is GPT?")
 
 
 def test_chinese_question_gets_a_chinese_answer(bot, faq):
-    assert bot.send("什么是 RLHF？").text.startswith(faq.get("rlhf").answer["zh"])
+    assert bot.text("什么是 RLHF？").startswith(faq.get("rlhf").answer["zh"])
 
 
 def test_greeting(bot):
@@ -31,7 +33,7 @@ def test_greeting(bot):
 def test_number_picks_a_related_entry(bot):
     options = bot.send("What is GPT?").options
     assert bot.send("1").entry_id == options[0].id
-    assert bot.last.reason == "picked" and bot.last.asked == options[0].question
+    assert bot.last.reason == "picked" and bot.last.title == options[0].label
 
 
 def test_number_picks_the_nth_option(bot):
@@ -41,14 +43,14 @@ def test_number_picks_the_nth_option(bot):
 
 
 def test_number_picks_a_suggestion(engine):
-    bot = ConsoleSession(Engine(engine.faq, thresholds=Thresholds(answer=1.01)))  # never sure: always suggests
+    bot = ConsoleSession(Service(Engine(engine.faq, thresholds=Thresholds(answer=1.01))))  # never sure: suggests
     reply = bot.send("What is GPT?")
-    assert reply.kind == "suggest" and reply.suggestions[0].id == "what-is-gpt"
+    assert reply.shape is Shape.CHOICES and reply.reason == "unsure" and reply.choices[0].id == "what-is-gpt"
     assert bot.send("1").entry_id == "what-is-gpt"
 
 
 def test_number_picks_one_of_the_greeting_topics(bot):
-    topics = bot.send("hi").suggestions
+    topics = bot.send("hi").choices
     assert bot.send("3").entry_id == topics[2].id
 
 
@@ -66,7 +68,7 @@ def test_pick_keeps_the_conversation_language(bot, faq):
 
 
 def test_session_language_is_used_for_picks(engine, faq):
-    bot = ConsoleSession(engine, lang="zh")
+    bot = ConsoleSession(Service(engine), lang="zh")
     assert bot.send("What is GPT?").lang == "zh"
     assert bot.send("1").lang == "zh"
 
@@ -78,13 +80,13 @@ def test_number_out_of_range_is_a_question(bot, engine, number):
     reply = bot.send(number)
     expected = engine.answer(number)
     assert reply.reason != "picked"
-    assert (reply.kind, reply.reason, reply.entry_id) == (expected.kind, expected.reason, expected.entry_id)
+    assert (reply.reason, reply.entry_id) == (expected.reason, expected.entry_id)
 
 
 def test_number_before_any_reply_is_a_question(bot, engine):
     reply = bot.send("1")
     assert reply.reason != "picked"
-    assert (reply.kind, reply.entry_id) == (engine.answer("1").kind, engine.answer("1").entry_id)
+    assert (reply.reason, reply.entry_id) == (engine.answer("1").reason, engine.answer("1").entry_id)
 
 
 def test_number_after_a_reply_without_options_is_a_question(bot):
@@ -96,13 +98,13 @@ def test_number_after_a_reply_without_options_is_a_question(bot):
 def test_unicode_digits_do_not_crash(bot, number):
     bot.send("What is GPT?")
     reply = bot.send(number)  # a pick or a question, never an exception
-    assert reply.kind in ("answer", "suggest", "fallback")
+    assert reply.shape in (Shape.ANSWER, Shape.CHOICES)
 
 
-def test_main_reads_lines_until_quit(engine, faq):
+def test_the_conversation_reads_lines_until_quit(engine, faq):
     stdin = io.StringIO("What is GPT?\n\n1\nexit\nWhat is RLHF?\n")
     stdout = io.StringIO()
-    assert main(engine, stdin=stdin, stdout=stdout) == 0
+    converse(ConsoleSession(Service(engine)), stdin=stdin, stdout=stdout)
     out = stdout.getvalue()
     assert faq.get("what-is-gpt").answer["en"] in out
     assert faq.get("what-is-chatgpt").answer["en"] in out

@@ -208,8 +208,8 @@ def test_every_question_is_recorded_with_where_it_was_asked(start, fake):
     assert asked.where == type(asked.where)("discord", GUILD_ID, CHANNEL_ID, "1400000000000000042")
 
 
-def test_the_flood_limit_answers_then_says_so_once_then_stays_quiet(start, fake):
-    start(flood_rule=FloodRule(questions=2))
+def test_the_flood_limit_answers_then_says_so_once_then_stays_quiet(start, fake, engine):
+    start(service=Service(engine, flood=FloodRule(questions=2)))
     flooder = person("1400000000000000050")
     for _ in range(4):
         mention(fake, "What is GPT?", author=flooder)

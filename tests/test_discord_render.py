@@ -8,9 +8,17 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from adapters.discord.invite import PERMISSIONS, SCOPES, application_id, invite_url
-from adapters.discord.render import MAX_DESCRIPTION, render, split_text
+from adapters.discord.render import MAX_DESCRIPTION, render
 from adapters.discord.views import EntryButton, custom_id, parse, view_for
 from bot.engine import EntryRef, Reply
+from bot.engine.view import view_of
+from bot.engine.wording import split_text
+
+
+def show(reply: Reply, *, shareable: bool = False):
+    """What the adapter renders for a reply, through the one platform-neutral view."""
+    return render(view_of(reply, shareable=shareable))
+
 
 WORDS = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Zs", "Zl", "Zp", "Cc")),
                 min_size=1, max_size=30)
@@ -51,7 +59,7 @@ def answer(body: str, *, related: int = 3, title: str = "What is it?", asked: st
 
 
 def test_an_answer_is_one_embed_with_title_answer_sources_and_the_question_in_the_footer():
-    (message,) = render(answer("It is a thing.", asked="what is it??"), shareable=True)
+    (message,) = show(answer("It is a thing.", asked="what is it??"), shareable=True)
     (embed,) = message.embeds
     assert (embed.title, embed.description) == ("What is it?", "It is a thing.")
     assert embed.fields[0].name == "Sources" and embed.fields[0].value == "<https://example.org/a>"
@@ -63,7 +71,7 @@ def test_an_answer_is_one_embed_with_title_answer_sources_and_the_question_in_th
 
 def test_a_long_title_and_a_very_long_answer_fit_discords_limits():
     body = ("word " * 2000 + "\n\n") * 3
-    messages = render(answer(body, title="T" * 400))
+    messages = show(answer(body, title="T" * 400))
     assert len(messages) > 1 and all(not m.buttons for m in messages[:-1]) and messages[-1].buttons
     for message in messages:
         assert len(message.embeds) <= 10 and sum(len(e) for e in message.embeds) <= 6000
@@ -74,28 +82,28 @@ def test_a_long_title_and_a_very_long_answer_fit_discords_limits():
 
 def test_mentions_echoed_from_the_question_are_neutralised():
     reply = Reply(kind="fallback", lang="en", text="", reason="no_match", asked="@everyone <@&123456789012345678> **x**")
-    (message,) = render(reply)
+    (message,) = show(reply)
     footer = message.embeds[0].footer.text
     assert "@everyone" not in footer and "<@&123456789012345678>" not in footer
 
 
 def test_help_offers_at_most_25_topics_on_at_most_5_rows():
     topics = tuple(EntryRef(f"t-{n}", f"Topic {n}?") for n in range(40))
-    (message,) = render(Reply(kind="fallback", lang="en", text="", reason="help", suggestions=topics))
+    (message,) = show(Reply(kind="fallback", lang="en", text="", reason="help", suggestions=topics))
     view = view_for(message.buttons)
     assert len(view.children) == 25
     assert {item.item.row for item in view.children} == {0, 1, 2, 3, 4}
 
 
 def test_votes_and_topics_go_on_separate_rows():
-    (message,) = render(answer("x", related=3), shareable=True)
+    (message,) = show(answer("x", related=3), shareable=True)
     rows = [(item.action, item.item.row) for item in view_for(message.buttons).children]
     assert rows == [("up", 0), ("down", 0), ("share", 0), ("topic", 1), ("topic", 1), ("topic", 1)]
 
 
 def test_a_did_you_mean_offers_pick_buttons_with_labels_shortened_to_80():
     refs = (EntryRef("a", "A" * 120), EntryRef("b", "B?"))
-    (message,) = render(Reply(kind="suggest", lang="en", text="", reason="unsure", asked="x", suggestions=refs))
+    (message,) = show(Reply(kind="suggest", lang="en", text="", reason="unsure", asked="x", suggestions=refs))
     assert [(b.action, b.entry_id) for b in message.buttons] == [("pick", "a"), ("pick", "b")]
     assert len(message.buttons[0].label) == 80
 
@@ -106,13 +114,13 @@ def test_custom_ids_round_trip_and_are_never_longer_than_100():
     assert custom_id("up", "en", "x" * 90) is None
     assert parse("what is gpt?") is None and parse("faqbot:nope:en:x") is None
     assert EntryButton("up", "en", "what-is-gpt").item.custom_id == "faqbot:up:en:what-is-gpt"
-    assert view_for(render(answer("x", related=0))[0].buttons) is not None
+    assert view_for(show(answer("x", related=0))[0].buttons) is not None
 
 
 def test_an_entry_id_too_long_for_a_custom_id_only_loses_its_buttons():
     reply = Reply(kind="suggest", lang="en", text="", reason="unsure",
                   suggestions=(EntryRef("x" * 95, "Long?"), EntryRef("short", "Short?")))
-    view = view_for(render(reply)[0].buttons)
+    view = view_for(show(reply)[0].buttons)
     assert [item.entry_id for item in view.children] == ["short"]
 
 

@@ -16,6 +16,7 @@ from support import Kept
 from adapters.slack.app import build_app
 from adapters.slack.blocks import escape
 from adapters.slack.server import SlackServer
+from adapters.slack.texts import TEXTS
 from bot.engine.wording import say
 from bot.serving import Service
 
@@ -112,7 +113,7 @@ def test_slash_command_answers_ephemerally_through_response_url(slack, fake, faq
 def test_slash_command_alone_or_help_lists_the_topics(slack, fake, engine, text):
     slack.command(text, response_url=fake.response_url("help"))
     (sent,) = fake.wait_for("/respond/help")
-    assert sent.body["blocks"][0]["text"]["text"] == say("en", "help")
+    assert sent.body["blocks"][0]["text"]["text"] == say("en", "usage", TEXTS) + "\n" + say("en", "help")
     topics = [b["text"]["text"] for b in buttons(sent.body["blocks"])]
     assert topics == [t.question for t in engine.topics("en", 25)]
 

@@ -67,7 +67,7 @@ def check(args: argparse.Namespace) -> None:
 def start(runtime: Runtime, args: argparse.Namespace) -> Connected:
     guild = os.environ.get("DISCORD_GUILD_ID", "").strip()
     client = build_client(runtime.service, guild_id=int(guild) if guild else None,
-                          sharded=args.sharded or runtime.config.discord_sharded, flood_rule=runtime.config.flood,
+                          sharded=args.sharded or runtime.config.discord_sharded,
                           when_ready=lambda: runtime.health.ready("discord"))
     return Connected(client, os.environ["DISCORD_TOKEN"].strip(), runtime)
 
@@ -78,7 +78,7 @@ class Connected:
     def __init__(self, client: discord.Client, token: str, runtime: Runtime) -> None:
         self.client = client
         self.runtime = runtime
-        self.handlers = client.faq  # type: ignore[attr-defined]
+        self.handlers = client.handlers  # type: ignore[attr-defined]
         self.loop = asyncio.new_event_loop()
         self.maintainers = int(runtime.config.notify_discord) if runtime.config.notify_discord else None
         if self.maintainers is not None:

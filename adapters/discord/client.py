@@ -6,20 +6,20 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import re
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
 
-from bot.engine import Context, Reply
+from bot.engine.view import Shape
+from bot.engine.view import notice as view_notice
 from bot.serving import Service, Where
-from bot.serving.flood import FloodLimit, FloodRule, Verdict
 from bot.serving.inflight import InFlight
+from bot.serving.service import Question, Via
 
 from .invite import invite_url
-from .render import DOWN, MAX_CONTENT, PICK, SHARE, UP, Message, notice, render
+from .render import DOWN, MAX_CONTENT, PICK, SHARE, UP, Message, render
 from .views import EntryButton, custom_id, parse, view_for
 
 DEFER_AFTER = 1.0  # seconds an answer may take before the interaction is deferred; Discord allows 3
@@ -49,12 +49,11 @@ def no_pings() -> discord.AllowedMentions:
 
 
 def build_client(service: Service, *, guild_id: int | None = None, sharded: bool = False,
-                 flood_rule: FloodRule = FloodRule(), defer_after: float = DEFER_AFTER,
-                 when_ready: Callable[[], None] = lambda: None) -> discord.Client:
+                 defer_after: float = DEFER_AFTER, when_ready: Callable[[], None] = lambda: None) -> discord.Client:
     """The client `faqbot run discord` starts. `guild_id` syncs the commands to that server only (instant);
     otherwise they are synced globally. `sharded` uses AutoShardedClient, for more than 1,000 servers."""
     discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # faqbot never joins a voice channel
-    handlers = Handlers(service, FloodLimit(flood_rule), defer_after=defer_after)
+    handlers = Handlers(service, defer_after=defer_after)
     return (ShardedFaqClient if sharded else FaqClient)(handlers, guild_id=guild_id, when_ready=when_ready)
 
 
@@ -65,7 +64,7 @@ class _FaqClient:
                  when_ready: Callable[[], None] = lambda: None) -> None:
         super().__init__(intents=intents(), allowed_mentions=no_pings(), max_messages=None,  # type: ignore[call-arg]
                          member_cache_flags=discord.MemberCacheFlags.none())
-        self.faq = handlers
+        self.handlers = handlers
         self.guild_id = guild_id
         self.when_ready = when_ready
         self.tree = FaqTree(self)  # type: ignore[arg-type]
@@ -98,7 +97,7 @@ class _FaqClient:
         self.when_ready()
 
     async def on_message(self, message: discord.Message) -> None:
-        await self.faq.on_message(self.user, message)  # type: ignore[attr-defined]
+        await self.handlers.on_message(self.user, message)  # type: ignore[attr-defined]
 
 
 class FaqClient(_FaqClient, discord.Client):
@@ -114,7 +113,7 @@ class FaqTree(app_commands.CommandTree):
         if interaction.type is discord.InteractionType.autocomplete:
             # Answered here, so that a keystroke Discord gave up on (10062) costs one log line,
             # not the traceback discord.py logs for a failed autocomplete.
-            await self.client.faq.autocomplete(interaction)  # type: ignore[attr-defined]
+            await self.client.handlers.autocomplete(interaction)  # type: ignore[attr-defined]
             return False
         return True
 
@@ -126,9 +125,8 @@ class FaqTree(app_commands.CommandTree):
 class Handlers:
     """Each one asks the service and sends what `render` makes of the reply."""
 
-    def __init__(self, service: Service, flood: FloodLimit, *, defer_after: float = DEFER_AFTER) -> None:
+    def __init__(self, service: Service, *, defer_after: float = DEFER_AFTER) -> None:
         self.service = service
-        self.flood = flood
         self.defer_after = defer_after
         self.answering = InFlight()  # what a graceful stop waits for
         self.closing = False
@@ -165,23 +163,18 @@ class Handlers:
         direct = message.guild is None
         if not direct and not any(user.id == me.id for user in message.mentions):
             return
-        text = strip_mention(message.content, me.id)
         where = Where("discord", str(message.guild.id) if message.guild else "", str(message.channel.id),
                       str(message.author.id))
+        question = Question(message.content, where, me=str(me.id))
 
         async def answer() -> None:
-            verdict = self.flood.check(where.user)
-            if verdict is Verdict.IGNORE:
-                return
-            if verdict is Verdict.WARN:
-                messages: Iterable[Message] = (notice(self.service.language_of(text), "flood"),)
-            else:
-                messages = render(await asyncio.to_thread(self.service.answer, text, Context(), where))
-            for piece in messages:
+            view = await asyncio.to_thread(self.service.ask, question)
+            for piece in render(view) if view is not None else ():
                 await message.reply(**send_kwargs(piece), mention_author=False)
 
         async def apologise() -> None:
-            await message.reply(**send_kwargs(notice(self.service.language_of(text), "failed")), mention_author=False)
+            failed = self.service.notice("failed", asked=message.content)
+            await message.reply(**send_kwargs(render(failed)[0]), mention_author=False)
 
         await self.guard(f"answering message {message.id}", answer(), apologise)
 
@@ -192,24 +185,20 @@ class Handlers:
 
         async def answer() -> None:
             picked = parse(question)
-            lang = picked[1] if picked and picked[0] == PICK else self.service.language_of(question)
-            if self.flood.check(where.user) is not Verdict.ANSWER:
-                # an interaction must be answered; only the asker sees this, so it is said every time
-                await respond(interaction, (notice(lang, "flood"),), ephemeral=True)
-                return
             if picked and picked[0] == PICK:  # an autocomplete choice: exactly that entry
-                work = functools.partial(self.service.pick, picked[2], lang, where)
+                _, lang, entry_id = picked
+                work = functools.partial(self.service.pick, entry_id, lang, where, via=Via.AUTOCOMPLETE, private=True)
             else:
-                work = functools.partial(self.service.answer, question, Context(), where)
-            reply = await self.in_time(interaction, work, ephemeral=True)
-            await respond(interaction, self._messages(reply, lang, shareable=True), ephemeral=True)
+                work = functools.partial(self.service.ask, Question(question, where, private=True, command=True))
+            view = await self.in_time(interaction, work, ephemeral=True)
+            await respond(interaction, render(view) if view is not None else (), ephemeral=True)
 
         await self.guard("/faq", answer(), lambda: tell_failed(interaction))
 
     async def help(self, interaction: discord.Interaction) -> None:
         async def answer() -> None:
-            reply = self.service.answer("help", Context(lang=locale_lang(interaction)), clicked_by(interaction))
-            await respond(interaction, render(reply), ephemeral=True)
+            await respond(interaction, render(self.service.help(clicked_by(interaction), locale_lang(interaction))),
+                          ephemeral=True)
 
         await self.guard("/help", answer(), lambda: tell_failed(interaction))
 
@@ -247,25 +236,20 @@ class Handlers:
 
     async def _click(self, interaction: discord.Interaction, action: str, lang: str, entry_id: str) -> None:
         private = bool(interaction.message and interaction.message.flags.ephemeral)
+        where = clicked_by(interaction)
         if action in (UP, DOWN):
-            self.service.vote(entry_id, up=action == UP, where=clicked_by(interaction))
-            await respond(interaction, (notice(lang, "feedback_thanks"),), ephemeral=True)
-            return
-        reply = self.service.reply_for(entry_id, lang)
-        if action == SHARE:  # posted for everyone in the channel
-            await respond(interaction, self._messages(reply, lang), ephemeral=reply is None)
-        elif action == PICK and reply is not None:  # the answer takes the place of the "did you mean"
-            first, *rest = self._messages(reply, lang, shareable=private)
+            view = self.service.vote(entry_id, up=action == UP, where=where, lang=lang)
+            await respond(interaction, render(view), ephemeral=True)
+        elif action == SHARE:  # posted for everyone in the channel
+            view = self.service.share(entry_id, lang, where)
+            await respond(interaction, render(view), ephemeral=view.shape is Shape.NOTICE)
+        elif action == PICK:  # the answer takes the place of the "did you mean"
+            first, *rest = render(self.service.pick(entry_id, lang, where, via=Via.SUGGESTION, private=private))
             await interaction.response.edit_message(**send_kwargs(first, editing=True))
             await respond(interaction, rest, ephemeral=private)
         else:
-            await respond(interaction, self._messages(reply, lang, shareable=private), ephemeral=private)
-
-    @staticmethod
-    def _messages(reply: Reply | None, lang: str, *, shareable: bool = False) -> tuple[Message, ...]:
-        if reply is None:
-            return (notice(lang, "gone"),)
-        return render(reply, shareable=shareable and reply.kind == "answer")
+            view = self.service.pick(entry_id, lang, where, via=Via.TOPIC, private=private)
+            await respond(interaction, render(view), ephemeral=private or view.shape is Shape.NOTICE)
 
 
 def send_kwargs(message: Message, *, editing: bool = False) -> dict:
@@ -291,7 +275,7 @@ async def respond(interaction: discord.Interaction, messages: Iterable[Message],
 
 
 async def tell_failed(interaction: discord.Interaction) -> None:
-    await respond(interaction, (notice(locale_lang(interaction), "failed"),), ephemeral=True)
+    await respond(interaction, render(view_notice("failed", locale_lang(interaction))), ephemeral=True)
 
 
 async def guarded(what: str, work: Awaitable[None], apologise: Callable[[], Awaitable[None]] | None = None) -> None:
@@ -318,10 +302,6 @@ async def guarded(what: str, work: Awaitable[None], apologise: Callable[[], Awai
 def describe(err: discord.HTTPException) -> str:
     """An HTTP error in one line, from its status and Discord's own error (never the request)."""
     return f"{err.status} (error code {err.code}): {err.text}".strip()
-
-
-def strip_mention(text: str, user_id: int) -> str:
-    return re.sub(rf"<@!?{user_id}>", " ", text).strip()
 
 
 def clicked_by(interaction: discord.Interaction) -> Where:

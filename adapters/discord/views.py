@@ -48,7 +48,7 @@ class EntryButton(discord.ui.DynamicItem[discord.ui.Button], template=TEMPLATE):
         return cls(match["action"], match["lang"], match["entry"], label=item.label, style=item.style)
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        handlers: Clicks = interaction.client.faq  # type: ignore[attr-defined]
+        handlers: Clicks = interaction.client.handlers  # type: ignore[attr-defined]
         await handlers.on_button(interaction, self.action, self.lang, self.entry_id)
 
 

@@ -52,7 +52,7 @@ def start(runtime: Runtime, args: argparse.Namespace):
     try:
         app = build_app(runtime.service, token=os.environ["SLACK_BOT_TOKEN"],
                         signing_secret=os.environ.get("SLACK_SIGNING_SECRET", ""), api_url=api_url,
-                        flood_rule=runtime.config.flood, listener_executor=listeners)
+                        listener_executor=listeners)
     except BoltError:
         raise StartError("Slack refused SLACK_BOT_TOKEN (auth.test failed): " + WHERE["SLACK_BOT_TOKEN"]) from None
     except (SlackClientError, OSError) as err:

@@ -18,9 +18,10 @@ from slack_sdk.http_retry import (
 from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
-from bot.engine import Context, Engine
+from bot.engine import Engine
+from bot.engine.view import Shape, View
 from bot.serving import Service, Where
-from bot.serving.flood import FloodLimit, FloodRule, Verdict
+from bot.serving.service import Question, Via
 
 from .blocks import (
     FEEDBACK_DOWN,
@@ -28,8 +29,6 @@ from .blocks import (
     PICK,
     RELATED,
     SHARE,
-    Message,
-    notice,
     parse_value,
     render,
     unescape,
@@ -50,7 +49,6 @@ def retry_handlers() -> list[RetryHandler]:
 
 
 def build_app(service: Service | Engine, *, token: str, signing_secret: str, api_url: str | None = None,
-              flood_rule: FloodRule = FloodRule(),
               listener_executor: Executor | None = None) -> App:
     """The App `faqbot run slack` serves. It calls auth.test once, here, to learn the bot's own user id."""
     client = WebClient(token=token, base_url=api_url or DEFAULT_API_URL, timeout=API_TIMEOUT,
@@ -58,15 +56,15 @@ def build_app(service: Service | Engine, *, token: str, signing_secret: str, api
     logging.getLogger("slack_bolt.App").addFilter(_not_about_the_env_token)
     app = App(client=client, signing_secret=signing_secret, listener_executor=listener_executor)
     service = service if isinstance(service, Service) else Service(service)
-    faq = SlackFaq(service, FloodLimit(flood_rule))
-    app.middleware(faq.once_per_event)
-    app.event("app_mention")(faq.on_mention)
-    app.event("message")(faq.on_message)
-    app.command("/faq")(faq.on_command)
-    app.action(re.compile(rf"^{PICK}_\d+$"))(faq.on_pick)
-    app.action(re.compile(rf"^{RELATED}_\d+$"))(faq.on_related)
-    app.action(SHARE)(faq.on_share)
-    app.action(re.compile(rf"^({FEEDBACK_UP}|{FEEDBACK_DOWN})$"))(faq.on_feedback)
+    listeners = Listeners(service)
+    app.middleware(listeners.once_per_event)
+    app.event("app_mention")(listeners.on_mention)
+    app.event("message")(listeners.on_message)
+    app.command("/faq")(listeners.on_command)
+    app.action(re.compile(rf"^{PICK}_\d+$"))(listeners.on_pick)
+    app.action(re.compile(rf"^{RELATED}_\d+$"))(listeners.on_related)
+    app.action(SHARE)(listeners.on_share)
+    app.action(re.compile(rf"^({FEEDBACK_UP}|{FEEDBACK_DOWN})$"))(listeners.on_feedback)
     return app
 
 
@@ -75,18 +73,11 @@ def _not_about_the_env_token(record: logging.LogRecord) -> bool:
     return record.getMessage() != warning_client_prioritized_and_token_skipped()
 
 
-def strip_mention(text: str, user_id: str | None) -> str:
-    if not user_id:
-        return text
-    return re.sub(rf"<@{re.escape(user_id)}(\|[^>]*)?>", " ", text).strip()
+class Listeners:
+    """Slack's events in, Service calls, Block Kit out. Each listener acknowledges first."""
 
-
-class SlackFaq:
-    """The listeners. Each one acknowledges, asks the engine, and sends what `blocks` renders."""
-
-    def __init__(self, service: Service, flood: FloodLimit) -> None:
+    def __init__(self, service: Service) -> None:
         self.service = service
-        self.flood = flood
         self.events = Once()  # event ids: Slack redelivers an event it thinks was not acknowledged
         self.messages = Once()  # (channel, ts): one message can arrive as app_mention and as message
 
@@ -102,53 +93,39 @@ class SlackFaq:
 
     def on_mention(self, event: dict, context, client: WebClient) -> None:
         if not _from_a_bot(event, context.bot_user_id):
-            text = strip_mention(unescape(event.get("text", "")), context.bot_user_id)
-            self._answer_message(event, text, client, context.team_id,
-                                 thread_ts=event.get("thread_ts") or event["ts"])
+            self._answer_message(event, context, client, thread_ts=event.get("thread_ts") or event["ts"])
 
     def on_message(self, event: dict, context, client: WebClient) -> None:
         # edits, joins and other subtypes are not questions
         direct = event.get("channel_type") == "im" and not event.get("subtype")
         if direct and not _from_a_bot(event, context.bot_user_id):
-            text = strip_mention(unescape(event.get("text", "")), context.bot_user_id)
-            self._answer_message(event, text, client, context.team_id, thread_ts=event.get("thread_ts"))
+            self._answer_message(event, context, client, thread_ts=event.get("thread_ts"))
 
     def on_command(self, ack, command: dict) -> None:
         ack()
-        text = unescape(command.get("text", "")).strip() or "help"
+        text = unescape(command.get("text", ""))
         where = Where("slack", command.get("team_id", ""), command.get("channel_id", ""), command.get("user_id", ""))
-        message = self._answer(text, where, shareable=True)
-        if message is not None:
-            self._respond(command["response_url"], {"response_type": "ephemeral", **message.payload()},
-                          self.service.language_of(text))
+        view = self.service.ask(Question(text, where, private=True, command=True))
+        if view is not None:
+            self._respond(command["response_url"], {"response_type": "ephemeral", **render(view).payload()}, text)
 
-    def _answer_message(self, event: dict, text: str, client: WebClient, team: str | None, *,
-                        thread_ts: str | None) -> None:
-        channel = event["channel"]
+    def _answer_message(self, event: dict, context, client: WebClient, *, thread_ts: str | None) -> None:
+        channel, text = event["channel"], unescape(event.get("text", ""))
         if not self.messages.first((channel, event["ts"])):
             return
-        message = self._answer(text, Where("slack", team or "", channel, event.get("user", "")))
-        if message is None:
+        where = Where("slack", context.team_id or "", channel, event.get("user", ""))
+        view = self.service.ask(Question(text, where, me=context.bot_user_id))
+        if view is None:
             return
         try:
-            client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message.payload())
+            client.chat_postMessage(channel=channel, thread_ts=thread_ts, **render(view).payload())
         except DELIVERY_ERRORS as err:
             log.warning("chat.postMessage failed: %s", _describe(err))
             try:
                 client.chat_postMessage(channel=channel, thread_ts=thread_ts,
-                                        **notice(self.service.language_of(text), "failed").payload())
+                                        **render(self.service.notice("failed", asked=text)).payload())
             except DELIVERY_ERRORS as again:
                 log.warning("could not tell the user either: %s", _describe(again))
-
-    def _answer(self, text: str, where: Where, *, shareable: bool = False) -> Message | None:
-        """The message answering `text`, the flood-limit notice, or None to stay quiet."""
-        verdict = self.flood.check(where.user)
-        if verdict is Verdict.IGNORE:
-            return None
-        if verdict is Verdict.WARN:
-            return notice(self.service.language_of(text), "flood")
-        reply = self.service.answer(text, Context(), where)
-        return render(reply, shareable=shareable and reply.kind == "answer")
 
     # --- buttons --------------------------------------------------------------------------------
 
@@ -156,21 +133,23 @@ class SlackFaq:
         """A "did you mean" suggestion: the answer replaces the question's message."""
         ack()
         entry_id, lang = parse_value(action["value"])
-        self._respond(body["response_url"], {"replace_original": True, **self._entry(entry_id, lang, body).payload()},
-                      lang)
+        view = self.service.pick(entry_id, lang, _clicked_by(body), via=Via.SUGGESTION, private=_ephemeral(body))
+        self._respond(body["response_url"], {"replace_original": True, **render(view).payload()}, lang=lang)
 
     def on_related(self, ack, body: dict, action: dict, client: WebClient) -> None:
         """A related or browsed topic: answered in a new message below the one clicked."""
         ack()
         entry_id, lang = parse_value(action["value"])
-        message = self._entry(entry_id, lang, body)
-        if _ephemeral(body) or "channel" not in body:
+        private = _ephemeral(body) or "channel" not in body
+        view = self.service.pick(entry_id, lang, _clicked_by(body), via=Via.TOPIC, private=private)
+        if private or view.shape is Shape.NOTICE:
             self._respond(body["response_url"],
-                          {"response_type": "ephemeral", "replace_original": False, **message.payload()}, lang)
+                          {"response_type": "ephemeral", "replace_original": False, **render(view).payload()},
+                          lang=lang)
             return
         thread_ts = body.get("message", {}).get("thread_ts")
         try:
-            client.chat_postMessage(channel=body["channel"]["id"], thread_ts=thread_ts, **message.payload())
+            client.chat_postMessage(channel=body["channel"]["id"], thread_ts=thread_ts, **render(view).payload())
         except DELIVERY_ERRORS as err:
             log.warning("chat.postMessage failed: %s", _describe(err))
 
@@ -178,25 +157,19 @@ class SlackFaq:
         """Posts a privately shown answer in the channel for everyone."""
         ack()
         entry_id, lang = parse_value(action["value"])
-        reply = self.service.reply_for(entry_id, lang)
-        message = render(reply) if reply else notice(lang, "gone")
-        response_type = "in_channel" if reply else "ephemeral"
+        view = self.service.share(entry_id, lang, _clicked_by(body))
+        response_type = "ephemeral" if view.shape is Shape.NOTICE else "in_channel"
         self._respond(body["response_url"],
-                      {"response_type": response_type, "replace_original": False, **message.payload()}, lang)
+                      {"response_type": response_type, "replace_original": False, **render(view).payload()}, lang=lang)
 
     def on_feedback(self, ack, body: dict, action: dict) -> None:
         ack()
         entry_id, lang = parse_value(action["value"])
-        self.service.vote(entry_id, up=action["action_id"] == FEEDBACK_UP, where=_clicked_by(body))
+        view = self.service.vote(entry_id, up=action["action_id"] == FEEDBACK_UP, where=_clicked_by(body), lang=lang)
         self._respond(body["response_url"], {"response_type": "ephemeral", "replace_original": False,
-                                             **notice(lang, "feedback_thanks").payload()}, lang)
+                                             **render(view).payload()}, lang=lang)
 
-    def _entry(self, entry_id: str, lang: str, body: dict) -> Message:
-        reply = self.service.reply_for(entry_id, lang)
-        return render(reply, shareable=_ephemeral(body)) if reply else notice(lang, "gone")
-
-    @staticmethod
-    def _respond(response_url: str, payload: dict, lang: str) -> None:
+    def _respond(self, response_url: str, payload: dict, asked: str = "", *, lang: str | None = None) -> None:
         """Posts to a response_url, with the same retries as the Web API; on failure, tries to say so."""
         hook = WebhookClient(response_url, timeout=API_TIMEOUT, retry_handlers=retry_handlers())
         try:
@@ -208,9 +181,9 @@ class SlackFaq:
         if status == 200:
             return
         log.warning("response_url post failed: %s", problem)
+        failed: View = self.service.notice("failed", asked=asked, lang=lang)
         try:
-            hook.send_dict({"response_type": "ephemeral", "replace_original": False,
-                            **notice(lang, "failed").payload()})
+            hook.send_dict({"response_type": "ephemeral", "replace_original": False, **render(failed).payload()})
         except DELIVERY_ERRORS as err:
             log.warning("could not tell the user either: %s", _describe(err))
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.engine import EntryRef, Reply
-from bot.engine.wording import say, shorten
+from bot.engine.view import Action, Choice, Shape, View, plain_text
+from bot.engine.wording import say, shorten, split_text
 
 from .texts import TEXTS
 
@@ -18,6 +18,7 @@ MAX_NOTIFICATION_TEXT = 3000
 
 PICK = "faq_pick"  # a "did you mean" suggestion: replaces the question's message with the answer
 RELATED = "faq_related"  # a related or browsed topic: answered in a new message
+ACTIONS = {Action.PICK: PICK, Action.OPEN: RELATED}
 SHARE = "faq_share"
 FEEDBACK_UP = "faq_feedback_up"
 FEEDBACK_DOWN = "faq_feedback_down"
@@ -42,31 +43,6 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def split_text(text: str, limit: int = MAX_SECTION_TEXT) -> list[str]:
-    """Cut escaped mrkdwn into pieces of at most `limit` characters, at a paragraph, line or word
-    boundary when there is one, and never inside an `&amp;`-style entity."""
-    pieces = []
-    text = text.strip()
-    while len(text) > limit:
-        window = text[: limit + 1]
-        for boundary in ("\n\n", "\n", " "):
-            cut = window.rfind(boundary)
-            if cut > 0:
-                head, text = text[:cut], text[cut + len(boundary):]
-                break
-        else:
-            cut = limit
-            entity = text.rfind("&", max(0, cut - 5), cut)
-            if entity > 0 and ";" not in text[entity:cut]:
-                cut = entity
-            head, text = text[:cut], text[cut:]
-        pieces.append(head.rstrip())
-        text = text.lstrip()
-    if text:
-        pieces.append(text)
-    return pieces
-
-
 def button_value(entry_id: str, lang: str) -> str:
     return f"{entry_id}|{lang}"
 
@@ -76,16 +52,14 @@ def parse_value(value: str) -> tuple[str, str]:
     return entry_id, lang or "en"
 
 
-def render(reply: Reply, *, shareable: bool = False) -> Message:
-    """The whole reply as one message. `shareable` adds the "Share in channel" button to an answer."""
-    blocks = _answer(reply, shareable) if reply.kind == "answer" else _choices(reply)
-    return Message(text=escape(shorten(reply.text, MAX_NOTIFICATION_TEXT)), blocks=tuple(blocks))
-
-
-def notice(lang: str, key: str) -> Message:
-    """One of the adapter's own short messages (feedback thanks, flood limit, errors)."""
-    text = say(lang, key, TEXTS)
-    return Message(text=text, blocks=(section(text),))
+def render(view: View) -> Message:
+    """The whole view as one message."""
+    if view.shape is Shape.NOTICE:
+        text = say(view.lang, view.notice or "", TEXTS)
+        return Message(text=escape(text), blocks=(section(escape(text)),))
+    blocks = _answer(view) if view.shape is Shape.ANSWER else _choices(view)
+    text = plain_text(view, TEXTS)
+    return Message(text=escape(shorten(text, MAX_NOTIFICATION_TEXT)), blocks=tuple(blocks))
 
 
 def section(mrkdwn: str) -> dict:
@@ -110,33 +84,36 @@ def actions(buttons: list[dict]) -> list[dict]:
             for i in range(0, len(buttons), MAX_BUTTONS_PER_ACTIONS)]
 
 
-def topic_buttons(refs: tuple[EntryRef, ...], action: str, lang: str) -> list[dict]:
+def choice_buttons(choices: tuple[Choice, ...], lang: str) -> list[dict]:
     # action_id must be unique within a block, so each button gets its own suffix
-    return [button(ref.question, f"{action}_{n}", button_value(ref.id, lang)) for n, ref in enumerate(refs)]
+    return [button(c.label, f"{ACTIONS[c.action]}_{n}", button_value(c.id, lang)) for n, c in enumerate(choices)]
 
 
-def _answer(reply: Reply, shareable: bool) -> list[dict]:
-    lang, value = reply.lang, button_value(reply.entry_id or "", reply.lang)
+def _answer(view: View) -> list[dict]:
+    lang, value = view.lang, button_value(view.entry_id or "", view.lang)
     tail = []
-    echoed = [_asked(reply)] if reply.asked.strip() and reply.reason != "picked" else []
-    if reply.matched:
-        echoed.append(say(lang, "matched", TEXTS).format(escape(reply.matched)))
+    echoed = [_asked(view)] if view.asked else []
+    if view.matched:
+        echoed.append(say(lang, "matched").format(escape(view.matched)))
     if echoed:
         tail.append(context(*echoed))
-    if reply.sources:
-        links = " · ".join(f"<{escape(url)}>" for url in reply.sources)
+    if view.sources:
+        links = " · ".join(f"<{escape(url)}>" for url in view.sources)
         tail.append(context(f"{escape(say(lang, 'sources'))} {links}"))
-    if reply.related:
+    if view.related:
         tail.append(section(escape(say(lang, "related"))))
-        tail += actions(topic_buttons(reply.related, RELATED, lang))
-    votes = [button(say(lang, "helpful", TEXTS), FEEDBACK_UP, value),
-             button(say(lang, "not_helpful", TEXTS), FEEDBACK_DOWN, value)]
-    if shareable:
-        votes.append(button(say(lang, "share", TEXTS), SHARE, value, style="primary"))
-    tail += actions(votes)
+        tail += actions(choice_buttons(view.related, lang))
+    buttons = []
+    if view.votes:
+        buttons += [button(say(lang, "helpful", TEXTS), FEEDBACK_UP, value),
+                    button(say(lang, "not_helpful", TEXTS), FEEDBACK_DOWN, value)]
+    if view.shareable:
+        buttons.append(button(say(lang, "share"), SHARE, value, style="primary"))
+    tail += actions(buttons)
 
-    title = escape((reply.title or "").strip())
-    pieces = split_text(f"*{title}*\n{escape(reply.body or '')}" if title else escape(reply.body or ""))
+    title = escape((view.title or "").strip())
+    pieces = split_text(f"*{title}*\n{escape(view.body or '')}" if title else escape(view.body or ""),
+                        MAX_SECTION_TEXT)
     room = MAX_BLOCKS - len(tail)
     if len(pieces) > room:
         pieces = pieces[: room - 1]
@@ -145,23 +122,17 @@ def _answer(reply: Reply, shareable: bool) -> list[dict]:
     return [section(p) for p in pieces] + tail
 
 
-def _choices(reply: Reply) -> list[dict]:
-    """A "did you mean" (suggest) or a reply with no answer (fallback): words, then topics as buttons."""
-    lang = reply.lang
-    if reply.kind == "suggest":
-        lines, action = [say(lang, reply.reason)], PICK
-    elif reply.reason == "no_match":
-        lines, action = [say(lang, "no_match")] + ([say(lang, "closest")] if reply.suggestions else []), RELATED
-    elif reply.reason in ("greeting", "empty") and reply.suggestions:
-        lines, action = [say(lang, reply.reason), say(lang, "examples")], RELATED
-    else:
-        lines, action = [say(lang, reply.reason)], RELATED
-    blocks = [section(escape("\n".join(lines)))]
-    blocks += actions(topic_buttons(reply.suggestions, action, lang))
-    echo_question = reply.asked.strip() and (reply.kind == "suggest" or reply.reason == "no_match")
-    blocks.append(context(*([_asked(reply)] if echo_question else []), say(lang, "browse", TEXTS)))
+def _choices(view: View) -> list[dict]:
+    """What the bot says, then the entries to choose from as buttons."""
+    lang = view.lang
+    words = [say(lang, note, TEXTS) for note in view.intro] + list(view.lines)
+    blocks = [section(escape("\n".join(words)))]
+    blocks += actions(choice_buttons(view.choices, lang))
+    footer = ([_asked(view)] if view.asked else []) + [say(lang, note, TEXTS) for note in view.notes]
+    if footer:
+        blocks.append(context(*footer))
     return blocks[:MAX_BLOCKS]
 
 
-def _asked(reply: Reply) -> str:
-    return say(reply.lang, "asked", TEXTS).format(escape(shorten(reply.asked.strip(), 500)))
+def _asked(view: View) -> str:
+    return say(view.lang, "asked").format(escape(shorten(view.asked or "", 500)))

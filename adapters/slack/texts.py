@@ -5,6 +5,7 @@ from __future__ import annotations
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
         "browse": "Type `/faq help` to browse the topics, or ask in other words.",
+        "usage": "Mention me with a question, send me a direct message, or type `/faq` and your question.",
         "helpful": "👍 Helpful",
         "not_helpful": "👎 Not helpful",
         "failed": "Sorry, Slack didn't let me send the answer just now. Please try again in a minute.",
@@ -13,6 +14,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "zh": {
         "browse": "输入 `/faq help` 可以浏览话题，也可以换个说法再问。",
+        "usage": "提及我并提问、给我发私信，或者输入 `/faq` 加上你的问题。",
         "helpful": "👍 有帮助",
         "not_helpful": "👎 没帮助",
         "failed": "抱歉，Slack 暂时没能发出回答，请过一分钟再试。",

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 
 from bot.engine.confidence import Calibration
 from bot.engine.faq import Entry, Faq
 from bot.engine.matcher import Candidate, Matcher, Ranking, Weights
-from bot.engine.reply import EntryRef, Reply
+from bot.engine.reply import EntryRef, Kind, Reason, Reply
 from bot.engine.smalltalk import classify
 from bot.engine.text import has_han
-from bot.engine.wording import plain_text
+from bot.engine.view import plain_text, view_of
 
 MAX_QUESTION_CHARS = 2000  # longer input is cut before matching; no FAQ question is that long
 
@@ -74,7 +74,7 @@ class Engine:
         entry = self.faq.get(entry_id)
         if entry is None:
             return None
-        return self._answer(entry, lang, reason="picked", asked=asked)
+        return self._answer(entry, lang, reason=Reason.PICKED, asked=asked)
 
     def topics(self, lang: str, limit: int | None = None, tags: frozenset[str] | None = None) -> tuple[EntryRef, ...]:
         """The FAQ's entries in file order; with `tags`, only those a scoped channel may answer."""
@@ -95,31 +95,32 @@ class Engine:
         candidates, lead, confidence = self.assess(ranking)
         if ranking.candidates and ranking.candidates[0].negative:
             # Closest to a question the maintainers marked as not covered: say so.
-            return self._reply("fallback", lang, "no_match", asked, suggestions=self._closest(candidates, lang))
+            return self._reply(Kind.FALLBACK, lang, Reason.NO_MATCH, asked, suggestions=self._closest(candidates, lang))
         best = candidates[0] if candidates else None
         if best and t.answers(confidence, lead, exact=best.signals.exact, evidence=best.signals.evidence):
-            return self._answer(best.entry, lang, reason="confident", asked=asked, candidate=best, score=confidence)
+            return self._answer(best.entry, lang, reason=Reason.CONFIDENT, asked=asked, candidate=best,
+                                score=confidence)
         if confidence < t.suggest:
-            return self._reply("fallback", lang, "no_match", asked, score=confidence,
+            return self._reply(Kind.FALLBACK, lang, Reason.NO_MATCH, asked, score=confidence,
                                suggestions=self._closest(candidates, lang))
         floor = candidates[0].score - t.suggest_window
         offered = tuple(self._ref(c.entry, lang, c.score) for c in candidates[: t.max_suggestions] if c.score >= floor)
-        reason = "ambiguous" if confidence >= t.answer else "unsure"
-        return self._reply("suggest", lang, reason, asked, score=confidence, suggestions=offered)
+        reason = Reason.AMBIGUOUS if confidence >= t.answer else Reason.UNSURE
+        return self._reply(Kind.SUGGEST, lang, reason, asked, score=confidence, suggestions=offered)
 
     def _closest(self, candidates: list[Candidate], lang: str) -> tuple[EntryRef, ...]:
         t = self.thresholds
         return tuple(self._ref(c.entry, lang, c.score) for c in candidates[: t.max_suggestions] if c.score >= t.closest)
 
-    def _answer(self, entry: Entry, lang: str, *, reason: str, asked: str, candidate: Candidate | None = None,
+    def _answer(self, entry: Entry, lang: str, *, reason: Reason, asked: str, candidate: Candidate | None = None,
                 score: float = 1.0) -> Reply:
         lang = entry.language_for(lang)
         related = tuple(self._ref(e, lang) for e in map(self.faq.get, entry.related) if e)[: self.thresholds.max_related]
         body = entry.answer[lang]
-        return Reply(
-            kind="answer",
+        return _with_text(Reply(
+            kind=Kind.ANSWER,
             lang=lang,
-            text=plain_text(lang, reason, body=body, related=related, sources=entry.sources),
+            text="",
             reason=reason,
             asked=asked,
             entry_id=entry.id,
@@ -129,19 +130,27 @@ class Engine:
             score=score,
             related=related,
             sources=entry.sources,
-        )
+        ))
 
-    def _small_talk(self, reason: str, lang: str, asked: str, tags: frozenset[str] | None) -> Reply:
-        count = {"help": self.thresholds.help_topics, "thanks": 0}.get(reason, 3)
-        return self._reply("fallback", lang, reason, asked, suggestions=self.topics(lang, count, tags))
+    def help(self, lang: str, tags: frozenset[str] | None = None) -> Reply:
+        """How to ask, and the topics (a scoped channel's only)."""
+        return self._small_talk(Reason.HELP, lang, "", tags)
 
-    def _reply(self, kind, lang: str, reason: str, asked: str, *, score: float = 0.0,
+    def _small_talk(self, reason: Reason, lang: str, asked: str, tags: frozenset[str] | None) -> Reply:
+        count = {Reason.HELP: self.thresholds.help_topics, Reason.THANKS: 0}.get(reason, 3)
+        return self._reply(Kind.FALLBACK, lang, reason, asked, suggestions=self.topics(lang, count, tags))
+
+    def _reply(self, kind: Kind, lang: str, reason: Reason, asked: str, *, score: float = 0.0,
                suggestions: tuple[EntryRef, ...] = ()) -> Reply:
-        text = plain_text(lang, reason, suggestions=suggestions)
-        return Reply(kind=kind, lang=lang, text=text, reason=reason, asked=asked, score=score, suggestions=suggestions)
+        return _with_text(Reply(kind=kind, lang=lang, text="", reason=reason, asked=asked, score=score,
+                                suggestions=suggestions))
 
     def _ref(self, entry: Entry, lang: str, score: float = 0.0) -> EntryRef:
         return EntryRef(entry.id, entry.question(lang), round(score, 4))
+
+
+def _with_text(reply: Reply) -> Reply:
+    return replace(reply, text=plain_text(view_of(reply)))
 
 
 def in_scope(entry: Entry, tags: frozenset[str]) -> bool:

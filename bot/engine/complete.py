@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, process
 from bot.engine.answering import Engine, detect_language, in_scope
 from bot.engine.reply import EntryRef
 from bot.engine.text import bigrams, has_han, stem, words
+from bot.engine.wording import shorten
 
 CANDIDATES = 400  # phrasings the C scorer passes on, best first...
 PER_ENTRY = 3  # ...of which at most this many per entry...
@@ -129,9 +130,4 @@ def _tokens(found: list[str], *, chars: bool = False) -> tuple[str, ...]:
 
 
 def _shorten(ref: EntryRef, max_chars: int) -> EntryRef:
-    if len(ref.question) <= max_chars:
-        return ref
-    cut = ref.question[: max_chars - 1]
-    if " " in cut[max_chars // 2:]:
-        cut = cut[: cut.rfind(" ")]
-    return EntryRef(ref.id, cut.rstrip() + "…", ref.score)
+    return EntryRef(ref.id, shorten(ref.question, max_chars), ref.score)

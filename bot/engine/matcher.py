@@ -133,7 +133,7 @@ class Matcher:
                 postings[term].append(index)
         if stage_one is None:
             stage_one = ArrayPostings.from_postings if len(self.entries) >= ARRAYS_FROM else DictPostings
-        self.postings = stage_one(postings, len(self.entries))
+        self.postings = stage_one(postings)
         n = len(self.entries)
         self.idf = {t: _idf(n, len(ids)) for t, ids in postings.items()}
         self.term_weight = {t: idf * self._general(t) for t, idf in self.idf.items()}
@@ -304,7 +304,7 @@ TIE = 1e-9  # F1 values closer than this are equal: they differ only by the orde
 class DictPostings:
     """Stage one for small FAQs: which entries hold each term, added up in a dict."""
 
-    def __init__(self, postings: dict[str, list[int]], size: int) -> None:
+    def __init__(self, postings: dict[str, list[int]]) -> None:
         self.ids = {t: tuple(ids) for t, ids in postings.items()}
 
     def ids_of(self, term: str) -> tuple[int, ...]:
@@ -319,7 +319,7 @@ class DictPostings:
         return heapq.nlargest(k, found, key=itemgetter(1))  # equal sums: the earlier entry first
 
 
-StageOne = Callable[[dict[str, list[int]], int], "DictPostings | ArrayPostings"]  # postings, entries -> index
+StageOne = Callable[[dict[str, list[int]]], "DictPostings | ArrayPostings"]  # term -> entries holding it
 
 
 class ArrayPostings:
@@ -333,7 +333,7 @@ class ArrayPostings:
         self.np, self.rows, self.offsets, self.flat, self.size = numpy, rows, offsets, flat, size
 
     @classmethod
-    def from_postings(cls, postings: dict[str, list[int]], size: int) -> ArrayPostings:
+    def from_postings(cls, postings: dict[str, list[int]]) -> ArrayPostings:
         import numpy
 
         rows = list(postings)
@@ -341,6 +341,7 @@ class ArrayPostings:
         offsets = numpy.zeros(len(rows) + 1, dtype=numpy.int64)
         numpy.cumsum(lengths, out=offsets[1:])
         flat = numpy.fromiter((i for t in rows for i in postings[t]), dtype=numpy.int32, count=int(offsets[-1]))
+        size = int(flat.max()) + 1 if len(flat) else 0  # entries past the last that holds a term score nothing
         return cls({t: r for r, t in enumerate(rows)}, offsets, flat, size)
 
     def ids_of(self, term: str):

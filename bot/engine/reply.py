@@ -3,9 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from enum import StrEnum
 
-Kind = Literal["answer", "suggest", "fallback"]
+
+class Kind(StrEnum):
+    ANSWER = "answer"
+    SUGGEST = "suggest"  # "did you mean"
+    FALLBACK = "fallback"  # no answer: the FAQ has none, or the message was no question
+
+
+class Reason(StrEnum):
+    CONFIDENT = "confident"  # answered: the question matched this entry
+    PICKED = "picked"  # answered: the person chose this entry
+    AMBIGUOUS = "ambiguous"  # suggest: two entries are about equally likely
+    UNSURE = "unsure"  # suggest: one entry is likely, not likely enough to answer
+    NO_MATCH = "no_match"  # fallback: nothing in the FAQ answers it
+    GREETING = "greeting"
+    THANKS = "thanks"
+    HELP = "help"
+    EMPTY = "empty"  # nothing asked (a bare mention)
+
+
+SMALL_TALK = frozenset({Reason.GREETING, Reason.THANKS, Reason.HELP, Reason.EMPTY})
 
 
 @dataclass(frozen=True)
@@ -20,7 +39,7 @@ class Reply:
     kind: Kind
     lang: str
     text: str  # the whole reply as plain text, options numbered as in `options`
-    reason: str  # confident | picked | ambiguous | unsure | no_match | greeting | thanks | help | empty
+    reason: Reason
     asked: str = ""
     entry_id: str | None = None
     title: str | None = None  # the answered entry's canonical question
@@ -38,7 +57,7 @@ class Reply:
 
     def to_json(self) -> dict:
         return {
-            "kind": self.kind,
+            "kind": str(self.kind),
             "id": self.entry_id,
             "score": round(self.score, 4),
             "suggestions": [s.id for s in self.suggestions],

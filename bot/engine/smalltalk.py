@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.engine.reply import Reason
 from bot.engine.text import has_han, words
 
 GREETINGS = frozenset(
@@ -26,8 +27,8 @@ FILLER = frozenset(
 _HAN_WORDS = re.compile("|".join(sorted((w for w in GREETINGS | THANKS | HELP | FILLER if has_han(w)), key=len, reverse=True)))
 
 
-def classify(text: str) -> str | None:
-    """'empty', 'greeting', 'thanks' or 'help' when `text` is not a question, else None."""
+def classify(text: str) -> Reason | None:
+    """EMPTY, GREETING, THANKS or HELP when `text` is not a question, else None."""
     tokens = []
     for token in words(text):
         if has_han(token):
@@ -39,8 +40,8 @@ def classify(text: str) -> str | None:
             tokens.append(token)
     tokens = [t for t in tokens if t not in FILLER]
     if not tokens:
-        return "empty"
-    for kind, vocabulary in (("thanks", THANKS), ("help", HELP), ("greeting", GREETINGS)):
+        return Reason.EMPTY
+    for kind, vocabulary in ((Reason.THANKS, THANKS), (Reason.HELP, HELP), (Reason.GREETING, GREETINGS)):
         if all(t in vocabulary or t in GREETINGS or t in THANKS for t in tokens) and any(t in vocabulary for t in tokens):
             return kind
     return None

@@ -47,10 +47,10 @@ ENGLISH_STOP_WORDS = frozenset(
     can could would should will shall may might must cannot cant wont dont doesnt didnt isnt
     arent wasnt im ive id youre thats theres
     to of in on at by for with about from into onto as if or and but so than then also too not no
-    new here out up down over again once everyone everybody anything something nothing whether
+    new out up down over again once everyone everybody anything something nothing whether
     while both each few more most other such ever every else etc eg ie via among around upon yet
     already still though although because since until unless however maybe perhaps probably quite
-    rather somewhat lot lots okay ok hmm sorry dumb silly curious
+    rather somewhat lot lots hmm sorry dumb silly curious
     just quick question questions q wondering wonder know knows tell explain explained anyone
     someone somebody anybody team guys folks all any some really actually basically very
     ok okay um uh hey hi hello please pls plz thanks thank thx yes yeah bot faqbot
@@ -202,9 +202,8 @@ def stem(word: str) -> str:
 
 
 def _known_word(word: str) -> bool:
-    from bot.engine.word_frequency import (
-        english_zipf,  # deferred: the word list loads on first use
-    )
+    # deferred: the word list loads on first use
+    from bot.engine.word_frequency import english_zipf
 
     zipf = english_zipf(word)
     return zipf is not None and zipf >= 3.0

@@ -1,8 +1,8 @@
-"""Everything the bot says in its own words, in both languages, and the plain-text rendering."""
+"""Everything the bot says in its own words, in both languages, and how text is cut to fit."""
 
 from __future__ import annotations
 
-from bot.engine.reply import EntryRef
+import re
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {
@@ -15,11 +15,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "thanks": "You're welcome! Ask me anything else whenever you like.",
         "empty": "Ask me a question and I'll answer from the team FAQ.",
         "help": "I answer questions from the team FAQ. Some of the topics:",
+        "usage": "Ask me a question in your own words, in English or Chinese.",
         "examples": "For example:",
         "related": "Related:",
         "sources": "Sources:",
         "flood": "You're asking faster than I can keep up. Please wait a minute, then ask again.",
         "feedback_thanks": "Thanks for the feedback!",
+        "gone": "That FAQ entry no longer exists.",
+        "failed": "Sorry, something went wrong while answering. Please try again in a minute.",
         "asked": "You asked: {}",
         "matched": "Matched: {}",
         "share": "Share in channel",
@@ -34,11 +37,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "thanks": "不客气！还有其他问题随时问我。",
         "empty": "请直接提问，我会从团队 FAQ 里找答案。",
         "help": "我可以回答团队 FAQ 里的问题，部分话题如下：",
+        "usage": "用自己的话提问即可，中文英文都可以。",
         "examples": "例如：",
         "related": "相关问题：",
         "sources": "来源：",
         "flood": "你问得太快了，请等一分钟再问。",
         "feedback_thanks": "感谢你的反馈！",
+        "gone": "这个 FAQ 条目已不存在。",
+        "failed": "抱歉，回答时出了问题，请过一分钟再试。",
         "asked": "你的问题：{}",
         "matched": "匹配的问法：{}",
         "share": "分享到频道",
@@ -54,34 +60,44 @@ def say(lang: str, key: str, texts: dict[str, dict[str, str]] = TEXTS) -> str:
 
 
 def shorten(text: str, limit: int) -> str:
-    """At most `limit` characters; a cut is marked with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """At most `limit` characters. A cut is made between words when one is in the second half, and is
+    marked with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space >= limit // 2 else cut).rstrip() + "…"
 
 
-def numbered(refs: tuple[EntryRef, ...], start: int = 1) -> list[str]:
-    return [f"{n}. {ref.question}" for n, ref in enumerate(refs, start=start)]
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[。！？；])")
 
 
-def plain_text(lang: str, reason: str, *, body: str | None = None, suggestions: tuple[EntryRef, ...] = (),
-               related: tuple[EntryRef, ...] = (), sources: tuple[str, ...] = ()) -> str:
-    """The reply as plain text; options are numbered suggestions first, then related."""
-    if body is not None:
-        lines = [body]
-    elif reason == "no_match":
-        lines = [say(lang, "no_match")]
-        if suggestions:
-            lines += [say(lang, "closest"), *numbered(suggestions)]
-        lines.append(say(lang, "browse"))
-    elif reason in ("greeting", "empty"):
-        lines = [say(lang, reason)]
-        if suggestions:
-            lines += [say(lang, "examples"), *numbered(suggestions)]
-    elif reason in ("ambiguous", "unsure", "help"):
-        lines = [say(lang, reason), *numbered(suggestions)]
-    else:
-        lines = [say(lang, reason)]
-    if related:
-        lines += ["", say(lang, "related"), *numbered(related, start=len(suggestions) + 1)]
-    if sources:
-        lines += ["", say(lang, "sources"), *(f"- {s}" for s in sources)]
-    return "\n".join(lines)
+def split_text(text: str, limit: int) -> list[str]:
+    """`text` in pieces of at most `limit` characters, cut at a paragraph, line, sentence or word boundary
+    (the latest that keeps a piece at least half full), else inside a word but never inside an entity such
+    as `&amp;` (Slack's escaping). Only white space at the cuts is lost."""
+    pieces = []
+    text = text.strip()
+    while len(text) > limit:
+        cut = _boundary(text[: limit + 1], limit // 2)
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    if text:
+        pieces.append(text)
+    return pieces
+
+
+def _boundary(window: str, least: int) -> int:
+    for separator in ("\n\n", "\n"):
+        at = window.rfind(separator)
+        if at >= least:
+            return at
+    sentences = [m.end() for m in _SENTENCE_END.finditer(window) if least <= m.end() < len(window)]
+    if sentences:
+        return sentences[-1]
+    at = max(window.rfind(" "), window.rfind("\n"))  # an early line break beats cutting a word
+    if at > 0:
+        return at
+    cut = len(window) - 1  # one word longer than the limit: no choice but to cut it
+    entity = window.rfind("&", max(0, cut - 8), cut)
+    return entity if entity > 0 and ";" not in window[entity:cut] else cut

@@ -100,7 +100,7 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
     if store is not None:
         metrics.watch_buffer(lambda: store.buffer_depth)
     service = Service(engine, recorder=Recorders([r for r in (store, metrics) if r is not None]),
-                      channels=config.channels, log_bodies=config.log_bodies)
+                      channels=config.channels, flood=config.flood, log_bodies=config.log_bodies)
     health = Health(tuple(adapters))
     runtime = Runtime(service, config, health, Status(health, metrics))
     reloader = Reloader(service, faq_dir, load, lint=lint, interval=config.reload_interval, watch=config.reload_watch,

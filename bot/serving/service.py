@@ -1,30 +1,57 @@
-"""What adapters talk to: the engine in service now, plus the recorders that keep what was asked."""
+"""What adapters talk to. The service holds the engine in service now and decides everything that is the
+same on every platform: channel scope, the flood limit and what the person then sees, help, picks, votes,
+the language of notices, the bot's own mention. Adapters only translate events in and views out."""
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from enum import StrEnum
 
 from bot.engine.answering import Context, Engine, detect_language, in_scope
 from bot.engine.complete import Completer
-from bot.engine.reply import EntryRef, Reply
+from bot.engine.reply import EntryRef, Kind, Reason, Reply
+from bot.engine.smalltalk import classify
+from bot.engine.view import View, notice, view_of
 from bot.serving.events import Asked, NoRecorder, Recorder, Voted, Where
+from bot.serving.flood import FloodLimit, FloodRule, Verdict
 from bot.serving.inflight import InFlight
 
 log = logging.getLogger("faqbot")
 
 
+@dataclass(frozen=True)
+class Question:
+    text: str  # as the platform delivered it, the bot's own mention included
+    where: Where = Where()
+    me: str | None = None  # the bot's own user id on the platform: its mention is no part of the question
+    private: bool = False  # only the asker sees the reply (a slash command): an answer may then be shared
+    command: bool = False  # an explicit call of the bot (/faq): nothing asked, or "help", means help
+    lang: str | None = None  # reply in this language
+
+
+class Via(StrEnum):
+    """How a person chose an entry instead of asking."""
+
+    SUGGESTION = "suggestion"  # a "did you mean" choice
+    TOPIC = "topic"  # a related, closest or browsed topic
+    AUTOCOMPLETE = "autocomplete"  # a choice offered while typing
+
+
 class Service:
-    """Answers with the current engine (a reload swaps it), scopes channels to their tags, records
-    every question and vote, and knows how many questions are being answered right now."""
+    """Answers with the current engine (a reload swaps it), scopes channels to their tags, applies one flood
+    limit per person across every platform it serves, and records every question, pick and vote."""
 
     def __init__(self, engine: Engine, *, recorder: Recorder | None = None,
-                 channels: Mapping[str, frozenset[str]] | None = None, log_bodies: bool = False) -> None:
+                 channels: Mapping[str, frozenset[str]] | None = None, flood: FloodRule = FloodRule(),
+                 log_bodies: bool = False) -> None:
         self._serving = (engine, Completer(engine))
         self.recorder = recorder or NoRecorder()
         self.channels = dict(channels or {})
+        self.flood = FloodLimit(flood)
         self.log_bodies = log_bodies
         self.answering = InFlight()
 
@@ -35,6 +62,59 @@ class Service:
     def replace(self, engine: Engine) -> None:
         """Serve a new FAQ from the next question on; one already being answered finishes on the old one."""
         self._serving = (engine, Completer(engine))
+
+    # --- what adapters call -----------------------------------------------------------------------
+
+    def ask(self, question: Question) -> View | None:
+        """What to say to a question, or None to stay quiet (a flood already told, in public, to wait)."""
+        text = without_mention(question.text, question.me)
+        where = question.where
+        verdict = self.flood.check(f"{where.platform}:{where.user}")
+        if verdict is not Verdict.ANSWER:
+            # Told once where others see it; every time where only the asker does (a command must be answered).
+            quiet = verdict is Verdict.IGNORE and not question.private
+            return None if quiet else notice("flood", question.lang or self.language_of(text))
+        if question.command and (not text.strip() or classify(text) is Reason.HELP):
+            return self.help(where, question.lang or self.language_of(text))
+        reply = self.answer(text, Context(lang=question.lang), where)
+        return view_of(reply, shareable=question.private and reply.kind is Kind.ANSWER)
+
+    def help(self, where: Where, lang: str) -> View:
+        """How to ask, and the topics of this channel. Not a question: nothing is matched or recorded."""
+        return view_of(self.engine.help(lang, self.scope(where)))
+
+    def pick(self, entry_id: str, lang: str, where: Where, *, via: Via, private: bool = False) -> View:
+        """An entry a person chose: answered and recorded as their question. An entry that is gone, or
+        outside the channel's scope (a forged or stale choice), gets a notice."""
+        started = time.perf_counter()
+        reply = self._entry(entry_id, lang, where)
+        if reply is None:
+            return notice("gone", lang)
+        self._asked(reply.asked, reply, where, (time.perf_counter() - started) * 1000, via=via)
+        return view_of(reply, shareable=private)
+
+    def share(self, entry_id: str, lang: str, where: Where) -> View:
+        """An answer a person shares with the channel (its asking was recorded already)."""
+        reply = self._entry(entry_id, lang, where)
+        return notice("gone", lang) if reply is None else view_of(reply)
+
+    def vote(self, entry_id: str, *, up: bool, where: Where, lang: str = "en") -> View:
+        """Recorded only for an entry this FAQ has."""
+        if self.engine.faq.get(entry_id) is None:
+            return notice("gone", lang)
+        self._record(self.recorder.voted, Voted(at=time.time(), where=where, entry_id=entry_id, up=up))
+        return notice("feedback_thanks", lang)
+
+    def notice(self, key: str, *, asked: str = "", lang: str | None = None) -> View:
+        """One of the short things said alike everywhere, in `lang` or else the language of `asked`."""
+        return notice(key, lang or self.language_of(asked))
+
+    def complete(self, typed: str, *, where: Where = Where(), lang: str | None = None, limit: int = 25,
+                 max_chars: int = 100) -> tuple[EntryRef, ...]:
+        completer = self._serving[1]
+        return completer.complete(typed, lang=lang, tags=self.scope(where), limit=limit, max_chars=max_chars)
+
+    # --- the engine, scoped and recorded ----------------------------------------------------------
 
     def answer(self, text: str, context: Context = Context(), where: Where = Where()) -> Reply:
         engine = self.engine  # one engine for the whole question, even if a reload lands meanwhile
@@ -47,19 +127,6 @@ class Service:
         self._asked(text, reply, where, latency_ms)
         return reply
 
-    def pick(self, entry_id: str, lang: str, where: Where) -> Reply | None:
-        """An entry chosen as the question itself (an autocomplete choice): answered and recorded like a
-        question. None when the entry is gone, or outside the channel's scope."""
-        engine, started = self.engine, time.perf_counter()
-        entry = engine.faq.get(entry_id)
-        tags = self.scope(where)
-        if entry is None or (tags is not None and not in_scope(entry, tags)):
-            return None
-        reply = engine.reply_for(entry_id, lang, asked=entry.question(lang))
-        if reply is not None:
-            self._asked(reply.asked, reply, where, (time.perf_counter() - started) * 1000)
-        return reply
-
     def scope(self, where: Where) -> frozenset[str] | None:
         """The tags the entries answering in this channel must have; None: any entry."""
         return self.channels.get(where.channel)
@@ -67,32 +134,30 @@ class Service:
     def language_of(self, text: str) -> str:
         return detect_language(text, self.engine.language)
 
-    def reply_for(self, entry_id: str, lang: str, *, asked: str = "") -> Reply | None:
-        return self.engine.reply_for(entry_id, lang, asked=asked)
-
     def topics(self, lang: str, limit: int | None = None, tags: frozenset[str] | None = None) -> tuple[EntryRef, ...]:
         return self.engine.topics(lang, limit, tags)
 
-    def complete(self, typed: str, *, where: Where = Where(), lang: str | None = None, limit: int = 25,
-                 max_chars: int = 100) -> tuple[EntryRef, ...]:
-        completer = self._serving[1]
-        return completer.complete(typed, lang=lang, tags=self.scope(where), limit=limit, max_chars=max_chars)
+    def _entry(self, entry_id: str, lang: str, where: Where) -> Reply | None:
+        engine = self.engine
+        entry, tags = engine.faq.get(entry_id), self.scope(where)
+        if entry is None or (tags is not None and not in_scope(entry, tags)):
+            return None
+        return engine.reply_for(entry_id, lang, asked=entry.question(lang))
 
-    def vote(self, entry_id: str, *, up: bool, where: Where) -> None:
-        self._record(self.recorder.voted, Voted(at=time.time(), where=where, entry_id=entry_id, up=up))
-
-    def _asked(self, text: str, reply: Reply, where: Where, latency_ms: float) -> None:
-        event = Asked(at=time.time(), where=where, question=text, kind=reply.kind, reason=reply.reason,
+    def _asked(self, text: str, reply: Reply, where: Where, latency_ms: float, *, via: Via | None = None) -> None:
+        event = Asked(at=time.time(), where=where, question=text, kind=str(reply.kind), reason=str(reply.reason),
                       lang=reply.lang, entry_id=reply.entry_id, score=reply.score, latency_ms=latency_ms)
-        self._log(event)
+        self._log(event, via)
         self._record(self.recorder.asked, event)
 
-    def _log(self, event: Asked) -> None:
+    def _log(self, event: Asked, via: Via | None) -> None:
         facts = {"platform": event.where.platform, "kind": event.kind, "reason": event.reason,
                  "entry": event.entry_id, "score": round(event.score, 3), "latency_ms": round(event.latency_ms, 3)}
+        if via is not None:
+            facts["via"] = str(via)
         if self.log_bodies:
             facts["question"] = event.question
-        log.info("%s question: %s%s%s", event.where.platform, event.kind,
+        log.info("%s %s: %s%s%s", event.where.platform, "pick" if via else "question", event.kind,
                  f" {event.entry_id}" if event.entry_id else "",
                  f" for {event.question!r}" if self.log_bodies else "", extra=facts)
 
@@ -102,3 +167,10 @@ class Service:
             record(event)
         except Exception:  # a recorder's fault must never cost anyone an answer
             log.exception("recording %s failed", type(event).__name__)
+
+
+def without_mention(text: str, me: str | None) -> str:
+    """`text` without mentions of `me`, in Slack's (<@U1>, <@U1|name>) and Discord's (<@1>, <@!1>) forms."""
+    if not me:
+        return text.strip()
+    return re.sub(rf"<@!?{re.escape(me)}(\|[^>]*)?>", " ", text).strip()

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, case, func, select
 
+from bot.engine.reply import SMALL_TALK as SMALL_TALK_REASONS
 from bot.improve.store.schema import questions, votes
 
-SMALL_TALK = ("greeting", "thanks", "help", "empty")  # replies to these are not FAQ answers, nor misses
+SMALL_TALK = tuple(sorted(SMALL_TALK_REASONS))  # replies to these are not FAQ answers, nor misses
 UNANSWERED = ("fallback", "suggest")
 
 

@@ -1,4 +1,4 @@
-"""bot.serving.flood: the per-person question limit the Slack adapter applies."""
+"""bot.serving.flood: the per-person question limit the service applies on every platform."""
 
 from __future__ import annotations
 

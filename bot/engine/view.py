@@ -1,0 +1,117 @@
+"""One platform-neutral view of what the bot says: which lines, choices, links and buttons a reply
+shows. Every adapter maps a View to its platform's idiom (Block Kit, embeds, terminal text) and
+decides nothing about what is shown."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.engine.reply import EntryRef, Kind, Reason, Reply
+from bot.engine.wording import TEXTS, say
+
+
+class Shape(StrEnum):
+    ANSWER = "answer"  # an entry's answer: title, body, sources, related, votes
+    CHOICES = "choices"  # words of the bot's own, then entries to choose from ("did you mean", no answer, help)
+    NOTICE = "notice"  # one short line (flood limit, thanks for the feedback, an entry that is gone)
+
+
+class Action(StrEnum):
+    PICK = "pick"  # a "did you mean" choice: its answer takes the place of the question's reply
+    OPEN = "open"  # a topic (related, closest, browsing): answered in a new message
+
+
+class Note(StrEnum):
+    """Lines each platform words its own way (its `TEXTS` has the key)."""
+
+    BROWSE = "browse"  # how to browse the topics, or ask again
+    USAGE = "usage"  # how to ask this bot
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    label: str  # the entry's question, in the reply's language
+    action: Action
+    number: int  # as a terminal numbers it: the choices first, then the related entries
+
+
+@dataclass(frozen=True)
+class View:
+    shape: Shape
+    lang: str
+    reason: Reason | None = None
+    entry_id: str | None = None
+    title: str | None = None
+    body: str | None = None
+    intro: tuple[Note, ...] = ()  # before everything
+    lines: tuple[str, ...] = ()  # the bot's own words, before the choices
+    choices: tuple[Choice, ...] = ()
+    related: tuple[Choice, ...] = ()
+    sources: tuple[str, ...] = ()
+    asked: str | None = None  # the question, shown back to the asker
+    matched: str | None = None  # the phrasing it matched, when that reads differently
+    notes: tuple[Note, ...] = ()  # after everything
+    votes: bool = False  # 👍 / 👎 under an answer
+    shareable: bool = False  # "Share in channel" under an answer only the asker sees
+    notice: str | None = None  # a NOTICE's text key
+
+    @property
+    def options(self) -> tuple[Choice, ...]:
+        return self.choices + self.related
+
+
+def view_of(reply: Reply, *, shareable: bool = False) -> View:
+    """What `reply` shows. `shareable`: the answer is seen by the asker alone, and may be shared."""
+    lang, asked = reply.lang, reply.asked.strip() or None
+    if reply.kind == Kind.ANSWER:
+        matched = reply.matched if reply.matched and reply.matched.casefold() != (asked or "").casefold() else None
+        return View(Shape.ANSWER, lang, reply.reason, reply.entry_id, reply.title, reply.body,
+                    related=_choices(reply.related, Action.OPEN, start=1), sources=reply.sources,
+                    asked=None if reply.reason == Reason.PICKED else asked, matched=matched, votes=True,
+                    shareable=shareable)
+    action = Action.PICK if reply.kind == Kind.SUGGEST else Action.OPEN
+    lines, intro, notes = [say(lang, reply.reason)], (), ()
+    if reply.kind == Kind.SUGGEST or reply.reason == Reason.NO_MATCH:
+        notes = (Note.BROWSE,)
+    else:
+        asked = None  # small talk is not echoed
+    if reply.reason == Reason.NO_MATCH and reply.suggestions:
+        lines.append(say(lang, "closest"))
+    elif reply.reason in (Reason.GREETING, Reason.EMPTY) and reply.suggestions:
+        lines.append(say(lang, "examples"))
+    elif reply.reason == Reason.HELP:
+        intro = (Note.USAGE,)
+    return View(Shape.CHOICES, lang, reply.reason, intro=intro, lines=tuple(lines),
+                choices=_choices(reply.suggestions, action, start=1), asked=asked, notes=notes)
+
+
+def notice(key: str, lang: str) -> View:
+    """A NOTICE: `key` in the platform's words, else the engine's."""
+    return View(Shape.NOTICE, lang, notice=key)
+
+
+def _choices(refs: tuple[EntryRef, ...], action: Action, *, start: int) -> tuple[Choice, ...]:
+    return tuple(Choice(ref.id, ref.question, action, n) for n, ref in enumerate(refs, start=start))
+
+
+def plain_text(view: View, texts: Mapping[str, Mapping[str, str]] = TEXTS) -> str:
+    """The view as plain text, choices numbered; notes in `texts`' words (an adapter's, else the engine's)."""
+    def said(key: str) -> str:
+        return say(view.lang, key, texts)
+
+    if view.shape is Shape.NOTICE:
+        return said(view.notice or "")
+    lines = [said(note) for note in view.intro]
+    if view.shape is Shape.ANSWER:
+        lines.append(view.body or "")
+    lines += view.lines
+    lines += [f"{c.number}. {c.label}" for c in view.choices]
+    if view.related:
+        lines += ["", said("related"), *(f"{c.number}. {c.label}" for c in view.related)]
+    if view.sources:
+        lines += ["", said("sources"), *(f"- {s}" for s in view.sources)]
+    lines += [said(note) for note in view.notes]
+    return "\n".join(lines)
