@@ -85,8 +85,9 @@ class Conversation:
         runtime.health.ready("console")
 
     def stop(self, timeout: float) -> None:
-        """A line being answered is finished; a prompt still waiting for input is left to end with the process."""
+        """Nothing to wait for: the service waits for a question in hand, and a prompt still waiting for
+        input ends with the process."""
 
 
-ADAPTER = Adapter(add_options=add_options, start=Conversation,
-                  serves_status=lambda args: True)  # a terminal needs no /healthz
+# serves_status: a terminal conversation has no status port of its own and wants none from the runner
+ADAPTER = Adapter(add_options=add_options, start=Conversation, serves_status=lambda args: True)

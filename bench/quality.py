@@ -1,6 +1,6 @@
 """Answer quality of faqbot next to simple baselines built on the same FAQ.
 
-Every matcher answers the questions of an eval set (`{q, expect}` cases, bot/evaluate.py)
+Every matcher answers the questions of an eval set (`{q, expect}` cases, bot/improve/evaluate.py)
 and is scored by `bot.improve.evaluate.evaluate` itself: a baseline is wrapped in an object whose
 `answer(q)` returns a reply with `kind`, `entry_id` and `suggestions`, so top-1 accuracy,
 the wrong-answer rate and the out-of-scope false-answer rate are computed by the very code

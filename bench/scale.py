@@ -101,7 +101,7 @@ def child(spec: dict) -> dict:
             del faq
         out["build_s"] = round((built - start) / 1e9, 4)
         out["entries"] = len(engine.faq.entries)
-        if "cache" in spec:
+        if spec.get("cache") in ("cold", "warm"):
             out["cache_state"] = cache.status  # hit or saved
         else:  # (a cached FAQ decodes entries lazily: counting phrasings would decode them all)
             out["phrasings"] = sum(len(e.phrasings()) for e in engine.faq.entries)

@@ -376,7 +376,7 @@ def quality_table(q: dict) -> str:
     lines.append("")
     lines.append(f"{q['cases']} cases ({q['in_scope']} in scope, {q['out_of_scope']} out of scope) from "
                  f"`{speed.shown(q['cases_file'])}`, on a FAQ of {q['entries']} entries / {q['phrasings']} phrasings. "
-                 "Rates as `bot/evaluate.py` computes them: top-1 and wrong answers over the in-scope cases, "
+                 "Rates as `bot/improve/evaluate.py` computes them: top-1 and wrong answers over the in-scope cases, "
                  "out-of-scope answered over the out-of-scope cases. A baseline answers with the entry owning "
                  "the phrasing it finds (every phrasing, raw text), and does not answer when it finds none.")
     if q.get("bm25"):

@@ -9,7 +9,7 @@ An entry is one (subject, intent, qualifier) combination, e.g. "the ChatGPT API 
 are distinct but share the words a real FAQ shares ("what", "how", "GPT", "model",
 "是什么", "怎么"). About 60% of the entries are English and 40% Chinese (zh phrasings are
 real Chinese words, with Latin product names where a real FAQ would have them). Entries
-are written 200 to a file, in the YAML format bot/loading.py reads, plus a synonyms.yaml.
+are written 200 to a file, in the YAML format bot/engine/loading.py reads, plus a synonyms.yaml.
 
 Queries are noisy variants of phrasings (one typo, one dropped word or one swapped word)
 and out-of-scope questions, each with the entry id it should find (None when out of scope).

@@ -142,8 +142,9 @@ def _chat(engine: Engine, args: argparse.Namespace) -> int:
     from importlib.metadata import entry_points
 
     (console,) = entry_points(group="faqbot.adapters", name="console")
-    # One person at a terminal floods nobody, and what they try out is no analytics: no limit, no store.
-    config = replace(args.config, flood=FloodRule(questions=1_000_000_000), log_level="warning")
+    # One person at a terminal floods nobody, and what they try out is no analytics: no limit, no store,
+    # no status port (a running bot may hold it), and only warnings on stderr.
+    config = replace(args.config, flood=FloodRule(questions=1_000_000_000), log_level="warning", status_port=None)
     return _serve({"console": console.load()}, ["--lang", args.lang] if args.lang else [], engine, args, config,
                   recording=False)
 

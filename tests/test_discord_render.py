@@ -17,7 +17,7 @@ from bot.engine.wording import split_text
 
 def show(reply: Reply, *, shareable: bool = False):
     """What the adapter renders for a reply, through the one platform-neutral view."""
-    return render(view_of(reply, shareable=shareable))
+    return render(view_of(reply, private=shareable))
 
 
 WORDS = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Zs", "Zl", "Zp", "Cc")),

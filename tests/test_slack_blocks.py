@@ -22,7 +22,7 @@ from bot.engine.wording import say, split_text
 
 def show(reply: Reply, *, shareable: bool = False):
     """What the adapter renders for a reply, through the one platform-neutral view."""
-    return render(view_of(reply, shareable=shareable))
+    return render(view_of(reply, private=shareable))
 
 
 ENTITY_CUT = re.compile(r"&(a|am|amp|l|lt|g|gt)?$")  # a piece ending inside an escape

@@ -1,5 +1,5 @@
 """The discord.py client `faqbot run discord` runs: mentions and DMs, the /faq command with live
-autocomplete, /help and button clicks in; engine calls; embeds and buttons out."""
+autocomplete, /help and button clicks in; Service calls; embeds and buttons out."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from typing import Any, TypeVar
 import discord
 from discord import app_commands
 
-from bot.engine.view import Shape
 from bot.engine.view import notice as view_notice
 from bot.serving import Service, Where
 from bot.serving.inflight import InFlight
@@ -242,14 +241,18 @@ class Handlers:
             await respond(interaction, render(view), ephemeral=True)
         elif action == SHARE:  # posted for everyone in the channel
             view = self.service.share(entry_id, lang, where)
-            await respond(interaction, render(view), ephemeral=view.shape is Shape.NOTICE)
+            await respond(interaction, render(view), ephemeral=view.private)
         elif action == PICK:  # the answer takes the place of the "did you mean"
-            first, *rest = render(self.service.pick(entry_id, lang, where, via=Via.SUGGESTION, private=private))
+            view = self.service.pick(entry_id, lang, where, via=Via.SUGGESTION, private=private)
+            if view.private and not private:  # not for the channel: the suggestions stay, the clicker is told
+                await respond(interaction, render(view), ephemeral=True)
+                return
+            first, *rest = render(view)
             await interaction.response.edit_message(**send_kwargs(first, editing=True))
             await respond(interaction, rest, ephemeral=private)
         else:
             view = self.service.pick(entry_id, lang, where, via=Via.TOPIC, private=private)
-            await respond(interaction, render(view), ephemeral=private or view.shape is Shape.NOTICE)
+            await respond(interaction, render(view), ephemeral=view.private)
 
 
 def send_kwargs(message: Message, *, editing: bool = False) -> dict:

@@ -1,4 +1,4 @@
-"""The engine's Reply as Discord messages: embeds cut to Discord's size limits, and the buttons to add."""
+"""A reply as Discord messages, from its view: embeds cut to Discord's size limits, and the buttons to add."""
 
 from __future__ import annotations
 

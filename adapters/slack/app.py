@@ -1,4 +1,4 @@
-"""The bolt App: Slack events, the /faq command and button clicks in; engine calls; Block Kit out."""
+"""The bolt App: Slack events, the /faq command and button clicks in; Service calls; Block Kit out."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
 from bot.engine import Engine
-from bot.engine.view import Shape, View
+from bot.engine.view import View
 from bot.serving import Service, Where
 from bot.serving.service import Question, Via
 
@@ -134,15 +134,20 @@ class Listeners:
         ack()
         entry_id, lang = parse_value(action["value"])
         view = self.service.pick(entry_id, lang, _clicked_by(body), via=Via.SUGGESTION, private=_ephemeral(body))
+        if view.private and not _ephemeral(body):  # not for the channel: the suggestions stay, the clicker is told
+            self._respond(body["response_url"],
+                          {"response_type": "ephemeral", "replace_original": False, **render(view).payload()},
+                          lang=lang)
+            return
         self._respond(body["response_url"], {"replace_original": True, **render(view).payload()}, lang=lang)
 
     def on_related(self, ack, body: dict, action: dict, client: WebClient) -> None:
         """A related or browsed topic: answered in a new message below the one clicked."""
         ack()
         entry_id, lang = parse_value(action["value"])
-        private = _ephemeral(body) or "channel" not in body
-        view = self.service.pick(entry_id, lang, _clicked_by(body), via=Via.TOPIC, private=private)
-        if private or view.shape is Shape.NOTICE:
+        view = self.service.pick(entry_id, lang, _clicked_by(body), via=Via.TOPIC,
+                                 private=_ephemeral(body) or "channel" not in body)
+        if view.private:
             self._respond(body["response_url"],
                           {"response_type": "ephemeral", "replace_original": False, **render(view).payload()},
                           lang=lang)
@@ -158,7 +163,7 @@ class Listeners:
         ack()
         entry_id, lang = parse_value(action["value"])
         view = self.service.share(entry_id, lang, _clicked_by(body))
-        response_type = "ephemeral" if view.shape is Shape.NOTICE else "in_channel"
+        response_type = "ephemeral" if view.private else "in_channel"
         self._respond(body["response_url"],
                       {"response_type": response_type, "replace_original": False, **render(view).payload()}, lang=lang)
 

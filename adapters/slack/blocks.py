@@ -1,4 +1,4 @@
-"""The engine's Reply rendered as a Slack message: Block Kit blocks and a plain `text` for notifications."""
+"""A reply rendered as a Slack message from its view: Block Kit blocks and a plain `text` for notifications."""
 
 from __future__ import annotations
 

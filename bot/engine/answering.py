@@ -62,19 +62,20 @@ class Engine:
         if small_talk is not None:
             return self._small_talk(small_talk, lang, text, context.tags)
         ranking = self.rank(text, context)
-        return self._decide(ranking, lang, text)
+        return self._decide(ranking, lang, text, context.tags)
 
     def rank(self, text: str, context: Context = Context(), *, limit: int = 5) -> Ranking:
         tags = context.tags
         allow = None if tags is None else (lambda entry: in_scope(entry, tags))
         return self.matcher.rank(text[:MAX_QUESTION_CHARS], limit=limit, allow=allow)
 
-    def reply_for(self, entry_id: str, lang: str, *, asked: str = "") -> Reply | None:
-        """The answer of one entry, as when a person picks it from suggestions."""
+    def reply_for(self, entry_id: str, lang: str, *, asked: str = "", tags: frozenset[str] | None = None) -> Reply | None:
+        """The answer of one entry, as when a person picks it from suggestions. With `tags` (a scoped
+        channel), None for an entry outside them, and only related entries inside them."""
         entry = self.faq.get(entry_id)
-        if entry is None:
+        if entry is None or (tags is not None and not in_scope(entry, tags)):
             return None
-        return self._answer(entry, lang, reason=Reason.PICKED, asked=asked)
+        return self._answer(entry, lang, reason=Reason.PICKED, asked=asked, tags=tags)
 
     def topics(self, lang: str, limit: int | None = None, tags: frozenset[str] | None = None) -> tuple[EntryRef, ...]:
         """The FAQ's entries in file order; with `tags`, only those a scoped channel may answer."""
@@ -90,7 +91,7 @@ class Engine:
         lead = best.score - (candidates[1].score if len(candidates) > 1 else 0.0)
         return candidates, lead, self.calibration.confidence(best.signals, lead)
 
-    def _decide(self, ranking: Ranking, lang: str, asked: str) -> Reply:
+    def _decide(self, ranking: Ranking, lang: str, asked: str, tags: frozenset[str] | None) -> Reply:
         t = self.thresholds
         candidates, lead, confidence = self.assess(ranking)
         if ranking.candidates and ranking.candidates[0].negative:
@@ -99,7 +100,7 @@ class Engine:
         best = candidates[0] if candidates else None
         if best and t.answers(confidence, lead, exact=best.signals.exact, evidence=best.signals.evidence):
             return self._answer(best.entry, lang, reason=Reason.CONFIDENT, asked=asked, candidate=best,
-                                score=confidence)
+                                score=confidence, tags=tags)
         if confidence < t.suggest:
             return self._reply(Kind.FALLBACK, lang, Reason.NO_MATCH, asked, score=confidence,
                                suggestions=self._closest(candidates, lang))
@@ -113,9 +114,10 @@ class Engine:
         return tuple(self._ref(c.entry, lang, c.score) for c in candidates[: t.max_suggestions] if c.score >= t.closest)
 
     def _answer(self, entry: Entry, lang: str, *, reason: Reason, asked: str, candidate: Candidate | None = None,
-                score: float = 1.0) -> Reply:
+                score: float = 1.0, tags: frozenset[str] | None = None) -> Reply:
         lang = entry.language_for(lang)
-        related = tuple(self._ref(e, lang) for e in map(self.faq.get, entry.related) if e)[: self.thresholds.max_related]
+        related = [e for e in map(self.faq.get, entry.related) if e and (tags is None or in_scope(e, tags))]
+        related = tuple(self._ref(e, lang) for e in related[: self.thresholds.max_related])
         body = entry.answer[lang]
         return _with_text(Reply(
             kind=Kind.ANSWER,

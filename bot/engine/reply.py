@@ -1,4 +1,4 @@
-"""What the engine decides, in a form every adapter can render."""
+"""What the engine decides about one question; bot.engine.view turns it into what a platform shows."""
 
 from __future__ import annotations
 

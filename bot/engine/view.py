@@ -55,7 +55,8 @@ class View:
     matched: str | None = None  # the phrasing it matched, when that reads differently
     notes: tuple[Note, ...] = ()  # after everything
     votes: bool = False  # 👍 / 👎 under an answer
-    shareable: bool = False  # "Share in channel" under an answer only the asker sees
+    private: bool = False  # only the person who asked or clicked sees it
+    shareable: bool = False  # "Share in channel" under a private answer
     notice: str | None = None  # a NOTICE's text key
 
     @property
@@ -63,15 +64,15 @@ class View:
         return self.choices + self.related
 
 
-def view_of(reply: Reply, *, shareable: bool = False) -> View:
-    """What `reply` shows. `shareable`: the answer is seen by the asker alone, and may be shared."""
+def view_of(reply: Reply, *, private: bool = False) -> View:
+    """What `reply` shows. `private`: only the asker sees it; an answer may then be shared."""
     lang, asked = reply.lang, reply.asked.strip() or None
     if reply.kind == Kind.ANSWER:
         matched = reply.matched if reply.matched and reply.matched.casefold() != (asked or "").casefold() else None
         return View(Shape.ANSWER, lang, reply.reason, reply.entry_id, reply.title, reply.body,
                     related=_choices(reply.related, Action.OPEN, start=1), sources=reply.sources,
                     asked=None if reply.reason == Reason.PICKED else asked, matched=matched, votes=True,
-                    shareable=shareable)
+                    private=private, shareable=private)
     action = Action.PICK if reply.kind == Kind.SUGGEST else Action.OPEN
     lines, intro, notes = [say(lang, reply.reason)], (), ()
     if reply.kind == Kind.SUGGEST or reply.reason == Reason.NO_MATCH:
@@ -85,12 +86,12 @@ def view_of(reply: Reply, *, shareable: bool = False) -> View:
     elif reply.reason == Reason.HELP:
         intro = (Note.USAGE,)
     return View(Shape.CHOICES, lang, reply.reason, intro=intro, lines=tuple(lines),
-                choices=_choices(reply.suggestions, action, start=1), asked=asked, notes=notes)
+                choices=_choices(reply.suggestions, action, start=1), asked=asked, notes=notes, private=private)
 
 
-def notice(key: str, lang: str) -> View:
+def notice(key: str, lang: str, *, private: bool = False) -> View:
     """A NOTICE: `key` in the platform's words, else the engine's."""
-    return View(Shape.NOTICE, lang, notice=key)
+    return View(Shape.NOTICE, lang, notice=key, private=private)
 
 
 def _choices(refs: tuple[EntryRef, ...], action: Action, *, start: int) -> tuple[Choice, ...]:

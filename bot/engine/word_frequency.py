@@ -6,7 +6,7 @@ question is about something the FAQ does not cover. An unseen pair of Chinese
 characters that is no word at all (写代 in 写代码) is the seam between two words.
 
 Frequencies are Zipf values (log10 of occurrences per billion words) from the wordfreq
-project's data (CC BY-SA 4.0); bot/data/build_wordlists.py regenerates the lists.
+project's data (CC BY-SA 4.0); bot/engine/data/build_wordlists.py regenerates the lists.
 """
 
 from __future__ import annotations

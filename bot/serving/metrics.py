@@ -13,6 +13,7 @@ from prometheus_client import (
     generate_latest,
 )
 
+from bot.engine.reply import Reason
 from bot.serving.events import Asked, Voted
 
 # answers take well under a millisecond; the upper buckets catch a stalled process
@@ -25,6 +26,8 @@ class Metrics:
         self.registry = CollectorRegistry()
         self.questions = Counter("faqbot_questions", "Questions answered, by reply kind and platform",
                                  ["kind", "platform"], registry=self.registry)
+        self.picks = Counter("faqbot_picks", "Entries people chose instead of asking (a suggestion, a topic, "
+                             "an autocomplete choice), by platform", ["platform"], registry=self.registry)
         self.latency = Histogram("faqbot_answer_latency_seconds", "Time the engine took to answer one question",
                                  ["platform"], buckets=LATENCY_BUCKETS, registry=self.registry)
         self.feedback = Counter("faqbot_feedback", "Feedback clicks on answers", ["vote", "platform"],
@@ -38,6 +41,9 @@ class Metrics:
             self.reloads.labels(result)  # present at 0 from the start, so rates and alerts work
 
     def asked(self, event: Asked) -> None:
+        if event.reason == Reason.PICKED:
+            self.picks.labels(event.where.platform).inc()
+            return
         self.questions.labels(event.kind, event.where.platform).inc()
         self.latency.labels(event.where.platform).observe(event.latency_ms / 1000)
 

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from bot.engine.answering import Context, Engine, detect_language, in_scope
+from bot.engine.answering import Context, Engine, detect_language
 from bot.engine.complete import Completer
-from bot.engine.reply import EntryRef, Kind, Reason, Reply
+from bot.engine.reply import EntryRef, Reason, Reply
 from bot.engine.smalltalk import classify
 from bot.engine.view import View, notice, view_of
 from bot.serving.events import Asked, NoRecorder, Recorder, Voted, Where
@@ -68,46 +68,55 @@ class Service:
     def ask(self, question: Question) -> View | None:
         """What to say to a question, or None to stay quiet (a flood already told, in public, to wait)."""
         text = without_mention(question.text, question.me)
-        where = question.where
-        verdict = self.flood.check(f"{where.platform}:{where.user}")
-        if verdict is not Verdict.ANSWER:
-            # Told once where others see it; every time where only the asker does (a command must be answered).
-            quiet = verdict is Verdict.IGNORE and not question.private
-            return None if quiet else notice("flood", question.lang or self.language_of(text))
-        if question.command and (not text.strip() or classify(text) is Reason.HELP):
-            return self.help(where, question.lang or self.language_of(text))
-        reply = self.answer(text, Context(lang=question.lang), where)
-        return view_of(reply, shareable=question.private and reply.kind is Kind.ANSWER)
+        lang = question.lang or self.language_of(text)
+        limited = self._limited(question.where, private=question.private, lang=lang)
+        if limited is not None:
+            return limited or None
+        if classify(text) is Reason.HELP or (question.command and not text.strip()):
+            return self.help(question.where, lang, private=question.private)
+        reply = self.answer(text, Context(lang=question.lang), question.where)
+        return view_of(reply, private=question.private)
 
-    def help(self, where: Where, lang: str) -> View:
+    def help(self, where: Where, lang: str, *, private: bool = True) -> View:
         """How to ask, and the topics of this channel. Not a question: nothing is matched or recorded."""
-        return view_of(self.engine.help(lang, self.scope(where)))
+        return view_of(self.engine.help(lang, self.scope(where)), private=private)
 
     def pick(self, entry_id: str, lang: str, where: Where, *, via: Via, private: bool = False) -> View:
-        """An entry a person chose: answered and recorded as their question. An entry that is gone, or
-        outside the channel's scope (a forged or stale choice), gets a notice."""
-        started = time.perf_counter()
-        reply = self._entry(entry_id, lang, where)
+        """An entry a person chose: answered and recorded as a pick. A choice typed into a command
+        (autocomplete) counts against the flood limit like a question. An entry that is gone, or outside the
+        channel's scope (a stale or forged choice), gets a notice only the chooser sees."""
+        if via is Via.AUTOCOMPLETE:
+            limited = self._limited(where, private=True, lang=lang)
+            if limited:
+                return limited
+        started, engine, tags = time.perf_counter(), self.engine, self.scope(where)
+        entry = engine.faq.get(entry_id)
+        if entry is None:
+            return notice("gone", lang, private=True)
+        reply = engine.reply_for(entry_id, lang, asked=entry.question(lang), tags=tags)
         if reply is None:
-            return notice("gone", lang)
+            return notice("elsewhere", lang, private=True)
         self._asked(reply.asked, reply, where, (time.perf_counter() - started) * 1000, via=via)
-        return view_of(reply, shareable=private)
+        return view_of(reply, private=private)
 
     def share(self, entry_id: str, lang: str, where: Where) -> View:
         """An answer a person shares with the channel (its asking was recorded already)."""
-        reply = self._entry(entry_id, lang, where)
-        return notice("gone", lang) if reply is None else view_of(reply)
+        entry, tags = self.engine.faq.get(entry_id), self.scope(where)
+        reply = self.engine.reply_for(entry_id, lang, asked=entry.question(lang), tags=tags) if entry else None
+        if reply is None:
+            return notice("gone" if entry is None else "elsewhere", lang, private=True)
+        return view_of(reply)
 
     def vote(self, entry_id: str, *, up: bool, where: Where, lang: str = "en") -> View:
-        """Recorded only for an entry this FAQ has."""
+        """Recorded only for an entry this FAQ has; the thanks are for the voter alone."""
         if self.engine.faq.get(entry_id) is None:
-            return notice("gone", lang)
+            return notice("gone", lang, private=True)
         self._record(self.recorder.voted, Voted(at=time.time(), where=where, entry_id=entry_id, up=up))
-        return notice("feedback_thanks", lang)
+        return notice("feedback_thanks", lang, private=True)
 
-    def notice(self, key: str, *, asked: str = "", lang: str | None = None) -> View:
+    def notice(self, key: str, *, asked: str = "", lang: str | None = None, private: bool = False) -> View:
         """One of the short things said alike everywhere, in `lang` or else the language of `asked`."""
-        return notice(key, lang or self.language_of(asked))
+        return notice(key, lang or self.language_of(asked), private=private)
 
     def complete(self, typed: str, *, where: Where = Where(), lang: str | None = None, limit: int = 25,
                  max_chars: int = 100) -> tuple[EntryRef, ...]:
@@ -117,6 +126,8 @@ class Service:
     # --- the engine, scoped and recorded ----------------------------------------------------------
 
     def answer(self, text: str, context: Context = Context(), where: Where = Where()) -> Reply:
+        """The engine's reply in this channel's scope, recorded. No flood limit: for callers that are no chat
+        platform (ask() applies it)."""
         engine = self.engine  # one engine for the whole question, even if a reload lands meanwhile
         if context.tags is None:
             context = replace(context, tags=self.scope(where))
@@ -134,15 +145,15 @@ class Service:
     def language_of(self, text: str) -> str:
         return detect_language(text, self.engine.language)
 
-    def topics(self, lang: str, limit: int | None = None, tags: frozenset[str] | None = None) -> tuple[EntryRef, ...]:
-        return self.engine.topics(lang, limit, tags)
-
-    def _entry(self, entry_id: str, lang: str, where: Where) -> Reply | None:
-        engine = self.engine
-        entry, tags = engine.faq.get(entry_id), self.scope(where)
-        if entry is None or (tags is not None and not in_scope(entry, tags)):
+    def _limited(self, where: Where, *, private: bool, lang: str) -> View | bool | None:
+        """None within the flood limit; else the notice to show, or False to stay quiet. Told once where others
+        see it; every time where only the asker does (a command must be answered)."""
+        verdict = self.flood.check(f"{where.platform}:{where.user}")
+        if verdict is Verdict.ANSWER:
             return None
-        return engine.reply_for(entry_id, lang, asked=entry.question(lang))
+        if verdict is Verdict.IGNORE and not private:
+            return False
+        return notice("flood", lang, private=private)
 
     def _asked(self, text: str, reply: Reply, where: Where, latency_ms: float, *, via: Via | None = None) -> None:
         event = Asked(at=time.time(), where=where, question=text, kind=str(reply.kind), reason=str(reply.reason),

@@ -1,6 +1,6 @@
 """Regenerate english.tsv and chinese.tsv from the wordfreq package (not a runtime dependency).
 
-    pip install wordfreq==3.1.1 && python bot/data/build_wordlists.py
+    pip install wordfreq==3.1.1 && python bot/engine/data/build_wordlists.py
 """
 
 from pathlib import Path

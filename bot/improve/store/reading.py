@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, case, func, select
 
 from bot.engine.reply import SMALL_TALK as SMALL_TALK_REASONS
+from bot.engine.reply import Reason
 from bot.improve.store.schema import questions, votes
 
 SMALL_TALK = tuple(sorted(SMALL_TALK_REASONS))  # replies to these are not FAQ answers, nor misses
+PICKED = str(Reason.PICKED)
 UNANSWERED = ("fallback", "suggest")
 
 
@@ -35,7 +37,8 @@ def days(conn: Connection, since: float) -> list[Day]:
         select(questions.c.day, func.count(),
                func.sum(case((small, 0), (questions.c.kind == "answer", 1), else_=0)),
                func.sum(case((small, 1), else_=0)))
-        .where(questions.c.at >= since).group_by(questions.c.day).order_by(questions.c.day))
+        .where((questions.c.at >= since) & (questions.c.reason != PICKED))  # a pick is no question asked
+        .group_by(questions.c.day).order_by(questions.c.day))
     return [Day(_date(day), total - small_talk, answered, small_talk) for day, total, answered, small_talk in rows]
 
 
