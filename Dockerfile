@@ -6,11 +6,12 @@ COPY pyproject.toml README.md requirements.lock ./
 COPY bot ./bot
 COPY adapters ./adapters
 COPY faq ./faq
-# the locked, hash-checked dependencies, then faqbot itself with the chat and PostgreSQL extras,
-# into a venv the next stage copies
+# the locked, hash-checked dependencies and build backend, then faqbot itself with the chat and
+# PostgreSQL extras, built with that backend, into a venv the next stage copies
 RUN python -m venv /opt/faqbot \
  && /opt/faqbot/bin/python -m pip install --no-cache-dir --disable-pip-version-check --require-hashes -r requirements.lock \
- && /opt/faqbot/bin/python -m pip install --no-cache-dir --disable-pip-version-check --no-deps ".[slack,discord,postgres]"
+ && /opt/faqbot/bin/python -m pip install --no-cache-dir --disable-pip-version-check --no-deps --no-build-isolation \
+    ".[slack,discord,postgres]"
 
 FROM python:3.11-slim-bookworm
 RUN useradd --system --uid 10001 --user-group --home-dir /srv/faqbot --create-home faqbot \

@@ -150,8 +150,9 @@ def test_the_lock_pins_every_dependency_of_the_image_within_pyproject_ranges():
     """requirements.lock is what the image installs; it must still satisfy pyproject.toml. Regenerate it
     with the command in its first lines (README, Deploying) whenever a dependency range changes."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    wanted = [*project["dependencies"], *(r for extra in ("slack", "discord", "postgres")
-                                         for r in project["optional-dependencies"][extra])]
+    build = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["build-system"]["requires"]
+    wanted = [*project["dependencies"], *build, *(r for extra in ("slack", "discord", "postgres")
+                                                 for r in project["optional-dependencies"][extra])]
     locked: dict[str, list[Version]] = {}
     for name, version in re.findall(r"^([A-Za-z0-9._-]+)==(\S+)", (ROOT / "requirements.lock").read_text(), re.M):
         locked.setdefault(canonicalize_name(name), []).append(Version(version))
@@ -164,4 +165,5 @@ def test_the_lock_pins_every_dependency_of_the_image_within_pyproject_ranges():
         assert any(v in requirement.specifier for v in versions), f"requirements.lock has no {line}: {versions}"
     (header,) = [l for l in (ROOT / "requirements.lock").read_text().splitlines()[:3] if "compile" in l]
     assert "--generate-hashes" in header
-    assert "--require-hashes -r requirements.lock" in DOCKERFILE.read_text(encoding="utf-8")
+    dockerfile = DOCKERFILE.read_text(encoding="utf-8")
+    assert "--require-hashes -r requirements.lock" in dockerfile and "--no-build-isolation" in dockerfile
