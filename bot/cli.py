@@ -98,9 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    if hasattr(signal, "SIGPIPE"):
-        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `faqbot list | head` ends quietly
     args = build_parser().parse_args(argv)
+    if args.command != "run" and hasattr(signal, "SIGPIPE"):
+        # `faqbot list | head` ends quietly. Never for a server: a client that hangs up would end it.
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     if args.command == "run":  # `faqbot run slack --config FILE` as well as `faqbot run --config FILE slack`
         late, args.words = common_options().parse_known_args(args.words)
         for name, value in vars(late).items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -91,6 +92,21 @@ def test_status_endpoints_reload_on_sighup_and_stop_cleanly(fake, tmp_path, faq_
         code, err = bot.stop()
     assert code == 0 and '"message": "stopped"' in err and "Traceback" not in err
     assert TOKEN not in err and SECRET not in err
+
+
+def test_clients_that_hang_up_mid_answer_do_not_end_the_process(fake, tmp_path, faq_copy):
+    bot = start(fake, tmp_path, "faq: faq\n")
+    try:
+        for _ in range(40):  # each answer is written in pieces to a socket that is gone after the first
+            with socket.create_connection(("127.0.0.1", bot.port)) as client:
+                client.sendall(b"GET /metrics HTTP/1.1\r\nHost: faqbot\r\n\r\n")
+            if bot.process.poll() is not None:
+                break
+        assert bot.process.poll() is None, f"the process ended (exit {bot.process.returncode})"
+        assert bot.get("/healthz").status == 200
+    finally:
+        code, err = bot.stop()
+    assert code == 0, err
 
 
 def test_a_broken_faq_file_is_refused_on_reload_and_the_last_good_faq_keeps_answering(fake, tmp_path, faq_copy):
