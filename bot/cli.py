@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.engine import Context, Engine, IndexCache, build_engine
 from bot.engine.loading import FaqError
+from bot.engine.semantic import SemanticUnavailable
 from bot.improve.evaluate import evaluate, load_cases
 from bot.improve.lint import lint
 from bot.serving.config import Config, ConfigError, load_config
@@ -119,6 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     args.cache = cache = IndexCache(args.index_cache) if args.index_cache else None
     try:
         engine = load_engine(faq_dir, config, cache=cache)
+    except SemanticUnavailable as err:
+        print(f"faqbot: {err}", file=sys.stderr)
+        return EXIT_USAGE
     except FaqError as err:
         print(f"faqbot: the FAQ in {faq_dir} has problems (run `faqbot lint --faq {faq_dir}`):", file=sys.stderr)
         print(err, file=sys.stderr)
@@ -257,8 +261,8 @@ def _why(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def load_engine(faq_dir: Path, config: Config, *, cache: IndexCache | None) -> Engine:
-    return build_engine(faq_dir, limits=config.limits, cache=cache, thresholds=config.thresholds,
-                        language=config.language)
+    return build_engine(faq_dir, limits=config.limits, cache=cache, semantic=config.semantic,
+                        thresholds=config.thresholds, language=config.language)
 
 
 def _lint(faq_dir: Path, config: Config) -> int:

@@ -134,3 +134,8 @@ def test_every_setting_is_documented_in_the_readme():
 def test_the_example_config_is_valid():
     config = load_config(ROOT / "faqbot.example.yaml", {})
     assert config.source.endswith("faqbot.example.yaml")
+
+
+@pytest.mark.parametrize(("written", "meant"), [("on", "on"), ("off", "off"), ("'off'", "off"), ("auto", "auto")])
+def test_semantic_on_and_off_mean_what_they_say_though_yaml_reads_them_as_booleans(tmp_path, written, meant):
+    assert load_config(write(tmp_path, f"matching: {{semantic: {written}}}\n"), {}).semantic == meant

@@ -55,7 +55,7 @@ def test_no_question_is_in_two_sets_or_twice_in_one():
 
 
 def test_the_background_set_holds_no_eval_question_and_no_faq_phrasing():
-    background = yaml.safe_load((EVAL / "background.yaml").read_text(encoding="utf-8"))
+    background = yaml.safe_load((ROOT / "bot" / "engine" / "data" / "background.yaml").read_text(encoding="utf-8"))
     assert len(background["en"]) >= 150 and len(background["zh"]) >= 150
     taken = {key(q) for path in [*SHIPPED_OLD, *BLIND] for q in questions(path)}
     taken |= {key(q) for e in build_engine(FAQ_DIR).faq.entries for _, q in e.phrasings()}

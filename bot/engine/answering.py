@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from itertools import islice
 
+import numpy
+
 from bot.engine.confidence import Calibration
 from bot.engine.faq import Entry, Faq
 from bot.engine.matcher import Candidate, Matcher, Ranking, Weights
 from bot.engine.reply import EntryRef, Kind, Reason, Reply
+from bot.engine.semantic import Fused, SemanticStage
 from bot.engine.smalltalk import classify
 from bot.engine.text import has_han
 from bot.engine.view import plain_text, view_of
@@ -48,12 +51,13 @@ class Context:
 class Engine:
     def __init__(self, faq: Faq, *, thresholds: Thresholds = Thresholds(), weights: Weights = Weights(),
                  calibration: Calibration = Calibration(), matcher: Matcher | None = None,
-                 language: str = "en") -> None:
+                 language: str = "en", semantic: SemanticStage | None = None) -> None:
         self.faq = faq
         self.language = language  # for questions written in neither language (emoji, numbers)
         self.thresholds = thresholds
         self.calibration = calibration
         self.matcher = matcher or Matcher(faq, weights=weights)
+        self.semantic = semantic  # None: lexical matching alone
 
     def answer(self, text: str, context: Context = Context()) -> Reply:
         text = text[:MAX_QUESTION_CHARS]
@@ -63,6 +67,15 @@ class Engine:
             return self._small_talk(small_talk, lang, text, context.tags)
         ranking = self.rank(text, context)
         return self._decide(ranking, lang, text, context.tags)
+
+    def fuse(self, text: str, candidates: list[Candidate], confidence: float,
+             tags: frozenset[str] | None = None) -> Fused | None:
+        """The semantic stage's candidate for `text`; None without a semantic stage."""
+        if self.semantic is None:
+            return None
+        allowed = None if tags is None else numpy.array([in_scope(e, tags) for e in self.faq.entries], dtype=bool)
+        return self.semantic.fuse(text[:MAX_QUESTION_CHARS], candidates, confidence, allowed,
+                                  offer=self.thresholds.max_suggestions)
 
     def rank(self, text: str, context: Context = Context(), *, limit: int = 5) -> Ranking:
         tags = context.tags
@@ -101,6 +114,18 @@ class Engine:
         if best and t.answers(confidence, lead, exact=best.signals.exact, evidence=best.signals.evidence):
             return self._answer(best.entry, lang, reason=Reason.CONFIDENT, asked=asked, candidate=best,
                                 score=confidence, tags=tags)
+        fused = self.fuse(asked, candidates, confidence, tags)
+        if fused is not None and fused.probability >= self.semantic.fusion.suggest:
+            entry = self.faq.entries[fused.entry]
+            # Too broad for one entry (a bare "Azure OpenAI"): the words alone would answer, but nothing
+            # distinguishes the entry. Meaning does not make it narrower: ask which one.
+            broad = best is not None and confidence >= t.answer and lead >= t.margin
+            if fused.probability >= self.semantic.fusion.answer and not broad:
+                return self._answer(entry, lang, reason=Reason.CONFIDENT, asked=asked, matched=fused.phrasing,
+                                    score=fused.probability, tags=tags)
+            offered = tuple(self._ref(self.faq.entries[i], lang) for i in fused.offered)
+            reason = Reason.AMBIGUOUS if confidence >= t.answer else Reason.UNSURE
+            return self._reply(Kind.SUGGEST, lang, reason, asked, score=fused.probability, suggestions=offered)
         if confidence < t.suggest:
             return self._reply(Kind.FALLBACK, lang, Reason.NO_MATCH, asked, score=confidence,
                                suggestions=self._closest(candidates, lang))
@@ -114,7 +139,7 @@ class Engine:
         return tuple(self._ref(c.entry, lang, c.score) for c in candidates[: t.max_suggestions] if c.score >= t.closest)
 
     def _answer(self, entry: Entry, lang: str, *, reason: Reason, asked: str, candidate: Candidate | None = None,
-                score: float = 1.0, tags: frozenset[str] | None = None) -> Reply:
+                matched: str | None = None, score: float = 1.0, tags: frozenset[str] | None = None) -> Reply:
         lang = entry.language_for(lang)
         related = [e for e in map(self.faq.get, entry.related) if e and (tags is None or in_scope(e, tags))]
         related = tuple(self._ref(e, lang) for e in related[: self.thresholds.max_related])
@@ -128,7 +153,7 @@ class Engine:
             entry_id=entry.id,
             title=entry.question(lang),
             body=body,
-            matched=candidate.phrasing if candidate else None,
+            matched=candidate.phrasing if candidate else matched,
             score=score,
             related=related,
             sources=entry.sources,

@@ -9,22 +9,29 @@ from bot.engine.gcpause import gc_paused
 from bot.engine.index_cache import IndexCache
 from bot.engine.loading import load_faq
 from bot.engine.matcher import Matcher, Weights
+from bot.engine.semantic import SemanticStage, available, shared_encoder
 from bot.engine.yamlsafe import Limits
 
 
 def build_engine(directory: Path | str, *, limits: Limits = Limits(), cache: IndexCache | None = None,
-                 weights: Weights = Weights(), **settings) -> Engine:
+                 weights: Weights = Weights(), semantic: str = "off", **settings) -> Engine:
     """With `cache`, the index is read from it while neither the FAQ files nor faqbot changed, else built
-    and written there; `cache.status` tells which. `settings` are the Engine's (thresholds, language...)."""
+    and written there; `cache.status` tells which. `semantic`: "auto" adds the semantic stage when its
+    encoder is installed, "on" requires it (SemanticUnavailable otherwise), "off" matches words alone.
+    `settings` are the Engine's (thresholds, language...)."""
     directory = Path(directory)
+    if semantic == "on" and not available():
+        shared_encoder()  # raises SemanticUnavailable, naming the package
+    stage = (lambda faq: SemanticStage(faq)) if semantic == "on" or (semantic == "auto" and available()) else None
     with gc_paused():
         restored = cache.restore(directory, weights) if cache is not None else None
         if restored is not None:
             faq, matcher = restored
             matcher.warm_up()
-            return Engine(faq, matcher=matcher, **settings)
+            return Engine(faq, matcher=matcher, semantic=stage(faq) if stage else None, **settings)
         faq = load_faq(directory, limits)
-        engine = Engine(faq, matcher=Matcher(faq, weights=weights), **settings)
+        engine = Engine(faq, matcher=Matcher(faq, weights=weights), semantic=stage(faq) if stage else None,
+                        **settings)
         if cache is not None:
             cache.keep(engine.matcher, faq, directory, weights)
         return engine

@@ -41,6 +41,7 @@ class Config:
     faq: Path | None = None  # None: the FAQ that ships with faqbot
     index_cache: Path | None = None
     language: str = "en"
+    semantic: str = "off"  # on: the semantic stage (needs faqbot[semantic]); auto: when installed; off
     thresholds: Thresholds = Thresholds()
     limits: Limits = Limits()
     channels: Mapping[str, frozenset[str]] = field(default_factory=dict)
@@ -137,6 +138,11 @@ def _choice(*allowed: str) -> Parser:
     return parse
 
 
+def _semantic(value: Any) -> str:
+    # YAML reads an unquoted on/off as true/false
+    return {True: "on", False: "off"}.get(value) if isinstance(value, bool) else _choice("auto", "on", "off")(value)
+
+
 def _path(value: Any) -> Path:
     return Path(_text(value)).expanduser()
 
@@ -202,6 +208,7 @@ SETTINGS = (
     Setting("faq", "FAQBOT_FAQ", _path, _field("faq")),
     Setting("index_cache", "FAQBOT_INDEX_CACHE", _optional_path, _field("index_cache")),
     Setting("language", "FAQBOT_LANGUAGE", _choice("en", "zh"), _field("language")),
+    Setting("matching.semantic", "FAQBOT_SEMANTIC", _semantic, _field("semantic")),
     Setting("thresholds.answer", "FAQBOT_THRESHOLDS_ANSWER", _number(float, 0, 1), _part("thresholds", "answer")),
     Setting("thresholds.margin", "FAQBOT_THRESHOLDS_MARGIN", _number(float, 0, 1), _part("thresholds", "margin")),
     Setting("thresholds.evidence", "FAQBOT_THRESHOLDS_EVIDENCE", _number(float, 0, 1),

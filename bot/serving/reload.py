@@ -81,6 +81,8 @@ class Reloader:
                 log.exception("reloading the FAQ failed")
                 result = Reloaded(False, len(self.service.engine.faq.entries), (f"{type(err).__name__}: {err}",))
             else:
+                if engine.semantic is not None:
+                    engine.semantic.warm_up()  # in this thread, before any question reaches the new FAQ
                 self.service.replace(engine)
                 result = Reloaded(True, len(engine.faq.entries), findings=tuple(map(str, self._lint())))
         (log.info if result.ok else log.error)("%s", result.summary(self.directory))

