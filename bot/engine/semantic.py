@@ -91,11 +91,9 @@ class Fusion:
     suggest: float = 0.50  # below this, nothing is worth a "did you mean"
 
     def probability(self, s: Signals) -> float:
-        z = (self.bias + self.lexical_confidence * s.lexical_confidence + self.lexical_score * s.lexical_score
-             + self.unknown * s.unknown + self.evidence * s.evidence + self.cosine * s.cosine
-             + self.answer_cosine * s.answer_cosine + self.cosine_lead * s.cosine_lead
-             + self.fused_lead * s.fused_lead + self.over_background * s.over_background + self.agree * s.agree)
-        return 1 / (1 + math.exp(-z))
+        weights = (self.lexical_confidence, self.lexical_score, self.unknown, self.evidence, self.cosine,
+                   self.answer_cosine, self.cosine_lead, self.fused_lead, self.over_background, self.agree, self.bias)
+        return 1 / (1 + math.exp(-sum(w * x for w, x in zip(weights, s.vector()))))
 
 
 @dataclass(frozen=True)
@@ -131,6 +129,7 @@ class SemanticStage:
     def __init__(self, faq: Faq, encoder: Callable[[], Encoder] = shared_encoder, *, fusion: Fusion = Fusion()) -> None:
         self.faq = faq
         self._encoder = encoder  # loaded on first use, so that commands that never need it do not wait
+        self.encoder: Encoder | None = None
         self.fusion = fusion
         self._index: tuple | None = None
         self._building = threading.Lock()

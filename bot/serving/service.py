@@ -69,9 +69,11 @@ class Service:
         """What to say to a question, or None to stay quiet (a flood already told, in public, to wait)."""
         text = without_mention(question.text, question.me)
         lang = question.lang or self.language_of(text)
-        limited = self._limited(question.where, private=question.private, lang=lang)
-        if limited is not None:
-            return limited or None
+        verdict = self.flood.check(f"{question.where.platform}:{question.where.user}")
+        if verdict is not Verdict.ANSWER:
+            # Told once where others see it; every time where only the asker does (a command must be answered).
+            told = verdict is Verdict.IGNORE and not question.private
+            return None if told else notice("flood", lang, private=question.private)
         if classify(text) is Reason.HELP or (question.command and not text.strip()):
             return self.help(question.where, lang, private=question.private)
         reply = self.answer(text, Context(lang=question.lang), question.where)
@@ -85,10 +87,8 @@ class Service:
         """An entry a person chose: answered and recorded as a pick. A choice typed into a command
         (autocomplete) counts against the flood limit like a question. An entry that is gone, or outside the
         channel's scope (a stale or forged choice), gets a notice only the chooser sees."""
-        if via is Via.AUTOCOMPLETE:
-            limited = self._limited(where, private=True, lang=lang)
-            if limited:
-                return limited
+        if via is Via.AUTOCOMPLETE and self.flood.check(f"{where.platform}:{where.user}") is not Verdict.ANSWER:
+            return notice("flood", lang, private=True)  # typed into a command: only the asker sees it
         started, engine, tags = time.perf_counter(), self.engine, self.scope(where)
         entry = engine.faq.get(entry_id)
         if entry is None:
@@ -144,16 +144,6 @@ class Service:
 
     def language_of(self, text: str) -> str:
         return detect_language(text, self.engine.language)
-
-    def _limited(self, where: Where, *, private: bool, lang: str) -> View | bool | None:
-        """None within the flood limit; else the notice to show, or False to stay quiet. Told once where others
-        see it; every time where only the asker does (a command must be answered)."""
-        verdict = self.flood.check(f"{where.platform}:{where.user}")
-        if verdict is Verdict.ANSWER:
-            return None
-        if verdict is Verdict.IGNORE and not private:
-            return False
-        return notice("flood", lang, private=private)
 
     def _asked(self, text: str, reply: Reply, where: Where, latency_ms: float, *, via: Via | None = None) -> None:
         event = Asked(at=time.time(), where=where, question=text, kind=str(reply.kind), reason=str(reply.reason),
