@@ -50,7 +50,7 @@ ENGLISH_STOP_WORDS = frozenset(
     new out up down over again once everyone everybody anything something nothing whether
     while both each few more most other such ever every else etc eg ie via among around upon yet
     already still though although because since until unless however maybe perhaps probably quite
-    rather somewhat lot lots hmm sorry dumb silly curious
+    rather somewhat lot lots hmm sorry silly curious
     just quick question questions q wondering wonder know knows tell explain explained anyone
     someone somebody anybody team guys folks all any some really actually basically very
     ok okay um uh hey hi hello please pls plz thanks thank thx yes yeah bot faqbot
@@ -67,7 +67,7 @@ CHINESE_STOP_PHRASES: tuple[str, ...] = tuple(
         是否 是不是 不是 就是 还是 也是 但是 总是 有没有 能不能 可不可以 会不会 要不要 可以 能否
         我们 你们 他们 大家 各位 这个 那个 这些 那些 这样 那样 一个 哪些 哪个 哪里 到底 究竟
         其实 真的 东西 通俗 讲讲 说说 介绍 解释 简单 听说 有人 一点 吗 呢 吧 啊 呀 嘛 哦 么 了 的 是 我 你 您
-        咱 就 都 也 很 啥叫 什么叫 所谓 叫做 都在说 在说 天天 整天 最近 经常 一直 老是 二者 两者 之间
+        咱 就 都 也 很 什么叫 所谓 叫做 都在说 在说 整天 最近 经常 一直 老是 两者 之间
         有何 有啥 是啥 一些 有些 方面 情况 问题 一般 通常 具体 主要 比如 例如""".split(),
         key=len,
         reverse=True,
