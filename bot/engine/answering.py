@@ -11,7 +11,7 @@ from bot.engine.confidence import Calibration
 from bot.engine.faq import Entry, Faq
 from bot.engine.matcher import Candidate, Matcher, Ranking, Weights
 from bot.engine.reply import EntryRef, Kind, Reason, Reply
-from bot.engine.semantic import Fused, SemanticStage
+from bot.engine.semantic import Fused, SemanticStage, SemanticUnavailable
 from bot.engine.smalltalk import classify
 from bot.engine.text import has_han
 from bot.engine.view import plain_text, view_of
@@ -74,8 +74,11 @@ class Engine:
         if self.semantic is None:
             return None
         allowed = None if tags is None else numpy.array([in_scope(e, tags) for e in self.faq.entries], dtype=bool)
-        return self.semantic.fuse(text[:MAX_QUESTION_CHARS], candidates, confidence, allowed,
-                                  offer=self.thresholds.max_suggestions)
+        try:
+            return self.semantic.fuse(text[:MAX_QUESTION_CHARS], candidates, confidence, allowed,
+                                      offer=self.thresholds.max_suggestions)
+        except SemanticUnavailable:
+            return None  # said once in the log; the words alone answer
 
     def rank(self, text: str, context: Context = Context(), *, limit: int = 5) -> Ranking:
         tags = context.tags
@@ -117,9 +120,10 @@ class Engine:
         fused = self.fuse(asked, candidates, confidence, tags)
         if fused is not None and fused.probability >= self.semantic.fusion.suggest:
             entry = self.faq.entries[fused.entry]
-            # Too broad for one entry (a bare "Azure OpenAI"): the words alone would answer, but nothing
+            # Too broad for one entry (a bare "Azure OpenAI"): every word is one the FAQ knows, and none
             # distinguishes the entry. Meaning does not make it narrower: ask which one.
-            broad = best is not None and confidence >= t.answer and lead >= t.margin
+            broad = (best is not None and best.entry.id == entry.id and not best.signals.exact
+                     and best.signals.unknown == 0.0 and best.signals.evidence < t.evidence)
             if fused.probability >= self.semantic.fusion.answer and not broad:
                 return self._answer(entry, lang, reason=Reason.CONFIDENT, asked=asked, matched=fused.phrasing,
                                     score=fused.probability, tags=tags)
@@ -140,7 +144,7 @@ class Engine:
 
     def _answer(self, entry: Entry, lang: str, *, reason: Reason, asked: str, candidate: Candidate | None = None,
                 matched: str | None = None, score: float = 1.0, tags: frozenset[str] | None = None) -> Reply:
-        lang = entry.language_for(lang)
+        asker_lang, lang = lang, entry.language_for(lang)
         related = [e for e in map(self.faq.get, entry.related) if e and (tags is None or in_scope(e, tags))]
         related = tuple(self._ref(e, lang) for e in related[: self.thresholds.max_related])
         body = entry.answer[lang]
@@ -157,6 +161,7 @@ class Engine:
             score=score,
             related=related,
             sources=entry.sources,
+            asker_lang=asker_lang if asker_lang != lang else None,
         ))
 
     def help(self, lang: str, tags: frozenset[str] | None = None) -> Reply:

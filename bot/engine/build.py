@@ -20,18 +20,21 @@ def build_engine(directory: Path | str, *, limits: Limits = Limits(), cache: Ind
     encoder is installed, "on" requires it (SemanticUnavailable otherwise), "off" matches words alone.
     `settings` are the Engine's (thresholds, language...)."""
     directory = Path(directory)
-    if semantic == "on" and not available():
-        shared_encoder()  # raises SemanticUnavailable, naming the package
-    stage = (lambda faq: SemanticStage(faq)) if semantic == "on" or (semantic == "auto" and available()) else None
+    if semantic == "on":
+        shared_encoder()  # raises SemanticUnavailable, naming the package, when it cannot be imported
+    wanted = semantic == "on" or (semantic == "auto" and available())
+
+    def stage(faq) -> SemanticStage | None:
+        return SemanticStage(faq, keep=cache.path if cache is not None else None) if wanted else None
+
     with gc_paused():
         restored = cache.restore(directory, weights) if cache is not None else None
         if restored is not None:
             faq, matcher = restored
             matcher.warm_up()
-            return Engine(faq, matcher=matcher, semantic=stage(faq) if stage else None, **settings)
+            return Engine(faq, matcher=matcher, semantic=stage(faq), **settings)
         faq = load_faq(directory, limits)
-        engine = Engine(faq, matcher=Matcher(faq, weights=weights), semantic=stage(faq) if stage else None,
-                        **settings)
+        matcher = Matcher(faq, weights=weights)
         if cache is not None:
-            cache.keep(engine.matcher, faq, directory, weights)
-        return engine
+            cache.keep(matcher, faq, directory, weights)
+        return Engine(faq, matcher=matcher, semantic=stage(faq), **settings)

@@ -8,7 +8,9 @@ any of them and the fingerprint changes, so a stale index is never used. Inside:
   and the entry ids;
 - postings.npy, offsets.npy: which entries hold each term, as one flat array;
 - entries.bin, entry-offsets.npy: one marshal record per entry (the entry, its analysed
-  phrasings, its term index), decoded only when that entry is needed.
+  phrasings, its term index), decoded only when that entry is needed;
+- semantic-<encoder>/: the semantic stage's embeddings (bot.engine.semantic), written on its
+  first use.
 
 marshal, unlike pickle, cannot run code while loading. The arrays and entries.bin are
 memory-mapped, so loading reads almost nothing. A cache is written to a temporary
@@ -43,21 +45,24 @@ class IndexCache:
     def __init__(self, directory: Path | str) -> None:
         self.directory = Path(directory)
         self.status = "unused"
+        self.path: Path | None = None  # the last index restored or kept; other stages keep theirs inside
 
     def restore(self, faq_dir: Path, weights: Weights) -> tuple[Faq, Matcher] | None:
-        restored = load(self.directory / fingerprint(faq_dir, weights), faq_dir, weights)
+        path = self.directory / fingerprint(faq_dir, weights)
+        restored = load(path, faq_dir, weights)
         if restored is not None:
-            self.status = "hit"
+            self.status, self.path = "hit", path
         return restored
 
     def keep(self, matcher: Matcher, faq: Faq, faq_dir: Path, weights: Weights) -> None:
-        saved = save(matcher, faq, self.directory / fingerprint(faq_dir, weights))
-        self.status = "saved" if saved else "unwritable"
+        path = self.directory / fingerprint(faq_dir, weights)
+        saved = save(matcher, faq, path)
+        self.status, self.path = ("saved", path) if saved else ("unwritable", None)
 
 
 def fingerprint(directory: Path, weights: Weights) -> str:
     digest = hashlib.sha256(f"faqbot index {FORMAT}\n{_describe(weights)}\n".encode())
-    for source in sorted([*_CODE.glob("*.py"), *_CODE.glob("data/*.tsv")]):
+    for source in sorted([*_CODE.glob("*.py"), *_CODE.glob("data/*.tsv"), *_CODE.glob("data/*.yaml")]):
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
     for path in faq_files(directory):
         digest.update(str(path.relative_to(directory)).encode() + b"\0")

@@ -49,6 +49,7 @@ class Reply:
     suggestions: tuple[EntryRef, ...] = ()  # "did you mean", closest topics, or topics to browse
     related: tuple[EntryRef, ...] = ()
     sources: tuple[str, ...] = ()
+    asker_lang: str | None = None  # the asker's language, when the answer is only in another
 
     @property
     def options(self) -> tuple[EntryRef, ...]:

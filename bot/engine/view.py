@@ -58,6 +58,14 @@ class View:
     private: bool = False  # only the person who asked or clicked sees it
     shareable: bool = False  # "Share in channel" under a private answer
     notice: str | None = None  # a NOTICE's text key
+    asker_lang: str | None = None  # the asker's language, when the answer is written only in another
+
+    @property
+    def language_line(self) -> str | None:
+        """One line, in the asker's language, saying the answer is written in another."""
+        if self.asker_lang is None:
+            return None
+        return say(self.asker_lang, "written_in").format(say(self.asker_lang, f"language_{self.lang}"))
 
     @property
     def options(self) -> tuple[Choice, ...]:
@@ -72,7 +80,7 @@ def view_of(reply: Reply, *, private: bool = False) -> View:
         return View(Shape.ANSWER, lang, reply.reason, reply.entry_id, reply.title, reply.body,
                     related=_choices(reply.related, Action.OPEN, start=1), sources=reply.sources,
                     asked=None if reply.reason == Reason.PICKED else asked, matched=matched, votes=True,
-                    private=private, shareable=private)
+                    private=private, shareable=private, asker_lang=reply.asker_lang)
     action = Action.PICK if reply.kind == Kind.SUGGEST else Action.OPEN
     lines, intro, notes = [say(lang, reply.reason)], (), ()
     if reply.kind == Kind.SUGGEST or reply.reason == Reason.NO_MATCH:
@@ -107,6 +115,7 @@ def plain_text(view: View, texts: Mapping[str, Mapping[str, str]] = TEXTS) -> st
         return said(view.notice or "")
     lines = [said(note) for note in view.intro]
     if view.shape is Shape.ANSWER:
+        lines += [view.language_line] if view.language_line else []
         lines.append(view.body or "")
     lines += view.lines
     lines += [f"{c.number}. {c.label}" for c in view.choices]

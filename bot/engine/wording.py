@@ -27,6 +27,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "asked": "You asked: {}",
         "matched": "Matched: {}",
         "share": "Share in channel",
+        "written_in": "This answer is written in {}.",
+        "language_en": "English",
+        "language_zh": "Chinese",
     },
     "zh": {
         "ambiguous": "我不确定你问的是下面哪一个：",
@@ -50,6 +53,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "asked": "你的问题：{}",
         "matched": "匹配的问法：{}",
         "share": "分享到频道",
+        "written_in": "这个答案只有{}版。",
+        "language_en": "英文",
+        "language_zh": "中文",
     },
 }
 

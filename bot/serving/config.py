@@ -41,7 +41,7 @@ class Config:
     faq: Path | None = None  # None: the FAQ that ships with faqbot
     index_cache: Path | None = None
     language: str = "en"
-    semantic: str = "off"  # on: the semantic stage (needs faqbot[semantic]); auto: when installed; off
+    semantic: str = "auto"  # on: the semantic stage; auto: when its encoder can be imported; off: words alone
     thresholds: Thresholds = Thresholds()
     limits: Limits = Limits()
     channels: Mapping[str, frozenset[str]] = field(default_factory=dict)
