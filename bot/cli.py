@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.engine import Context, Engine, IndexCache, build_engine
 from bot.engine.loading import FaqError
 from bot.engine.semantic import SemanticUnavailable
+from bot.improve.confusion import confusion, confusion_lines
 from bot.improve.evaluate import evaluate, load_cases
 from bot.improve.lint import lint
 from bot.serving.config import Config, ConfigError, load_config
@@ -81,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev = commands.add_parser("eval", parents=[common], help="score the engine on a set of cases")
     ev.add_argument("cases", type=Path)
     ev.add_argument("--json", action="store_true", help="print one JSON object")
+    ev.add_argument("--confusion", action="store_true",
+                    help="also show which entries are mistaken for which, and the entries recalled worst")
 
     stored = argparse.ArgumentParser(add_help=False, parents=[common])
     stored.add_argument("--db", metavar="URL", help="the store to read (default: $FAQBOT_DB_URL, else "
@@ -283,6 +286,8 @@ def _eval(engine: Engine, args: argparse.Namespace) -> int:
         print(f"faqbot: cannot read the cases:\n{err}", file=sys.stderr)
         return EXIT_USAGE
     result = evaluate(engine, cases)
+    if args.confusion:
+        result |= confusion(cases, result)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0
@@ -295,6 +300,8 @@ def _eval(engine: Engine, args: argparse.Namespace) -> int:
         f"suggestion hit rate   {result['suggest_hit_rate']:.3f}\n"
         f"out-of-scope answered {result['oos_false_answer_rate']:.3f}"
     )
+    if args.confusion:
+        print("\n" + "\n".join(confusion_lines(result)))
     return 0
 
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from support import EVAL_CASES, FAQ_DIR, SMALL_FAQ, TOPIC_IDS, run_faqbot
+from support import (
+    ACCOUNTS_CASES,
+    ACCOUNTS_FAQ,
+    EVAL_CASES,
+    FAQ_DIR,
+    SMALL_FAQ,
+    TOPIC_IDS,
+    run_faqbot,
+)
 
 from bot.engine import Context
 
@@ -212,6 +220,22 @@ def test_eval_text_report(tmp_path):
     assert "5 cases (3 in scope, 2 out of scope)" in done.stdout
     assert "top-1 accuracy        0.667" in done.stdout
 
+
+def test_eval_confusion_text_and_json(make_faq, tmp_path):
+    faq = make_faq({"faq.yaml": ACCOUNTS_FAQ})
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(ACCOUNTS_CASES, encoding="utf-8")
+    text = run_faqbot("eval", cases, "--faq", faq, "--confusion")
+    assert text.returncode == 0, text.stderr
+    assert ("confusion (expected -> instead):\n"
+            "     2  password-reset -> password-change  (offered first)\n") in text.stdout
+    assert "worst recall:\n  0.000  0/1  password-change\n  0.200  1/5  password-reset\n" in text.stdout
+    assert "confusion" not in run_faqbot("eval", cases, "--faq", faq).stdout
+    result = json.loads(run_faqbot("eval", cases, "--faq", faq, "--confusion", "--json").stdout)
+    assert set(result) == EVAL_KEYS | {"confusion", "recall"}
+    assert result["confusion"][0] == {"expect": "password-reset", "instead": "password-change",
+                                      "how": "offered first", "count": 2}
+    assert result["recall"][0] == {"entry": "password-change", "recall": 0.0, "right": 0, "cases": 1}
 
 def test_eval_unknown_expected_id(tmp_path):
     cases = tmp_path / "cases.yaml"
