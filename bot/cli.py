@@ -16,6 +16,7 @@ from bot.engine.semantic import SemanticUnavailable
 from bot.improve.confusion import confusion, confusion_lines
 from bot.improve.evaluate import evaluate, load_cases
 from bot.improve.lint import lint
+from bot.improve.why import explain
 from bot.serving.config import Config, ConfigError, load_config
 from bot.serving.database_settings import duration_argument
 from bot.serving.flood import FloodRule
@@ -247,19 +248,7 @@ def _show(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def _why(engine: Engine, args: argparse.Namespace) -> int:
-    ranking = engine.rank(args.question, limit=args.top)
-    reply = engine.answer(args.question)
-    _, lead, confidence = engine.assess(ranking)
-    print(f"terms: {' '.join(ranking.terms) or '(none)'}")
-    print(f"decision: {reply.kind} ({reply.reason})" + (f" -> {reply.entry_id}" if reply.entry_id else "")
-          + f"; confidence {confidence:.3f}, lead {lead:.3f}")
-    for rank, c in enumerate(ranking.candidates, start=1):
-        flag = "  (closest to a not_question: never answers)" if c.negative else ""
-        s = c.signals
-        print(f"{rank}. {c.entry.id}  score {c.score:.3f}{flag}")
-        print(f"   coverage {s.entry_coverage:.2f}  f1 {s.phrasing_f1:.2f}  fuzzy {s.fuzzy:.2f}  "
-              f"evidence {s.evidence:.2f}  unknown {s.unknown:.2f}")
-        print(f"   matched: {c.phrasing}")
+    print("\n".join(explain(engine, args.question, args.top)))
     return 0
 
 

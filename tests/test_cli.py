@@ -149,6 +149,7 @@ def test_why():
     assert lines[1].startswith("decision: answer (confident) -> gpt4-vs-chatgpt; confidence ")
     assert lines[2].startswith("1. gpt4-vs-chatgpt  score ")
     assert any(line.strip().startswith("matched: ") for line in lines)
+    assert lines[-1] == "semantic matching is off"
 
 
 def test_why_for_a_question_with_no_terms():
@@ -156,6 +157,14 @@ def test_why_for_a_question_with_no_terms():
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == "terms: (none)"
     assert done.stdout.splitlines()[1].startswith("decision: fallback")
+
+
+def test_why_with_the_semantic_stage(make_faq):
+    done = run_faqbot("why", "What is an apple?", "--faq", make_faq({"fruit.yaml": SMALL_FAQ}),
+                      env={"FAQBOT_SEMANTIC": "on"})
+    assert done.returncode == 0, done.stderr
+    assert "\nsemantic: fruit-apple  fused probability " in done.stdout
+    assert "   closest phrasing: What is an apple?\n" in done.stdout
 
 
 # --- lint ---------------------------------------------------------------------------------------
