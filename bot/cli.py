@@ -11,11 +11,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.engine import Context, Engine, IndexCache, build_engine
-from bot.engine.loading import FaqError
+from bot.engine.loading import FaqError, Problem
 from bot.engine.semantic import SemanticUnavailable
 from bot.improve.confusion import confusion, confusion_lines
 from bot.improve.evaluate import evaluate, load_cases
-from bot.improve.lint import lint
+from bot.improve.lint import check, near_duplicates
 from bot.improve.why import explain
 from bot.serving.config import Config, ConfigError, load_config
 from bot.serving.database_settings import duration_argument
@@ -119,8 +119,6 @@ def main(argv: list[str] | None = None) -> int:
     args.faq = faq_dir = args.faq or config.faq or shipped_faq_dir()
     args.index_cache = args.index_cache or config.index_cache
     args.config = config
-    if args.command == "lint":
-        return _lint(faq_dir, config)
     args.cache = cache = IndexCache(args.index_cache) if args.index_cache else None
     try:
         engine = load_engine(faq_dir, config, cache=cache)
@@ -128,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"faqbot: {err}", file=sys.stderr)
         return EXIT_USAGE
     except FaqError as err:
+        if args.command == "lint":
+            return _findings(faq_dir, err.problems, [])
         print(f"faqbot: the FAQ in {faq_dir} has problems (run `faqbot lint --faq {faq_dir}`):", file=sys.stderr)
         print(err, file=sys.stderr)
         return EXIT_USAGE
@@ -201,7 +201,7 @@ def _serve(adapters: dict, options: list[str], engine: Engine, args: argparse.Na
     return run(adapters, options, engine=engine, config=config, faq_dir=faq_dir,
                open_store=store if recording else None,
                load=lambda: load_engine(faq_dir, config, cache=args.cache),
-               lint=lambda: lint(faq_dir, config.limits, thresholds=config.thresholds))
+               lint=check)
 
 
 def _report(engine: Engine, args: argparse.Namespace) -> int:
@@ -257,14 +257,18 @@ def load_engine(faq_dir: Path, config: Config, *, cache: IndexCache | None) -> E
                         thresholds=config.thresholds, language=config.language)
 
 
-def _lint(faq_dir: Path, config: Config) -> int:
-    problems = lint(faq_dir, config.limits, thresholds=config.thresholds)
-    for problem in problems:
-        print(problem)
+def _lint(engine: Engine, args: argparse.Namespace) -> int:
+    return _findings(args.faq, check(engine), near_duplicates(engine))
+
+
+def _findings(faq_dir: Path, problems: list[Problem], notes: list[Problem]) -> int:
+    for finding in problems + notes:
+        print(finding)
+    noted = f"; {len(notes)} note(s)" if notes else ""
     if problems:
-        print(f"{len(problems)} problem(s) in {faq_dir}", file=sys.stderr)
+        print(f"{len(problems)} problem(s) in {faq_dir}{noted}", file=sys.stderr)
         return 1
-    print(f"ok: {faq_dir} has no problems")
+    print(f"ok: {faq_dir} has no problems{noted}")
     return 0
 
 
@@ -295,7 +299,7 @@ def _eval(engine: Engine, args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"ask": _ask, "chat": _chat, "run": _run, "list": _list, "show": _show, "why": _why, "eval": _eval,
-            "report": _report, "learn": _learn}
+            "lint": _lint, "report": _report, "learn": _learn}
 
 if __name__ == "__main__":
     sys.exit(main())

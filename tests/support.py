@@ -121,6 +121,26 @@ ACCOUNTS_CASES = """\
 """
 
 
+# Two entries whose phrasings differ in words but not in meaning, and a third apart from both.
+ALIKE = """\
+- id: password-reset
+  questions:
+    en: [How do I reset my password?]
+  answer:
+    en: Use the reset link on the sign-in page.
+- id: account-recovery
+  questions:
+    en: [How can I recover a forgotten password?]
+  answer:
+    en: Ask the helpdesk to verify you and send a recovery code.
+- id: vpn
+  questions:
+    en: [How do I connect to the VPN?, VPN setup]
+  answer:
+    en: Install the VPN client and sign in.
+"""
+
+
 def line_no(text: str, needle: str, start: int = 1) -> int:
     """1-based number of the first line (at or after `start`) of `text` that contains `needle`."""
     for number, line in enumerate(text.splitlines(), start=1):

