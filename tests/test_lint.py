@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from support import FAQ_DIR, SMALL_FAQ, line_no
+from support import ALIKE, FAQ_DIR, SMALL_FAQ, line_no
 
+from bot.engine import build_engine
 from bot.engine.yamlsafe import Limits
-from bot.improve.lint import lint
+from bot.improve.lint import lint, near_duplicates
 
 
 def test_shipped_faq_lints_clean():
@@ -83,3 +84,29 @@ def test_broken_faq_lists_all_problems(make_faq):
     ]
     for where, what in expected:
         assert any(where in p and what in p for p in problems), f"{where} / {what} missing from:\n" + "\n".join(problems)
+
+
+
+def test_an_entry_in_one_language_is_no_problem(make_faq):
+    assert lint(make_faq({"faq.yaml": ALIKE}), semantic="on") == []
+
+
+def test_phrasings_alike_in_meaning_are_noted_once_at_the_later_entry(make_faq):
+    directory = make_faq({"faq.yaml": ALIKE})
+    engine = build_engine(directory, semantic="on")
+    notes = [str(n) for n in near_duplicates(engine)]
+    assert len(notes) == 1, notes
+    assert notes[0].startswith(f"{directory / 'faq.yaml'}:{line_no(ALIKE, '- id: account-recovery')}, "
+                               "entry 'account-recovery', field 'questions.en[0]': note: "
+                               "'How can I recover a forgotten password?' means nearly what "
+                               "'How do I reset my password?' of 'password-reset' means (cosine 0.")
+    assert near_duplicates(engine, cells=1) == near_duplicates(engine)  # one row at a time, the same
+    assert near_duplicates(build_engine(directory)) == []  # no semantic stage, no notes
+
+
+def test_phrasings_closer_to_their_own_entry_are_not_noted(make_faq):
+    text = ALIKE.replace("[How do I reset my password?]",
+                         "[How do I reset my password?, How do I reset my password please?]")
+    text = text.replace("[How can I recover a forgotten password?]",
+                        "[How can I recover a forgotten password?, How can I recover my forgotten password?]")
+    assert near_duplicates(build_engine(make_faq({"faq.yaml": text}), semantic="on")) == []

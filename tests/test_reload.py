@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Engine, build_engine
-from bot.improve.lint import lint
+from bot.improve.lint import check
 from bot.serving import Service
 from bot.serving.reload import Reloaded, Reloader
 
@@ -42,7 +42,7 @@ def setup(make_faq):
         done.set()
 
     reloader = Reloader(service, directory, lambda: build_engine(directory),
-                        lint=lambda: lint(directory), interval=0.05, on_result=kept)
+                        lint=check, interval=0.05, on_result=kept)
     yield directory, service, reloader, results, done
     reloader.stop()
 

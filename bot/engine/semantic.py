@@ -177,6 +177,12 @@ class SemanticStage:
             return False
         return True
 
+    def phrasing_vectors(self) -> tuple[numpy.ndarray, list[str], numpy.ndarray]:
+        """Each phrasing's entry (its position in the FAQ), text and unit vector, in the order of
+        `Entry.phrasings` entry by entry."""
+        owners, texts, phrasings, _, _ = self._embedded()
+        return owners, texts, phrasings
+
     def _embedded(self) -> tuple:
         """Raises SemanticUnavailable, ever after, when the encoder cannot be loaded or run."""
         if self._index is None:

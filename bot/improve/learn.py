@@ -106,7 +106,8 @@ def main(engine: Engine, args: argparse.Namespace, faq_dir: Path, *, stdin: Text
         session.say("\nnothing added")
         return 0
     session.say(f"\nadded {len(session.added)} phrasing(s); checking the FAQ (faqbot lint):")
-    problems = lint(faq_dir, args.config.limits, thresholds=args.config.thresholds)
+    problems = lint(faq_dir, args.config.limits, semantic=args.config.semantic, thresholds=args.config.thresholds,
+                    language=args.config.language)
     for problem in problems:
         session.say(str(problem))
     session.say(f"{len(problems)} problem(s): fix them before committing" if problems

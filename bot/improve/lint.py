@@ -1,26 +1,36 @@
 """Everything wrong with a FAQ directory at once: schema problems, and phrasings the engine
-would not answer with their own entry."""
+would not answer with their own entry. And notes, which fail nothing: phrasings of different entries
+that mean nearly the same to the semantic stage."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy
+
 from bot.engine.answering import Context, Engine
+from bot.engine.build import build_engine
 from bot.engine.faq import Entry
-from bot.engine.gcpause import gc_paused
-from bot.engine.loading import FaqError, Problem, load_faq
+from bot.engine.loading import FaqError, Problem
+from bot.engine.semantic import PARAPHRASE
 from bot.engine.smalltalk import classify
 from bot.engine.text import terms
 from bot.engine.yamlsafe import Limits
 
+CELLS = 8_000_000  # phrasing pairs compared at once by `near_duplicates`: 32 MB of cosines
 
-def lint(directory: Path, limits: Limits = Limits(), **settings) -> list[Problem]:
+
+def lint(directory: Path, limits: Limits = Limits(), *, semantic: str = "off", **settings) -> list[Problem]:
+    """`semantic` and `settings` as for build_engine, so that the engine checked is the one that answers."""
     try:
-        with gc_paused():
-            faq = load_faq(directory, limits)
-            engine = Engine(faq, **settings)
+        engine = build_engine(directory, limits=limits, semantic=semantic, **settings)
     except FaqError as err:
         return err.problems
+    return check(engine)
+
+
+def check(engine: Engine) -> list[Problem]:
+    faq = engine.faq
     problems: list[Problem] = []
     owners: dict[tuple[str, ...], list[str]] = {}  # matcher terms -> ids of the entries phrasing them so
     for entry in faq.entries:
@@ -64,6 +74,41 @@ def lint(directory: Path, limits: Limits = Limits(), **settings) -> list[Problem
                                             "must not answer, yet it does: make it differ from the entry's phrasings",
                                             entry.id, f"not_questions.{lang}[{position}]"))
     return problems
+
+
+def near_duplicates(engine: Engine, cells: int = CELLS) -> list[Problem]:
+    """Notes on phrasings that mean as much as a paraphrase of another entry's phrasing, and no less
+    than any other phrasing of their own entry: by meaning, a question worded like them is as likely
+    to go to the other entry. Each pair once, at the later entry; none without a semantic stage."""
+    if engine.semantic is None:
+        return []
+    owners, texts, vectors = engine.semantic.phrasing_vectors()
+    count = len(texts)
+    partner, cosine = numpy.full(count, -1), numpy.full(count, -1.0)
+    rows = max(1, cells // max(count, 1))
+    for start in range(0, count, rows):
+        block = vectors[start:start + rows] @ vectors.T
+        same = owners[start:start + rows, None] == owners[None, :]
+        others = numpy.where(same, -numpy.inf, block)
+        block[numpy.arange(len(block)), numpy.arange(start, start + len(block))] = -numpy.inf
+        own = numpy.where(same, block, -numpy.inf).max(axis=1)
+        nearest = others.argmax(axis=1)
+        closest = others[numpy.arange(len(block)), nearest]
+        flagged = (closest >= PARAPHRASE) & (closest >= own)
+        partner[start:start + len(block)] = numpy.where(flagged, nearest, -1)
+        cosine[start:start + len(block)] = closest
+    where = [(entry, field) for entry in engine.faq.entries for field, _, _ in _phrasings(entry)]
+    notes = []
+    for i in map(int, numpy.flatnonzero(partner >= 0)):
+        j = int(partner[i])
+        if partner[j] == i and owners[j] > owners[i]:
+            continue  # noted at j, the later entry
+        (entry, field), other = where[i], where[j][0]
+        notes.append(Problem(entry.file, entry.line, f"note: {texts[i]!r} means nearly what {texts[j]!r} of "
+                             f"'{other.id}' means (cosine {cosine[i]:.2f}): a question worded like either may "
+                             "get the other entry or a did-you-mean; word them apart, or merge the entries",
+                             entry.id, field))
+    return notes
 
 
 def _phrasings(entry: Entry):

@@ -41,7 +41,7 @@ def signature(directory: Path) -> tuple:
 
 class Reloader:
     def __init__(self, service: Service, directory: Path, load: Callable[[], Engine], *,
-                 lint: Callable[[], list] = list, interval: float = 2.0, watch: bool = True,
+                 lint: Callable[[Engine], list] = lambda engine: [], interval: float = 2.0, watch: bool = True,
                  on_result: Callable[[Reloaded], None] = lambda result: None) -> None:
         self.service = service
         self.directory = directory
@@ -84,7 +84,7 @@ class Reloader:
                 if engine.semantic is not None:
                     engine.semantic.warm_up()  # in this thread, before any question reaches the new FAQ
                 self.service.replace(engine)
-                result = Reloaded(True, len(engine.faq.entries), findings=tuple(map(str, self._lint())))
+                result = Reloaded(True, len(engine.faq.entries), findings=tuple(map(str, self._lint(engine))))
         (log.info if result.ok else log.error)("%s", result.summary(self.directory))
         try:
             self.on_result(result)
@@ -92,9 +92,9 @@ class Reloader:
             log.exception("reporting the reload failed")
         return result
 
-    def _lint(self) -> list:
+    def _lint(self, engine: Engine) -> list:
         try:
-            return self.lint()
+            return self.lint(engine)
         except Exception as err:
             return [f"lint could not run: {type(err).__name__}: {err}"]
 

@@ -71,7 +71,7 @@ class Runtime:
 
 
 def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, config: Config, faq_dir: Path,
-        load: Callable[[], Engine], lint: Callable[[], list], open_store: Callable[[], Keeper] | None = None,
+        load: Callable[[], Engine], lint: Callable[[Engine], list], open_store: Callable[[], Keeper] | None = None,
         own_logging: bool = True) -> int:
     """Serves until SIGTERM or SIGINT (or an adapter fails for good); returns the exit status.
     `own_logging=False` leaves the process's logging set-up as it is."""

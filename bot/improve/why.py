@@ -1,0 +1,57 @@
+"""`faqbot why`: how a question was matched, by its words and, with a semantic stage, by its meaning."""
+
+from __future__ import annotations
+
+from bot.engine.answering import Engine
+from bot.engine.semantic import Fused, Fusion
+
+
+def explain(engine: Engine, question: str, top: int) -> list[str]:
+    ranking = engine.rank(question, limit=top)
+    reply = engine.answer(question)
+    _, lead, confidence = engine.assess(ranking)
+    lines = [f"terms: {' '.join(ranking.terms) or '(none)'}",
+             f"decision: {reply.kind} ({reply.reason})" + (f" -> {reply.entry_id}" if reply.entry_id else "")
+             + f"; confidence {confidence:.3f}, lead {lead:.3f}"]
+    for rank, c in enumerate(ranking.candidates, start=1):
+        flag = "  (closest to a not_question: never answers)" if c.negative else ""
+        s = c.signals
+        lines += [f"{rank}. {c.entry.id}  score {c.score:.3f}{flag}",
+                  (f"   coverage {s.entry_coverage:.2f}  f1 {s.phrasing_f1:.2f}  fuzzy {s.fuzzy:.2f}  "
+                   f"evidence {s.evidence:.2f}  unknown {s.unknown:.2f}"),
+                  f"   matched: {c.phrasing}"]
+    return lines + semantic_lines(engine, question)
+
+
+def semantic_lines(engine: Engine, question: str) -> list[str]:
+    if engine.semantic is None:
+        return ["semantic matching is off"]
+    # the candidates the answer was decided on, whatever --top shows
+    candidates, _, confidence = engine.assess(engine.rank(question))
+    fused = engine.fuse(question, candidates, confidence)
+    if fused is None:
+        return ["semantic: no entry to fuse"]
+    return _fused_lines(engine, fused, engine.semantic.fusion)
+
+
+def _fused_lines(engine: Engine, fused: Fused, fusion: Fusion) -> list[str]:
+    s = fused.signals
+    if fused.probability >= fusion.answer:
+        where = "at or above answer"
+    elif fused.probability >= fusion.suggest:
+        where = "between them"
+    else:
+        where = "below suggest"
+    closest = f"   closest phrasing: {fused.phrasing}"
+    if s.answer_cosine > s.cosine:
+        closest += f"  (the answer text is closer: {s.answer_cosine:.3f})"
+    others = [engine.faq.entries[i].id for i in fused.offered[1:]]
+    return [
+        (f"semantic: {engine.faq.entries[fused.entry].id}  fused probability {fused.probability:.3f}  "
+         f"(answer at {fusion.answer:.2f}, suggest at {fusion.suggest:.2f}: {where})"),
+        closest,
+        (f"   cosine {s.cosine:.3f}  answer cosine {s.answer_cosine:.3f}  lead over the runner-up or background: "
+         f"cosine {s.cosine_lead:.3f}, fused {s.fused_lead:.3f}  over background {s.over_background:.3f}"),
+        f"   words and meaning rank it first: {'yes' if s.agree else 'no'}"
+        + (f"  runners-up: {', '.join(others)}" if others else ""),
+    ]

@@ -1,0 +1,58 @@
+"""`faqbot why`: the lexical candidates, and beside them what the semantic stage made of the question."""
+
+from __future__ import annotations
+
+import pytest
+from support import SMALL_FAQ
+
+from bot.engine import build_engine
+from bot.improve.why import explain
+
+HELPDESK = """\
+- id: vpn
+  questions:
+    en: [How do I connect to the VPN?, VPN setup]
+  answer:
+    en: Install the GlobalProtect client from the software portal and sign in with your work account.
+- id: vacation
+  questions:
+    en: [How many vacation days do I get?, annual leave allowance]
+  answer:
+    en: Everyone gets 25 days of paid vacation a year, plus public holidays.
+"""
+
+
+@pytest.fixture(scope="module")
+def semantic(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("helpdesk")
+    (directory / "faq.yaml").write_text(HELPDESK, encoding="utf-8")
+    return build_engine(directory, semantic="on")
+
+
+def test_the_semantic_signals_follow_the_lexical_ones(semantic):
+    lines = explain(semantic, "VPN setup", top=5)
+    assert lines[1].startswith("decision: answer (confident) -> vpn")
+    assert lines[2].startswith("1. vpn  score 1.000")
+    first = next(i for i, line in enumerate(lines) if line.startswith("semantic: "))
+    assert first > 2 and len(lines) == first + 4
+    assert lines[first].startswith("semantic: vpn  fused probability ")
+    assert lines[first].endswith("(answer at 0.92, suggest at 0.50: at or above answer)")
+    assert lines[first + 1] == "   closest phrasing: VPN setup"
+    assert lines[first + 2].startswith("   cosine 1.000  answer cosine ")
+    assert "lead over the runner-up or background: cosine " in lines[first + 2]
+    assert lines[first + 3] == "   words and meaning rank it first: yes  runners-up: vacation"
+
+
+def test_meaning_alone_and_an_answer_text_closer_than_any_phrasing(semantic):
+    lines = explain(semantic, "where do I get the GlobalProtect client", top=5)
+    assert lines[1].startswith("decision: ")
+    semantic_line = next(line for line in lines if line.startswith("semantic: "))
+    assert semantic_line.startswith("semantic: vpn  fused probability ")
+    closest = lines[lines.index(semantic_line) + 1]
+    assert closest.startswith("   closest phrasing: ") and "(the answer text is closer: " in closest
+
+
+def test_without_a_semantic_stage_one_line_says_so(make_faq):
+    lines = explain(build_engine(make_faq({"fruit.yaml": SMALL_FAQ})), "What is an apple?", top=5)
+    assert lines[-1] == "semantic matching is off"
+    assert sum("semantic" in line for line in lines) == 1
