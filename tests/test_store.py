@@ -19,6 +19,7 @@ from bot.improve.store.schema import meta, questions
 from bot.improve.store.url import database_url
 from bot.serving import Service, Where
 from bot.serving.config import Config
+from bot.serving.service import Question, Via
 
 RAW_USER = "U0RAWUSER1"
 
@@ -247,3 +248,16 @@ def test_a_new_database_has_the_columns_the_schema_declares(store_url):
         assert {i["name"] for i in found.get_indexes("faqbot_questions")} == {i.name for i in questions.indexes}
     finally:
         engine.dispose()
+
+
+def test_a_pick_is_stored_with_the_words_that_led_to_it_and_linked_to_their_reply(store_url, engine):
+    with open_store(store_url) as store:
+        service = Service(engine, recorder=store)
+        view = service.ask(Question("azure openai", Where("slack", "T1", "C1", RAW_USER)))
+        service.pick(view.choices[1].id, "en", Where("slack", "T1", "C1", "U0OTHER"), via=Via.SUGGESTION,
+                     lead=view.lead)
+    (asked_row, pick_row) = rows(store_url, "SELECT question, kind, reason, entry_id, lead, led_by, via "
+                                            "FROM faqbot_questions ORDER BY id")
+    assert asked_row == ("azure openai", "suggest", "ambiguous", None, view.lead, None, None)
+    assert pick_row[:4] == ("azure openai", "answer", "picked", view.choices[1].id)
+    assert pick_row[5:] == (view.lead, "suggestion") and pick_row[4] is not None

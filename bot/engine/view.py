@@ -58,13 +58,14 @@ class View:
     private: bool = False  # only the person who asked or clicked sees it
     shareable: bool = False  # "Share in channel" under a private answer
     notice: str | None = None  # a NOTICE's text key
+    lead: str | None = None  # given back with a click on a choice, so the pick is recorded with what was asked
 
     @property
     def options(self) -> tuple[Choice, ...]:
         return self.choices + self.related
 
 
-def view_of(reply: Reply, *, private: bool = False) -> View:
+def view_of(reply: Reply, *, private: bool = False, lead: str | None = None) -> View:
     """What `reply` shows. `private`: only the asker sees it; an answer may then be shared."""
     lang, asked = reply.lang, reply.asked.strip() or None
     if reply.kind == Kind.ANSWER:
@@ -72,7 +73,7 @@ def view_of(reply: Reply, *, private: bool = False) -> View:
         return View(Shape.ANSWER, lang, reply.reason, reply.entry_id, reply.title, reply.body,
                     related=_choices(reply.related, Action.OPEN, start=1), sources=reply.sources,
                     asked=None if reply.reason == Reason.PICKED else asked, matched=matched, votes=True,
-                    private=private, shareable=private)
+                    private=private, shareable=private, lead=lead)
     action = Action.PICK if reply.kind == Kind.SUGGEST else Action.OPEN
     lines, intro, notes = [say(lang, reply.reason)], (), ()
     if reply.kind == Kind.SUGGEST or reply.reason == Reason.NO_MATCH:
@@ -86,7 +87,8 @@ def view_of(reply: Reply, *, private: bool = False) -> View:
     elif reply.reason == Reason.HELP:
         intro = (Note.USAGE,)
     return View(Shape.CHOICES, lang, reply.reason, intro=intro, lines=tuple(lines),
-                choices=_choices(reply.suggestions, action, start=1), asked=asked, notes=notes, private=private)
+                choices=_choices(reply.suggestions, action, start=1), asked=asked, notes=notes, private=private,
+                lead=lead)
 
 
 def notice(key: str, lang: str, *, private: bool = False) -> View:
