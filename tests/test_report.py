@@ -7,7 +7,15 @@ import json
 import re
 
 import pytest
-from report_data import AGI, ANSWERED, KUBERNETES, PAYROLL, SMALL_TALK, fill_store
+from report_data import (
+    AGI,
+    ANSWERED,
+    KUBERNETES,
+    PAYROLL,
+    SMALL_TALK,
+    fill_picks,
+    fill_store,
+)
 from store_support import count
 from support import FAQ_DIR, run_faqbot
 
@@ -53,6 +61,31 @@ def test_the_report_counts_groups_and_suggests(store_url, engine):
         assert g["closest_id"] is None or isinstance(g["closest_id"], str)
     assert report["feedback"][0] == {"id": "azure-openai-billing", "up": 1, "down": 2}
     assert {"id": "what-is-gpt", "up": 1, "down": 0} in report["feedback"]
+
+
+def test_the_pick_rate_and_the_words_asked_before_each_pick_in_json_text_and_html(store_url, engine, tmp_path):
+    fill_picks(store_url, engine)
+    report = report_json(store_url)
+    assert report["questions_total"] == 7 and report["answered"] == 1  # a pick is no question
+    assert (report["did_you_mean"], report["picked"], report["pick_rate"]) == (5, 4, 0.8)  # a double click is one
+    assert report["most_picked"] == [{"id": "azure-openai-billing", "count": 2},
+                                     {"id": "openai-vs-azure-openai", "count": 2}, {"id": "what-is-gpt", "count": 1}]
+    # after a "did you mean", a no-answer's closest topics, or autocomplete; not a related topic of an answer,
+    # nor words the entry has, nor typing that one of its phrasings completes
+    assert report["picked_after_asking"] == [
+        {"asked": "kubernetes pricing", "id": "azure-openai-billing", "count": 2},
+        {"asked": "azure openai", "id": "openai-vs-azure-openai", "count": 2},
+        {"asked": "How do I deploy Kubernetes on Azure?", "id": "local-deployment-hardware", "count": 1},
+        {"asked": "azure openai diff", "id": "openai-vs-azure-openai", "count": 1}]
+    text = run_faqbot("report", "--db", store_url).stdout
+    assert '"did you mean" replies 5, ended in a pick 4  (80.0%)' in text
+    assert "most picked: azure-openai-billing (2), openai-vs-azure-openai (2), what-is-gpt (1)" in text
+    assert "2x  azure openai  ->  openai-vs-azure-openai" in text
+    page = tmp_path / "report.html"
+    assert run_faqbot("report", "--db", store_url, "--html", page).returncode == 0
+    html = page.read_text(encoding="utf-8")
+    assert '<b>80.0%</b>of 5 "did you mean" ended in a pick' in html
+    assert "<td>azure openai diff</td><td>openai-vs-azure-openai</td>" in html
 
 
 def test_since_leaves_out_older_questions(store_url, engine):

@@ -1,4 +1,5 @@
-"""`faqbot report`: what people asked, what the FAQ answered, what it missed, and which answers they disliked."""
+"""`faqbot report`: what people asked, what the FAQ answered, what it missed, what they picked when it was unsure,
+and which answers they disliked."""
 
 from __future__ import annotations
 
@@ -10,10 +11,20 @@ from dataclasses import dataclass
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.engine.answering import Engine, detect_language
+from bot.improve.picked import PickedAfter, phrasings_from_picks
 from bot.improve.question_groups import group_questions
 from bot.improve.store import StoreConfigError
 from bot.improve.store.database import Database, describe_error, exists
-from bot.improve.store.reading import Day, Votes, days, feedback, unanswered
+from bot.improve.store.reading import (
+    Day,
+    Picks,
+    Votes,
+    days,
+    feedback,
+    led_to,
+    picks,
+    unanswered,
+)
 from bot.improve.store.url import database_url, shown
 from bot.serving.config import Config
 from bot.serving.database_settings import DB_URL
@@ -51,6 +62,8 @@ class Report:
     unanswered: tuple[Missed, ...]  # most asked first
     untold: int  # unanswered questions whose text was not kept
     feedback: tuple[Votes, ...]  # most 👎 first
+    picks: Picks
+    picked_after: tuple[PickedAfter, ...]  # words asked, then an entry picked that lacks them: most first
 
     @property
     def questions_total(self) -> int:
@@ -68,6 +81,11 @@ class Report:
     def answer_rate(self) -> float:
         return round(self.answered / self.questions_total, 4) if self.questions_total else 0.0
 
+    @property
+    def pick_rate(self) -> float:
+        """Of the "did you mean" replies, the share that ended in a pick."""
+        return round(self.picks.picked / self.picks.suggested, 4) if self.picks.suggested else 0.0
+
     def to_json(self) -> dict:
         return {
             "since": iso(self.since),
@@ -83,6 +101,12 @@ class Report:
                             "closest_score": round(m.closest_score, 4), "action": m.action,
                             "phrasings": list(m.phrasings)} for m in self.unanswered],
             "unanswered_without_text": self.untold,
+            "did_you_mean": self.picks.suggested,
+            "picked": self.picks.picked,
+            "pick_rate": self.pick_rate,
+            "most_picked": [{"id": entry_id, "count": count} for entry_id, count in self.picks.top],
+            "picked_after_asking": [{"asked": p.asked, "id": p.entry_id, "count": p.count}
+                                    for p in self.picked_after],
             "feedback": [{"id": v.entry_id, "up": v.up, "down": v.down} for v in self.feedback],
         }
 
@@ -98,10 +122,12 @@ def build_report(database: Database, engine: Engine, *, since: float, top: int |
         per_day = days(conn, since)
         texts, untold = unanswered(conn, since)
         votes = feedback(conn, since)
+        picked, led = picks(conn, since), led_to(conn, since)
     groups = group_questions(texts, engine.matcher.synonyms)[:top]
     missed = tuple(_missed(g.question, g.count, g.phrasings, engine) for g in groups)
     votes.sort(key=lambda v: (-v.down, v.up, v.entry_id))
-    return Report(shown(database.url), since, until, tuple(per_day), missed, untold, tuple(votes))
+    return Report(shown(database.url), since, until, tuple(per_day), missed, untold, tuple(votes), picked,
+                  tuple(phrasings_from_picks(led, engine)[:top]))
 
 
 def _missed(question: str, count: int, phrasings: tuple[str, ...], engine: Engine) -> Missed:
@@ -161,6 +187,10 @@ def render_text(report: Report) -> str:
     lines.append(f"questions  {report.questions_total:,}  (plus {report.small_talk:,} greetings, thanks and "
                  "help requests)")
     lines.append(f"answered   {report.answered:,}  ({report.answer_rate:.1%})")
+    lines.append(f'"did you mean" replies {report.picks.suggested:,}, ended in a pick {report.picks.picked:,}  '
+                 f"({report.pick_rate:.1%})")
+    if report.picks.top:
+        lines.append("  most picked: " + ", ".join(f"{entry_id} ({count})" for entry_id, count in report.picks.top))
     if report.days:
         lines += ["", "day         questions  answered"]
         lines += [f"{d.day}  {d.questions:>9,}  {rate(d):>8.1%}" for d in report.days]
@@ -175,10 +205,13 @@ def render_text(report: Report) -> str:
     if report.untold:
         more = " more" if report.unanswered else ""
         lines.append(f"  {report.untold:,}{more} unanswered question(s) without text: {TEXT_OFF}")
+    if report.picked_after:
+        lines += ["", "picked after asking (the words are new phrasings of the entry picked):"]
+        lines += [f"  {p.count:>5}x  {p.asked}  ->  {p.entry_id}" for p in report.picked_after[:10]]
     lines += ["", "entries with the most thumbs down:"]
     disliked = [v for v in report.feedback if v.down][:10]
     lines += [f"  {v.entry_id}  down {v.down}  up {v.up}" for v in disliked] or ["  none"]
-    if report.unanswered:
+    if report.unanswered or report.picked_after:
         lines += ["", "`faqbot learn` walks through the suggestions and adds the phrasings you accept."]
     return "\n".join(lines)
 
