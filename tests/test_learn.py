@@ -90,13 +90,14 @@ def test_quitting_or_skipping_everything_changes_nothing(setup):
 
 
 def picks_store(tmp_path: Path, engine: Engine) -> tuple[Path, str, int]:
-    """A copy of the FAQ, a store of questions picked from, and how many unanswered groups learn shows first."""
+    """A copy of the FAQ, a store of questions picked from, and how many unanswered groups learn shows first
+    (not those the FAQ has as phrasings already)."""
     faq = tmp_path / "faq"
     shutil.copytree(FAQ_DIR, faq)
     url = f"sqlite:///{tmp_path / 'faqbot.db'}"
     fill_picks(url, engine)
     report = json.loads(run_faqbot("report", "--db", url, "--json", env=WORDS_ONLY).stdout)
-    return faq, url, len(report["unanswered"])
+    return faq, url, len([g for g in report["unanswered"] if not g["action"].startswith("already")])
 
 
 def test_words_asked_before_a_pick_are_proposed_as_its_phrasings(tmp_path, engine):

@@ -117,7 +117,8 @@ def main(engine: Engine, args: argparse.Namespace, faq_dir: Path, *, stdin: Text
         print(f"faqbot: {err}", file=sys.stderr)
         return err.exit_code
     session = Session(engine, faq_dir, args.config, stdin, stdout)
-    missed, picked = report.unanswered, report.picked_after
+    missed = [m for m in report.unanswered if not m.has_it]  # those the FAQ has taken in since
+    picked = report.picked_after
     if not missed and not picked:
         session.say("nothing to learn: no unanswered questions with text, nor picks after asking, in this period")
         return 0

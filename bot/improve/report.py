@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.engine.answering import Engine, detect_language
-from bot.improve.picked import PickedAfter, phrasings_from_picks
+from bot.engine.semantic import Encoder
+from bot.improve.decision import entry_for
+from bot.improve.picked import PickedAfter, has_phrasing, phrasings_from_picks
 from bot.improve.question_groups import group_questions
 from bot.improve.store import StoreConfigError
 from bot.improve.store.database import Database, describe_error, exists
@@ -30,7 +32,6 @@ from bot.serving.config import Config
 from bot.serving.database_settings import DB_URL
 
 TEXT_OFF = "database.keep_text is false (FAQBOT_STORE_TEXT=0): turn it on to list them"
-PHRASING_SCORE = 0.45  # a closest entry scoring this much gets "add as a phrasing"; below, "needs a new entry"
 EXIT_FAILED, EXIT_USAGE = 1, 2
 
 
@@ -40,17 +41,16 @@ class Missed:
     count: int
     phrasings: tuple[str, ...]
     lang: str
-    closest_id: str | None
+    closest_id: str | None  # the entry whose words come closest
     closest_score: float
-
-    @property
-    def suggested_id(self) -> str | None:
-        """The entry to add the question to as a phrasing, when one is close enough."""
-        return self.closest_id if self.closest_score >= PHRASING_SCORE else None
+    suggested_id: str | None  # the entry to add the question to: the one the engine gives it with confidence
+    has_it: bool = False  # the suggested entry has the question as a phrasing already (the FAQ changed since)
 
     @property
     def action(self) -> str:
-        return f"add as a phrasing of entry {self.suggested_id}" if self.suggested_id else "needs a new entry"
+        if self.suggested_id is None:
+            return "needs a new entry"
+        return f"{'already' if self.has_it else 'add as'} a phrasing of entry {self.suggested_id}"
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,8 @@ class Report:
             "per_day": [{"day": d.day.isoformat(), "questions": d.questions, "answered": d.answered,
                          "answer_rate": rate(d)} for d in self.days],
             "unanswered": [{"question": m.question, "count": m.count, "closest_id": m.closest_id,
-                            "closest_score": round(m.closest_score, 4), "action": m.action,
+                            "closest_score": round(m.closest_score, 4), "suggested_id": m.suggested_id,
+                            "action": m.action,
                             "phrasings": list(m.phrasings)} for m in self.unanswered],
             "unanswered_without_text": self.untold,
             "did_you_mean": self.picks.suggested,
@@ -123,18 +124,27 @@ def build_report(database: Database, engine: Engine, *, since: float, top: int |
         texts, untold = unanswered(conn, since)
         votes = feedback(conn, since)
         picked, led = picks(conn, since), led_to(conn, since)
-    groups = group_questions(texts, engine.matcher.synonyms)[:top]
+    groups = group_questions(texts, engine.matcher.synonyms, encoder=_encoder(engine))[:top]
     missed = tuple(_missed(g.question, g.count, g.phrasings, engine) for g in groups)
     votes.sort(key=lambda v: (-v.down, v.up, v.entry_id))
     return Report(shown(database.url), since, until, tuple(per_day), missed, untold, tuple(votes), picked,
                   tuple(phrasings_from_picks(led, engine)[:top]))
 
 
+def _encoder(engine: Engine) -> Encoder | None:
+    if engine.semantic is None:
+        return None
+    engine.semantic.warm_up()
+    return engine.semantic.encoder
+
+
 def _missed(question: str, count: int, phrasings: tuple[str, ...], engine: Engine) -> Missed:
     candidates = [c for c in engine.rank(question).candidates if not c.negative]
     best = candidates[0] if candidates else None
+    suggested = entry_for(engine, question)
+    has_it = suggested is not None and has_phrasing(engine.faq.get(suggested), question)
     return Missed(question, count, phrasings, detect_language(question), best.entry.id if best else None,
-                  best.score if best else 0.0)
+                  best.score if best else 0.0, suggested, has_it)
 
 
 class Unavailable(Exception):
