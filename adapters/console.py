@@ -47,7 +47,7 @@ class ConsoleSession:
             return None
         chosen = options[int(line) - 1]
         via = Via.SUGGESTION if chosen.action is Action.PICK else Via.TOPIC
-        return self.service.pick(chosen.id, self.lang or self.last.lang, self.where, via=via)
+        return self.service.pick(chosen.id, self.lang or self.last.lang, self.where, via=via, lead=self.last.lead)
 
 
 def converse(session: ConsoleSession, *, stdin: TextIO, stdout: TextIO) -> None:

@@ -7,9 +7,11 @@ import time
 
 from store_support import voted
 
-from bot.engine import Engine
+from bot.engine import Engine, Thresholds
 from bot.improve.store import open_store
+from bot.serving import Service
 from bot.serving.events import Asked, Where
+from bot.serving.service import Question, Via
 
 DAY = 86400.0
 ANSWERED = ["What is GPT?", "How is Azure OpenAI billed?", "What is RLHF?", "什么是 GPT？"]
@@ -43,3 +45,31 @@ def fill_store(url: str, engine: Engine, now: float | None = None, *, keep_text:
         store.voted(voted("what-is-gpt", up=True, at=now - 30))
         store.asked(Asked(at=now - 200 * DAY, where=Where("slack", "T1", "C1", "U1"), question="an old question",
                           kind="fallback", reason="no_match", lang="en", entry_id=None, score=0.0, latency_ms=1.0))
+
+
+def fill_picks(url: str, engine: Engine) -> None:
+    """Questions asked and then picked from, through the service as the platforms drive it: four "did you mean"
+    replies, three of them picked from (one twice), a no-answer's closest topic picked, a related topic picked
+    after an answer, autocomplete choices, and a pick whose words the entry already has."""
+    with open_store(url) as store:
+        service = Service(engine, recorder=store)
+        never_sure = Service(Engine(engine.faq, thresholds=Thresholds(answer=1.01)), recorder=store)
+
+        def pick(asked: str, choice: int = 0, *, user: str, times: int = 1, via: Via = Via.SUGGESTION,
+                 by: Service = service) -> None:
+            where = Where("slack", "T1", "C1", user)
+            view = by.ask(Question(asked, where))
+            for _ in range(times):
+                by.pick(view.options[choice].id, "en", where, via=via, lead=view.lead)
+
+        pick("azure openai", 1, user="U1")
+        pick("azure openai", 1, user="U2")
+        service.ask(Question("azure openai", Where("slack", "T1", "C1", "U3")))  # not picked from
+        pick("kubernetes pricing", user="U4", times=2)  # a double click
+        pick("How do I deploy Kubernetes on Azure?", 1, user="U5", via=Via.TOPIC)
+        pick("What is GPT?", user="U6", via=Via.TOPIC)  # a related topic of an answer
+        pick("what is gpt", user="U7", by=never_sure)  # words the entry has
+        for typed in ("azure openai diff", "what is rl"):
+            offered = service.complete(typed)
+            service.pick(offered.choices[0].id, "en", Where("discord", "G1", "C1", "U8"), via=Via.AUTOCOMPLETE,
+                         lead=offered.lead)

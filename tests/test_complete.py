@@ -67,6 +67,6 @@ def test_an_entry_in_one_language_is_offered_in_it(make_faq):
 
 def test_the_service_completes_from_the_faq_it_serves_now(engine, make_faq):
     service = Service(engine)
-    assert service.complete("what is rl")[0].id == "rlhf"
+    assert service.complete("what is rl").choices[0].id == "rlhf"
     service.replace(build_engine(make_faq({"a.yaml": SMALL_FAQ})))
-    assert service.complete("what is a p")[0].id == "fruit-pear"
+    assert service.complete("what is a p").choices[0].id == "fruit-pear"

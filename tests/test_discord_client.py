@@ -348,7 +348,9 @@ def answered_privately(fake: FakeDiscord, question: str) -> dict:
 def test_picking_a_suggestion_replaces_the_did_you_mean_with_the_answer(bot, fake):
     mention(fake, "azure openai")
     (suggested,) = fake.wait_for("POST", "/channels/")
-    event = click(fake, suggested.answer, "faqbot:pick:en:openai-vs-azure-openai")
+    (button,) = [c for c in custom_ids(suggested.answer) if c.endswith(":openai-vs-azure-openai")]
+    assert button.startswith("faqbot:pick:en:")
+    event = click(fake, suggested.answer, button)
     fake.dispatch("INTERACTION_CREATE", event)
     sent = callback(fake, event)
     assert sent.body["type"] == 7

@@ -110,7 +110,10 @@ def test_a_did_you_mean_offers_pick_buttons_with_labels_shortened_to_80():
 
 def test_custom_ids_round_trip_and_are_never_longer_than_100():
     value = custom_id("pick", "zh", "what-is-gpt")
-    assert value == "faqbot:pick:zh:what-is-gpt" and parse(value) == ("pick", "zh", "what-is-gpt")
+    assert value == "faqbot:pick:zh:what-is-gpt" and parse(value) == ("pick", "zh", "what-is-gpt", None)
+    led = custom_id("topic", "en", "what-is-gpt", "Xy_9-Ab3cD0")
+    assert led == "faqbot:topic:en:Xy_9-Ab3cD0:what-is-gpt" and parse(led) == ("topic", "en", "what-is-gpt", "Xy_9-Ab3cD0")
+    assert custom_id("pick", "en", "x" * 80, "Xy_9-Ab3cD0") == "faqbot:pick:en:" + "x" * 80  # no room: no lead
     assert custom_id("up", "en", "x" * 90) is None
     assert parse("what is gpt?") is None and parse("faqbot:nope:en:x") is None
     assert EntryButton("up", "en", "what-is-gpt").item.custom_id == "faqbot:up:en:what-is-gpt"

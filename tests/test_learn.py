@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from report_data import fill_store
+from report_data import fill_picks, fill_store
 from support import FAQ_DIR, ROOT, run_faqbot
 
 from bot.engine import Engine, build_engine
@@ -87,6 +87,39 @@ def test_quitting_or_skipping_everything_changes_nothing(setup):
         done = learn(faq, url, answers)
         assert done.returncode == 0 and "nothing added" in done.stdout, done.stdout + done.stderr
     assert all(p.read_bytes() == (FAQ_DIR / p.name).read_bytes() for p in faq.iterdir())
+
+
+def picks_store(tmp_path: Path, engine: Engine) -> tuple[Path, str, int]:
+    """A copy of the FAQ, a store of questions picked from, and how many unanswered groups learn shows first
+    (not those the FAQ has as phrasings already)."""
+    faq = tmp_path / "faq"
+    shutil.copytree(FAQ_DIR, faq)
+    url = f"sqlite:///{tmp_path / 'faqbot.db'}"
+    fill_picks(url, engine)
+    report = json.loads(run_faqbot("report", "--db", url, "--json", env=WORDS_ONLY).stdout)
+    return faq, url, len([g for g in report["unanswered"] if not g["action"].startswith("already")])
+
+
+def test_words_asked_before_a_pick_are_proposed_as_its_phrasings(tmp_path, engine):
+    faq, url, groups = picks_store(tmp_path, engine)
+    file = Path(engine.faq.get("openai-vs-azure-openai").file).name
+    done = learn(faq, url, "s\n" * groups + "s\na\nq\n")  # skip the groups and one pick, accept the next
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "asked 'kubernetes pricing' then picked azure-openai-billing — 2 time(s)" in done.stdout
+    assert "asked 'azure openai' then picked openai-vs-azure-openai — 2 time(s)" in done.stdout
+    assert "added to openai-vs-azure-openai" in done.stdout and "asked 'what is gpt'" not in done.stdout
+    assert added_lines(FAQ_DIR / file, faq / file) == ["      - azure openai\n"]
+    reply = json.loads(run_faqbot("ask", "--faq", faq, "azure openai", "--json", env=WORDS_ONLY).stdout)
+    assert (reply["kind"], reply["id"]) == ("answer", "openai-vs-azure-openai")
+
+
+def test_a_pick_already_added_as_an_unanswered_question_is_not_proposed_again(tmp_path, engine):
+    faq, url, groups = picks_store(tmp_path, engine)
+    # the most asked group is "azure openai": added to the entry people picked, by its id
+    done = learn(faq, url, "openai-vs-azure-openai\n" + "s\n" * (groups - 1) + "s\n" * 3)
+    assert "added to openai-vs-azure-openai" in done.stdout, done.stdout
+    assert "asked 'azure openai' then picked" not in done.stdout
+    assert "asked 'azure openai diff' then picked openai-vs-azure-openai — 1 time(s)" in done.stdout
 
 
 def test_a_phrasing_in_a_language_the_entry_lacks_is_refused(make_faq, tmp_path):

@@ -20,12 +20,13 @@ from fake_discord import (
     person,
     pointed_at,
     slash,
+    typing_question,
 )
 from fake_slack import BOT_USER as SLACK_BOT_USER
 from fake_slack import SignedClient
 from support import Kept
-from test_discord_client import TOKEN, answered_privately, callback
-from test_slack_app import QUIET, SECRET, direct, mention
+from test_discord_client import TOKEN, answered_privately, callback, custom_ids
+from test_slack_app import QUIET, SECRET, buttons, direct, mention
 from test_slack_app import TOKEN as SLACK_TOKEN
 
 from adapters.discord.client import build_client
@@ -166,3 +167,36 @@ def test_the_bot_mention_is_taken_out_once_for_both_platforms(both, fake, faq):
     discord.wait_for("POST", "/channels/")
     assert [(e.where.platform, e.question) for e in kept.events] == [("slack", "what is rlhf?"),
                                                                       ("discord", "what is rlhf?")]
+
+
+def test_a_pick_is_recorded_with_the_words_that_led_to_it_on_both_platforms(both, fake):
+    service, kept, slack, discord = both
+    slack.event(direct("azure openai", user="UWORDS"), event_id="EvWords")
+    (suggested,) = fake.wait_for("/api/chat.postMessage")
+    choice = buttons(suggested.body["blocks"])[0]
+    slack.click(choice["action_id"], choice["value"], response_url=fake.response_url("pick"), channel="D1",
+                user="UWORDS")
+    related = [b for b in buttons(fake.wait_for("/respond/pick")[0].body["blocks"])
+               if b["action_id"].startswith("faq_related_")]
+    slack.click(related[0]["action_id"], related[0]["value"], response_url=fake.response_url("topic"), channel="D1",
+                user="UWORDS")
+    fake.wait_for("/api/chat.postMessage", 2)  # the topic, answered in a new message
+    discord.dispatch("MESSAGE_CREATE", message_create(discord, f"<@{APP_ID}> azure openai", mentions=(BOT_USER,)))
+    (shown,) = discord.wait_for("POST", "/channels/")
+    picked = click(discord, shown.answer, custom_ids(shown.answer)[0])
+    discord.dispatch("INTERACTION_CREATE", picked)
+    callback(discord, picked)
+    typing = typing_question(discord, "azure openai diff")
+    discord.dispatch("INTERACTION_CREATE", typing)
+    chosen = slash(discord, "faq", {"question": callback(discord, typing).body["data"]["choices"][0]["value"]})
+    discord.dispatch("INTERACTION_CREATE", chosen)
+    callback(discord, chosen)
+
+    asked = {e.where.platform: e for e in kept.events if e.reason != "picked"}
+    picks = [e for e in kept.events if e.reason == "picked"]
+    assert [(e.where.platform, e.via, e.question) for e in picks] == [
+        ("slack", "suggestion", "azure openai"), ("slack", "topic", "azure openai"),
+        ("discord", "suggestion", "azure openai"), ("discord", "autocomplete", "azure openai diff")]
+    assert picks[0].led_by == asked["slack"].lead and picks[1].led_by == picks[0].lead
+    assert picks[2].led_by == asked["discord"].lead and None not in [e.led_by for e in picks]
+    assert len({asked["slack"].lead, asked["discord"].lead, picks[0].lead, picks[3].led_by}) == 4

@@ -1,18 +1,30 @@
 """`faqbot report` on both stores, through the real command line: totals, answer rate per day, unanswered
-questions grouped by meaning with the closest entry, feedback, the HTML page, and purging."""
+questions grouped by meaning with the entry the engine itself would give them, the pick rate and the words
+asked before each pick, feedback, the HTML page, and purging."""
 
 from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
-from report_data import AGI, ANSWERED, KUBERNETES, PAYROLL, SMALL_TALK, fill_store
+from report_data import (
+    AGI,
+    ANSWERED,
+    KUBERNETES,
+    PAYROLL,
+    SMALL_TALK,
+    fill_picks,
+    fill_store,
+    record,
+)
 from store_support import count
 from support import FAQ_DIR, run_faqbot
 
 from bot.engine import Engine, build_engine
 from bot.improve.question_groups import group_questions
+from bot.improve.store import open_store
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +35,15 @@ def engine() -> Engine:
 
 
 
-def report_json(url: str, *args: str) -> dict:
-    done = run_faqbot("report", "--db", url, "--json", *args)
+@pytest.fixture(scope="module")
+def meaning() -> Engine:
+    engine = build_engine(FAQ_DIR, semantic="on")
+    engine.semantic.warm_up()
+    return engine
+
+
+def report_json(url: str, *args: str, env: dict[str, str] | None = None) -> dict:
+    done = run_faqbot("report", "--db", url, "--json", *args, env=env)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -53,6 +72,33 @@ def test_the_report_counts_groups_and_suggests(store_url, engine):
         assert g["closest_id"] is None or isinstance(g["closest_id"], str)
     assert report["feedback"][0] == {"id": "azure-openai-billing", "up": 1, "down": 2}
     assert {"id": "what-is-gpt", "up": 1, "down": 0} in report["feedback"]
+
+
+def test_the_pick_rate_and_the_words_asked_before_each_pick_in_json_text_and_html(store_url, engine, tmp_path):
+    fill_picks(store_url, engine)
+    report = report_json(store_url)
+    assert report["questions_total"] == 7 and report["answered"] == 1  # a pick is no question
+    assert (report["did_you_mean"], report["picked"], report["pick_rate"]) == (5, 4, 0.8)  # a double click is one
+    assert report["most_picked"] == [{"id": "azure-openai-billing", "count": 2},
+                                     {"id": "openai-vs-azure-openai", "count": 2}, {"id": "what-is-gpt", "count": 1}]
+    # after a "did you mean", a no-answer's closest topics, or autocomplete; not a related topic of an answer,
+    # nor words the entry has, nor typing that one of its phrasings completes
+    assert report["picked_after_asking"] == [
+        {"asked": "kubernetes pricing", "id": "azure-openai-billing", "count": 2},
+        {"asked": "azure openai", "id": "openai-vs-azure-openai", "count": 2},
+        {"asked": "How do I deploy Kubernetes on Azure?", "id": "local-deployment-hardware", "count": 1},
+        {"asked": "azure openai diff", "id": "openai-vs-azure-openai", "count": 1}]
+    actions = {g["question"]: g["action"] for g in report["unanswered"]}
+    assert actions["what is gpt"] == "already a phrasing of entry what-is-gpt"  # asked of a never sure engine
+    text = run_faqbot("report", "--db", store_url).stdout
+    assert '"did you mean" replies 5, ended in a pick 4  (80.0%)' in text
+    assert "most picked: azure-openai-billing (2), openai-vs-azure-openai (2), what-is-gpt (1)" in text
+    assert "2x  azure openai  ->  openai-vs-azure-openai" in text
+    page = tmp_path / "report.html"
+    assert run_faqbot("report", "--db", store_url, "--html", page).returncode == 0
+    html = page.read_text(encoding="utf-8")
+    assert '<b>80.0%</b>of 5 "did you mean" ended in a pick' in html
+    assert "<td>azure openai diff</td><td>openai-vs-azure-openai</td>" in html
 
 
 def test_since_leaves_out_older_questions(store_url, engine):
@@ -148,3 +194,51 @@ def test_paraphrases_group_together_and_different_questions_do_not(engine):
         ("How do I deploy Kubernetes on Azure?", 11), ("Is there a mobile app for ChatGPT?", 5),
         ("What does kubernetes cost on AWS?", 4), ("Where do I find my payroll slip?", 3)]
     assert groups[0].phrasings[-1] == "在 Azure 上怎么部署 Kubernetes"
+
+
+ELSEWHERE = {"kubernetes pricing": 2, "how much does the printer cost?": 1, "kubernetes setup guide": 3,
+             "payroll setup guide": 2}  # close in words to this FAQ's entries, or to each other, not in meaning
+HELPDESK = [("kubernetes setup guide", 3), ("payroll setup guide", 2), ("kubernetes pricing", 2),
+            ("how much does the printer cost?", 1), ("How do I reset my password?", 2),
+            ("Where do I find my payroll slip?", 2), ("payroll slip location", 1), ("vpn not connecting from home", 2),
+            ("how to book a meeting room", 1), ("expense report deadline", 1), ("Is there a mobile app for ChatGPT?", 3),
+            ("ChatGPT mobile app?", 2), ("printer on floor 3 is jammed", 1)]
+
+
+@pytest.mark.parametrize("semantic", ["off", "on"])
+def test_a_phrasing_is_suggested_only_for_the_entry_the_engine_itself_gives_the_question(tmp_path, engine,
+                                                                                         semantic):
+    url = f"sqlite:///{tmp_path / 'faqbot.db'}"
+    with open_store(url) as store:
+        for question, times in {**ELSEWHERE, "what does AGI stand for in AI?": 1}.items():
+            for n in range(times):
+                record(store, engine, question, time.time() - n)
+    groups = {g["question"]: g for g in report_json(url, env={"FAQBOT_SEMANTIC": semantic})["unanswered"]}
+    assert set(groups) == {*ELSEWHERE, "what does AGI stand for in AI?"}  # no group of shared everyday words
+    for question in ELSEWHERE:
+        assert (groups[question]["suggested_id"], groups[question]["action"]) == (None, "needs a new entry"), question
+    assert groups["kubernetes pricing"]["closest_id"] == "azure-openai-billing"  # the closest words, all the same
+    assert groups["how much does the printer cost?"]["closest_id"] == "azure-openai-billing"
+    agi = groups["what does AGI stand for in AI?"]
+    assert (agi["suggested_id"], agi["action"]) == ("agi-aigc", "add as a phrasing of entry agi-aigc")
+
+
+@pytest.mark.parametrize("semantic", ["off", "on"])
+def test_questions_that_share_only_everyday_words_are_not_grouped(engine, meaning, semantic):
+    encoder = meaning.semantic.encoder if semantic == "on" else None
+    groups = [set(g.phrasings) for g in group_questions(HELPDESK, engine.matcher.synonyms, encoder=encoder)]
+    assert {"kubernetes setup guide"} in groups and {"payroll setup guide"} in groups
+    assert {"kubernetes pricing"} in groups and {"how much does the printer cost?"} in groups
+    assert {"Where do I find my payroll slip?", "payroll slip location"} in groups
+    assert {"Is there a mobile app for ChatGPT?", "ChatGPT mobile app?"} in groups
+    assert sum(len(g) for g in groups) == len(HELPDESK)
+
+
+def test_with_an_encoder_the_same_question_in_other_words_or_languages_is_one_group(engine, meaning):
+    asked = [("How do I reset my password?", 2), ("我忘记密码了怎么办", 1), ("kubernetes setup guide", 1)]
+    by_words = group_questions(asked, engine.matcher.synonyms)
+    by_meaning = group_questions(asked, engine.matcher.synonyms, encoder=meaning.semantic.encoder)
+    assert len(by_words) == 3
+    assert [(g.question, g.count, g.phrasings) for g in by_meaning] == [
+        ("How do I reset my password?", 3, ("How do I reset my password?", "我忘记密码了怎么办")),
+        ("kubernetes setup guide", 1, ("kubernetes setup guide",))]

@@ -14,7 +14,7 @@ from fake_slack import BOT_ID, BOT_USER, TEAM, SignedClient, get
 from support import Kept
 
 from adapters.slack.app import build_app
-from adapters.slack.blocks import escape
+from adapters.slack.blocks import escape, parse_value
 from adapters.slack.server import SlackServer
 from adapters.slack.texts import TEXTS
 from bot.engine.wording import say
@@ -156,7 +156,8 @@ def test_ambiguous_question_gets_suggestions_as_pick_buttons(slack, fake):
     (sent,) = fake.wait_for("/api/chat.postMessage")
     picks = buttons(sent.body["blocks"])
     assert len(picks) >= 2 and all(b["action_id"].startswith("faq_pick") for b in picks)
-    assert all(b["value"].endswith("|en") for b in picks)
+    assert all(parse_value(b["value"]).lang == "en" for b in picks)
+    assert len({parse_value(b["value"]).lead for b in picks}) == 1  # the question's lead, for the pick to record
 
 
 def test_channel_ping_in_a_mention_is_escaped_in_what_is_sent(slack, fake):

@@ -6,16 +6,20 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import replace
 
 import pytest
+from sqlalchemy import create_engine, inspect, text
 from store_support import asked, count, rows, voted
 
 from bot.improve.store import StoreConfigError, open_store
 from bot.improve.store.database import Database
-from bot.improve.store.migrations import LATEST
+from bot.improve.store.migrations import LATEST, MIGRATIONS, VERSION_KEY
+from bot.improve.store.schema import meta, questions
 from bot.improve.store.url import database_url
 from bot.serving import Service, Where
 from bot.serving.config import Config
+from bot.serving.service import Question, Via
 
 RAW_USER = "U0RAWUSER1"
 
@@ -214,3 +218,46 @@ def test_an_event_the_database_refuses_is_dropped_alone_and_the_rest_are_written
         assert store.flush(timeout=10)
     assert [q for (q,) in rows(store_url, "SELECT question FROM faqbot_questions ORDER BY id")] == ["before", "after"]
     assert "refused one Asked event, which is dropped" in caplog.text
+
+
+def test_a_version_1_database_gets_the_pick_links_and_keeps_its_rows(store_url):
+    old = create_engine(database_url(store_url))
+    with old.begin() as conn:  # a database the first faqbot wrote
+        meta.create(conn)
+        MIGRATIONS[0](conn)
+        conn.execute(meta.insert().values(key=VERSION_KEY, value="1"))
+        conn.execute(text("INSERT INTO faqbot_questions (at, day, platform, workspace, channel, user_hash, question, "
+                          "kind, reason, lang, entry_id, score, latency_ms) VALUES (1e9, '2001-09-09', 'slack', "
+                          "'T1', 'C1', 'h', 'before', 'suggest', 'unsure', 'en', NULL, 0.4, 1.0)"))
+    old.dispose()
+    with open_store(store_url) as store:
+        store.asked(replace(asked("after", kind="answer", reason="picked", entry_id="rlhf"), led_by="Ab_9-x",
+                            via="topic"))
+    assert rows(store_url, "SELECT question, lead, led_by, via FROM faqbot_questions ORDER BY id") == [
+        ("before", None, None, None), ("after", None, "Ab_9-x", "topic")]
+    assert rows(store_url, "SELECT value FROM faqbot_meta WHERE key = 'schema_version'") == [(str(LATEST),)]
+
+
+def test_a_new_database_has_the_columns_the_schema_declares(store_url):
+    with open_store(store_url) as store:
+        store.asked(asked())
+    engine = create_engine(database_url(store_url))
+    try:
+        found = inspect(engine)
+        assert [c["name"] for c in found.get_columns("faqbot_questions")] == [c.name for c in questions.columns]
+        assert {i["name"] for i in found.get_indexes("faqbot_questions")} == {i.name for i in questions.indexes}
+    finally:
+        engine.dispose()
+
+
+def test_a_pick_is_stored_with_the_words_that_led_to_it_and_linked_to_their_reply(store_url, engine):
+    with open_store(store_url) as store:
+        service = Service(engine, recorder=store)
+        view = service.ask(Question("azure openai", Where("slack", "T1", "C1", RAW_USER)))
+        service.pick(view.choices[1].id, "en", Where("slack", "T1", "C1", "U0OTHER"), via=Via.SUGGESTION,
+                     lead=view.lead)
+    (asked_row, pick_row) = rows(store_url, "SELECT question, kind, reason, entry_id, lead, led_by, via "
+                                            "FROM faqbot_questions ORDER BY id")
+    assert asked_row == ("azure openai", "suggest", "ambiguous", None, view.lead, None, None)
+    assert pick_row[:4] == ("azure openai", "answer", "picked", view.choices[1].id)
+    assert pick_row[5:] == (view.lead, "suggestion") and pick_row[4] is not None

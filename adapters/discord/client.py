@@ -184,9 +184,9 @@ class Handlers:
 
         async def answer() -> None:
             picked = parse(question)
-            if picked and picked[0] == PICK:  # an autocomplete choice: exactly that entry
-                _, lang, entry_id = picked
-                work = functools.partial(self.service.pick, entry_id, lang, where, via=Via.AUTOCOMPLETE, private=True)
+            if picked and picked.action == PICK:  # an autocomplete choice: exactly that entry
+                work = functools.partial(self.service.pick, picked.entry_id, picked.lang, where, via=Via.AUTOCOMPLETE,
+                                         private=True, lead=picked.lead)
             else:
                 work = functools.partial(self.service.ask, Question(question, where, private=True, command=True))
             view = await self.in_time(interaction, work, ephemeral=True)
@@ -203,11 +203,12 @@ class Handlers:
 
     def choices(self, interaction: discord.Interaction, typed: str) -> list[app_commands.Choice[str]]:
         lang = self.service.language_of(typed) if typed.strip() else locale_lang(interaction)
-        refs = self.service.complete(typed, where=clicked_by(interaction), lang=lang, limit=MAX_CHOICES,
-                                     max_chars=MAX_CHOICE_CHARS)
+        offered = self.service.complete(typed, where=clicked_by(interaction), lang=lang, limit=MAX_CHOICES,
+                                        max_chars=MAX_CHOICE_CHARS)
         # the value names the entry, so picking a choice answers exactly it; a too-long id falls back to the text
-        return [app_commands.Choice(name=ref.question, value=custom_id(PICK, lang, ref.id) or ref.question)
-                for ref in refs]
+        return [app_commands.Choice(name=ref.question,
+                                    value=custom_id(PICK, lang, ref.id, offered.lead) or ref.question)
+                for ref in offered.choices]
 
     async def autocomplete(self, interaction: discord.Interaction) -> None:
         typed = next((str(option.get("value", "")) for option in (interaction.data or {}).get("options", [])
@@ -229,11 +230,13 @@ class Handlers:
 
     # --- buttons --------------------------------------------------------------------------------
 
-    async def on_button(self, interaction: discord.Interaction, action: str, lang: str, entry_id: str) -> None:
-        await self.guard(f"button {action}", self._click(interaction, action, lang, entry_id),
-                      lambda: tell_failed(interaction))
+    async def on_button(self, interaction: discord.Interaction, action: str, lang: str, entry_id: str,
+                        lead: str | None = None) -> None:
+        await self.guard(f"button {action}", self._click(interaction, action, lang, entry_id, lead),
+                         lambda: tell_failed(interaction))
 
-    async def _click(self, interaction: discord.Interaction, action: str, lang: str, entry_id: str) -> None:
+    async def _click(self, interaction: discord.Interaction, action: str, lang: str, entry_id: str,
+                     lead: str | None) -> None:
         private = bool(interaction.message and interaction.message.flags.ephemeral)
         where = clicked_by(interaction)
         if action in (UP, DOWN):
@@ -243,7 +246,7 @@ class Handlers:
             view = self.service.share(entry_id, lang, where)
             await respond(interaction, render(view), ephemeral=view.private)
         elif action == PICK:  # the answer takes the place of the "did you mean"
-            view = self.service.pick(entry_id, lang, where, via=Via.SUGGESTION, private=private)
+            view = self.service.pick(entry_id, lang, where, via=Via.SUGGESTION, private=private, lead=lead)
             if view.private and not private:  # not for the channel: the suggestions stay, the clicker is told
                 await respond(interaction, render(view), ephemeral=True)
                 return
@@ -251,7 +254,7 @@ class Handlers:
             await interaction.response.edit_message(**send_kwargs(first, editing=True))
             await respond(interaction, rest, ephemeral=private)
         else:
-            view = self.service.pick(entry_id, lang, where, via=Via.TOPIC, private=private)
+            view = self.service.pick(entry_id, lang, where, via=Via.TOPIC, private=private, lead=lead)
             await respond(interaction, render(view), ephemeral=view.private)
 
 

@@ -32,6 +32,7 @@ class Button:
     entry_id: str
     lang: str
     label: str
+    lead: str | None = None  # View.lead, on pick and topic buttons
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def render(view: View) -> tuple[Message, ...]:
     if view.shape is Shape.ANSWER:
         embeds, buttons = _answer(view), _answer_buttons(view)
     else:
-        embeds, buttons = [_choices(view)], _choice_buttons(view.choices, view.lang)
+        embeds, buttons = [_choices(view)], _choice_buttons(view.choices, view.lang, view.lead)
     groups = _pack(embeds)
     return tuple(Message(embeds=tuple(group), buttons=buttons if n == len(groups) - 1 else ())
                  for n, group in enumerate(groups))
@@ -112,16 +113,16 @@ def _answer_buttons(view: View) -> tuple[Button, ...]:
                     Button(DOWN, entry_id, lang, say(lang, "not_helpful", TEXTS))]
     if view.shareable:
         buttons.append(Button(SHARE, entry_id, lang, say(lang, "share")))
-    return (tuple(buttons) + _choice_buttons(view.related, lang))[:MAX_BUTTONS]
+    return (tuple(buttons) + _choice_buttons(view.related, lang, view.lead))[:MAX_BUTTONS]
 
 
-def _choice_buttons(choices: tuple[Choice, ...], lang: str) -> tuple[Button, ...]:
+def _choice_buttons(choices: tuple[Choice, ...], lang: str, lead: str | None) -> tuple[Button, ...]:
     seen = set()
     buttons = []
     for choice in choices:
         if choice.id not in seen:
             seen.add(choice.id)
-            buttons.append(Button(ACTIONS[choice.action], choice.id, lang, shorten(choice.label, MAX_LABEL)))
+            buttons.append(Button(ACTIONS[choice.action], choice.id, lang, shorten(choice.label, MAX_LABEL), lead))
     return tuple(buttons[:MAX_BUTTONS])
 
 

@@ -132,8 +132,9 @@ class Listeners:
     def on_pick(self, ack, body: dict, action: dict) -> None:
         """A "did you mean" suggestion: the answer replaces the question's message."""
         ack()
-        entry_id, lang = parse_value(action["value"])
-        view = self.service.pick(entry_id, lang, _clicked_by(body), via=Via.SUGGESTION, private=_ephemeral(body))
+        entry_id, lang, lead = parse_value(action["value"])
+        view = self.service.pick(entry_id, lang, _clicked_by(body), via=Via.SUGGESTION, private=_ephemeral(body),
+                                 lead=lead)
         if view.private and not _ephemeral(body):  # not for the channel: the suggestions stay, the clicker is told
             self._respond(body["response_url"],
                           {"response_type": "ephemeral", "replace_original": False, **render(view).payload()},
@@ -144,9 +145,9 @@ class Listeners:
     def on_related(self, ack, body: dict, action: dict, client: WebClient) -> None:
         """A related or browsed topic: answered in a new message below the one clicked."""
         ack()
-        entry_id, lang = parse_value(action["value"])
+        entry_id, lang, lead = parse_value(action["value"])
         view = self.service.pick(entry_id, lang, _clicked_by(body), via=Via.TOPIC,
-                                 private=_ephemeral(body) or "channel" not in body)
+                                 private=_ephemeral(body) or "channel" not in body, lead=lead)
         if view.private:
             self._respond(body["response_url"],
                           {"response_type": "ephemeral", "replace_original": False, **render(view).payload()},
@@ -161,7 +162,7 @@ class Listeners:
     def on_share(self, ack, body: dict, action: dict) -> None:
         """Posts a privately shown answer in the channel for everyone."""
         ack()
-        entry_id, lang = parse_value(action["value"])
+        entry_id, lang, _ = parse_value(action["value"])
         view = self.service.share(entry_id, lang, _clicked_by(body))
         response_type = "ephemeral" if view.private else "in_channel"
         self._respond(body["response_url"],
@@ -169,7 +170,7 @@ class Listeners:
 
     def on_feedback(self, ack, body: dict, action: dict) -> None:
         ack()
-        entry_id, lang = parse_value(action["value"])
+        entry_id, lang, _ = parse_value(action["value"])
         view = self.service.vote(entry_id, up=action["action_id"] == FEEDBACK_UP, where=_clicked_by(body), lang=lang)
         self._respond(body["response_url"], {"response_type": "ephemeral", "replace_original": False,
                                              **render(view).payload()}, lang=lang)

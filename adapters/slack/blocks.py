@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.engine.view import Action, Choice, Shape, View, plain_text
 from bot.engine.wording import say, shorten, split_text
@@ -43,13 +44,21 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def button_value(entry_id: str, lang: str) -> str:
-    return f"{entry_id}|{lang}"
+class Value(NamedTuple):
+    entry_id: str
+    lang: str
+    lead: str | None  # View.lead: the service records a pick with what was asked
 
 
-def parse_value(value: str) -> tuple[str, str]:
-    entry_id, _, lang = value.partition("|")
-    return entry_id, lang or "en"
+def button_value(entry_id: str, lang: str, lead: str | None = None) -> str:
+    return f"{entry_id}|{lang}|{lead}" if lead else f"{entry_id}|{lang}"
+
+
+def parse_value(value: str) -> Value:
+    """Also a value without a lead, as buttons posted before there were leads have."""
+    entry_id, _, rest = value.partition("|")
+    lang, _, lead = rest.partition("|")
+    return Value(entry_id, lang or "en", lead or None)
 
 
 def render(view: View) -> Message:
@@ -84,9 +93,10 @@ def actions(buttons: list[dict]) -> list[dict]:
             for i in range(0, len(buttons), MAX_BUTTONS_PER_ACTIONS)]
 
 
-def choice_buttons(choices: tuple[Choice, ...], lang: str) -> list[dict]:
+def choice_buttons(choices: tuple[Choice, ...], lang: str, lead: str | None = None) -> list[dict]:
     # action_id must be unique within a block, so each button gets its own suffix
-    return [button(c.label, f"{ACTIONS[c.action]}_{n}", button_value(c.id, lang)) for n, c in enumerate(choices)]
+    return [button(c.label, f"{ACTIONS[c.action]}_{n}", button_value(c.id, lang, lead))
+            for n, c in enumerate(choices)]
 
 
 def _answer(view: View) -> list[dict]:
@@ -103,7 +113,7 @@ def _answer(view: View) -> list[dict]:
         tail.append(context(f"{escape(say(lang, 'sources'))} {links}"))
     if view.related:
         tail.append(section(escape(say(lang, "related"))))
-        tail += actions(choice_buttons(view.related, lang))
+        tail += actions(choice_buttons(view.related, lang, view.lead))
     buttons = []
     if view.votes:
         buttons += [button(say(lang, "helpful", TEXTS), FEEDBACK_UP, value),
@@ -128,7 +138,7 @@ def _choices(view: View) -> list[dict]:
     lang = view.lang
     words = [say(lang, note, TEXTS) for note in view.intro] + list(view.lines)
     blocks = [section(escape("\n".join(words)))]
-    blocks += actions(choice_buttons(view.choices, lang))
+    blocks += actions(choice_buttons(view.choices, lang, view.lead))
     footer = ([_asked(view)] if view.asked else []) + [say(lang, note, TEXTS) for note in view.notes]
     if footer:
         blocks.append(context(*footer))

@@ -59,6 +59,7 @@ class View:
     shareable: bool = False  # "Share in channel" under a private answer
     notice: str | None = None  # a NOTICE's text key
     asker_lang: str | None = None  # the asker's language, when the answer is written only in another
+    lead: str | None = None  # given back with a click on a choice, so the pick is recorded with what was asked
 
     @property
     def language_line(self) -> str | None:
@@ -72,7 +73,7 @@ class View:
         return self.choices + self.related
 
 
-def view_of(reply: Reply, *, private: bool = False) -> View:
+def view_of(reply: Reply, *, private: bool = False, lead: str | None = None) -> View:
     """What `reply` shows. `private`: only the asker sees it; an answer may then be shared."""
     lang, asked = reply.lang, reply.asked.strip() or None
     if reply.kind == Kind.ANSWER:
@@ -80,7 +81,7 @@ def view_of(reply: Reply, *, private: bool = False) -> View:
         return View(Shape.ANSWER, lang, reply.reason, reply.entry_id, reply.title, reply.body,
                     related=_choices(reply.related, Action.OPEN, start=1), sources=reply.sources,
                     asked=None if reply.reason == Reason.PICKED else asked, matched=matched, votes=True,
-                    private=private, shareable=private, asker_lang=reply.asker_lang)
+                    private=private, shareable=private, asker_lang=reply.asker_lang, lead=lead)
     action = Action.PICK if reply.kind == Kind.SUGGEST else Action.OPEN
     lines, intro, notes = [say(lang, reply.reason)], (), ()
     if reply.kind == Kind.SUGGEST or reply.reason == Reason.NO_MATCH:
@@ -94,7 +95,8 @@ def view_of(reply: Reply, *, private: bool = False) -> View:
     elif reply.reason == Reason.HELP:
         intro = (Note.USAGE,)
     return View(Shape.CHOICES, lang, reply.reason, intro=intro, lines=tuple(lines),
-                choices=_choices(reply.suggestions, action, start=1), asked=asked, notes=notes, private=private)
+                choices=_choices(reply.suggestions, action, start=1), asked=asked, notes=notes, private=private,
+                lead=lead)
 
 
 def notice(key: str, lang: str, *, private: bool = False) -> View:

@@ -1,5 +1,6 @@
-"""`faqbot learn`: the report's unanswered questions, one group at a time; each accepted one is added as a
-phrasing of an entry, in the entry's own file, and the FAQ is checked again."""
+"""`faqbot learn`: the report's unanswered questions, one group at a time, then the words people asked before
+picking an entry; each accepted one is added as a phrasing of an entry, in the entry's own file, and the FAQ
+is checked again."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from bot.engine.answering import Engine
 from bot.engine.loading import FaqError, load_faq
 from bot.improve.atomic import write_atomically
 from bot.improve.lint import lint
+from bot.improve.picked import PickedAfter, has_phrasing, normalised
 from bot.improve.report import Missed, Unavailable, read_report
 from bot.improve.yaml_edit import EditError, add_phrasing
 from bot.serving.config import Config
@@ -41,11 +43,22 @@ class Session:
             self.say(f"    also: {other}")
         if len(missed.phrasings) > 4:
             self.say(f"    and {len(missed.phrasings) - 4} more similar")
-        suggested = missed.suggested_id
         if missed.closest_id:
             entry = self.engine.faq.get(missed.closest_id)
             self.say(f"  closest: {missed.closest_id} ({missed.closest_score:.2f}): {entry.question(missed.lang)}")
         self.say(f"  suggested: {missed.action}")
+        return self.decide(missed.suggested_id, missed.question, missed.lang)
+
+    def review_pick(self, position: int, total: int, picked: PickedAfter) -> bool:
+        """Shows words asked before a pick and acts on the answer; False when the maintainer quits."""
+        entry = self.engine.faq.get(picked.entry_id)
+        self.say(f"\n[{position}/{total}] asked '{picked.asked}' then picked {picked.entry_id} — {picked.count} "
+                 "time(s)")
+        self.say(f"  {picked.entry_id}: {entry.question(picked.lang)}")
+        self.say(f"  suggested: add as a phrasing of entry {picked.entry_id}")
+        return self.decide(picked.entry_id, picked.asked, picked.lang)
+
+    def decide(self, suggested: str | None, phrasing: str, lang: str) -> bool:
         while True:
             choice = self.ask(f"  {'a/' if suggested else ''}id/s/q> ")
             if choice is None or choice.casefold() in ("q", "quit"):
@@ -56,21 +69,30 @@ class Session:
             if target is None or not choice:
                 self.say(f"  {HELP}")
                 continue
-            if self.add(target, missed):
+            if self.add(target, phrasing, lang):
                 return True
 
-    def add(self, entry_id: str, missed: Missed) -> bool:
+    def has(self, entry_id: str, phrasing: str) -> bool:
+        """Whether the entry has the phrasing, in the engine's normalisation, or was given it in this session."""
+        entry = self.engine.faq.get(entry_id)
+        added = {normalised(text) for added_to, text in self.added if added_to == entry_id}
+        return normalised(phrasing) in added or (entry is not None and has_phrasing(entry, phrasing))
+
+    def add(self, entry_id: str, phrasing: str, lang: str) -> bool:
         entry = self.engine.faq.get(entry_id)
         if entry is None:
             self.say(f"  no entry '{entry_id}' (`faqbot list` shows the ids); {HELP}")
             return False
-        if missed.lang not in entry.questions:
-            self.say(f"  entry '{entry_id}' has no {missed.lang} questions and answer: pick another entry or skip")
+        if lang not in entry.questions:
+            self.say(f"  entry '{entry_id}' has no {lang} questions and answer: pick another entry or skip")
+            return False
+        if self.has(entry_id, phrasing):
+            self.say(f"  entry '{entry_id}' has this phrasing already: pick another entry or skip")
             return False
         path = Path(entry.file)
         try:
             original = path.read_bytes()
-            add_phrasing(path, entry_id, missed.lang, missed.question, self.config.limits)
+            add_phrasing(path, entry_id, lang, phrasing, self.config.limits)
             load_faq(self.faq_dir, self.config.limits)
         except EditError as err:
             self.say(f"  {path}: {err}")
@@ -82,8 +104,8 @@ class Session:
             write_atomically(path, original)
             self.say(f"  the FAQ would not load with this phrasing, so {path} is unchanged:\n{err}")
             return False
-        self.added.append((entry_id, missed.question))
-        self.say(f"  added to {entry_id} in {path} (questions.{missed.lang})")
+        self.added.append((entry_id, phrasing))
+        self.say(f"  added to {entry_id} in {path} (questions.{lang})")
         return True
 
 
@@ -95,13 +117,23 @@ def main(engine: Engine, args: argparse.Namespace, faq_dir: Path, *, stdin: Text
         print(f"faqbot: {err}", file=sys.stderr)
         return err.exit_code
     session = Session(engine, faq_dir, args.config, stdin, stdout)
-    if not report.unanswered:
-        session.say("nothing to learn: no unanswered questions with text in this period")
+    missed = [m for m in report.unanswered if not m.has_it]  # those the FAQ has taken in since
+    picked = report.picked_after
+    if not missed and not picked:
+        session.say("nothing to learn: no unanswered questions with text, nor picks after asking, in this period")
         return 0
-    session.say(f"{len(report.unanswered)} group(s) of unanswered questions, most asked first. {HELP}.")
-    for position, missed in enumerate(report.unanswered, start=1):
-        if not session.review(position, len(report.unanswered), missed):
+    session.say(f"{len(missed)} group(s) of unanswered questions, most asked first, then {len(picked)} wording(s) "
+                f"people asked before picking an entry. {HELP}.")
+    total = len(missed) + len(picked)
+    for position, group in enumerate(missed, start=1):
+        if not session.review(position, total, group):
             break
+    else:
+        for position, after in enumerate(picked, start=len(missed) + 1):
+            if session.has(after.entry_id, after.asked):
+                continue  # added above, as an unanswered question
+            if not session.review_pick(position, total, after):
+                break
     if not session.added:
         session.say("\nnothing added")
         return 0

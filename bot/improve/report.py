@@ -1,4 +1,5 @@
-"""`faqbot report`: what people asked, what the FAQ answered, what it missed, and which answers they disliked."""
+"""`faqbot report`: what people asked, what the FAQ answered, what it missed, what they picked when it was unsure,
+and which answers they disliked."""
 
 from __future__ import annotations
 
@@ -10,16 +11,27 @@ from dataclasses import dataclass
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.engine.answering import Engine, detect_language
+from bot.engine.semantic import Encoder
+from bot.improve.decision import entry_for
+from bot.improve.picked import PickedAfter, has_phrasing, phrasings_from_picks
 from bot.improve.question_groups import group_questions
 from bot.improve.store import StoreConfigError
 from bot.improve.store.database import Database, describe_error, exists
-from bot.improve.store.reading import Day, Votes, days, feedback, unanswered
+from bot.improve.store.reading import (
+    Day,
+    Picks,
+    Votes,
+    days,
+    feedback,
+    led_to,
+    picks,
+    unanswered,
+)
 from bot.improve.store.url import database_url, shown
 from bot.serving.config import Config
 from bot.serving.database_settings import DB_URL
 
 TEXT_OFF = "database.keep_text is false (FAQBOT_STORE_TEXT=0): turn it on to list them"
-PHRASING_SCORE = 0.45  # a closest entry scoring this much gets "add as a phrasing"; below, "needs a new entry"
 EXIT_FAILED, EXIT_USAGE = 1, 2
 
 
@@ -29,17 +41,16 @@ class Missed:
     count: int
     phrasings: tuple[str, ...]
     lang: str
-    closest_id: str | None
+    closest_id: str | None  # the entry whose words come closest
     closest_score: float
-
-    @property
-    def suggested_id(self) -> str | None:
-        """The entry to add the question to as a phrasing, when one is close enough."""
-        return self.closest_id if self.closest_score >= PHRASING_SCORE else None
+    suggested_id: str | None  # the entry to add the question to: the one the engine gives it with confidence
+    has_it: bool = False  # the suggested entry has the question as a phrasing already (the FAQ changed since)
 
     @property
     def action(self) -> str:
-        return f"add as a phrasing of entry {self.suggested_id}" if self.suggested_id else "needs a new entry"
+        if self.suggested_id is None:
+            return "needs a new entry"
+        return f"{'already' if self.has_it else 'add as'} a phrasing of entry {self.suggested_id}"
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,8 @@ class Report:
     unanswered: tuple[Missed, ...]  # most asked first
     untold: int  # unanswered questions whose text was not kept
     feedback: tuple[Votes, ...]  # most 👎 first
+    picks: Picks
+    picked_after: tuple[PickedAfter, ...]  # words asked, then an entry picked that lacks them: most first
 
     @property
     def questions_total(self) -> int:
@@ -68,6 +81,11 @@ class Report:
     def answer_rate(self) -> float:
         return round(self.answered / self.questions_total, 4) if self.questions_total else 0.0
 
+    @property
+    def pick_rate(self) -> float:
+        """Of the "did you mean" replies, the share that ended in a pick."""
+        return round(self.picks.picked / self.picks.suggested, 4) if self.picks.suggested else 0.0
+
     def to_json(self) -> dict:
         return {
             "since": iso(self.since),
@@ -80,9 +98,16 @@ class Report:
             "per_day": [{"day": d.day.isoformat(), "questions": d.questions, "answered": d.answered,
                          "answer_rate": rate(d)} for d in self.days],
             "unanswered": [{"question": m.question, "count": m.count, "closest_id": m.closest_id,
-                            "closest_score": round(m.closest_score, 4), "action": m.action,
+                            "closest_score": round(m.closest_score, 4), "suggested_id": m.suggested_id,
+                            "action": m.action,
                             "phrasings": list(m.phrasings)} for m in self.unanswered],
             "unanswered_without_text": self.untold,
+            "did_you_mean": self.picks.suggested,
+            "picked": self.picks.picked,
+            "pick_rate": self.pick_rate,
+            "most_picked": [{"id": entry_id, "count": count} for entry_id, count in self.picks.top],
+            "picked_after_asking": [{"asked": p.asked, "id": p.entry_id, "count": p.count}
+                                    for p in self.picked_after],
             "feedback": [{"id": v.entry_id, "up": v.up, "down": v.down} for v in self.feedback],
         }
 
@@ -98,17 +123,28 @@ def build_report(database: Database, engine: Engine, *, since: float, top: int |
         per_day = days(conn, since)
         texts, untold = unanswered(conn, since)
         votes = feedback(conn, since)
-    groups = group_questions(texts, engine.matcher.synonyms)[:top]
+        picked, led = picks(conn, since), led_to(conn, since)
+    groups = group_questions(texts, engine.matcher.synonyms, encoder=_encoder(engine))[:top]
     missed = tuple(_missed(g.question, g.count, g.phrasings, engine) for g in groups)
     votes.sort(key=lambda v: (-v.down, v.up, v.entry_id))
-    return Report(shown(database.url), since, until, tuple(per_day), missed, untold, tuple(votes))
+    return Report(shown(database.url), since, until, tuple(per_day), missed, untold, tuple(votes), picked,
+                  tuple(phrasings_from_picks(led, engine)[:top]))
+
+
+def _encoder(engine: Engine) -> Encoder | None:
+    if engine.semantic is None:
+        return None
+    engine.semantic.warm_up()
+    return engine.semantic.encoder
 
 
 def _missed(question: str, count: int, phrasings: tuple[str, ...], engine: Engine) -> Missed:
     candidates = [c for c in engine.rank(question).candidates if not c.negative]
     best = candidates[0] if candidates else None
+    suggested = entry_for(engine, question)
+    has_it = suggested is not None and has_phrasing(engine.faq.get(suggested), question)
     return Missed(question, count, phrasings, detect_language(question), best.entry.id if best else None,
-                  best.score if best else 0.0)
+                  best.score if best else 0.0, suggested, has_it)
 
 
 class Unavailable(Exception):
@@ -161,6 +197,10 @@ def render_text(report: Report) -> str:
     lines.append(f"questions  {report.questions_total:,}  (plus {report.small_talk:,} greetings, thanks and "
                  "help requests)")
     lines.append(f"answered   {report.answered:,}  ({report.answer_rate:.1%})")
+    lines.append(f'"did you mean" replies {report.picks.suggested:,}, ended in a pick {report.picks.picked:,}  '
+                 f"({report.pick_rate:.1%})")
+    if report.picks.top:
+        lines.append("  most picked: " + ", ".join(f"{entry_id} ({count})" for entry_id, count in report.picks.top))
     if report.days:
         lines += ["", "day         questions  answered"]
         lines += [f"{d.day}  {d.questions:>9,}  {rate(d):>8.1%}" for d in report.days]
@@ -175,10 +215,13 @@ def render_text(report: Report) -> str:
     if report.untold:
         more = " more" if report.unanswered else ""
         lines.append(f"  {report.untold:,}{more} unanswered question(s) without text: {TEXT_OFF}")
+    if report.picked_after:
+        lines += ["", "picked after asking (the words are new phrasings of the entry picked):"]
+        lines += [f"  {p.count:>5}x  {p.asked}  ->  {p.entry_id}" for p in report.picked_after[:10]]
     lines += ["", "entries with the most thumbs down:"]
     disliked = [v for v in report.feedback if v.down][:10]
     lines += [f"  {v.entry_id}  down {v.down}  up {v.up}" for v in disliked] or ["  none"]
-    if report.unanswered:
+    if report.unanswered or report.picked_after:
         lines += ["", "`faqbot learn` walks through the suggestions and adds the phrasings you accept."]
     return "\n".join(lines)
 

@@ -32,6 +32,10 @@ def render_html(report: Report, engine: Engine) -> str:
     rows_votes = "".join(
         f"<tr><td>{escape(v.entry_id)}</td><td>{escape(_title(engine, v.entry_id))}</td>"
         f"<td class=n>{v.up}</td><td class=n>{v.down}</td></tr>" for v in report.feedback)
+    rows_picked = "".join(
+        f"<tr><td class=n>{p.count}</td><td>{escape(p.asked)}</td><td>{escape(p.entry_id)}</td></tr>"
+        for p in report.picked_after)
+    most = ", ".join(f"{escape(entry_id)} ({count})" for entry_id, count in report.picks.top)
     untold = (f"<p class=muted>{report.untold} unanswered question(s) were recorded without their text: "
               f"{escape(TEXT_OFF)}.</p>" if report.untold else "")
     return f"""<!DOCTYPE html>
@@ -41,7 +45,8 @@ def render_html(report: Report, engine: Engine) -> str:
 <p class=muted>{iso(report.since)} to {iso(report.until)}; days are UTC.</p>
 <p class=figures><span><b>{report.questions_total:,}</b>questions</span>
 <span><b>{report.answer_rate:.1%}</b>answered</span>
-<span><b>{report.small_talk:,}</b>greetings, thanks, help</span></p>
+<span><b>{report.small_talk:,}</b>greetings, thanks, help</span>
+<span><b>{report.pick_rate:.1%}</b>of {report.picks.suggested:,} "did you mean" ended in a pick</span></p>
 <h2>Questions and answer rate per day</h2>
 {chart(report)}
 <h2>Unanswered questions</h2>
@@ -49,6 +54,11 @@ def render_html(report: Report, engine: Engine) -> str:
 <code>faqbot learn</code> walks through them.</p>
 <table><tr><th class=n>asked</th><th>question</th><th>closest entry</th><th>suggested</th></tr>{rows_missed}</table>
 {untold}
+<h2>Picks</h2>
+<p class=muted>Most picked from "did you mean": {most or "none"}.
+Below, what people asked before picking an entry that lacks those words: <code>faqbot learn</code> proposes
+them as its phrasings.</p>
+<table><tr><th class=n>times</th><th>asked</th><th>picked</th></tr>{rows_picked}</table>
 <h2>Feedback</h2>
 <table><tr><th>entry</th><th>question</th><th class=n>👍</th><th class=n>👎</th></tr>{rows_votes}</table>
 </body></html>

@@ -19,6 +19,9 @@ class Where:
 
 @dataclass(frozen=True)
 class Asked:
+    """A question answered, or an entry picked (reason "picked"): then `question` holds the words that led
+    to the pick, "" when they are not known."""
+
     at: float  # seconds since the epoch
     where: Where
     question: str
@@ -28,6 +31,9 @@ class Asked:
     entry_id: str | None
     score: float
     latency_ms: float
+    lead: str | None = None  # the reply offered entries to choose: a pick of one names this as its led_by
+    led_by: str | None = None  # a pick: the lead of the reply it was chosen from
+    via: str | None = None  # a pick: how it was chosen (bot.serving.service.Via)
 
 
 @dataclass(frozen=True)

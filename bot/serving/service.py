@@ -19,6 +19,7 @@ from bot.engine.view import View, notice, view_of
 from bot.serving.events import Asked, NoRecorder, Recorder, Voted, Where
 from bot.serving.flood import FloodLimit, FloodRule, Verdict
 from bot.serving.inflight import InFlight
+from bot.serving.leads import Leads, is_lead
 
 log = logging.getLogger("faqbot")
 
@@ -31,6 +32,12 @@ class Question:
     private: bool = False  # only the asker sees the reply (a slash command): an answer may then be shared
     command: bool = False  # an explicit call of the bot (/faq): nothing asked, or "help", means help
     lang: str | None = None  # reply in this language
+
+
+@dataclass(frozen=True)
+class Completion:
+    choices: tuple[EntryRef, ...]
+    lead: str | None = None  # what was typed, for the pick of a choice (View.lead)
 
 
 class Via(StrEnum):
@@ -54,6 +61,7 @@ class Service:
         self.flood = FloodLimit(flood)
         self.log_bodies = log_bodies
         self.answering = InFlight()
+        self.leads = Leads()
 
     @property
     def engine(self) -> Engine:
@@ -76,15 +84,17 @@ class Service:
             return None if told else notice("flood", lang, private=question.private)
         if classify(text) is Reason.HELP or (question.command and not text.strip()):
             return self.help(question.where, lang, private=question.private)
-        reply = self.answer(text, Context(lang=question.lang), question.where)
-        return view_of(reply, private=question.private)
+        reply, lead = self._answer(text, Context(lang=question.lang), question.where)
+        return view_of(reply, private=question.private, lead=lead)
 
     def help(self, where: Where, lang: str, *, private: bool = True) -> View:
         """How to ask, and the topics of this channel. Not a question: nothing is matched or recorded."""
         return view_of(self.engine.help(lang, self.scope(where)), private=private)
 
-    def pick(self, entry_id: str, lang: str, where: Where, *, via: Via, private: bool = False) -> View:
-        """An entry a person chose: answered and recorded as a pick. A choice typed into a command
+    def pick(self, entry_id: str, lang: str, where: Where, *, via: Via, private: bool = False,
+             lead: str | None = None) -> View:
+        """An entry a person chose: answered and recorded as a pick, with the words that led to it when `lead`
+        (the View.lead of the reply it was chosen from) is known here. A choice typed into a command
         (autocomplete) counts against the flood limit like a question. An entry that is gone, or outside the
         channel's scope (a stale or forged choice), gets a notice only the chooser sees."""
         if via is Via.AUTOCOMPLETE and self.flood.check(f"{where.platform}:{where.user}") is not Verdict.ANSWER:
@@ -96,8 +106,10 @@ class Service:
         reply = engine.reply_for(entry_id, lang, asked=entry.question(lang), tags=tags)
         if reply is None:
             return notice("elsewhere", lang, private=True)
-        self._asked(reply.asked, reply, where, (time.perf_counter() - started) * 1000, via=via)
-        return view_of(reply, private=private)
+        led_by = lead if is_lead(lead) else None  # unknown here, it may still link the pick in a shared store
+        asked = self.leads.words(led_by) or ""
+        onward = self._asked(asked, reply, where, (time.perf_counter() - started) * 1000, via=via, led_by=led_by)
+        return view_of(reply, private=private, lead=onward)
 
     def share(self, entry_id: str, lang: str, where: Where) -> View:
         """An answer a person shares with the channel (its asking was recorded already)."""
@@ -119,15 +131,21 @@ class Service:
         return notice(key, lang or self.language_of(asked), private=private)
 
     def complete(self, typed: str, *, where: Where = Where(), lang: str | None = None, limit: int = 25,
-                 max_chars: int = 100) -> tuple[EntryRef, ...]:
+                 max_chars: int = 100) -> Completion:
+        """The entries to offer while `typed` is being typed. Not a question: nothing is recorded until one
+        is picked, and then with what was typed."""
         completer = self._serving[1]
-        return completer.complete(typed, lang=lang, tags=self.scope(where), limit=limit, max_chars=max_chars)
+        choices = completer.complete(typed, lang=lang, tags=self.scope(where), limit=limit, max_chars=max_chars)
+        return Completion(choices, self.leads.keep(typed.strip()) if typed.strip() and choices else None)
 
     # --- the engine, scoped and recorded ----------------------------------------------------------
 
     def answer(self, text: str, context: Context = Context(), where: Where = Where()) -> Reply:
         """The engine's reply in this channel's scope, recorded. No flood limit: for callers that are no chat
         platform (ask() applies it)."""
+        return self._answer(text, context, where)[0]
+
+    def _answer(self, text: str, context: Context, where: Where) -> tuple[Reply, str | None]:
         engine = self.engine  # one engine for the whole question, even if a reload lands meanwhile
         if context.tags is None:
             context = replace(context, tags=self.scope(where))
@@ -135,8 +153,7 @@ class Service:
             started = time.perf_counter()
             reply = engine.answer(text, context)
             latency_ms = (time.perf_counter() - started) * 1000
-        self._asked(text, reply, where, latency_ms)
-        return reply
+        return reply, self._asked(text, reply, where, latency_ms)
 
     def scope(self, where: Where) -> frozenset[str] | None:
         """The tags the entries answering in this channel must have; None: any entry."""
@@ -145,20 +162,25 @@ class Service:
     def language_of(self, text: str) -> str:
         return detect_language(text, self.engine.language)
 
-    def _asked(self, text: str, reply: Reply, where: Where, latency_ms: float, *, via: Via | None = None) -> None:
+    def _asked(self, text: str, reply: Reply, where: Where, latency_ms: float, *, via: Via | None = None,
+               led_by: str | None = None) -> str | None:
+        """Records the question or pick; returns the lead a pick of one of the reply's options will give back."""
+        lead = self.leads.keep(text) if reply.options else None
         event = Asked(at=time.time(), where=where, question=text, kind=str(reply.kind), reason=str(reply.reason),
-                      lang=reply.lang, entry_id=reply.entry_id, score=reply.score, latency_ms=latency_ms)
-        self._log(event, via)
+                      lang=reply.lang, entry_id=reply.entry_id, score=reply.score, latency_ms=latency_ms,
+                      lead=lead, led_by=led_by, via=None if via is None else str(via))
+        self._log(event)
         self._record(self.recorder.asked, event)
+        return lead
 
-    def _log(self, event: Asked, via: Via | None) -> None:
+    def _log(self, event: Asked) -> None:
         facts = {"platform": event.where.platform, "kind": event.kind, "reason": event.reason,
                  "entry": event.entry_id, "score": round(event.score, 3), "latency_ms": round(event.latency_ms, 3)}
-        if via is not None:
-            facts["via"] = str(via)
+        if event.via is not None:
+            facts["via"] = event.via
         if self.log_bodies:
             facts["question"] = event.question
-        log.info("%s %s: %s%s%s", event.where.platform, "pick" if via else "question", event.kind,
+        log.info("%s %s: %s%s%s", event.where.platform, "pick" if event.via else "question", event.kind,
                  f" {event.entry_id}" if event.entry_id else "",
                  f" for {event.question!r}" if self.log_bodies else "", extra=facts)
 

@@ -102,6 +102,7 @@ def _question_row(e: Asked, hasher: UserHasher, keep_text: bool) -> dict:
         "channel": e.where.channel, "user_hash": hasher(e.where.platform, e.where.user),
         "question": e.question if keep_text else None, "kind": e.kind, "reason": e.reason, "lang": e.lang,
         "entry_id": e.entry_id, "score": float(e.score), "latency_ms": float(e.latency_ms),
+        "lead": e.lead, "led_by": e.led_by, "via": e.via,
     })
 
 

@@ -5,20 +5,75 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    select,
+    text,
+)
 
-from bot.improve.store.schema import meta, questions, votes
+from bot.improve.store.schema import meta, questions
 
 VERSION_KEY = "schema_version"
 
+# Version 1's tables as they shipped, whatever schema.py says now: a new database is built the way an old one
+# was, and then goes through the same migrations.
+_v1 = MetaData()
+Table(
+    "faqbot_questions", _v1,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("at", Float, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("platform", String(32), nullable=False),
+    Column("workspace", String(128), nullable=False),
+    Column("channel", String(128), nullable=False),
+    Column("user_hash", String(64), nullable=False),
+    Column("question", Text),
+    Column("kind", String(16), nullable=False),
+    Column("reason", String(16), nullable=False),
+    Column("lang", String(8), nullable=False),
+    Column("entry_id", String(200)),
+    Column("score", Float, nullable=False),
+    Column("latency_ms", Float, nullable=False),
+    Index("faqbot_questions_at", "at"),
+)
+Table(
+    "faqbot_votes", _v1,
+    Column("user_hash", String(64), primary_key=True),
+    Column("platform", String(32), primary_key=True),
+    Column("entry_id", String(200), primary_key=True),
+    Column("workspace", String(128), nullable=False),
+    Column("channel", String(128), nullable=False),
+    Column("up", Boolean, nullable=False),
+    Column("at", Float, nullable=False),
+    Index("faqbot_votes_at", "at"),
+)
+
 
 def _create_tables(conn: Connection) -> None:
-    # Version 1 as it shipped: when a later migration changes these tables, freeze their first shape here.
-    questions.create(conn, checkfirst=True)
-    votes.create(conn, checkfirst=True)
+    _v1.create_all(conn, checkfirst=True)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_create_tables]  # MIGRATIONS[n] takes version n to n + 1
+def _link_picks(conn: Connection) -> None:
+    # Columns added as the shipped schema has them; ADD COLUMN is spelt alike in SQLite and PostgreSQL.
+    for name in ("lead", "led_by", "via"):
+        column = questions.c[name]
+        conn.execute(text(f"ALTER TABLE {questions.name} ADD COLUMN {name} "
+                          f"{column.type.compile(dialect=conn.dialect)}"))
+    next(i for i in questions.indexes if i.name == "faqbot_questions_lead").create(conn)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_create_tables, _link_picks]  # MIGRATIONS[n]: version n to n + 1
 LATEST = len(MIGRATIONS)
 
 

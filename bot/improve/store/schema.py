@@ -33,14 +33,19 @@ questions = Table(
     Column("workspace", String(128), nullable=False),
     Column("channel", String(128), nullable=False),
     Column("user_hash", String(64), nullable=False),
-    Column("question", Text),  # NULL when question text is not kept
+    Column("question", Text),  # the person's words (for a pick, those that led to it); NULL when not kept
     Column("kind", String(16), nullable=False),
     Column("reason", String(16), nullable=False),
     Column("lang", String(8), nullable=False),
     Column("entry_id", String(200)),
     Column("score", Float, nullable=False),
     Column("latency_ms", Float, nullable=False),
+    # Version 2: a pick is linked to the reply it was chosen from, whose `lead` its `led_by` names.
+    Column("lead", String(16)),  # set on a reply that offered entries to choose
+    Column("led_by", String(16)),  # set on a pick
+    Column("via", String(16)),  # a pick: suggestion | topic | autocomplete
     Index("faqbot_questions_at", "at"),
+    Index("faqbot_questions_lead", "lead"),
 )
 
 votes = Table(
