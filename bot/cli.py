@@ -20,6 +20,7 @@ from bot.improve.why import explain
 from bot.serving.config import Config, ConfigError, load_config
 from bot.serving.database_settings import duration_argument
 from bot.serving.flood import FloodRule
+from bot.serving.progress import progress_reporter
 
 EXIT_USAGE = 2
 
@@ -254,6 +255,7 @@ def _why(engine: Engine, args: argparse.Namespace) -> int:
 
 def load_engine(faq_dir: Path, config: Config, *, cache: IndexCache | None) -> Engine:
     return build_engine(faq_dir, limits=config.limits, cache=cache, semantic=config.semantic,
+                        progress=progress_reporter("embedding the FAQ's phrasings"),
                         thresholds=config.thresholds, language=config.language)
 
 

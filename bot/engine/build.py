@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.engine.answering import Engine
@@ -14,18 +15,19 @@ from bot.engine.yamlsafe import Limits
 
 
 def build_engine(directory: Path | str, *, limits: Limits = Limits(), cache: IndexCache | None = None,
-                 weights: Weights = Weights(), semantic: str = "off", **settings) -> Engine:
+                 weights: Weights = Weights(), semantic: str = "off",
+                 progress: Callable[[int, int], None] | None = None, **settings) -> Engine:
     """With `cache`, the index is read from it while neither the FAQ files nor faqbot changed, else built
     and written there; `cache.status` tells which. `semantic`: "auto" adds the semantic stage when its
     encoder is installed, "on" requires it (SemanticUnavailable otherwise), "off" matches words alone.
-    `settings` are the Engine's (thresholds, language...)."""
+    `progress(done, total)` is told how embedding a large FAQ goes. `settings` are the Engine's (thresholds, language...)."""
     directory = Path(directory)
     if semantic == "on":
         shared_encoder()  # raises SemanticUnavailable, naming the package, when it cannot be imported
     wanted = semantic == "on" or (semantic == "auto" and available())
 
     def stage(faq) -> SemanticStage | None:
-        return SemanticStage(faq, keep=cache.path if cache is not None else None) if wanted else None
+        return SemanticStage(faq, keep=cache.path if cache is not None else None, progress=progress) if wanted else None
 
     with gc_paused():
         restored = cache.restore(directory, weights) if cache is not None else None

