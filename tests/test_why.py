@@ -6,6 +6,7 @@ import pytest
 from support import SMALL_FAQ
 
 from bot.engine import build_engine
+from bot.engine.semantic import Fusion
 from bot.improve.why import explain
 
 HELPDESK = """\
@@ -36,7 +37,8 @@ def test_the_semantic_signals_follow_the_lexical_ones(semantic):
     first = next(i for i, line in enumerate(lines) if line.startswith("semantic: "))
     assert first > 2 and len(lines) == first + 4
     assert lines[first].startswith("semantic: vpn  fused probability ")
-    assert lines[first].endswith("(answer at 0.92, suggest at 0.50: at or above answer)")
+    fusion = Fusion()
+    assert lines[first].endswith(f"(answer at {fusion.answer:.2f}, suggest at {fusion.suggest:.2f}: at or above answer)")
     assert lines[first + 1] == "   closest phrasing: VPN setup"
     assert lines[first + 2].startswith("   cosine 1.000  answer cosine ")
     assert "lead over the runner-up or background: cosine " in lines[first + 2]

@@ -97,22 +97,22 @@ def shared_encoder() -> Encoder:
 class Fusion:
     """A logistic model over the fused candidate's signals, and the probabilities that answer or suggest."""
 
-    lexical_confidence: float = 0.85
-    lexical_score: float = 0.50
-    unknown: float = -0.43
-    evidence: float = 1.29
-    cosine: float = -0.05
-    answer_cosine: float = 1.21
-    cosine_lead: float = 3.29
-    fused_lead: float = 3.10
-    over_background: float = 4.27
-    agree: float = 0.70
-    answer_first: float = 0.63
-    density: float = -0.59
-    crosses: float = 1.02
-    bias: float = -0.76
-    answer: float = 0.83  # answer when the lexical stage did not and the probability is this high
-    suggest: float = 0.50  # below this, nothing is worth a "did you mean"
+    lexical_confidence: float = 1.39
+    lexical_score: float = 0.64
+    unknown: float = 0.36
+    evidence: float = 1.65
+    cosine: float = 0.25
+    answer_cosine: float = 1.75
+    cosine_lead: float = 2.52
+    fused_lead: float = 3.34
+    over_background: float = 4.18
+    agree: float = 0.59
+    answer_first: float = 0.57
+    density: float = -0.60
+    crosses: float = 1.12
+    bias: float = -1.46
+    answer: float = 0.82  # answer when the lexical stage did not and the probability is this high
+    suggest: float = 0.55  # below this, nothing is worth a "did you mean"
 
     def probability(self, s: Signals) -> float:
         weights = (self.lexical_confidence, self.lexical_score, self.unknown, self.evidence, self.cosine,
@@ -182,8 +182,8 @@ class SemanticStage:
     def phrasing_vectors(self) -> tuple[numpy.ndarray, list[str], numpy.ndarray]:
         """Each phrasing's entry (its position in the FAQ), text and unit vector, in the order of
         `Entry.phrasings` entry by entry."""
-        owners, texts, phrasings, _, _ = self._embedded()
-        return owners, texts, phrasings
+        owners, phrasings, _, _ = self._embedded()
+        return owners, [q for entry in self.faq.entries for _, q in entry.phrasings()], phrasings
 
     def _embedded(self) -> tuple:
         """Raises SemanticUnavailable, ever after, when the encoder cannot be loaded or run."""
@@ -287,7 +287,9 @@ class SemanticStage:
         lexical = numpy.zeros(len(entries))
         position = {e.id: i for i, e in enumerate(entries)}
         for c in candidates:
-            lexical[position[c.entry.id]] = c.score
+            # the words' score speaks for the part of the question the FAQ knows ("pricing" of
+            # "kubernetes pricing"), not for the rest
+            lexical[position[c.entry.id]] = c.score * (1.0 - c.signals.unknown)
         fused = lexical + cosine
         if allowed is not None:
             fused = numpy.where(allowed, fused, -numpy.inf)
