@@ -50,5 +50,8 @@ class Faq:
         object.__setattr__(self, "_position", {entry_id: i for i, entry_id in enumerate(ids)})
 
     def get(self, entry_id: str) -> Entry | None:
-        position = self._position.get(entry_id)  # type: ignore[attr-defined]
+        position = self.position(entry_id)
         return None if position is None else self.entries[position]
+
+    def position(self, entry_id: str) -> int | None:
+        return self._position.get(entry_id)  # type: ignore[attr-defined]

@@ -169,6 +169,7 @@ class SemanticStage:
         self.progress = progress  # told (done, total) while a large FAQ is embedded
         self.failed: str | None = None  # why the encoder could not be used
         self._index: tuple | None = None
+        self._first: numpy.ndarray | None = None
         self._building = threading.Lock()
 
     def warm_up(self) -> bool:
@@ -266,10 +267,16 @@ class SemanticStage:
         return (numpy.asarray(owners, dtype=numpy.int32), *(numpy.asarray(a, dtype=numpy.float32)
                                                             for a in (phrasings, answers, background)))
 
-    def _closest_phrasing(self, entry: int, by_phrasing: numpy.ndarray, owners: numpy.ndarray) -> str:
-        mine = numpy.flatnonzero(owners == entry)
-        best = int(mine[numpy.argmax(by_phrasing[mine])])
-        return self.faq.entries[entry].phrasings()[best - int(mine[0])][1]
+    def _closest_phrasing(self, entry: int, by_phrasing: numpy.ndarray, starts: numpy.ndarray) -> str:
+        first = int(starts[entry])
+        last = int(starts[entry + 1]) if entry + 1 < len(starts) else len(by_phrasing)
+        return self.faq.entries[entry].phrasings()[int(numpy.argmax(by_phrasing[first:last]))][1]
+
+    def _starts(self, owners: numpy.ndarray, entries: int) -> numpy.ndarray:
+        """Where each entry's phrasings begin (they are stored entry by entry, every entry has one)."""
+        if self._first is None or len(self._first) != entries:
+            self._first = numpy.searchsorted(owners, numpy.arange(entries))
+        return self._first
 
     def fuse(self, question: str, candidates: list[Candidate], confidence: float,
              allowed: numpy.ndarray | None = None, *, offer: int = 3) -> Fused | None:
@@ -282,29 +289,28 @@ class SemanticStage:
         q = self.encoder.encode([question])[0].astype(numpy.float16).astype(numpy.float32)
         by_phrasing = phrasings @ q
         by_answer = answers @ q
-        cosine = numpy.full(len(entries), -1.0)
-        numpy.maximum.at(cosine, owners, by_phrasing)
+        starts = self._starts(owners, len(entries))
+        cosine = numpy.maximum.reduceat(by_phrasing, starts).astype(numpy.float64)
         lexical = numpy.zeros(len(entries))
-        position = {e.id: i for i, e in enumerate(entries)}
         for c in candidates:
             # the words' score speaks for the part of the question the FAQ knows ("pricing" of
             # "kubernetes pricing"), not for the rest
-            lexical[position[c.entry.id]] = c.score * (1.0 - c.signals.unknown)
+            lexical[self.faq.position(c.entry.id)] = c.score * (1.0 - c.signals.unknown)
         fused = lexical + cosine
         if allowed is not None:
             fused = numpy.where(allowed, fused, -numpy.inf)
             cosine = numpy.where(allowed, cosine, -1.0)
             by_answer = numpy.where(allowed, by_answer, -1.0)
-        order = numpy.argsort(-fused, kind="stable")
+        order = _best_first(fused, max(offer, 2))
         best = int(order[0])
         if not numpy.isfinite(fused[best]):
             return None
         semantic_best = int(numpy.argmax(cosine))
-        lexical_best = position[candidates[0].entry.id] if candidates else -1
-        chosen = next((c.signals for c in candidates if c.entry.id == entries[best].id), None)
+        lexical_best = self.faq.position(candidates[0].entry.id) if candidates else -1
+        chosen = next((c.signals for c in candidates if self.faq.position(c.entry.id) == best), None)
         # The everyday background is one more rival: "none of these" (and the only one in a one-entry FAQ).
         everyday = float((background @ q).max(initial=-1.0))
-        runner_cosine = max((cosine[i] for i in numpy.argsort(-cosine)[:2] if i != best), default=-1.0)
+        runner_cosine = max((cosine[i] for i in _best_first(cosine, 2) if i != best), default=-1.0)
         runner_fused = fused[order[1]] if len(order) > 1 and numpy.isfinite(fused[order[1]]) else -1.0
         runner_cosine, runner_fused = max(runner_cosine, everyday), max(runner_fused, everyday)
         signals = Signals(
@@ -322,6 +328,15 @@ class SemanticStage:
             density=math.log(len(owners) / len(entries)),
             crosses=float(("zh" if has_han(question) else "en") not in entries[best].questions),
         )
-        phrasing = self._closest_phrasing(best, by_phrasing, owners)
+        phrasing = self._closest_phrasing(best, by_phrasing, starts)
         offered = tuple(int(i) for i in order[:offer] if numpy.isfinite(fused[i]))
         return Fused(best, signals, self.fusion.probability(signals), offered, phrasing)
+
+
+def _best_first(scores: numpy.ndarray, count: int) -> numpy.ndarray:
+    """The positions of the `count` highest scores, highest first (the lower position first on a tie)."""
+    if len(scores) > count:
+        top = numpy.argpartition(-scores, count - 1)[:count]
+    else:
+        top = numpy.arange(len(scores))
+    return top[numpy.lexsort((top, -scores[top]))]
