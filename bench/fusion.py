@@ -37,6 +37,8 @@ SETS = {
     "IT helpdesk": (EVAL / "foreign/it-helpdesk/faq", EVAL / "foreign/it-helpdesk/questions.yaml", None, None),
     "shipped A": (SHIPPED, BLIND_A, None, None), "shipped B": (SHIPPED, BLIND_B, None, None),
     "HR policies": (EVAL / "foreign/hr-policies/faq", EVAL / "foreign/hr-policies/questions.yaml", None, None),
+    "SaaS support": (EVAL / "foreign/saas-support/faq", EVAL / "foreign/saas-support/questions.yaml", None, None),
+    "office admin": (EVAL / "foreign/office-admin/faq", EVAL / "foreign/office-admin/questions.yaml", None, None),
     "A, en FAQ, zh questions": (SHIPPED, BLIND_A, "en", "zh"), "A, zh FAQ, en questions": (SHIPPED, BLIND_A, "zh", "en"),
     "B, en FAQ, zh questions": (SHIPPED, BLIND_B, "en", "zh"), "B, zh FAQ, en questions": (SHIPPED, BLIND_B, "zh", "en"),
 }

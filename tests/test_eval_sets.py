@@ -21,6 +21,8 @@ BLIND = {  # set -> the FAQ it is asked of
     EVAL / "blind" / "shipped-b.yaml": FAQ_DIR,
     EVAL / "foreign" / "it-helpdesk" / "questions.yaml": EVAL / "foreign" / "it-helpdesk" / "faq",
     EVAL / "foreign" / "hr-policies" / "questions.yaml": EVAL / "foreign" / "hr-policies" / "faq",
+    EVAL / "foreign" / "saas-support" / "questions.yaml": EVAL / "foreign" / "saas-support" / "faq",
+    EVAL / "foreign" / "office-admin" / "questions.yaml": EVAL / "foreign" / "office-admin" / "faq",
 }
 
 

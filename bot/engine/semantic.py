@@ -97,21 +97,21 @@ def shared_encoder() -> Encoder:
 class Fusion:
     """A logistic model over the fused candidate's signals, and the probabilities that answer or suggest."""
 
-    lexical_confidence: float = 1.39
-    lexical_score: float = 0.64
-    unknown: float = 0.36
-    evidence: float = 1.65
-    cosine: float = 0.25
-    answer_cosine: float = 1.75
-    cosine_lead: float = 2.52
-    fused_lead: float = 3.34
-    over_background: float = 4.18
-    agree: float = 0.59
-    answer_first: float = 0.57
-    density: float = -0.60
-    crosses: float = 1.12
-    bias: float = -1.46
-    answer: float = 0.82  # answer when the lexical stage did not and the probability is this high
+    lexical_confidence: float = 1.73
+    lexical_score: float = 0.76
+    unknown: float = 0.72
+    evidence: float = 1.40
+    cosine: float = -0.08
+    answer_cosine: float = 2.38
+    cosine_lead: float = 2.32
+    fused_lead: float = 3.38
+    over_background: float = 4.14
+    agree: float = 0.55
+    answer_first: float = 0.82
+    density: float = -0.57
+    crosses: float = 1.18
+    bias: float = -1.92
+    answer: float = 0.86  # answer when the lexical stage did not and the probability is this high
     suggest: float = 0.55  # below this, nothing is worth a "did you mean"
 
     def probability(self, s: Signals) -> float:
