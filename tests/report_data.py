@@ -30,7 +30,10 @@ def record(store, engine: Engine, question: str, at: float, user: str = "U0REPOR
 
 
 def fill_store(url: str, engine: Engine, now: float | None = None, *, keep_text: bool = True) -> None:
-    now = time.time() if now is None else now
+    if now is None:
+        now = time.time()
+        if now % DAY < 600:  # just past midnight UTC: keep the last day's questions on one side of it
+            now -= now % DAY + 1
     with open_store(url, keep_text=keep_text) as store:
         for day in range(3):
             at = now - (2 - day) * DAY - 60
