@@ -103,3 +103,19 @@ def test_the_cli_says_when_the_cache_cannot_be_written(tmp_path):
     assert done.returncode == 0, done.stderr
     assert '"id": "rlhf"' in done.stdout
     assert f"could not write the index cache in {blocker}: make it a writable directory" in done.stderr
+
+
+def test_an_index_built_while_a_file_changed_is_not_kept_under_either_fingerprint(faq_copy, tmp_path):
+    from bot.engine.matcher import Matcher, Weights
+
+    cache = IndexCache(tmp_path / "cache")
+    assert cache.restore(faq_copy, Weights()) is None  # nothing yet: the build reads the files next
+    faq = build_engine(faq_copy).faq
+    target = next(faq_copy.glob("*.yaml"))
+    target.write_text(target.read_text(encoding="utf-8") + "\n# edited while it was read\n", encoding="utf-8")
+    cache.keep(Matcher(faq), faq, faq_copy, Weights())
+    assert (cache.status, cache.path) == ("changed", None)
+    assert not list((tmp_path / "cache").glob("*"))
+    again = IndexCache(tmp_path / "cache")
+    build_engine(faq_copy, cache=again)
+    assert again.status == "saved"

@@ -14,7 +14,7 @@ from bot.engine import Engine, build_engine
 from bot.engine.answering import Context
 from bot.engine.faq import Entry, Faq
 from bot.engine.reply import Kind, Reason
-from bot.engine.semantic import Fusion, SemanticStage
+from bot.engine.semantic import Fusion, SemanticStage, shared_encoder
 from bot.engine.view import plain_text, view_of
 
 ENGLISH_ONLY = """
@@ -161,5 +161,61 @@ def test_embeddings_kept_in_the_index_cache_are_read_back_instead_of_embedded_ag
     assert cache.status == "hit"
     stage = SemanticStage(again.faq, lambda: Counting(first.semantic.encoder), keep=cache.path)
     restored = stage.fuse(question, [], 0.0)
-    assert calls == [1]  # the question alone: the FAQ's embeddings came from the cache
+    assert calls == [1, 1]  # a probe that loads the weights, then the question: no FAQ text was embedded
     assert restored.entry == fused.entry and abs(restored.probability - fused.probability) < 0.01
+
+
+def test_a_cached_start_loads_the_encoder_at_warm_up_not_on_a_question(tmp_path):
+    from bot.engine.index_cache import IndexCache
+
+    (tmp_path / "faq").mkdir()
+    (tmp_path / "faq" / "faq.yaml").write_text(ENGLISH_ONLY, encoding="utf-8")
+    build_engine(tmp_path / "faq", cache=IndexCache(tmp_path / "cache"), semantic="on").semantic.warm_up()
+    cache = IndexCache(tmp_path / "cache")
+    engine = build_engine(tmp_path / "faq", cache=cache, semantic="on")
+    calls = []
+
+    class Counting:
+        def encode(self, texts):
+            calls.append(list(texts))
+            return shared_encoder().encode(texts)
+
+    stage = SemanticStage(engine.faq, Counting, keep=cache.path)
+    assert stage.warm_up() and len(calls) == 1  # a probe, so that weights load before any question waits
+    stage.fuse("how much paid time off do we get", [], 0.0)
+    assert len(calls) == 2
+
+
+def test_an_encoder_that_fails_on_a_question_leaves_the_words_to_answer(small):
+    class Failing:
+        def encode(self, texts):
+            if len(texts) == 1:
+                raise RuntimeError("out of memory in the encoder")
+            return shared_encoder().encode(texts)
+
+    engine = Engine(small.faq, matcher=small.matcher, semantic=SemanticStage(small.faq, Failing, fusion=EAGER))
+    assert engine.answer("How do I add a printer?").entry_id == "printer"
+    assert engine.answer("how much paid time off do employees get each year").kind == Kind.FALLBACK
+
+
+def test_a_progress_report_that_fails_does_not_turn_meaning_off():
+    from bot.engine.semantic import PROGRESS_FROM
+
+    def gone(done, total):
+        raise OSError(5, "Input/output error")  # the terminal went away
+
+    faq = Faq(tuple(Entry(f"e{i}", {"en": (f"question number {i}",)}, {"en": f"answer {i}"})
+                    for i in range(PROGRESS_FROM)))
+    stage = SemanticStage(faq, progress=gone)
+    assert stage.warm_up() and stage.failed is None
+
+
+def test_ties_go_to_the_lower_position_whatever_the_partition_picks():
+    import numpy
+
+    from bot.engine.semantic import _best_first
+
+    scores = numpy.array([0.1, 0.5, 0.9, 0.5, 0.5, -numpy.inf, 0.9])
+    assert list(_best_first(scores, 3)) == [2, 6, 1]
+    assert list(_best_first(scores, 2)) == [2, 6]
+    assert list(_best_first(scores, 10)) == [2, 6, 1, 3, 4, 0, 5]

@@ -40,22 +40,31 @@ DECODED_KEPT = 20_000  # decoded entries kept in memory
 
 class IndexCache:
     """A directory that keeps built indexes, one per fingerprint. `status` says what the last build did with
-    it: "hit" (the index was read from it), "saved" (built and written) or "unwritable" (built, not written)."""
+    it: "hit" (the index was read from it), "saved" (built and written), "unwritable" (built, not written)
+    or "changed" (built, not written: a FAQ file changed while it was read)."""
 
     def __init__(self, directory: Path | str) -> None:
         self.directory = Path(directory)
         self.status = "unused"
         self.path: Path | None = None  # the last index restored or kept; other stages keep theirs inside
+        self._before: str | None = None
 
     def restore(self, faq_dir: Path, weights: Weights) -> tuple[Faq, Matcher] | None:
-        path = self.directory / fingerprint(faq_dir, weights)
+        self._before = fingerprint(faq_dir, weights)
+        path = self.directory / self._before
         restored = load(path, faq_dir, weights)
         if restored is not None:
             self.status, self.path = "hit", path
         return restored
 
     def keep(self, matcher: Matcher, faq: Faq, faq_dir: Path, weights: Weights) -> None:
-        path = self.directory / fingerprint(faq_dir, weights)
+        """Saved under the files' fingerprint only when they did not change while being loaded (after
+        `restore` found nothing): an index of other contents must never be found under it."""
+        after = fingerprint(faq_dir, weights)
+        if self._before not in (None, after):
+            self.status, self.path = "changed", None
+            return
+        path = self.directory / after
         saved = save(matcher, faq, path)
         self.status, self.path = ("saved", path) if saved else ("unwritable", None)
 

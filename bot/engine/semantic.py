@@ -195,7 +195,10 @@ class SemanticStage:
                 if self._index is None:
                     try:
                         self.encoder = self._encoder()
-                        self._index = self._restore() or self._embed()
+                        restored = self._restore()
+                        if restored is not None:
+                            self.encoder.encode(["warm up"])  # the encoder loads its weights on first use
+                        self._index = restored or self._embed()
                     except (SemanticUnavailable, ImportError, OSError, ValueError, RuntimeError, MemoryError) as err:
                         self.failed = str(err) or type(err).__name__
                         log.warning("semantic matching is off, words alone answer: %s", self.failed)
@@ -229,7 +232,10 @@ class SemanticStage:
         parts = []
         for start in range(0, len(texts), PROGRESS_STEP):
             parts.append(self.encoder.encode(texts[start : start + PROGRESS_STEP]))
-            self.progress(min(start + PROGRESS_STEP, len(texts)), len(texts))
+            try:
+                self.progress(min(start + PROGRESS_STEP, len(texts)), len(texts))
+            except Exception:  # a terminal gone away must not turn meaning off
+                pass
         return numpy.concatenate(parts)
 
     def _stored(self) -> Path | None:
@@ -273,8 +279,10 @@ class SemanticStage:
         return self.faq.entries[entry].phrasings()[int(numpy.argmax(by_phrasing[first:last]))][1]
 
     def _starts(self, owners: numpy.ndarray, entries: int) -> numpy.ndarray:
-        """Where each entry's phrasings begin (they are stored entry by entry, every entry has one)."""
+        """Where each entry's phrasings begin (they are stored entry by entry)."""
         if self._first is None or len(self._first) != entries:
+            if len(numpy.unique(owners)) != entries:  # a FAQ built in code may hold an entry with no phrasing
+                raise SemanticUnavailable("every entry needs at least one phrasing for semantic matching")
             self._first = numpy.searchsorted(owners, numpy.arange(entries))
         return self._first
 
@@ -286,7 +294,10 @@ class SemanticStage:
         entries = self.faq.entries
         if not len(entries):
             return None
-        q = self.encoder.encode([question])[0].astype(numpy.float16).astype(numpy.float32)
+        try:
+            q = self.encoder.encode([question])[0].astype(numpy.float16).astype(numpy.float32)
+        except (OSError, ValueError, RuntimeError, MemoryError) as err:
+            raise SemanticUnavailable(f"the encoder failed on a question: {err}") from None
         by_phrasing = phrasings @ q
         by_answer = answers @ q
         starts = self._starts(owners, len(entries))
@@ -336,7 +347,8 @@ class SemanticStage:
 def _best_first(scores: numpy.ndarray, count: int) -> numpy.ndarray:
     """The positions of the `count` highest scores, highest first (the lower position first on a tie)."""
     if len(scores) > count:
-        top = numpy.argpartition(-scores, count - 1)[:count]
+        cut = scores[numpy.argpartition(-scores, count - 1)[count - 1]]
+        top = numpy.flatnonzero(scores >= cut)  # every score tied at the cut, so that the lower position wins
     else:
         top = numpy.arange(len(scores))
-    return top[numpy.lexsort((top, -scores[top]))]
+    return top[numpy.lexsort((top, -scores[top]))][:count]

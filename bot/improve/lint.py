@@ -80,7 +80,7 @@ def near_duplicates(engine: Engine, cells: int = CELLS) -> list[Problem]:
     """Notes on phrasings that mean as much as a paraphrase of another entry's phrasing, and no less
     than any other phrasing of their own entry: by meaning, a question worded like them is as likely
     to go to the other entry. Each pair once, at the later entry; none without a semantic stage."""
-    if engine.semantic is None:
+    if engine.semantic is None or not engine.semantic.warm_up():
         return []
     owners, texts, vectors = engine.semantic.phrasing_vectors()
     count = len(texts)

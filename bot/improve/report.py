@@ -134,8 +134,7 @@ def build_report(database: Database, engine: Engine, *, since: float, top: int |
 def _encoder(engine: Engine) -> Encoder | None:
     if engine.semantic is None:
         return None
-    engine.semantic.warm_up()
-    return engine.semantic.encoder
+    return engine.semantic.encoder if engine.semantic.warm_up() else None  # words alone group, as they answer
 
 
 def _missed(question: str, count: int, phrasings: tuple[str, ...], engine: Engine) -> Missed:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    inspect,
     select,
     text,
 )
@@ -66,11 +67,15 @@ def _create_tables(conn: Connection) -> None:
 
 def _link_picks(conn: Connection) -> None:
     # Columns added as the shipped schema has them; ADD COLUMN is spelt alike in SQLite and PostgreSQL.
+    # SQLite commits each ALTER on its own: a migration cut short (a locked file) is completed, not repeated.
+    found = inspect(conn)
+    present = {c["name"] for c in found.get_columns(questions.name)}
     for name in ("lead", "led_by", "via"):
-        column = questions.c[name]
-        conn.execute(text(f"ALTER TABLE {questions.name} ADD COLUMN {name} "
-                          f"{column.type.compile(dialect=conn.dialect)}"))
-    next(i for i in questions.indexes if i.name == "faqbot_questions_lead").create(conn)
+        if name not in present:
+            column = questions.c[name]
+            conn.execute(text(f"ALTER TABLE {questions.name} ADD COLUMN {name} "
+                              f"{column.type.compile(dialect=conn.dialect)}"))
+    next(i for i in questions.indexes if i.name == "faqbot_questions_lead").create(conn, checkfirst=True)
 
 
 MIGRATIONS: list[Callable[[Connection], None]] = [_create_tables, _link_picks]  # MIGRATIONS[n]: version n to n + 1
