@@ -63,3 +63,27 @@ def test_leads_are_bounded_in_number_and_time():
     assert leads.words(tokens[2]) is None  # too old
     assert leads.words(leads.keep("fresh")) == "fresh"
     assert len({leads.keep("same") for _ in range(100)}) == 100 and all(len(t) <= 16 for t in tokens)
+
+
+def test_a_lead_links_only_the_entries_it_offered(engine):
+    kept = Kept()
+    service = Service(engine, recorder=kept)
+    where = Where("discord", "G1", "C1", "U1")
+    view = ConsoleSession(service).send("azure openai")  # a "did you mean"
+    offered = {c.id for c in view.choices}
+    elsewhere = next(e.id for e in engine.faq.entries if e.id not in offered)
+    service.pick(elsewhere, "en", where, via=Via.SUGGESTION, lead=view.lead)  # an option value typed by hand
+    service.pick(view.choices[0].id, "en", where, via=Via.SUGGESTION, lead=view.lead)
+    forged, honest = kept.events[1:]
+    assert (forged.question, forged.led_by) == ("", None)
+    assert (honest.question, honest.led_by) == ("azure openai", view.lead)
+
+
+def test_autocomplete_keeps_one_lead_a_person_not_one_a_keystroke(engine):
+    service = Service(engine, recorder=Kept())
+    where = Where("discord", "G1", "C1", "U1")
+    typed = [service.complete(text, where=where).lead for text in ("wha", "what is", "what is rl")]
+    assert all(typed)
+    assert [service.leads.words(t) for t in typed] == [None, None, "what is rl"]
+    other = service.complete("what is", where=Where("discord", "G1", "C1", "U2")).lead
+    assert service.leads.words(other) == "what is" and service.leads.words(typed[-1]) == "what is rl"

@@ -9,7 +9,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 SIZE = 10_000  # leads kept: hours of a busy team's replies
 TTL = 86_400.0  # seconds: a pick a day later is still linked in the store, only its words are not looked up here
@@ -25,25 +25,42 @@ def is_lead(token: str | None) -> bool:
 class Leads:
     def __init__(self, size: int = SIZE, ttl: float = TTL, clock: Callable[[], float] = time.monotonic) -> None:
         self._size, self._ttl, self._clock = size, ttl, clock
-        self._kept: OrderedDict[str, tuple[float, str]] = OrderedDict()  # oldest first
+        # token -> (when, words, the entries it offered), oldest first
+        self._kept: OrderedDict[str, tuple[float, str, frozenset[str]]] = OrderedDict()
+        self._latest: dict[str, str] = {}  # owner -> their one token (autocomplete: one per person, not per keystroke)
         self._lock = threading.Lock()
 
-    def keep(self, asked: str) -> str:
+    def keep(self, asked: str, offered: Iterable[str] = (), *, owner: str | None = None) -> str:
+        """A token for `asked`, good for a pick of one of `offered`. With `owner`, it replaces that owner's
+        previous token."""
         token = secrets.token_urlsafe(8)  # 11 characters, 64 random bits
         now = self._clock()
         with self._lock:
-            self._kept[token] = (now, asked[:MAX_WORDS])
+            if owner is not None:
+                self._kept.pop(self._latest.pop(owner, ""), None)
+                if len(self._latest) >= self._size:
+                    self._latest.clear()
+                self._latest[owner] = token
+            self._kept[token] = (now, asked[:MAX_WORDS], frozenset(offered))
             while self._kept and (len(self._kept) > self._size or now - next(iter(self._kept.values()))[0] > self._ttl):
                 self._kept.popitem(last=False)
         return token
 
-    def words(self, token: str | None) -> str | None:
+    def words(self, token: str | None, entry_id: str | None = None) -> str | None:
         """What was asked when `token` was handed out; None for a token unknown here (too old, from before a
-        restart or from another replica)."""
+        restart or from another replica), or one that never offered `entry_id` (a choice typed by hand)."""
         if token is None:
             return None
         with self._lock:
             kept = self._kept.get(token)
         if kept is None or self._clock() - kept[0] > self._ttl:
             return None
+        if entry_id is not None and entry_id not in kept[2]:
+            return None
         return kept[1]
+
+    def offered(self, token: str | None, entry_id: str) -> bool | None:
+        """Whether `token` offered `entry_id`; None when the token is unknown here."""
+        with self._lock:
+            kept = self._kept.get(token or "")
+        return None if kept is None else entry_id in kept[2]

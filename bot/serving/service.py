@@ -107,7 +107,9 @@ class Service:
         if reply is None:
             return notice("elsewhere", lang, private=True)
         led_by = lead if is_lead(lead) else None  # unknown here, it may still link the pick in a shared store
-        asked = self.leads.words(led_by) or ""
+        if self.leads.offered(led_by, entry_id) is False:
+            led_by = None  # a choice the reply never offered (typed by hand): the words are not linked to it
+        asked = self.leads.words(led_by, entry_id) or ""
         onward = self._asked(asked, reply, where, (time.perf_counter() - started) * 1000, via=via, led_by=led_by)
         return view_of(reply, private=private, lead=onward)
 
@@ -136,7 +138,10 @@ class Service:
         is picked, and then with what was typed."""
         completer = self._serving[1]
         choices = completer.complete(typed, lang=lang, tags=self.scope(where), limit=limit, max_chars=max_chars)
-        return Completion(choices, self.leads.keep(typed.strip()) if typed.strip() and choices else None)
+        lead = None
+        if typed.strip() and choices:
+            lead = self.leads.keep(typed.strip(), (c.id for c in choices), owner=f"{where.platform}:{where.user}")
+        return Completion(choices, lead)
 
     # --- the engine, scoped and recorded ----------------------------------------------------------
 
@@ -165,7 +170,7 @@ class Service:
     def _asked(self, text: str, reply: Reply, where: Where, latency_ms: float, *, via: Via | None = None,
                led_by: str | None = None) -> str | None:
         """Records the question or pick; returns the lead a pick of one of the reply's options will give back."""
-        lead = self.leads.keep(text) if reply.options else None
+        lead = self.leads.keep(text, (o.id for o in reply.options)) if reply.options else None
         event = Asked(at=time.time(), where=where, question=text, kind=str(reply.kind), reason=str(reply.reason),
                       lang=reply.lang, entry_id=reply.entry_id, score=reply.score, latency_ms=latency_ms,
                       lead=lead, led_by=led_by, via=None if via is None else str(via))
