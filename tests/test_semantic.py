@@ -132,7 +132,8 @@ def test_an_encoder_that_cannot_load_leaves_the_words_to_answer_and_says_so_once
         assert engine.answer("how much paid time off do employees get each year").kind == Kind.FALLBACK
     assert engine.answer("How do I add a printer?").entry_id == "printer"
     said = [r.getMessage() for r in caplog.records if "semantic matching is off" in r.getMessage()]
-    assert said == ["semantic matching is off, words alone answer: the encoder's weights are missing"]
+    assert said == ["semantic matching is off, words alone answer: the encoder's weights are missing. "
+                    "Reload the FAQ or restart to try again, or set matching.semantic to off"]
 
 
 def test_embeddings_kept_in_the_index_cache_are_read_back_instead_of_embedded_again(tmp_path):
@@ -186,7 +187,7 @@ def test_a_cached_start_loads_the_encoder_at_warm_up_not_on_a_question(tmp_path)
     assert len(calls) == 2
 
 
-def test_an_encoder_that_fails_on_a_question_leaves_the_words_to_answer(small):
+def test_an_encoder_that_fails_on_a_question_leaves_the_words_to_answer(small, caplog):
     class Failing:
         def encode(self, texts):
             if len(texts) == 1:
@@ -196,6 +197,10 @@ def test_an_encoder_that_fails_on_a_question_leaves_the_words_to_answer(small):
     engine = Engine(small.faq, matcher=small.matcher, semantic=SemanticStage(small.faq, Failing, fusion=EAGER))
     assert engine.answer("How do I add a printer?").entry_id == "printer"
     assert engine.answer("how much paid time off do employees get each year").kind == Kind.FALLBACK
+    assert engine.answer("is there a company gym").kind == Kind.FALLBACK
+    said = [r.getMessage() for r in caplog.records if "semantic matching is off" in r.getMessage()]
+    assert len(said) == 1 and "the encoder failed on a question: out of memory" in said[0]
+    assert engine.semantic.failed is not None
 
 
 def test_a_progress_report_that_fails_does_not_turn_meaning_off():

@@ -20,7 +20,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 from typing import Protocol
 
@@ -115,10 +115,9 @@ class Fusion:
     suggest: float = 0.55  # below this, nothing is worth a "did you mean"
 
     def probability(self, s: Signals) -> float:
-        weights = (self.lexical_confidence, self.lexical_score, self.unknown, self.evidence, self.cosine,
-                   self.answer_cosine, self.cosine_lead, self.fused_lead, self.over_background, self.agree,
-                   self.answer_first, self.density, self.crosses, self.bias)
-        return 1 / (1 + math.exp(-sum(w * x for w, x in zip(weights, s.vector()))))
+        """Each signal times the weight of the same name, plus the bias."""
+        z = self.bias + sum(getattr(self, f.name) * getattr(s, f.name) for f in fields(Signals))
+        return 1 / (1 + math.exp(-z))
 
 
 @dataclass(frozen=True)
@@ -140,9 +139,8 @@ class Signals:
     crosses: float  # 1.0 when the candidate has no phrasing in the question's language: cosines run lower
 
     def vector(self) -> list[float]:
-        return [self.lexical_confidence, self.lexical_score, self.unknown, self.evidence, self.cosine,
-                self.answer_cosine, self.cosine_lead, self.fused_lead, self.over_background, self.agree,
-                self.answer_first, self.density, self.crosses, 1.0]
+        """The signals in field order, then 1.0 for the bias: what bench.fusion fits a Fusion on."""
+        return [*astuple(self), 1.0]
 
 
 @dataclass(frozen=True)
@@ -188,11 +186,9 @@ class SemanticStage:
 
     def _embedded(self) -> tuple:
         """Raises SemanticUnavailable, ever after, when the encoder cannot be loaded or run."""
-        if self._index is None:
+        if self._index is None and self.failed is None:
             with self._building:
-                if self.failed is not None:
-                    raise SemanticUnavailable(self.failed)
-                if self._index is None:
+                if self._index is None and self.failed is None:
                     try:
                         self.encoder = self._encoder()
                         restored = self._restore()
@@ -200,10 +196,17 @@ class SemanticStage:
                             self.encoder.encode(["warm up"])  # the encoder loads its weights on first use
                         self._index = restored or self._embed()
                     except (SemanticUnavailable, ImportError, OSError, ValueError, RuntimeError, MemoryError) as err:
-                        self.failed = str(err) or type(err).__name__
-                        log.warning("semantic matching is off, words alone answer: %s", self.failed)
-                        raise SemanticUnavailable(self.failed) from None
+                        self._give_up(str(err) or type(err).__name__)
+        if self.failed is not None:
+            raise SemanticUnavailable(self.failed)
         return self._index
+
+    def _give_up(self, reason: str) -> None:
+        """Meaning is off for this FAQ from now on (a reload tries again); said once."""
+        self.failed = reason
+        log.warning("semantic matching is off, words alone answer: %s. Reload the FAQ or restart to try again, "
+                    "or set matching.semantic to off", reason)
+        raise SemanticUnavailable(reason)
 
     def _embed(self) -> tuple:
         owners, texts = [], []
@@ -282,7 +285,7 @@ class SemanticStage:
         """Where each entry's phrasings begin (they are stored entry by entry)."""
         if self._first is None or len(self._first) != entries:
             if len(numpy.unique(owners)) != entries:  # a FAQ built in code may hold an entry with no phrasing
-                raise SemanticUnavailable("every entry needs at least one phrasing for semantic matching")
+                self._give_up("every entry needs at least one phrasing: add one to each entry")
             self._first = numpy.searchsorted(owners, numpy.arange(entries))
         return self._first
 
@@ -297,7 +300,7 @@ class SemanticStage:
         try:
             q = self.encoder.encode([question])[0].astype(numpy.float16).astype(numpy.float32)
         except (OSError, ValueError, RuntimeError, MemoryError) as err:
-            raise SemanticUnavailable(f"the encoder failed on a question: {err}") from None
+            self._give_up(f"the encoder failed on a question: {err}")
         by_phrasing = phrasings @ q
         by_answer = answers @ q
         starts = self._starts(owners, len(entries))

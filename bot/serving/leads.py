@@ -46,16 +46,14 @@ class Leads:
                 self._kept.popitem(last=False)
         return token
 
-    def words(self, token: str | None, entry_id: str | None = None) -> str | None:
+    def words(self, token: str | None) -> str | None:
         """What was asked when `token` was handed out; None for a token unknown here (too old, from before a
-        restart or from another replica), or one that never offered `entry_id` (a choice typed by hand)."""
+        restart or from another replica)."""
         if token is None:
             return None
         with self._lock:
             kept = self._kept.get(token)
         if kept is None or self._clock() - kept[0] > self._ttl:
-            return None
-        if entry_id is not None and entry_id not in kept[2]:
             return None
         return kept[1]
 

@@ -109,7 +109,7 @@ class Service:
         led_by = lead if is_lead(lead) else None  # unknown here, it may still link the pick in a shared store
         if self.leads.offered(led_by, entry_id) is False:
             led_by = None  # a choice the reply never offered (typed by hand): the words are not linked to it
-        asked = self.leads.words(led_by, entry_id) or ""
+        asked = self.leads.words(led_by) or ""
         onward = self._asked(asked, reply, where, (time.perf_counter() - started) * 1000, via=via, led_by=led_by)
         return view_of(reply, private=private, lead=onward)
 
