@@ -11,13 +11,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.engine import Context, Engine, IndexCache, build_engine
+from bot.engine.encoder import SemanticUnavailable
 from bot.engine.loading import FaqError, Problem
-from bot.engine.semantic import SemanticUnavailable
 from bot.improve.confusion import confusion, confusion_lines
 from bot.improve.evaluate import evaluate, load_cases
 from bot.improve.lint import check, near_duplicates
 from bot.improve.why import explain
-from bot.serving.config import Config, ConfigError, load_config
+from bot.serving.config import Config, ConfigError, default_cache_dir, load_config
 from bot.serving.database_settings import duration_argument
 from bot.serving.flood import FloodRule
 from bot.serving.progress import progress_reporter
@@ -42,9 +42,9 @@ def common_options() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--faq", type=Path, default=None, metavar="DIR",
                         help="FAQ directory (default: the FAQ shipped with faqbot)")
-    common.add_argument("--index-cache", type=Path, default=None,
-                        metavar="DIR", help="keep the built index here and reuse it while the FAQ is unchanged "
-                        "(default: $FAQBOT_INDEX_CACHE, else none); worth it from a few thousand entries")
+    common.add_argument("--index-cache", default=None, metavar="DIR",
+                        help="keep the built index and the encoder here, reused while the FAQ is unchanged, or off "
+                        "(default: $FAQBOT_INDEX_CACHE, else $XDG_CACHE_HOME/faqbot or ~/.cache/faqbot)")
     common.add_argument("--config", type=Path, default=None, metavar="FILE",
                         help="settings file (default: $FAQBOT_CONFIG, else none); see README, Configuration")
     return common
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         print("faqbot: the settings have problems:\n" + str(err), file=sys.stderr)
         return EXIT_USAGE
     args.faq = faq_dir = args.faq or config.faq or shipped_faq_dir()
-    args.index_cache = args.index_cache or config.index_cache
+    args.index_cache, explicit = index_cache_dir(args.index_cache, config)
     args.config = config
     args.cache = cache = IndexCache(args.index_cache) if args.index_cache else None
     try:
@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"faqbot: the FAQ in {faq_dir} has problems (run `faqbot lint --faq {faq_dir}`):", file=sys.stderr)
         print(err, file=sys.stderr)
         return EXIT_USAGE
-    if cache is not None and cache.status == "unwritable":
+    if cache is not None and cache.status == "unwritable" and explicit:
         print(f"faqbot: could not write the index cache in {args.index_cache}: make it a writable directory "
               "(--index-cache or FAQBOT_INDEX_CACHE); running without it", file=sys.stderr)
     return COMMANDS[args.command](engine, args)
@@ -253,6 +253,18 @@ def _show(engine: Engine, args: argparse.Namespace) -> int:
 def _why(engine: Engine, args: argparse.Namespace) -> int:
     print("\n".join(explain(engine, args.question, args.top)))
     return 0
+
+
+def index_cache_dir(option: str | None, config: Config) -> tuple[Path | None, bool]:
+    """Where the index cache is, and whether it was asked for (a default that cannot be written is no news)."""
+    if option is not None:
+        off = option.strip().lower() in ("off", "none", "")
+        return (None if off else Path(option).expanduser()), True
+    if config.index_cache_off:
+        return None, True
+    if config.index_cache is not None:
+        return config.index_cache, True
+    return default_cache_dir(), False
 
 
 def load_engine(faq_dir: Path, config: Config, *, cache: IndexCache | None) -> Engine:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sys
+import tempfile
 import textwrap
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -36,7 +38,13 @@ class TokenWatch(logging.Handler):
 WATCH = TokenWatch()
 
 
+CACHE_HOME = tempfile.mkdtemp(prefix="faqbot-cache-")
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    # faqbot keeps its index and encoder in the user's cache directory: this run's own, shared by its commands
+    os.environ["XDG_CACHE_HOME"] = CACHE_HOME
+    os.environ.pop("FAQBOT_INDEX_CACHE", None)
     root = logging.getLogger()
     root.addHandler(WATCH)
     root.setLevel(min(root.level, logging.INFO))
@@ -54,6 +62,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(CACHE_HOME, ignore_errors=True)
     leaks = WATCH.leaks + [f"faqbot subprocess: {line[:300]}" for line in subprocess_log_leaks()]
     if leaks:
         print("\nlog lines with something token-shaped in them:\n" + "\n".join(leaks), file=sys.stderr)

@@ -12,9 +12,10 @@ from adapters.discord.render import render as discord_render
 from adapters.slack.blocks import render as slack_render
 from bot.engine import Engine, build_engine
 from bot.engine.answering import Context
+from bot.engine.encoder import shared_encoder
 from bot.engine.faq import Entry, Faq
 from bot.engine.reply import Kind, Reason
-from bot.engine.semantic import Fusion, SemanticStage, shared_encoder
+from bot.engine.semantic import Fusion, SemanticStage
 from bot.engine.view import plain_text, view_of
 
 ENGLISH_ONLY = """

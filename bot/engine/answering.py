@@ -8,10 +8,11 @@ from itertools import islice
 import numpy
 
 from bot.engine.confidence import Calibration
+from bot.engine.encoder import SemanticUnavailable
 from bot.engine.faq import Entry, Faq
 from bot.engine.matcher import Candidate, Matcher, Ranking, Weights
 from bot.engine.reply import EntryRef, Kind, Reason, Reply
-from bot.engine.semantic import Fused, SemanticStage, SemanticUnavailable
+from bot.engine.semantic import Fused, SemanticStage
 from bot.engine.smalltalk import classify
 from bot.engine.text import has_han
 from bot.engine.view import plain_text, view_of

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 
 from bot.engine.answering import Engine
+from bot.engine.encoder import available, shared_encoder
 from bot.engine.gcpause import gc_paused
 from bot.engine.index_cache import IndexCache
 from bot.engine.loading import load_faq
 from bot.engine.matcher import Matcher, Weights
-from bot.engine.semantic import SemanticStage, available, shared_encoder
+from bot.engine.semantic import SemanticStage
 from bot.engine.yamlsafe import Limits
 
 
@@ -27,7 +29,11 @@ def build_engine(directory: Path | str, *, limits: Limits = Limits(), cache: Ind
     wanted = semantic == "on" or (semantic == "auto" and available())
 
     def stage(faq) -> SemanticStage | None:
-        return SemanticStage(faq, keep=cache.path if cache is not None else None, progress=progress) if wanted else None
+        if not wanted:
+            return None
+        if cache is None:
+            return SemanticStage(faq, progress=progress)
+        return SemanticStage(faq, functools.partial(shared_encoder, cache.directory), keep=cache.path, progress=progress)
 
     with gc_paused():
         restored = cache.restore(directory, weights) if cache is not None else None

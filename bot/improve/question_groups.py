@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 import numpy
 
-from bot.engine.semantic import PARAPHRASE, Encoder
+from bot.engine.encoder import Encoder
+from bot.engine.semantic import PARAPHRASE
 from bot.engine.text import Synonyms, has_han, terms
 from bot.engine.word_frequency import english_zipf, novelty
 

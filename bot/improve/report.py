@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.engine.answering import Engine, detect_language
-from bot.engine.semantic import Encoder
+from bot.engine.encoder import Encoder
 from bot.improve.decision import entry_for
 from bot.improve.picked import PickedAfter, has_phrasing, phrasings_from_picks
 from bot.improve.question_groups import group_questions

@@ -39,7 +39,8 @@ SECRET_ENV = {"slack": "SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET or SLACK_APP_TOKEN
 @dataclass(frozen=True)
 class Config:
     faq: Path | None = None  # None: the FAQ that ships with faqbot
-    index_cache: Path | None = None
+    index_cache: Path | None = None  # None: the user's cache directory (default_cache_dir)
+    index_cache_off: bool = False  # index_cache: off
     language: str = "en"
     semantic: str = "auto"  # on: the semantic stage; auto: when its encoder can be imported; off: words alone
     thresholds: Thresholds = Thresholds()
@@ -151,6 +152,25 @@ def _optional_path(value: Any) -> Path | None:
     return None if value in (None, "") else _path(value)
 
 
+def _cache(value: Any) -> Path | bool | None:
+    """A directory, False for "off" (YAML reads an unquoted off as false), None for the default."""
+    if value in (None, ""):
+        return None
+    if value is False or (isinstance(value, str) and value.strip().lower() in ("off", "none")):
+        return False
+    return _path(value)
+
+
+def default_cache_dir(environ: Mapping[str, str] = os.environ) -> Path | None:
+    """$XDG_CACHE_HOME/faqbot, else ~/.cache/faqbot; None when there is no home to put it in."""
+    if environ.get("XDG_CACHE_HOME"):
+        return Path(environ["XDG_CACHE_HOME"]) / "faqbot"
+    try:
+        return Path.home() / ".cache" / "faqbot"
+    except (RuntimeError, KeyError):
+        return None
+
+
 def _duration(value: Any) -> float | None:
     if value in (None, "", 0, "0"):
         return None
@@ -200,13 +220,17 @@ def _field(name: str) -> Callable[[Config, Any], Config]:
     return lambda config, value: replace(config, **{name: value})
 
 
+def _index_cache(config: Config, value: Path | bool | None) -> Config:
+    return replace(config, index_cache=value or None, index_cache_off=value is False)
+
+
 def _part(name: str, part: str) -> Callable[[Config, Any], Config]:
     return lambda config, value: replace(config, **{name: replace(getattr(config, name), **{part: value})})
 
 
 SETTINGS = (
     Setting("faq", "FAQBOT_FAQ", _path, _field("faq")),
-    Setting("index_cache", "FAQBOT_INDEX_CACHE", _optional_path, _field("index_cache")),
+    Setting("index_cache", "FAQBOT_INDEX_CACHE", _cache, _index_cache),
     Setting("language", "FAQBOT_LANGUAGE", _choice("en", "zh"), _field("language")),
     Setting("matching.semantic", "FAQBOT_SEMANTIC", _semantic, _field("semantic")),
     Setting("thresholds.answer", "FAQBOT_THRESHOLDS_ANSWER", _number(float, 0, 1), _part("thresholds", "answer")),
