@@ -108,3 +108,9 @@ def test_version_comes_from_the_package_metadata():
     done = run_faqbot("--version")
     assert done.returncode == 0 and done.stdout == f"faqbot {version('faqbot')}\n"
 
+
+
+def test_eval_without_a_file_or_a_setting_says_how_to_name_one(tmp_path):
+    done = run_faqbot("eval", cwd=tmp_path)
+    assert done.returncode == 2 and "eval.cases" in done.stderr and "faqbot eval cases.yaml" in done.stderr
+    no_traceback(done)
