@@ -13,6 +13,7 @@ from pathlib import Path
 from bot.engine import Context, Engine, IndexCache, build_engine
 from bot.engine.encoder import SemanticUnavailable
 from bot.engine.loading import FaqError, Problem
+from bot.improve import browse, scaffold
 from bot.improve.confusion import confusion, confusion_lines
 from bot.improve.evaluate import evaluate, load_cases
 from bot.improve.lint import check, near_duplicates
@@ -21,6 +22,7 @@ from bot.serving.config import Config, ConfigError, default_cache_dir, load_conf
 from bot.serving.database_settings import duration_argument
 from bot.serving.flood import FloodRule
 from bot.serving.progress import progress_reporter
+from bot.serving.runner import StartError, prepare
 
 EXIT_USAGE = 2
 
@@ -46,14 +48,32 @@ def common_options() -> argparse.ArgumentParser:
                         help="keep the built index and the encoder here, reused while the FAQ is unchanged, or off "
                         "(default: $FAQBOT_INDEX_CACHE, else $XDG_CACHE_HOME/faqbot or ~/.cache/faqbot)")
     common.add_argument("--config", type=Path, default=None, metavar="FILE",
-                        help="settings file (default: $FAQBOT_CONFIG, else none); see README, Configuration")
+                        help="settings file (default: $FAQBOT_CONFIG, else ./faqbot.yaml if there is one); "
+                        "see README, Configuration")
+    common.add_argument("--verbose", "-v", action="store_true", default=None,
+                        help="say where the settings and the FAQ come from")
     return common
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("faqbot")
+    except PackageNotFoundError:  # a source checkout that was never installed
+        return "unknown (not installed: python -m pip install .)"
 
 
 def build_parser() -> argparse.ArgumentParser:
     common = common_options()
     parser = argparse.ArgumentParser(prog="faqbot", description="Answer questions from a curated bilingual FAQ.")
+    parser.add_argument("--version", action="version", version=f"faqbot {version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    init = commands.add_parser("init", help="create a folder for your own FAQ: settings, example entries, cases")
+    init.add_argument("directory", type=Path, nargs="?", default=Path("."), metavar="DIR",
+                      help="the folder to create it in (default: this one); nothing in it is overwritten")
 
     ask = commands.add_parser("ask", parents=[common], help="answer one question")
     ask.add_argument("question")
@@ -64,8 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--lang", choices=("en", "zh"), help="reply in this language")
 
     listing = commands.add_parser("list", parents=[common], help="list the FAQ's entries")
-    listing.add_argument("--tag", help="only entries with this tag")
+    listing.add_argument("--tag", help="only entries with this tag (any case)")
     listing.add_argument("--lang", choices=("en", "zh"), default="en")
+    listing.add_argument("--json", action="store_true", help="print one JSON list of {id, question, tags}")
 
     show = commands.add_parser("show", parents=[common], help="show one entry")
     show.add_argument("id")
@@ -79,12 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--alike", action="store_true",
                       help="also note phrasings of different entries that mean nearly the same (semantic matching)")
 
-    run = commands.add_parser("run", parents=[common], help="answer in chat: `faqbot run slack discord`")
+    run = commands.add_parser("run", parents=[common], add_help=False,
+                              help="answer in chat: `faqbot run slack discord`; `faqbot run --help` lists "
+                              "every platform's options and variables")
     run.add_argument("words", nargs=argparse.REMAINDER, metavar="PLATFORM... [OPTION...]",
                      help="the platforms (slack, discord, or all), then their options, e.g. --port N")
 
     ev = commands.add_parser("eval", parents=[common], help="score the engine on a set of cases")
-    ev.add_argument("cases", type=Path)
+    ev.add_argument("cases", type=Path, nargs="?", default=None,
+                    help="the cases file (default: eval.cases in the settings)")
     ev.add_argument("--json", action="store_true", help="print one JSON object")
     ev.add_argument("--confusion", action="store_true",
                     help="also show which entries are mistaken for which, and the entries recalled worst")
@@ -106,12 +130,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and args.command != "run":  # `faqbot run --help` is the platforms' help; elsewhere, usage
+        parser.parse_args(argv)
+    if args.command == "init":
+        return _init(args.directory)
     if args.command != "run" and hasattr(signal, "SIGPIPE"):
         # `faqbot list | head` ends quietly. Never for a server: a client that hangs up would end it.
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     if args.command == "run":  # `faqbot run slack --config FILE` as well as `faqbot run --config FILE slack`
-        late, args.words = common_options().parse_known_args(args.words)
+        late, args.words = common_options().parse_known_args(args.words + unknown)
         for name, value in vars(late).items():
             setattr(args, name, value if value is not None else getattr(args, name))
     try:
@@ -122,6 +151,14 @@ def main(argv: list[str] | None = None) -> int:
     args.faq = faq_dir = args.faq or config.faq or shipped_faq_dir()
     args.index_cache, explicit = index_cache_dir(args.index_cache, config)
     args.config = config
+    if args.verbose:
+        print(f"faqbot: settings from {config.source}; FAQ from {faq_dir}", file=sys.stderr)
+    if args.command == "run":  # every platform's extra and settings are checked before anything loads or starts
+        try:
+            args.platforms, args.options = _platforms(args.words)
+        except StartError as err:
+            print(f"faqbot: {err}", file=sys.stderr)
+            return err.code
     args.cache = cache = IndexCache(args.index_cache) if args.index_cache else None
     try:
         engine = load_engine(faq_dir, config, cache=cache)
@@ -162,29 +199,33 @@ def _chat(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def _run(engine: Engine, args: argparse.Namespace) -> int:
+    return _serve(args.platforms, args.options, engine, args, args.config, recording=True)
+
+
+def _platforms(words: list[str]) -> tuple[dict, list[str]]:
+    """The adapters named, and their options once `prepare` has found nothing missing; else StartError."""
     # adapters are found by name, never imported by bot/
     from importlib.metadata import entry_points
 
     installed = {e.name: e for e in entry_points(group="faqbot.adapters") if e.name != "console"}
-    names = list(itertools.takewhile(lambda word: not word.startswith("-"), args.words))
-    options = args.words[len(names):]
-    if names == ["all"]:
+    names = list(itertools.takewhile(lambda word: not word.startswith("-"), words))
+    options = words[len(names):]
+    if names == ["all"] or (not names and {"-h", "--help"} & set(options)):
         names = sorted(installed)
     if not names:
-        print(f"faqbot: name the platforms to serve: {', '.join(sorted(installed))} or all", file=sys.stderr)
-        return EXIT_USAGE
+        raise StartError(f"name the platforms to serve: {', '.join(sorted(installed))} or all "
+                         "(`faqbot run --help` lists their options)")
     adapters = {}
     for name in dict.fromkeys(names):
         if name not in installed:
-            print(f"faqbot: no chat adapter '{name}' is installed (`faqbot chat` runs the console)", file=sys.stderr)
-            return EXIT_USAGE
+            raise StartError(f"no chat adapter '{name}' is installed{browse.did_you_mean(name, installed)} "
+                             "(`faqbot chat` runs the console)")
         try:
             adapters[name] = installed[name].load()
         except ImportError as err:
-            print(f"faqbot: the {name} adapter needs its extra: pip install \"faqbot[{name}]\" ({err})",
-                  file=sys.stderr)
-            return EXIT_USAGE
-    return _serve(adapters, options, engine, args, args.config, recording=True)
+            raise StartError(f"the {name} adapter needs its extra: pip install \"faqbot[{name}]\" ({err})") from None
+    prepare(adapters, options)
+    return adapters, options
 
 
 def _serve(adapters: dict, options: list[str], engine: Engine, args: argparse.Namespace, config: Config, *,
@@ -224,17 +265,25 @@ def _learn(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def _list(engine: Engine, args: argparse.Namespace) -> int:
-    for entry in engine.faq.entries:
-        if args.tag is None or args.tag in entry.tags:
-            tags = f"  [{', '.join(entry.tags)}]" if entry.tags else ""
-            print(f"{entry.id}  {entry.question(args.lang)}{tags}")
+    entries = browse.tagged(engine.faq.entries, args.tag)
+    if args.tag is not None and not entries:
+        tags = {t for e in engine.faq.entries for t in e.tags}
+        print(f"faqbot: no entry has the tag '{args.tag}'{browse.did_you_mean(args.tag, tags)} "
+              f"(the tags: {', '.join(sorted(tags)) or 'none'})", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(browse.rows(entries, args.lang), ensure_ascii=False))
+    else:
+        print("\n".join(browse.columns(entries, args.lang)))
     return 0
 
 
 def _show(engine: Engine, args: argparse.Namespace) -> int:
-    entry = engine.faq.get(args.id)
+    entry = engine.faq.get(args.id) or engine.faq.get(args.id.casefold())
     if entry is None:
-        print(f"faqbot: no entry '{args.id}': `faqbot list` shows the ids", file=sys.stderr)
+        ids = [e.id for e in engine.faq.entries]
+        print(f"faqbot: no entry '{args.id}'{browse.did_you_mean(args.id, ids)} (`faqbot list` shows the ids)",
+              file=sys.stderr)
         return 1
     print(f"{entry.id}  ({entry.file}:{entry.line})")
     for lang in [args.lang] if args.lang else list(entry.questions):
@@ -289,6 +338,11 @@ def _findings(faq_dir: Path, problems: list[Problem], notes: list[Problem]) -> i
 
 
 def _eval(engine: Engine, args: argparse.Namespace) -> int:
+    args.cases = args.cases or args.config.eval_cases
+    if args.cases is None:
+        print("faqbot: name the cases file (`faqbot eval cases.yaml`), or set eval.cases in the settings",
+              file=sys.stderr)
+        return EXIT_USAGE
     try:
         cases = load_cases(args.cases, {e.id for e in engine.faq.entries})
     except FaqError as err:
@@ -301,7 +355,8 @@ def _eval(engine: Engine, args: argparse.Namespace) -> int:
         print(json.dumps(result, ensure_ascii=False))
         return 0
     for failure in result["failures"]:
-        print(f"FAIL  expect {failure['expect']}  got {failure['kind']} {failure['got']}  q: {failure['q']}")
+        print(f"FAIL  expect {_null(failure['expect'])}  got {failure['kind']} {_null(failure['got'])}  "
+              f"q: {failure['q']}")
     print(
         f"\n{result['cases']} cases ({result['in_scope']} in scope, {result['out_of_scope']} out of scope)\n"
         f"top-1 accuracy        {result['top1_accuracy']:.3f}\n"
@@ -311,6 +366,24 @@ def _eval(engine: Engine, args: argparse.Namespace) -> int:
     )
     if args.confusion:
         print("\n" + "\n".join(confusion_lines(result)))
+    return 0
+
+
+def _null(value: object) -> object:
+    """None as the cases file writes it."""
+    return "null" if value is None else value
+
+
+def _init(directory: Path) -> int:
+    try:
+        written = scaffold.create(directory)
+    except scaffold.Refused as err:
+        print(f"faqbot: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as err:
+        print(f"faqbot: cannot create the FAQ project in {directory}: {err.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    print(scaffold.next_steps(directory, written), end="")
     return 0
 
 

@@ -361,7 +361,7 @@ class Running:
     runs it; `exit_code` is what it returned."""
 
     def __init__(self, client: discord.Client, token: str) -> None:
-        from adapters.discord import run
+        from adapters.discord.connection import run
 
         self.client = client
         self.exit_code: int | None = None

@@ -240,3 +240,12 @@ class Lines:
         """Everything printed, once the output has ended."""
         self._thread.join(timeout)
         return keep("".join(self.lines))
+
+
+def free_port() -> int:
+    """A port nothing listens on, as far as anyone can know."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

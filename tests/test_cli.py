@@ -91,12 +91,24 @@ def test_list_shows_every_entry(faq):
     listed = [line.split()[0] for line in lines]
     assert listed == [e.id for e in faq.entries]
     assert set(TOPIC_IDS) <= set(listed)
-    assert lines[listed.index("what-is-gpt")].startswith("what-is-gpt  What is GPT?")
+    assert lines[listed.index("what-is-gpt")].split(None, 1)[1].startswith("What is GPT?")
+    # aligned: every question starts in the same column, after the widest id
+    widest = max(len(e.id) for e in faq.entries)
+    assert {line[widest:widest + 2] for line in lines} == {"  "} and all(line[widest + 2] != " " for line in lines)
+
+
+def test_list_json(faq):
+    done = run_faqbot("list", "--json", "--tag", "llm")
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)) > 1
+    assert json.loads(done.stdout) == [{"id": e.id, "question": e.question("en"), "tags": list(e.tags)}
+                                       for e in faq.entries if "llm" in e.tags]
 
 
 def test_list_lang_zh():
     lines = run_faqbot("list", "--lang", "zh").stdout.splitlines()
-    assert any(line.startswith("what-is-gpt  什么是 GPT？") for line in lines)
+    (row,) = [line.split(None, 1)[1] for line in lines if line.split()[0] == "what-is-gpt"]
+    assert row.startswith("什么是 GPT？ ")
 
 
 def test_list_tag(faq):
@@ -106,7 +118,10 @@ def test_list_tag(faq):
     done = run_faqbot("list", "--tag", tag)
     assert done.returncode == 0, done.stderr
     assert [line.split()[0] for line in done.stdout.splitlines()] == tagged
-    assert run_faqbot("list", "--tag", "no-such-tag").stdout == ""
+    assert run_faqbot("list", "--tag", tag.upper()).stdout == done.stdout  # tags compare without case
+    unknown = run_faqbot("list", "--tag", "azure-opnai")
+    assert unknown.returncode == 1 and unknown.stdout == ""
+    assert "no entry has the tag 'azure-opnai': did you mean 'azure-openai'?" in unknown.stderr
 
 
 def test_show(faq):
@@ -129,6 +144,12 @@ def test_show(faq):
 def test_show_one_language():
     out = run_faqbot("show", "rlhf", "--lang", "zh").stdout
     assert "[zh] answer:" in out and "[en]" not in out
+
+
+def test_show_an_id_one_typo_away_says_which_one():
+    done = run_faqbot("show", "fine-tunning")
+    assert done.returncode == 1 and done.stdout == ""
+    assert "no entry 'fine-tunning': did you mean 'fine-tuning'?" in done.stderr
 
 
 def test_show_unknown_id():
@@ -247,6 +268,7 @@ def test_eval_text_report(tmp_path):
     done = run_faqbot("eval", cases)
     assert done.returncode == 0, done.stderr
     assert "FAIL  expect what-is-chatgpt  got answer what-is-gpt  q: What is GPT?" in done.stdout
+    assert "FAIL  expect null  got answer rlhf  q: What is RLHF?" in done.stdout and "None" not in done.stdout
     assert "5 cases (3 in scope, 2 out of scope)" in done.stdout
     assert "top-1 accuracy        0.667" in done.stdout
 

@@ -28,6 +28,7 @@ def test_no_file_and_no_environment_gives_the_defaults():
 
 
 def test_a_full_file_is_read(tmp_path):
+    (tmp_path / "myfaq").mkdir()
     config = load_config(write(tmp_path, """
         faq: ./myfaq            # relative to this file
         language: zh
@@ -47,7 +48,8 @@ def test_a_full_file_is_read(tmp_path):
     assert (config.thresholds.answer, config.thresholds.suggest, config.thresholds.margin) == (0.7, 0.2, 0.09)
     assert config.channels == {"C123": frozenset({"billing", "azure"}), "9876543210": frozenset({"rlhf"})}
     assert (config.flood.questions, config.flood.per_seconds) == (3, 30.0)
-    assert (config.db_url, config.store_text, config.retention_seconds) == ("sqlite:///data/faqbot.db", False, 90 * 86400)
+    assert (config.db_url, config.store_text, config.retention_seconds) == (f"sqlite:///{tmp_path}/data/faqbot.db", False,
+                                                                            90 * 86400)
     assert (config.log_level, config.log_format, config.log_bodies) == ("debug", "json", True)
     assert (config.port, config.status_port, config.reload_watch, config.reload_interval) == (8080, 9100, False, 5.0)
     assert config.notify_slack == "C0MAINT" and config.limits.max_file_bytes == 2097152 and config.discord_sharded
@@ -122,6 +124,8 @@ def test_a_malformed_or_hostile_file_is_refused_with_its_line(tmp_path, text, me
 
 def test_a_missing_file_says_how_it_was_named(tmp_path):
     (found,) = problems(tmp_path / "nope.yaml")
+    assert "no such file" in found and "--config" in found
+    (found,) = problems(None, {"FAQBOT_CONFIG": str(tmp_path / "nope.yaml")})
     assert "no such file" in found and "FAQBOT_CONFIG" in found
 
 
@@ -133,7 +137,7 @@ def test_every_setting_is_documented_in_the_readme():
 
 def test_the_example_config_is_valid():
     config = load_config(ROOT / "faqbot.example.yaml", {})
-    assert config.source.endswith("faqbot.example.yaml")
+    assert config.source == f"{ROOT / 'faqbot.example.yaml'} (--config)"
 
 
 @pytest.mark.parametrize(("written", "meant"), [("on", "on"), ("off", "off"), ("'off'", "off"), ("auto", "auto")])

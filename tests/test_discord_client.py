@@ -28,8 +28,8 @@ from fake_discord import (
 )
 from support import Kept
 
-from adapters.discord import refused_intents
 from adapters.discord.client import build_client, intents
+from adapters.discord.connection import refused_intents
 from bot.engine import build_engine
 from bot.serving import Service
 from bot.serving.events import Voted

@@ -35,7 +35,8 @@ def free_port() -> int:
 
 
 @pytest.mark.parametrize(("given", "missing", "where"), [
-    ({}, "SLACK_BOT_TOKEN", "Bot User OAuth Token (xoxb-…) from your app's OAuth & Permissions page"),
+    ({"SLACK_APP_TOKEN": APP_TOKEN}, "SLACK_BOT_TOKEN",
+     "Bot User OAuth Token (xoxb-…) from your app's OAuth & Permissions page"),
     ({"SLACK_BOT_TOKEN": TOKEN}, "SLACK_SIGNING_SECRET", "Signing Secret from your app's Basic Information page"),
 ])
 def test_a_missing_setting_is_named_in_one_line_with_exit_2(given, missing, where):
@@ -43,6 +44,7 @@ def test_a_missing_setting_is_named_in_one_line_with_exit_2(given, missing, wher
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and done.stderr.startswith(f"faqbot: {missing} is not set: ")
     assert where in done.stderr and "Traceback" not in done.stderr and TOKEN not in done.stderr
+    assert APP_TOKEN not in done.stderr
 
 
 @pytest.mark.parametrize("adapter", ["nope", "console"])

@@ -1,32 +1,26 @@
 """The Discord adapter: `faqbot run discord [--sharded] [--invite-url]`.
 
-`build_client` makes the client and `run` drives it until it closes; `Connected` runs it on an event
-loop of its own, beside whatever else `faqbot run` serves.
+`client.build_client` makes the client; `connection.Connected` runs it on an event loop of its own, beside
+whatever else `faqbot run` serves. Nothing here imports discord.py, so `faqbot run --help` and the check
+for the missing extra work without it.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
 import os
-import threading
 from collections.abc import Sequence
 
-import aiohttp
-import discord
+from bot.serving.runner import EXIT_USAGE, Adapter, Running, Runtime, Variable
 
-from bot.engine.wording import shorten
-from bot.serving.runner import EXIT_USAGE, Adapter, Runtime, StartError
-
-from .client import build_client, describe, privileged
-from .invite import application_id, invite_url
-from .render import MAX_CONTENT
-
-EXIT_FAILED = 1
-
-TOKEN_WHERE = ("copy it from the Discord Developer Portal: your application → Bot → Reset Token")
-log = logging.getLogger("faqbot.discord")
+PORTAL = "https://discord.com/developers/applications"
+TOKEN_WHERE = "copy it from the Discord Developer Portal: your application → Bot → Reset Token"
+VARIABLES = (
+    Variable("DISCORD_TOKEN", "always", f"the bot token: {PORTAL} → your application → Bot → Reset Token"),
+    Variable("DISCORD_APPLICATION_ID", "optional",
+             "the Application ID, on General Information; --invite-url reads it from the token otherwise"),
+    Variable("DISCORD_GUILD_ID", "optional", "a server id: commands are registered there only, and show up at once"),
+)
 
 
 class InviteUrl(argparse.Action):
@@ -36,6 +30,8 @@ class InviteUrl(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, **kwargs)
 
     def __call__(self, parser, namespace, values, option_string=None) -> None:
+        from .invite import application_id, invite_url
+
         given = os.environ.get("DISCORD_APPLICATION_ID", "").strip()
         if given and not given.isdigit():
             parser.exit(EXIT_USAGE, "faqbot: DISCORD_APPLICATION_ID must be a number: copy the Application ID from "
@@ -55,16 +51,21 @@ def add_options(options: argparse._ArgumentGroup) -> None:
     options.add_argument("--invite-url", action=InviteUrl, help="print the link that adds the bot to a server")
 
 
-def check(args: argparse.Namespace) -> None:
+def check(args: argparse.Namespace) -> list[str]:
+    problems = []
     if not os.environ.get("DISCORD_TOKEN", "").strip():
-        raise StartError(f"DISCORD_TOKEN is not set: {TOKEN_WHERE}")
+        problems.append(f"DISCORD_TOKEN is not set: {TOKEN_WHERE}")
     guild = os.environ.get("DISCORD_GUILD_ID", "").strip()
     if guild and not guild.isdigit():
-        raise StartError("DISCORD_GUILD_ID must be a server id (a number): in Discord, turn on Developer Mode, "
-                         "then right-click the server → Copy Server ID")
+        problems.append("DISCORD_GUILD_ID must be a server id (a number): in Discord, turn on Developer Mode, "
+                        "then right-click the server → Copy Server ID")
+    return problems
 
 
-def start(runtime: Runtime, args: argparse.Namespace) -> Connected:
+def start(runtime: Runtime, args: argparse.Namespace) -> Running:
+    from .client import build_client
+    from .connection import Connected
+
     guild = os.environ.get("DISCORD_GUILD_ID", "").strip()
     client = build_client(runtime.service, guild_id=int(guild) if guild else None,
                           sharded=args.sharded or runtime.config.discord_sharded,
@@ -72,80 +73,5 @@ def start(runtime: Runtime, args: argparse.Namespace) -> Connected:
     return Connected(client, os.environ["DISCORD_TOKEN"].strip(), runtime)
 
 
-class Connected:
-    """The client on an event loop of its own, in a thread, so it can run beside the Slack adapter."""
-
-    def __init__(self, client: discord.Client, token: str, runtime: Runtime) -> None:
-        self.client = client
-        self.runtime = runtime
-        self.handlers = client.handlers  # type: ignore[attr-defined]
-        self.loop = asyncio.new_event_loop()
-        self.maintainers = int(runtime.config.notify_discord) if runtime.config.notify_discord else None
-        if self.maintainers is not None:
-            runtime.reload_listeners.append(self.tell_maintainers)
-        self.thread = threading.Thread(target=self._run, args=(token,), name="faqbot-discord")
-        self.thread.start()
-
-    def _run(self, token: str) -> None:
-        asyncio.set_event_loop(self.loop)
-        code = self.loop.run_until_complete(run(self.client, token))
-        if not self.handlers.closing:  # the connection ended by itself; `run` has said why
-            self.runtime.fail("the Discord connection ended", code or EXIT_FAILED)
-
-    def tell_maintainers(self, text: str) -> None:
-        async def post() -> None:
-            channel = self.client.get_channel(self.maintainers) or await self.client.fetch_channel(self.maintainers)
-            await channel.send(shorten(text, MAX_CONTENT),  # type: ignore[union-attr]
-                               allowed_mentions=discord.AllowedMentions.none())
-
-        asyncio.run_coroutine_threadsafe(post(), self.loop).result(timeout=30)
-
-    def stop(self, timeout: float) -> None:
-        self.handlers.closing = True
-        self.handlers.answering.wait_idle(timeout)
-        if not self.loop.is_closed() and self.thread.is_alive():
-            try:
-                asyncio.run_coroutine_threadsafe(self.client.close(), self.loop).result(timeout)
-            except Exception as err:  # already closing, or the loop ended meanwhile
-                log.debug("closing the Discord client: %s", type(err).__name__)
-        self.thread.join(timeout)
-
-
-async def run(client: discord.Client, token: str) -> int:
-    """Connects and answers until the client is closed; returns an exit status. Every failure is one
-    log line that names what to fix, and never shows the token."""
-    try:
-        async with client:
-            await client.start(token)
-    except discord.LoginFailure:
-        log.error("Discord refused DISCORD_TOKEN: %s", TOKEN_WHERE)
-        return EXIT_USAGE
-    except discord.PrivilegedIntentsRequired:
-        log.error("%s. Turn them on, or off in faqbot, in the Discord Developer Portal: your application → Bot → "
-                  "Privileged Gateway Intents", refused_intents(client.intents))
-        return EXIT_FAILED
-    except discord.ConnectionClosed as err:
-        if err.code == 4004:
-            log.error("Discord's gateway refused DISCORD_TOKEN (close code 4004): %s", TOKEN_WHERE)
-            return EXIT_USAGE
-        log.error("Discord's gateway closed the connection with code %s: %s", err.code, err.reason or "no reason")
-        return EXIT_FAILED
-    except discord.HTTPException as err:
-        log.error("Discord's API refused to start the bot: %s", describe(err))
-        return EXIT_FAILED
-    except (OSError, aiohttp.ClientError, discord.GatewayNotFound, asyncio.TimeoutError) as err:
-        log.error("cannot reach Discord (%s: %s): check this machine's network or proxy access to discord.com",
-                  type(err).__name__, err)
-        return EXIT_FAILED
-    return 0
-
-
-def refused_intents(asked: discord.Intents) -> str:
-    names = privileged(asked)
-    if names:
-        return f"Discord refused the privileged gateway intents faqbot asked for (close code 4014): {', '.join(names)}"
-    return ("Discord refused the gateway intents (close code 4014), though faqbot asks for none of the privileged "
-            "ones (Message Content, Server Members, Presence)")
-
-
-ADAPTER = Adapter(add_options=add_options, start=start, check=check)
+ADAPTER = Adapter(add_options=add_options, start=start, check=check, extra="discord", requires=("discord",),
+                  variables=VARIABLES)

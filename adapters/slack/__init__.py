@@ -10,14 +10,23 @@ import logging
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
 
-from bot.serving.runner import Adapter, Runtime, StartError
+from bot.serving.runner import Adapter, Runtime, StartError, Variable
 
 WHERE = {
     "SLACK_BOT_TOKEN": "copy the Bot User OAuth Token (xoxb-…) from your app's OAuth & Permissions page",
     "SLACK_SIGNING_SECRET": "copy the Signing Secret from your app's Basic Information page "
                             "(or set SLACK_APP_TOKEN to use Socket Mode)",
 }
+VARIABLES = (
+    Variable("SLACK_BOT_TOKEN", "always", "Bot User OAuth Token (xoxb-…): https://api.slack.com/apps → your app → "
+             "OAuth & Permissions"),
+    Variable("SLACK_APP_TOKEN", "for Socket Mode", "an app-level token (xapp-…) with connections:write, on Basic "
+             "Information; with it, no public URL is needed"),
+    Variable("SLACK_SIGNING_SECRET", "for HTTP mode", "Signing Secret, on Basic Information"),
+    Variable("SLACK_API_URL", "optional", "the Web API's base URL (default https://slack.com/api/)"),
+)
 LISTENER_THREADS = 10  # bolt's default pool size; questions take well under a millisecond each
 
 log = logging.getLogger("faqbot.slack")
@@ -33,10 +42,14 @@ def socket_mode() -> bool:
     return bool(os.environ.get("SLACK_APP_TOKEN"))
 
 
-def check(args: argparse.Namespace) -> None:
-    for name in ["SLACK_BOT_TOKEN"] + ([] if socket_mode() else ["SLACK_SIGNING_SECRET"]):
-        if not os.environ.get(name):
-            raise StartError(f"{name} is not set: {WHERE[name]}")
+def check(args: argparse.Namespace) -> list[str]:
+    needed = ["SLACK_BOT_TOKEN"] + ([] if socket_mode() else ["SLACK_SIGNING_SECRET"])
+    return [f"{name} is not set: {WHERE[name]}" for name in needed if not os.environ.get(name)]
+
+
+def unreachable(what: str, host: str, err: Exception) -> StartError:
+    return StartError(f"cannot reach {what} at {host} ({type(err).__name__}): check this machine's network, DNS "
+                      "and proxy (HTTPS_PROXY) access to it", code=1)
 
 
 def start(runtime: Runtime, args: argparse.Namespace):
@@ -56,7 +69,7 @@ def start(runtime: Runtime, args: argparse.Namespace):
     except BoltError:
         raise StartError("Slack refused SLACK_BOT_TOKEN (auth.test failed): " + WHERE["SLACK_BOT_TOKEN"]) from None
     except (SlackClientError, OSError) as err:
-        raise StartError(f"cannot reach the Slack API at {api_url}: {type(err).__name__}", code=1) from None
+        raise unreachable("the Slack API", urlsplit(api_url).hostname or api_url, err) from None
     if runtime.config.notify_slack:
         runtime.reload_listeners.append(lambda text: app.client.chat_postMessage(
             channel=runtime.config.notify_slack, text=text[:3000]))
@@ -90,11 +103,18 @@ class HttpMode:
 class SocketMode:
     def __init__(self, app, app_token: str, listeners: ThreadPoolExecutor, runtime: Runtime) -> None:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
+        from slack_sdk.errors import SlackApiError, SlackClientError
 
         log.info("connecting in Socket Mode")
         self.handler = SocketModeHandler(app, app_token)
         self.listeners = listeners
-        self.handler.connect()
+        try:
+            self.handler.connect()
+        except SlackApiError:
+            raise StartError("Slack refused SLACK_APP_TOKEN (apps.connections.open failed): use an app-level token "
+                             "(xapp-…) with connections:write, from your app's Basic Information page") from None
+        except (SlackClientError, OSError) as err:
+            raise unreachable("Slack's Socket Mode", "slack.com", err) from None
         runtime.health.ready("slack")
 
     def stop(self, timeout: float) -> None:
@@ -102,4 +122,5 @@ class SocketMode:
         self.listeners.shutdown(wait=True)
 
 
-ADAPTER = Adapter(add_options=add_options, start=start, check=check, serves_status=lambda args: not socket_mode())
+ADAPTER = Adapter(add_options=add_options, start=start, check=check, serves_status=lambda args: not socket_mode(),
+                  extra="slack", requires=("slack_bolt", "slack_sdk"), variables=VARIABLES)

@@ -1,4 +1,4 @@
-"""Settings: defaults, then `faqbot.yaml` (--config or FAQBOT_CONFIG), then the environment.
+"""Settings: defaults, then a settings file (--config, FAQBOT_CONFIG, else ./faqbot.yaml), then the environment.
 
 Every setting has a key in the file and a variable in the environment; secrets exist only in
 the environment and are refused in the file.
@@ -31,6 +31,7 @@ from bot.serving.database_settings import (
 from bot.serving.flood import FloodRule
 
 CONFIG_ENV = "FAQBOT_CONFIG"
+CONFIG_FILE = "faqbot.yaml"  # found in the current directory when no other file is named
 SECRET_WORDS = re.compile(r"token|secret|password|passwd|salt|api[_-]?key", re.IGNORECASE)
 SECRET_ENV = {"slack": "SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET or SLACK_APP_TOKEN", "discord": "DISCORD_TOKEN",
               "database": "FAQBOT_DB_URL (or PGPASSWORD)", "salt": "FAQBOT_USER_SALT"}
@@ -61,6 +62,7 @@ class Config:
     notify_slack: str | None = None
     notify_discord: str | None = None
     discord_sharded: bool = False
+    eval_cases: Path | None = None  # what `faqbot eval` scores when no file is named
     source: str = "defaults"  # where the settings came from, for messages
 
     def store_settings(self, environ: Mapping[str, str] = os.environ) -> StoreSettings:
@@ -254,6 +256,7 @@ SETTINGS = (
     Setting("http.host", "FAQBOT_HOST", _text, _field("host")),
     Setting("http.port", "FAQBOT_PORT", _number(int, 0, 65535), _field("port")),
     Setting("http.status_port", "FAQBOT_STATUS_PORT", _number(int, 0, 65535, none=True), _field("status_port")),
+    Setting("eval.cases", "FAQBOT_EVAL_CASES", _optional_path, _field("eval_cases")),
     Setting("reload.watch", "FAQBOT_RELOAD_WATCH", _boolean, _field("reload_watch")),
     Setting("reload.interval", "FAQBOT_RELOAD_INTERVAL", _number(float, 0.1, 3600), _field("reload_interval")),
     Setting("reload.notify.slack", "FAQBOT_RELOAD_NOTIFY_SLACK", _optional_text, _field("notify_slack")),
@@ -264,13 +267,16 @@ BY_KEY = {s.key: s for s in SETTINGS}
 LEAF_MAPPINGS = {"channels"}  # settings whose value is itself a mapping
 
 
-def load_config(path: Path | str | None = None, environ: Mapping[str, str] = os.environ) -> Config:
-    """Raises ConfigError listing every problem, each naming the key or variable and what is allowed."""
-    path = path or environ.get(CONFIG_ENV) or None
+def load_config(path: Path | str | None = None, environ: Mapping[str, str] = os.environ,
+                cwd: Path | None = None) -> Config:
+    """Raises ConfigError listing every problem, each naming the key or variable and what is allowed.
+    With no `path` and no FAQBOT_CONFIG, `faqbot.yaml` in `cwd` (default: the current directory) is read
+    when it exists."""
     problems: list[str] = []
     config = Config()
-    if path is not None:
-        config = _from_file(Path(path), config, problems)
+    found = settings_file(path, environ, cwd)
+    if found is not None:
+        config = _from_file(*found, config, problems)
     for setting in SETTINGS:
         if setting.env in environ:
             try:
@@ -282,11 +288,23 @@ def load_config(path: Path | str | None = None, environ: Mapping[str, str] = os.
     return config
 
 
-def _from_file(path: Path, config: Config, problems: list[str]) -> Config:
+def settings_file(path: Path | str | None, environ: Mapping[str, str], cwd: Path | None) -> tuple[Path, str] | None:
+    """The settings file to read, and how it was named."""
+    if path:
+        return Path(path), "--config"
+    if environ.get(CONFIG_ENV):
+        return Path(environ[CONFIG_ENV]), CONFIG_ENV
+    here = (cwd or Path.cwd()) / CONFIG_FILE
+    return (here, "found in the current directory") if here.is_file() else None
+
+
+def _from_file(path: Path, named: str, config: Config, problems: list[str]) -> Config:
+    path = path.expanduser().absolute()  # relative paths inside resolve against this file's directory
+    source = f"{path} ({named})"
     try:
         root = read_nodes(path, Limits(max_file_bytes=256 * 1024, max_depth=8, max_aliases=0))
     except FileNotFoundError:
-        problems.append(f"{path}: no such file (--config or {CONFIG_ENV})")
+        problems.append(f"{path}: no such file (named by {named})")
         return config
     except OSError as err:
         problems.append(f"{path}: cannot read it: {err.strerror}")
@@ -295,7 +313,7 @@ def _from_file(path: Path, config: Config, problems: list[str]) -> Config:
         problems.append(f"{path}:{err.line or 1}: {err.message}")
         return config
     if root is None:
-        return replace(config, source=str(path))
+        return replace(config, source=source)
     if not isinstance(root, yaml.MappingNode):
         problems.append(f"{path}:{root.start_mark.line + 1}: expected settings as `key: value` lines")
         return config
@@ -322,10 +340,24 @@ def _from_file(path: Path, config: Config, problems: list[str]) -> Config:
             problems.append(f"{where}: the URL holds a password, a secret: keep the URL without it here and "
                             "set FAQBOT_DB_URL in the environment (or PGPASSWORD)")
             continue
-        if isinstance(parsed, Path) and not parsed.is_absolute():
-            parsed = path.parent / parsed  # relative to the config file, not to where faqbot starts
+        parsed = _beside(path, parsed)
+        if setting.key == "faq" and not parsed.is_dir():
+            problems.append(f"{where}: {parsed} is not a directory: create it (`faqbot init` makes one) or fix "
+                            "the path, which is relative to this file")
+            continue
         config = setting.apply(config, parsed)
-    return replace(config, source=str(path))
+    return replace(config, source=source)
+
+
+def _beside(path: Path, value: Any) -> Any:
+    """A relative path in the file (a directory, a SQLite URL) means one beside the file, not where faqbot starts."""
+    if isinstance(value, Path) and not value.is_absolute():
+        return path.parent / value
+    if isinstance(value, str) and value.startswith("sqlite:///") and not value.startswith("sqlite:////"):
+        database = value.removeprefix("sqlite:///")
+        if database and database != ":memory:" and not database.startswith("?"):
+            return f"sqlite:///{path.parent / database}"
+    return value
 
 
 def _leaves(node: yaml.MappingNode, prefix: str):

@@ -4,6 +4,7 @@ endpoints and hot reload, until SIGTERM or SIGINT; then a graceful stop."""
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import signal
 import sys
@@ -42,13 +43,26 @@ class StartError(Exception):
 
 
 @dataclass(frozen=True)
+class Variable:
+    """An environment variable an adapter reads, for `faqbot run --help`."""
+
+    name: str
+    needed: str  # "always", "for Socket Mode", "no"...
+    where: str
+
+
+@dataclass(frozen=True)
 class Adapter:
     """What an adapter's `faqbot.adapters` entry point names."""
 
     add_options: Callable[[argparse._ArgumentGroup], None]
     start: Callable[[Runtime, argparse.Namespace], Running]
-    check: Callable[[argparse.Namespace], None] = lambda args: None  # raises StartError before anything starts
+    # every problem that stops the start (a missing variable...), found before anything starts
+    check: Callable[[argparse.Namespace], list[str]] = lambda args: []
     serves_status: Callable[[argparse.Namespace], bool] = lambda args: False  # /healthz etc. on its own port
+    extra: str = ""  # the pip extra that installs `requires`
+    requires: tuple[str, ...] = ()  # modules it needs that faqbot itself does not install
+    variables: tuple[Variable, ...] = ()
 
 
 @dataclass
@@ -75,14 +89,8 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
         own_logging: bool = True) -> int:
     """Serves until SIGTERM or SIGINT (or an adapter fails for good); returns the exit status.
     `own_logging=False` leaves the process's logging set-up as it is."""
-    parser = argparse.ArgumentParser(prog="faqbot run " + " ".join(adapters),
-                                     description="Answer FAQ questions in " + " and ".join(adapters) + ".")
-    for name, adapter in adapters.items():
-        adapter.add_options(parser.add_argument_group(name))
-    args = parser.parse_args(list(argv))
     try:
-        for adapter in adapters.values():
-            adapter.check(args)
+        args = prepare(adapters, argv)
     except StartError as err:
         print(f"faqbot: {err}", file=sys.stderr)
         return err.code
@@ -137,6 +145,49 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
         restore()
     log.info("stopped")
     return runtime.exit_code
+
+
+def prepare(adapters: dict[str, Adapter], argv: Sequence[str]) -> argparse.Namespace:
+    """The platforms' options, once every platform's extra is installed and every setting it needs is given;
+    else StartError naming everything missing at once. Starts nothing."""
+    argv = list(argv)
+    parser = run_parser(adapters)
+    if "-h" in argv or "--help" in argv:
+        parser.parse_args(["--help"])  # prints the help and exits, whatever is installed
+    missing = [a.extra for a in adapters.values() if not _importable(a.requires)]
+    if missing:
+        names = " and ".join(missing)
+        raise StartError(f"{names} {'needs its extra' if len(missing) == 1 else 'need their extras'}: "
+                         f'pip install "faqbot[{",".join(missing)}]"')
+    args = parser.parse_args(argv)
+    problems = [problem for adapter in adapters.values() for problem in adapter.check(args)]
+    if problems:
+        raise StartError("\nfaqbot: ".join(problems))  # one line each, as every line faqbot prints
+    return args
+
+
+def run_parser(adapters: dict[str, Adapter]) -> argparse.ArgumentParser:
+    variables = [f"  {v.name} ({v.needed})\n      {v.where}" for a in adapters.values() for v in a.variables]
+    epilog = ("Every command's options apply too: --faq DIR, --config FILE, --index-cache DIR, --verbose.\n\n"
+              + ("environment variables (secrets are read only from here, never from a file):\n"
+                 + "\n".join(variables) if variables else ""))
+    parser = argparse.ArgumentParser(prog="faqbot run " + " ".join(adapters), epilog=epilog,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     description="Answer FAQ questions in " + " and ".join(adapters) + ".")
+    for name, adapter in adapters.items():
+        group = parser.add_argument_group(f"{name} (pip install \"faqbot[{adapter.extra}]\")" if adapter.extra
+                                          else name)
+        adapter.add_options(group)
+    return parser
+
+
+def _importable(modules: tuple[str, ...]) -> bool:
+    try:
+        for module in modules:
+            importlib.import_module(module)
+    except ImportError:
+        return False
+    return True
 
 
 def _status_server(status: Status, config: Config) -> StatusServer:
