@@ -33,7 +33,9 @@ def test_a_large_faq_is_embedded_in_steps_that_are_reported():
     told = []
     total = PROGRESS_FROM + PROGRESS_STEP // 2
     SemanticStage(big_faq(total), Hashing, progress=lambda done, of: told.append((done, of))).warm_up()
-    assert told[-1] == (total, total) and len(told) == -(-total // PROGRESS_STEP)
+    done, of = told[-1]
+    assert done == of >= total  # its phrasings, and its answers' sentences
+    assert len(told) == -(-of // PROGRESS_STEP)
     assert [done for done, _ in told] == sorted(done for done, _ in told)
 
 

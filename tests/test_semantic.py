@@ -146,7 +146,7 @@ def test_embeddings_kept_in_the_index_cache_are_read_back_instead_of_embedded_ag
     question = "how much paid time off do employees get each year"
     fused = first.fuse(question, [], 0.0)
     stored = sorted(p.name for p in first.semantic.keep.glob("semantic-*/*.npy"))
-    assert stored == ["answers.npy", "background.npy", "owners.npy", "phrasings.npy"]
+    assert stored == ["answers.npy", "background.npy", "owners.npy", "phrasings.npy", "sentences.npy", "speakers.npy"]
 
     calls = []
 
@@ -225,3 +225,42 @@ def test_ties_go_to_the_lower_position_whatever_the_partition_picks():
     assert list(_best_first(scores, 3)) == [2, 6, 1]
     assert list(_best_first(scores, 2)) == [2, 6]
     assert list(_best_first(scores, 10)) == [2, 6, 1, 3, 4, 0, 5]
+
+
+SPARSE = """
+- id: travel-claims
+  questions:
+    en: [travel expenses]
+  answer:
+    en: |
+      Claim travel costs in the expense tool within 30 days of the trip.
+      Taxis to and from the airport are refunded, so keep the receipt. Hotel nights need your manager's approval.
+- id: equipment
+  questions:
+    en: [equipment orders]
+  answer:
+    en: Order monitors, keyboards and headsets from the IT portal; they arrive within a week.
+"""
+
+
+def test_an_answer_sentence_counts_as_a_phrasing_the_faq_did_not_write(make_faq):
+    engine = build_engine(make_faq({"faq.yaml": SPARSE}))
+    stage, encoder = SemanticStage(engine.faq), shared_encoder()
+    question = "will I get my cab fare back after flying out?"
+    candidates, _, confidence = engine.assess(engine.rank(question))
+    fused = stage.fuse(question, candidates, confidence)
+    assert engine.faq.entries[fused.entry].id == "travel-claims"
+    q = encoder.encode([question])[0]
+    said = encoder.encode(["Taxis to and from the airport are refunded, so keep the receipt."])[0]
+    asked = encoder.encode(["travel expenses"])[0]
+    assert q @ said > q @ asked  # the sentence is what brings it close, not the phrasing
+    assert fused.signals.cosine == pytest.approx(float(q @ said), abs=0.01)
+    assert fused.phrasing == "travel expenses"  # still the entry's own closest phrasing
+
+
+def test_an_answer_is_read_sentence_by_sentence_and_line_by_line():
+    from bot.engine.text import sentences
+
+    assert sentences("Claim it within 30 days, e.g. in the tool. Keep the receipt!\n- Hotels need approval\nOK.") == [
+        "Claim it within 30 days, e.g. in the tool.", "Keep the receipt!", "Hotels need approval"]
+    assert sentences("在报销系统里提交。出租车费可以报销！好的") == ["在报销系统里提交。", "出租车费可以报销！"]

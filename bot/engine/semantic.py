@@ -32,11 +32,10 @@ from bot.engine.encoder import (
 )
 from bot.engine.faq import Faq
 from bot.engine.matcher import Candidate
-from bot.engine.text import has_han
+from bot.engine.text import has_han, sentences
 
 BACKGROUND = Path(__file__).parent / "data" / "background.yaml"
 log = logging.getLogger(__name__)
-_ARRAYS = ("owners", "phrasings", "answers", "background")
 PROGRESS_FROM, PROGRESS_STEP = 4000, 1000  # phrasings: about two seconds of embedding, and half a second
 PARAPHRASE = 0.7  # a cosine this high between two questions: they ask the same thing
 
@@ -45,21 +44,21 @@ PARAPHRASE = 0.7  # a cosine this high between two questions: they ask the same 
 class Fusion:
     """A logistic model over the fused candidate's signals, and the probabilities that answer or suggest."""
 
-    lexical_confidence: float = 1.73
-    lexical_score: float = 0.76
-    unknown: float = 0.72
-    evidence: float = 1.40
+    lexical_confidence: float = 1.41
+    lexical_score: float = 0.65
+    unknown: float = 0.35
+    evidence: float = 1.46
     cosine: float = -0.08
-    answer_cosine: float = 2.38
-    cosine_lead: float = 2.32
-    fused_lead: float = 3.38
-    over_background: float = 4.14
-    agree: float = 0.55
-    answer_first: float = 0.82
-    density: float = -0.57
-    crosses: float = 1.18
-    bias: float = -1.92
-    answer: float = 0.86  # answer when the lexical stage did not and the probability is this high
+    answer_cosine: float = 2.32
+    cosine_lead: float = 2.42
+    fused_lead: float = 3.39
+    over_background: float = 4.37
+    agree: float = 0.67
+    answer_first: float = 0.83
+    density: float = -0.59
+    crosses: float = 1.22
+    bias: float = -1.58
+    answer: float = 0.87  # answer when the lexical stage did not and the probability is this high
     suggest: float = 0.55  # below this, nothing is worth a "did you mean"
 
     def probability(self, s: Signals) -> float:
@@ -92,6 +91,24 @@ class Signals:
 
 
 @dataclass(frozen=True)
+class Embedded:
+    """Unit vectors, row by row; phrasings and answer sentences are stored entry by entry."""
+
+    owners: numpy.ndarray  # each phrasing's entry (its position in the FAQ)
+    phrasings: numpy.ndarray
+    answers: numpy.ndarray  # each entry's answer, whole, in its first language
+    background: numpy.ndarray
+    # An answer's sentences count as phrasings the FAQ did not write: a FAQ with two phrasings an
+    # entry says most of what an entry is about in its answer ("cab" in "taxis and cabs are refunded")
+    speakers: numpy.ndarray  # each answer sentence's entry
+    sentences: numpy.ndarray
+
+
+_ARRAYS = tuple(f.name for f in fields(Embedded))
+_OWNED = {"owners", "speakers"}
+
+
+@dataclass(frozen=True)
 class Fused:
     entry: int  # the candidate's position in the FAQ
     signals: Signals
@@ -114,8 +131,8 @@ class SemanticStage:
         self.keep = keep
         self.progress = progress  # told (done, total) while a large FAQ is embedded
         self.failed: str | None = None  # why the encoder could not be used
-        self._index: tuple | None = None
-        self._first: numpy.ndarray | None = None
+        self._index: Embedded | None = None
+        self._first: tuple[numpy.ndarray, numpy.ndarray] | None = None
         self._building = threading.Lock()
 
     def warm_up(self) -> bool:
@@ -129,10 +146,10 @@ class SemanticStage:
     def phrasing_vectors(self) -> tuple[numpy.ndarray, list[str], numpy.ndarray]:
         """Each phrasing's entry (its position in the FAQ), text and unit vector, in the order of
         `Entry.phrasings` entry by entry."""
-        owners, phrasings, _, _ = self._embedded()
-        return owners, [q for entry in self.faq.entries for _, q in entry.phrasings()], phrasings
+        index = self._embedded()
+        return index.owners, [q for entry in self.faq.entries for _, q in entry.phrasings()], index.phrasings
 
-    def _embedded(self) -> tuple:
+    def _embedded(self) -> Embedded:
         """Raises SemanticUnavailable, ever after, when the encoder cannot be loaded or run."""
         if self._index is None and self.failed is None:
             with self._building:
@@ -156,14 +173,19 @@ class SemanticStage:
                     "or set matching.semantic to off", reason)
         raise SemanticUnavailable(reason)
 
-    def _embed(self) -> tuple:
-        owners, texts = [], []
+    def _embed(self) -> Embedded:
+        owners, texts, speakers, said = [], [], [], []
         for position, entry in enumerate(self.faq.entries):
             for _, question in entry.phrasings():
                 owners.append(position)
                 texts.append(question)
+            # every entry has a sentence, so that each entry's rows can be found by where they start
+            lines = [line for answer in entry.answer.values() for line in sentences(answer)] or [texts[-1]]
+            speakers += [position] * len(lines)
+            said += lines
         everyday = yaml.safe_load(BACKGROUND.read_text(encoding="utf-8"))
-        phrasings = self._encode_all(texts)
+        phrasings = self._encode_all(texts + said)
+        phrasings, spoken = phrasings[: len(texts)], phrasings[len(texts) :]
         background = self.encoder.encode([q for questions in everyday.values() for q in questions])
         # An everyday question this FAQ itself answers (an HR FAQ's "how many vacation days")
         # is no "none of these": only the rest of the background counts against an entry.
@@ -171,9 +193,10 @@ class SemanticStage:
             background = background[(background @ phrasings.T).max(axis=1) < PARAPHRASE]
         answers = self.encoder.encode([next(iter(e.answer.values())) for e in self.faq.entries])
         # Rounded to float16 as the cache keeps them, so that a cached start answers exactly as this one
-        phrasings, answers, background = (a.astype(numpy.float16).astype(numpy.float32)
-                                          for a in (phrasings, answers, background))
-        index = (numpy.asarray(owners, dtype=numpy.int32), phrasings, answers, background)
+        phrasings, answers, background, spoken = (a.astype(numpy.float16).astype(numpy.float32)
+                                                  for a in (phrasings, answers, background, spoken))
+        index = Embedded(numpy.asarray(owners, dtype=numpy.int32), phrasings, answers, background,
+                         numpy.asarray(speakers, dtype=numpy.int32), spoken)
         self._save(index)
         return index
 
@@ -192,7 +215,7 @@ class SemanticStage:
     def _stored(self) -> Path | None:
         return None if self.keep is None else self.keep / f"semantic-{encoder_version()}"
 
-    def _save(self, index: tuple) -> None:
+    def _save(self, index: Embedded) -> None:
         where = self._stored()
         if where is None or not where.parent.is_dir():
             return
@@ -201,8 +224,9 @@ class SemanticStage:
         except OSError:
             return
         try:
-            for name, array in zip(_ARRAYS, index):
-                numpy.save(staging / f"{name}.npy", array if name == "owners" else array.astype(numpy.float16))
+            for name in _ARRAYS:
+                array = getattr(index, name)
+                numpy.save(staging / f"{name}.npy", array if name in _OWNED else array.astype(numpy.float16))
             shutil.rmtree(where, ignore_errors=True)
             os.replace(staging, where)
         except OSError:
@@ -210,38 +234,40 @@ class SemanticStage:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 
-    def _restore(self) -> tuple | None:
+    def _restore(self) -> Embedded | None:
         where = self._stored()
         if where is None:
             return None
         try:
-            owners, phrasings, answers, background = (numpy.load(where / f"{name}.npy", mmap_mode="r") for name in _ARRAYS)
+            stored = {name: numpy.load(where / f"{name}.npy", mmap_mode="r") for name in _ARRAYS}
         except (OSError, ValueError):
             return None
-        if len(owners) != len(phrasings) or len(answers) != len(self.faq.entries):
+        if (len(stored["owners"]) != len(stored["phrasings"]) or len(stored["speakers"]) != len(stored["sentences"])
+                or len(stored["answers"]) != len(self.faq.entries)):
             return None
         # float32 once, in memory: a float16 product would be converted again on every question
-        return (numpy.asarray(owners, dtype=numpy.int32), *(numpy.asarray(a, dtype=numpy.float32)
-                                                            for a in (phrasings, answers, background)))
+        return Embedded(**{name: numpy.asarray(array, dtype=numpy.int32 if name in _OWNED else numpy.float32)
+                           for name, array in stored.items()})
 
     def _closest_phrasing(self, entry: int, by_phrasing: numpy.ndarray, starts: numpy.ndarray) -> str:
         first = int(starts[entry])
         last = int(starts[entry + 1]) if entry + 1 < len(starts) else len(by_phrasing)
         return self.faq.entries[entry].phrasings()[int(numpy.argmax(by_phrasing[first:last]))][1]
 
-    def _starts(self, owners: numpy.ndarray, entries: int) -> numpy.ndarray:
-        """Where each entry's phrasings begin (they are stored entry by entry)."""
-        if self._first is None or len(self._first) != entries:
-            if len(numpy.unique(owners)) != entries:  # a FAQ built in code may hold an entry with no phrasing
+    def _starts(self, index: Embedded, entries: int) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """Where each entry's phrasings begin, and its answer sentences (both are stored entry by entry)."""
+        if self._first is None or len(self._first[0]) != entries:
+            if len(numpy.unique(index.owners)) != entries:  # a FAQ built in code may hold an entry with no phrasing
                 self._give_up("every entry needs at least one phrasing: add one to each entry")
-            self._first = numpy.searchsorted(owners, numpy.arange(entries))
+            self._first = (numpy.searchsorted(index.owners, numpy.arange(entries)),
+                           numpy.searchsorted(index.speakers, numpy.arange(entries)))
         return self._first
 
     def fuse(self, question: str, candidates: list[Candidate], confidence: float,
              allowed: numpy.ndarray | None = None, *, offer: int = 3) -> Fused | None:
         """The fused candidate for `question`, given the lexical candidates (best first) and confidence.
         `allowed`: a mask of the entries a scoped channel may answer."""
-        owners, phrasings, answers, background = self._embedded()
+        index = self._embedded()
         entries = self.faq.entries
         if not len(entries):
             return None
@@ -249,10 +275,12 @@ class SemanticStage:
             q = self.encoder.encode([question])[0].astype(numpy.float16).astype(numpy.float32)
         except (OSError, ValueError, RuntimeError, MemoryError) as err:
             self._give_up(f"the encoder failed on a question: {err}")
-        by_phrasing = phrasings @ q
-        by_answer = answers @ q
-        starts = self._starts(owners, len(entries))
-        cosine = numpy.maximum.reduceat(by_phrasing, starts).astype(numpy.float64)
+        by_phrasing = index.phrasings @ q
+        by_answer = index.answers @ q
+        starts, said_from = self._starts(index, len(entries))
+        by_sentence = numpy.maximum.reduceat(index.sentences @ q, said_from)
+        asked = numpy.maximum.reduceat(by_phrasing, starts)
+        cosine = numpy.maximum(asked, by_sentence).astype(numpy.float64)
         lexical = numpy.zeros(len(entries))
         for c in candidates:
             # the words' score speaks for the part of the question the FAQ knows ("pricing" of
@@ -271,7 +299,7 @@ class SemanticStage:
         lexical_best = self.faq.position(candidates[0].entry.id) if candidates else -1
         chosen = next((c.signals for c in candidates if self.faq.position(c.entry.id) == best), None)
         # The everyday background is one more rival: "none of these" (and the only one in a one-entry FAQ).
-        everyday = float((background @ q).max(initial=-1.0))
+        everyday = float((index.background @ q).max(initial=-1.0))
         runner_cosine = max((cosine[i] for i in _best_first(cosine, 2) if i != best), default=-1.0)
         runner_fused = fused[order[1]] if len(order) > 1 and numpy.isfinite(fused[order[1]]) else -1.0
         runner_cosine, runner_fused = max(runner_cosine, everyday), max(runner_fused, everyday)
@@ -287,7 +315,7 @@ class SemanticStage:
             over_background=float(cosine[best] - everyday),
             agree=float(lexical_best == best == semantic_best),
             answer_first=float(int(numpy.argmax(by_answer)) == best),
-            density=math.log(len(owners) / len(entries)),
+            density=math.log(len(index.owners) / len(entries)),
             crosses=float(("zh" if has_han(question) else "en") not in entries[best].questions),
         )
         phrasing = self._closest_phrasing(best, by_phrasing, starts)

@@ -247,3 +247,12 @@ def names(text: str, synonyms: Synonyms | None = None) -> frozenset[str]:
 def words(text: str) -> list[str]:
     """Every token of `text` after cleaning, stop words included (for small-talk checks)."""
     return _TOKEN.findall(_join_versions(clean(text)))
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(\[])|(?<=[。！？；])|\s*\n\s*")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences and lines of an answer that say something: two words, or four Chinese characters."""
+    parts = (p.strip(" \t-*•>#") for p in _SENTENCE_END.split(text))
+    return [p for p in parts if len(re.findall(r"[^\W\d_]{2,}", p)) >= 2 or len(re.findall(f"[{HAN}]", p)) >= 4]
