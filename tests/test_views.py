@@ -109,3 +109,12 @@ def test_every_note_and_notice_has_words_on_every_platform_in_both_languages(tex
             assert plain_text(notice(key, lang), texts)
     assert set(texts["en"]) == set(texts["zh"])
     assert set(TEXTS["en"]) == set(TEXTS["zh"])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_notice_with_numbers_shows_them_on_every_platform(lang):
+    view = notice("no_option", lang, args=("99", "25"))
+    said = say(lang, "no_option").format("99", "25")
+    assert plain_text(view, CONSOLE) == said
+    assert slack_render(view).text == said
+    assert discord_render(view)[0].content == said

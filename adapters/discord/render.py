@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.engine.view import Action, Choice, Shape, View
+from bot.engine.view import Action, Choice, Shape, View, notice_text
 from bot.engine.wording import say, shorten, split_text
 
 from .texts import TEXTS
@@ -46,7 +46,7 @@ def render(view: View) -> tuple[Message, ...]:
     """The view as one message, or several when the answer is longer than one can hold; buttons go on
     the last."""
     if view.shape is Shape.NOTICE:
-        return (Message(content=shorten(say(view.lang, view.notice or "", TEXTS), MAX_CONTENT)),)
+        return (Message(content=shorten(notice_text(view, TEXTS), MAX_CONTENT)),)
     if view.shape is Shape.ANSWER:
         embeds, buttons = _answer(view), _answer_buttons(view)
     else:

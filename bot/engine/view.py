@@ -58,6 +58,7 @@ class View:
     private: bool = False  # only the person who asked or clicked sees it
     shareable: bool = False  # "Share in channel" under a private answer
     notice: str | None = None  # a NOTICE's text key
+    notice_args: tuple[str, ...] = ()  # filled into the NOTICE's text
     asker_lang: str | None = None  # the asker's language, when the answer is written only in another
     lead: str | None = None  # given back with a click on a choice, so the pick is recorded with what was asked
 
@@ -99,9 +100,15 @@ def view_of(reply: Reply, *, private: bool = False, lead: str | None = None) -> 
                 lead=lead)
 
 
-def notice(key: str, lang: str, *, private: bool = False) -> View:
-    """A NOTICE: `key` in the platform's words, else the engine's."""
-    return View(Shape.NOTICE, lang, notice=key, private=private)
+def notice(key: str, lang: str, *, private: bool = False, args: tuple[str, ...] = ()) -> View:
+    """A NOTICE: `key` in the platform's words, else the engine's, with `args` filled in."""
+    return View(Shape.NOTICE, lang, notice=key, private=private, notice_args=args)
+
+
+def notice_text(view: View, texts: Mapping[str, Mapping[str, str]] = TEXTS) -> str:
+    """A NOTICE's text, in `texts`' words (an adapter's, else the engine's)."""
+    text = say(view.lang, view.notice or "", texts)
+    return text.format(*view.notice_args) if view.notice_args else text
 
 
 def _choices(refs: tuple[EntryRef, ...], action: Action, *, start: int) -> tuple[Choice, ...]:
@@ -114,7 +121,7 @@ def plain_text(view: View, texts: Mapping[str, Mapping[str, str]] = TEXTS) -> st
         return say(view.lang, key, texts)
 
     if view.shape is Shape.NOTICE:
-        return said(view.notice or "")
+        return notice_text(view, texts)
     lines = [said(note) for note in view.intro]
     if view.shape is Shape.ANSWER:
         lines += [view.language_line] if view.language_line else []
