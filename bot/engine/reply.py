@@ -20,11 +20,12 @@ class Reason(StrEnum):
     NO_MATCH = "no_match"  # fallback: nothing in the FAQ answers it
     GREETING = "greeting"
     THANKS = "thanks"
+    CLOSING = "closing"  # the person closes the exchange: ok, got it, bye
     HELP = "help"
     EMPTY = "empty"  # nothing asked (a bare mention)
 
 
-SMALL_TALK = frozenset({Reason.GREETING, Reason.THANKS, Reason.HELP, Reason.EMPTY})
+SMALL_TALK = frozenset({Reason.GREETING, Reason.THANKS, Reason.CLOSING, Reason.HELP, Reason.EMPTY})
 
 
 @dataclass(frozen=True)
