@@ -233,7 +233,7 @@ def test_entry_in_one_language_answers_in_that_language(make_faq):
         ("thx", "thanks", "en"),
         ("ok", "closing", "en"),
         ("Okay!", "closing", "en"),
-        ("ok, got it", "closing", "en"),
+        ("okay, understood", "closing", "en"),
         ("bye", "closing", "en"),
         ("goodbye!", "closing", "en"),
         ("ok thanks, bye", "closing", "en"),

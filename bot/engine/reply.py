@@ -20,7 +20,7 @@ class Reason(StrEnum):
     NO_MATCH = "no_match"  # fallback: nothing in the FAQ answers it
     GREETING = "greeting"
     THANKS = "thanks"
-    CLOSING = "closing"  # the person closes the exchange: ok, got it, bye
+    CLOSING = "closing"  # the person closes the exchange: ok, bye
     HELP = "help"
     EMPTY = "empty"  # nothing asked (a bare mention)
 

@@ -17,7 +17,7 @@ THANKS = frozenset(
 )
 # An acknowledgement or a goodbye: the person is done for now.
 CLOSING = frozenset(
-    "ok okay okey okie k kk alright got understood noted bye byebye goodbye cya later see ttyl "
+    "ok okay okey okie k kk alright understood noted bye byebye goodbye cya later see ttyl "
     "好 好的 好滴 好嘞 行 嗯 嗯嗯 明白 明白了 懂了 知道了 了解 收到 再见 拜拜 回见 下次见".split()
 )
 SMALL_TALK = GREETINGS | THANKS | CLOSING  # may stand together: "ok thanks, bye"
@@ -25,7 +25,7 @@ HELP = frozenset("help topics topic menu commands list faq 帮助 话题 主题 
 # Words that may stand around the above without making a question of it.
 FILLER = frozenset(
     "a an the you u your all there everyone everybody team folks guys so very much lot lots "
-    "bot faqbot again me please pls plz show some what can do are is it of for with and 呀 啊 哦 啦 吗 呢 吧 "
+    "bot faqbot again me please pls plz show some what can do are is of for with and 呀 啊 哦 啦 吗 呢 吧 "
     "了 的 你 我 么 请 大家 一下 机器人 有 哪些 什么 可以 能 做 问 给".split()
 )
 
