@@ -247,3 +247,9 @@ def names(text: str, synonyms: Synonyms | None = None) -> frozenset[str]:
 def words(text: str) -> list[str]:
     """Every token of `text` after cleaning, stop words included (for small-talk checks)."""
     return _TOKEN.findall(_join_versions(clean(text)))
+
+
+def normalised(text: str) -> str:
+    """`text` as the engine reads it, stop words included: two phrasings that differ only in case, width,
+    punctuation, spacing or script normalise alike."""
+    return " ".join(words(text))
