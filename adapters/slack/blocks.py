@@ -109,7 +109,8 @@ def _answer(view: View) -> list[dict]:
     if echoed:
         tail.append(context(*echoed))
     if view.sources:
-        links = " · ".join(f"<{escape(url)}>" for url in view.sources)
+        links = " · ".join(f"<{escape(s.url)}>" + (f" {escape(label)}" if (label := view.source_label(s)) else "")
+                           for s in view.sources)
         tail.append(context(f"{escape(say(lang, 'sources'))} {links}"))
     if view.related:
         tail.append(section(escape(say(lang, "related"))))

@@ -160,7 +160,7 @@ class Engine:
             matched=candidate.phrasing if candidate else matched,
             score=score,
             related=related,
-            sources=entry.sources,
+            sources=entry.sources_for(lang),
             asker_lang=asker_lang if asker_lang != lang else None,
         ))
 

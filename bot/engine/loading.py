@@ -154,10 +154,7 @@ class _Reader:
                              f"add questions.{lang}", label, "questions")
         tags = self.text_list(fields.get("tags"), label, "tags") or []
         related = self.text_list(fields.get("related"), label, "related") or []
-        sources = self.text_list(fields.get("sources"), label, "sources") or []
-        for source in sources:
-            if not _URL.match(source):
-                self.problem(fields["sources"], f"'{source}' is not a link: sources are http(s) URLs", label, "sources")
+        sources, source_langs = self.sources(fields.get("sources"), label)
         if entry_id is None or not questions or not answer or questions.keys() != answer.keys():
             return None
         return Entry(
@@ -170,7 +167,21 @@ class _Reader:
             not_questions={k: tuple(v) for k, v in (not_questions or {}).items()},
             file=self.file,
             line=line_of(node),
+            source_langs=source_langs,
         )
+
+    def sources(self, node: yaml.Node | None, entry: str) -> tuple[list[str], dict[str, str]]:
+        """The links, as a list, or by language (`en: [...]`, `zh: [...]`); and the language of each given so."""
+        if isinstance(node, yaml.MappingNode):
+            by_language = self.by_language(node, entry, "sources", list_of_text=True) or {}
+            links = {url: lang for lang, urls in by_language.items() for url in urls}
+            sources, langs = list(links), links
+        else:
+            sources, langs = self.text_list(node, entry, "sources") or [], {}
+        for source in sources:
+            if not _URL.match(source):
+                self.problem(node, f"'{source}' is not a link: sources are http(s) URLs", entry, "sources")
+        return sources, langs
 
     def mapping(self, node: yaml.Node, entry: str | None, field: str | None) -> dict[str, yaml.Node]:
         out: dict[str, yaml.Node] = {}

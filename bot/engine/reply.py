@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.engine.faq import Source
+
 
 class Kind(StrEnum):
     ANSWER = "answer"
@@ -49,7 +51,7 @@ class Reply:
     score: float = 0.0
     suggestions: tuple[EntryRef, ...] = ()  # "did you mean", closest topics, or topics to browse
     related: tuple[EntryRef, ...] = ()
-    sources: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()  # those in the answer's language first
     asker_lang: str | None = None  # the asker's language, when the answer is only in another
 
     @property

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.engine.faq import Source
 from bot.engine.reply import EntryRef, Kind, Reason, Reply
 from bot.engine.wording import TEXTS, say
 
@@ -50,7 +51,7 @@ class View:
     lines: tuple[str, ...] = ()  # the bot's own words, before the choices
     choices: tuple[Choice, ...] = ()
     related: tuple[Choice, ...] = ()
-    sources: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
     asked: str | None = None  # the question, shown back to the asker
     matched: str | None = None  # the phrasing it matched, when that reads differently
     notes: tuple[Note, ...] = ()  # after everything
@@ -68,6 +69,12 @@ class View:
         if self.asker_lang is None:
             return None
         return say(self.asker_lang, "written_in").format(say(self.asker_lang, f"language_{self.lang}"))
+
+    def source_label(self, source: Source) -> str | None:
+        """"(Chinese)" and the like, in the answer's language, for a source in another language."""
+        if source.lang is None or source.lang == self.lang:
+            return None
+        return say(self.lang, "in_language").format(say(self.lang, f"language_{source.lang}"))
 
     @property
     def options(self) -> tuple[Choice, ...]:
@@ -115,6 +122,10 @@ def _choices(refs: tuple[EntryRef, ...], action: Action, *, start: int) -> tuple
     return tuple(Choice(ref.id, ref.question, action, n) for n, ref in enumerate(refs, start=start))
 
 
+def _labelled(text: str, label: str | None) -> str:
+    return f"{text} {label}" if label else text
+
+
 def plain_text(view: View, texts: Mapping[str, Mapping[str, str]] = TEXTS) -> str:
     """The view as plain text, choices numbered; notes in `texts`' words (an adapter's, else the engine's)."""
     def said(key: str) -> str:
@@ -131,6 +142,6 @@ def plain_text(view: View, texts: Mapping[str, Mapping[str, str]] = TEXTS) -> st
     if view.related:
         lines += ["", said("related"), *(f"{c.number}. {c.label}" for c in view.related)]
     if view.sources:
-        lines += ["", said("sources"), *(f"- {s}" for s in view.sources)]
+        lines += ["", said("sources"), *(f"- {_labelled(s.url, view.source_label(s))}" for s in view.sources)]
     lines += [said(note) for note in view.notes]
     return "\n".join(lines)

@@ -32,6 +32,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "written_in": "This answer is written in {}.",
         "language_en": "English",
         "language_zh": "Chinese",
+        "in_language": "(in {})",
     },
     "zh": {
         "ambiguous": "我不确定你问的是下面哪一个：",
@@ -60,6 +61,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "written_in": "这个答案只有{}版。",
         "language_en": "英文",
         "language_zh": "中文",
+        "in_language": "（{}）",
     },
 }
 
