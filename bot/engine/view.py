@@ -71,7 +71,7 @@ class View:
         return say(self.asker_lang, "written_in").format(say(self.asker_lang, f"language_{self.lang}"))
 
     def source_label(self, source: Source) -> str | None:
-        """"(Chinese)" and the like, in the answer's language, for a source in another language."""
+        """A label such as "(in Chinese)", in the answer's language, for a source in another language."""
         if source.lang is None or source.lang == self.lang:
             return None
         return say(self.lang, "in_language").format(say(self.lang, f"language_{source.lang}"))
