@@ -135,7 +135,7 @@ def main(engine: Engine, args: argparse.Namespace, faq_dir: Path, *, stdin: Text
     total = len(missed) + len(picked)
     for position, group in enumerate(missed, start=1):
         if session.has(group.question):
-            continue  # added above, from a group worded alike
+            continue  # an entry has it, or was given it above from a group worded alike
         if not session.review(position, total, group):
             break
     else:
