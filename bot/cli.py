@@ -17,6 +17,7 @@ from bot.improve import browse, scaffold
 from bot.improve.confusion import confusion, confusion_lines
 from bot.improve.evaluate import evaluate, load_cases
 from bot.improve.lint import check, near_duplicates
+from bot.improve.spelling import spelling_notes
 from bot.improve.why import explain
 from bot.serving.config import Config, ConfigError, default_cache_dir, load_config
 from bot.serving.database_settings import duration_argument
@@ -323,7 +324,7 @@ def load_engine(faq_dir: Path, config: Config, *, cache: IndexCache | None) -> E
 
 
 def _lint(engine: Engine, args: argparse.Namespace) -> int:
-    return _findings(args.faq, check(engine), near_duplicates(engine) if args.alike else [])
+    return _findings(args.faq, check(engine), spelling_notes(engine) + (near_duplicates(engine) if args.alike else []))
 
 
 def _findings(faq_dir: Path, problems: list[Problem], notes: list[Problem]) -> int:

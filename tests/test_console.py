@@ -8,7 +8,8 @@ import pytest
 
 from adapters.console import ConsoleSession, converse
 from bot.engine import Engine, Thresholds
-from bot.engine.view import Shape
+from bot.engine.view import Shape, plain_text
+from bot.engine.wording import say
 from bot.serving import Service
 
 
@@ -73,14 +74,33 @@ def test_session_language_is_used_for_picks(engine, faq):
     assert bot.send("1").lang == "zh"
 
 
-@pytest.mark.parametrize("number", ["0", "4", "99", "10000000000000000000000"])
-def test_number_out_of_range_is_a_question(bot, engine, number):
+@pytest.mark.parametrize("number", ["0", "4", "99"])
+def test_number_out_of_range_says_there_is_no_such_option(bot, number):
     options = bot.send("What is GPT?").options
     assert len(options) < 4
     reply = bot.send(number)
-    expected = engine.answer(number)
-    assert reply.reason != "picked"
-    assert (reply.reason, reply.entry_id) == (expected.reason, expected.entry_id)
+    assert reply.shape is Shape.NOTICE and reply.notice == "no_option"
+    assert plain_text(reply) == say("en", "no_option").format(number, len(options))
+
+
+def test_no_such_option_is_said_in_the_askers_language_and_the_options_still_stand(bot):
+    options = bot.send("什么是 GPT？").options
+    reply = bot.send("99")
+    assert reply.lang == "zh" and plain_text(reply) == say("zh", "no_option").format(99, len(options))
+    assert bot.send("1").entry_id == options[0].id
+
+
+def test_a_number_too_long_to_be_an_option_is_a_question(bot, engine):
+    bot.send("What is GPT?")
+    number = "10000000000000000000000"
+    assert bot.send(number).reason == engine.answer(number).reason
+
+
+@pytest.mark.parametrize("typed", ["２", "　２　", "2\n"])
+def test_a_full_width_number_picks_like_an_ascii_one(bot, typed):
+    options = bot.send("什么是 GPT？").options
+    assert len(options) >= 2
+    assert bot.send(typed).entry_id == options[1].id
 
 
 def test_number_before_any_reply_is_a_question(bot, engine):

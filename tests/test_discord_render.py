@@ -11,6 +11,7 @@ from adapters.discord.invite import PERMISSIONS, SCOPES, application_id, invite_
 from adapters.discord.render import MAX_DESCRIPTION, render
 from adapters.discord.views import EntryButton, custom_id, parse, view_for
 from bot.engine import EntryRef, Reply
+from bot.engine.faq import Source
 from bot.engine.view import view_of
 from bot.engine.wording import split_text
 
@@ -55,7 +56,7 @@ def test_split_text_prefers_paragraphs_then_lines_then_sentences():
 def answer(body: str, *, related: int = 3, title: str = "What is it?", asked: str = "what is it") -> Reply:
     refs = tuple(EntryRef(f"entry-{n}", f"Question {n}?") for n in range(related))
     return Reply(kind="answer", lang="en", text=body, reason="confident", asked=asked, entry_id="entry",
-                 title=title, body=body, matched="What is it?", related=refs, sources=("https://example.org/a",))
+                 title=title, body=body, matched="What is it?", related=refs, sources=(Source("https://example.org/a"),))
 
 
 def test_an_answer_is_one_embed_with_title_answer_sources_and_the_question_in_the_footer():

@@ -230,6 +230,16 @@ def test_entry_in_one_language_answers_in_that_language(make_faq):
         ("Thanks a lot!", "thanks", "en"),
         ("谢谢", "thanks", "zh"),
         ("谢谢你！", "thanks", "zh"),
+        ("thx", "thanks", "en"),
+        ("ok", "closing", "en"),
+        ("Okay!", "closing", "en"),
+        ("okay, understood", "closing", "en"),
+        ("bye", "closing", "en"),
+        ("goodbye!", "closing", "en"),
+        ("ok thanks, bye", "closing", "en"),
+        ("好的", "closing", "zh"),
+        ("再见", "closing", "zh"),
+        ("好的，谢谢，再见！", "closing", "zh"),
         ("help", "help", "en"),
         ("帮助", "help", "zh"),
     ],
@@ -247,6 +257,7 @@ def test_greeting_and_help_offer_topics(engine):
     help_reply = engine.answer("help")
     assert len(help_reply.suggestions) > len(greeting.suggestions)
     assert engine.answer("thanks").suggestions == ()
+    assert engine.answer("bye").suggestions == ()
     assert engine.answer("你好").text.startswith("你好！")
 
 
@@ -280,7 +291,7 @@ def test_related_entries_and_sources_travel_with_an_answer(engine):
     reply = engine.answer("What is GPT?")
     assert [r.id for r in reply.related] == list(entry.related[:3])
     assert [r.question for r in reply.related] == [engine.faq.get(i).question("en") for i in entry.related[:3]]
-    assert reply.sources == entry.sources
+    assert [s.url for s in reply.sources] == list(entry.sources)
     assert reply.options == reply.related  # no suggestions on an answer
     for number, ref in enumerate(reply.related, start=1):
         assert f"\n{number}. {ref.question}" in reply.text

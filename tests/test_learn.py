@@ -5,6 +5,7 @@ and the new phrasing answers its entry; a write that fails leaves the file as it
 from __future__ import annotations
 
 import difflib
+import io
 import json
 import shutil
 import subprocess
@@ -14,10 +15,12 @@ from pathlib import Path
 import pytest
 import yaml
 from report_data import fill_picks, fill_store
-from support import FAQ_DIR, ROOT, run_faqbot
+from support import FAQ_DIR, ROOT, SMALL_FAQ, run_faqbot
 
 from bot.engine import Engine, build_engine
+from bot.improve.learn import Session
 from bot.improve.yaml_edit import EditError, with_phrasing
+from bot.serving.config import Config
 
 AGI_QUESTION = "what does AGI stand for in AI?"
 
@@ -140,6 +143,30 @@ def test_a_phrasing_in_a_language_the_entry_lacks_is_refused(make_faq, tmp_path)
     done = learn(faq, url, "only-english\nq\n")
     assert "has no zh questions and answer" in done.stdout, done.stdout
     assert "nothing added" in done.stdout
+
+
+def test_a_phrasing_added_in_an_earlier_run_is_not_proposed_again(setup):
+    faq, url = setup
+    assert "added to agi-aigc" in learn(faq, url, "s\na\nq\n").stdout
+    again = learn(faq, url, "s\ns\ns\ns\n")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert AGI_QUESTION not in again.stdout and "nothing added" in again.stdout
+
+
+def test_a_phrasing_an_entry_has_in_any_spelling_is_never_written(make_faq):
+    faq = make_faq({"fruit.yaml": SMALL_FAQ})
+    before = (faq / "fruit.yaml").read_bytes()
+    out = io.StringIO()
+    session = Session(build_engine(faq, semantic="off"), faq, Config(), io.StringIO(), out)
+    assert not session.add("fruit-apple", "WHAT is an  apple", "en")  # the entry's own, spelt otherwise
+    assert not session.add("fruit-apple", "梨是什麼", "zh")  # fruit-pear's, in Traditional script
+    assert (faq / "fruit.yaml").read_bytes() == before
+    assert "entry 'fruit-apple' has this phrasing already" in out.getvalue()
+    assert "entry 'fruit-pear' has this phrasing already" in out.getvalue()
+    assert session.add("fruit-apple", "apples, what are they", "en")
+    assert not session.add("fruit-apple", "Apples — what are they?", "en")  # added a moment ago
+    assert [line.strip() for line in (faq / "fruit.yaml").read_text(encoding="utf-8").splitlines()].count(
+        "- apples, what are they") == 1
 
 
 COMMENTED = """\

@@ -7,6 +7,7 @@ from support import ALIKE, FAQ_DIR, SMALL_FAQ, line_no
 from bot.engine import build_engine
 from bot.engine.yamlsafe import Limits
 from bot.improve.lint import lint, near_duplicates
+from bot.improve.spelling import spelling_notes
 
 
 def test_shipped_faq_lints_clean():
@@ -110,3 +111,44 @@ def test_phrasings_closer_to_their_own_entry_are_not_noted(make_faq):
     text = text.replace("[How can I recover a forgotten password?]",
                         "[How can I recover a forgotten password?, How can I recover my forgotten password?]")
     assert near_duplicates(build_engine(make_faq({"faq.yaml": text}), semantic="on")) == []
+
+
+def test_a_phrasing_an_entry_repeats_is_a_problem_where_it_repeats(make_faq):
+    text = SMALL_FAQ.replace("      - Tell me about apples\n", "      - Tell me about apples\n      - TELL me about  apples!\n")
+    directory = make_faq({"fruit.yaml": text})
+    problems = [str(p) for p in lint(directory)]
+    assert problems == [f"{directory / 'fruit.yaml'}:{line_no(text, '- id: fruit-apple')}, entry 'fruit-apple', "
+                        "field 'questions.en[2]': 'TELL me about  apples!' repeats 'Tell me about apples' "
+                        "(questions.en[1]) of the same entry: keep one"], problems
+
+
+def test_a_link_to_an_entry_with_problems_of_its_own_is_no_unknown_id(make_faq):
+    text = SMALL_FAQ.replace("    en: A pear is a sweet fruit with a narrow top.\n", "")  # fruit-pear: no en answer
+    problems = [str(p) for p in lint(make_faq({"fruit.yaml": text}))]
+    assert any("entry 'fruit-pear'" in p and "add answer.en" in p for p in problems), problems
+    assert not any("unknown id" in p for p in problems), problems
+    gone = SMALL_FAQ.replace("related: [fruit-pear]", "related: [fruit-pears]")
+    assert any("unknown id 'fruit-pears': did you mean 'fruit-pear'?" in str(p)
+               for p in lint(make_faq({"fruit.yaml": gone})))
+
+
+SPELT = SMALL_FAQ.replace("      - Tell me about apples\n", "      - Tell me about apples\n      - apple on-call rota\n").replace(
+    "      - What is a pear?\n", "      - What is a pear?\n      - who is oncall for pears\n")
+
+
+def test_a_term_written_apart_and_together_gets_a_note_suggesting_synonyms(make_faq):
+    directory = make_faq({"fruit.yaml": SPELT})
+    notes = [str(n) for n in spelling_notes(build_engine(directory))]
+    assert notes == [f"{directory / 'fruit.yaml'}:{line_no(SPELT, '- id: fruit-pear')}, entry 'fruit-pear', "
+                     "field 'questions.en[1]': note: 'oncall' is also written 'on-call' (entry 'fruit-apple', "
+                     "questions.en[2]), and the matcher reads them as different words: if they mean the same, "
+                     "add `- [oncall, on-call]` to synonyms.yaml, or write it one way"], notes
+    assert not any("on-call" in str(p) or "oncall" in str(p) for p in lint(directory))  # a note, not a problem
+
+
+def test_a_synonyms_group_that_folds_the_spellings_silences_the_note(make_faq):
+    directory = make_faq({"fruit.yaml": SPELT, "synonyms.yaml": "- [oncall, on call]\n"})
+    notes = [str(n) for n in spelling_notes(build_engine(directory))]
+    assert len(notes) == 1 and "add 'on-call' to the group [oncall, on call] in synonyms.yaml" in notes[0], notes
+    directory = make_faq({"fruit.yaml": SPELT.replace("on-call", "on call"), "synonyms.yaml": "- [oncall, on call]\n"})
+    assert spelling_notes(build_engine(directory)) == []

@@ -16,6 +16,7 @@ from adapters.slack.blocks import (
     unescape,
 )
 from bot.engine import Engine, EntryRef, Reply, Thresholds
+from bot.engine.faq import Source
 from bot.engine.view import view_of
 from bot.engine.wording import say, split_text
 
@@ -125,7 +126,7 @@ def test_long_button_texts_are_shortened_with_an_ellipsis():
 
 def test_text_that_pings_is_escaped_everywhere_it_is_echoed():
     message = show(answer("Use <b> & <!here>", asked="<!channel> <@U1> & <!everyone>", matched="<!here>",
-                           title="<@U2>?", sources=("https://example.org/?a=1&b=<2>",)))
+                           title="<@U2>?", sources=(Source("https://example.org/?a=1&b=<2>"),)))
     dump = str(message.payload())
     for ping in ("<!channel>", "<!here>", "<!everyone>", "<@U1>", "<@U2>", "<b>"):
         assert ping not in dump

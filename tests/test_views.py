@@ -22,6 +22,7 @@ QUESTIONS = {  # a question that gets each reason from the shipped FAQ
     Reason.NO_MATCH: "what is a transformer model in electrical engineering",  # with closest topics
     Reason.GREETING: "hello",
     Reason.THANKS: "thanks!",
+    Reason.CLOSING: "ok, bye",
     Reason.HELP: "help",
     Reason.EMPTY: "",
 }
@@ -94,7 +95,8 @@ def test_what_each_reason_shows_is_decided_once(engine):
     assert by_reason[Reason.PICKED].asked is None
     assert all(by_reason[r].notes == (Note.BROWSE,) for r in (Reason.AMBIGUOUS, Reason.UNSURE, Reason.NO_MATCH))
     assert by_reason[Reason.HELP].intro == (Note.USAGE,)
-    assert all(by_reason[r].asked is None for r in (Reason.GREETING, Reason.THANKS, Reason.HELP, Reason.EMPTY))
+    assert all(by_reason[r].asked is None for r in (Reason.GREETING, Reason.THANKS, Reason.CLOSING, Reason.HELP,
+                                                      Reason.EMPTY))
     assert by_reason[Reason.HELP].choices and by_reason[Reason.GREETING].choices
     assert {c.action for c in by_reason[Reason.AMBIGUOUS].choices} == {"pick"}
     assert {c.action for c in by_reason[Reason.NO_MATCH].choices} == {"open"}
@@ -109,3 +111,12 @@ def test_every_note_and_notice_has_words_on_every_platform_in_both_languages(tex
             assert plain_text(notice(key, lang), texts)
     assert set(texts["en"]) == set(texts["zh"])
     assert set(TEXTS["en"]) == set(TEXTS["zh"])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_notice_with_numbers_shows_them_on_every_platform(lang):
+    view = notice("no_option", lang, args=("99", "25"))
+    said = say(lang, "no_option").format("99", "25")
+    assert plain_text(view, CONSOLE) == said
+    assert slack_render(view).text == said
+    assert discord_render(view)[0].content == said

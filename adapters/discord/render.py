@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.engine.view import Action, Choice, Shape, View
+from bot.engine.view import Action, Choice, Shape, View, notice_text
 from bot.engine.wording import say, shorten, split_text
 
 from .texts import TEXTS
@@ -46,7 +46,7 @@ def render(view: View) -> tuple[Message, ...]:
     """The view as one message, or several when the answer is longer than one can hold; buttons go on
     the last."""
     if view.shape is Shape.NOTICE:
-        return (Message(content=shorten(say(view.lang, view.notice or "", TEXTS), MAX_CONTENT)),)
+        return (Message(content=shorten(notice_text(view, TEXTS), MAX_CONTENT)),)
     if view.shape is Shape.ANSWER:
         embeds, buttons = _answer(view), _answer_buttons(view)
     else:
@@ -62,7 +62,7 @@ def _answer(view: View) -> list[discord.Embed]:
     embeds = [discord.Embed(description=piece) for piece in pieces]
     embeds[0].title = shorten(discord.utils.escape_mentions((view.title or "").strip()), MAX_TITLE)
     tail = discord.Embed()
-    for value in _source_fields(view.sources):
+    for value in _source_fields(view):
         tail.add_field(name=say(lang, "sources").rstrip(":："), value=value, inline=False)
     footer = [view.language_line] if view.language_line else []
     if view.asked:
@@ -83,8 +83,9 @@ def _answer(view: View) -> list[discord.Embed]:
     return embeds
 
 
-def _source_fields(sources: tuple[str, ...]) -> list[str]:
-    fields = split_text("\n".join(f"<{url}>" for url in sources), MAX_FIELD_VALUE)
+def _source_fields(view: View) -> list[str]:
+    lines = (f"<{s.url}>" + (f" {label}" if (label := view.source_label(s)) else "") for s in view.sources)
+    fields = split_text("\n".join(lines), MAX_FIELD_VALUE)
     return fields[:MAX_SOURCE_FIELDS]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from bot.engine.view import Action, Choice, Shape, View, plain_text
+from bot.engine.view import Action, Choice, Shape, View, notice_text, plain_text
 from bot.engine.wording import say, shorten, split_text
 
 from .texts import TEXTS
@@ -64,7 +64,7 @@ def parse_value(value: str) -> Value:
 def render(view: View) -> Message:
     """The whole view as one message."""
     if view.shape is Shape.NOTICE:
-        text = say(view.lang, view.notice or "", TEXTS)
+        text = notice_text(view, TEXTS)
         return Message(text=escape(text), blocks=(section(escape(text)),))
     blocks = _answer(view) if view.shape is Shape.ANSWER else _choices(view)
     text = plain_text(view, TEXTS)
@@ -109,7 +109,8 @@ def _answer(view: View) -> list[dict]:
     if echoed:
         tail.append(context(*echoed))
     if view.sources:
-        links = " · ".join(f"<{escape(url)}>" for url in view.sources)
+        links = " · ".join(f"<{escape(s.url)}>" + (f" {escape(label)}" if (label := view.source_label(s)) else "")
+                           for s in view.sources)
         tail.append(context(f"{escape(say(lang, 'sources'))} {links}"))
     if view.related:
         tail.append(section(escape(say(lang, "related"))))

@@ -161,7 +161,7 @@ class Engine:
             matched=candidate.phrasing if candidate else matched,
             score=score,
             related=related,
-            sources=entry.sources,
+            sources=entry.sources_for(lang),
             asker_lang=asker_lang if asker_lang != lang else None,
         ))
 
@@ -170,7 +170,7 @@ class Engine:
         return self._small_talk(Reason.HELP, lang, "", tags)
 
     def _small_talk(self, reason: Reason, lang: str, asked: str, tags: frozenset[str] | None) -> Reply:
-        count = {Reason.HELP: self.thresholds.help_topics, Reason.THANKS: 0}.get(reason, 3)
+        count = {Reason.HELP: self.thresholds.help_topics, Reason.THANKS: 0, Reason.CLOSING: 0}.get(reason, 3)
         return self._reply(Kind.FALLBACK, lang, reason, asked, suggestions=self.topics(lang, count, tags))
 
     def _reply(self, kind: Kind, lang: str, reason: Reason, asked: str, *, score: float = 0.0,

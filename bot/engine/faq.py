@@ -10,16 +10,23 @@ LANGUAGES = ("en", "zh")
 
 
 @dataclass(frozen=True)
+class Source:
+    url: str
+    lang: str | None = None  # None: the FAQ does not say
+
+
+@dataclass(frozen=True)
 class Entry:
     id: str
     questions: Mapping[str, tuple[str, ...]]  # language -> phrasings, the first is canonical
     answer: Mapping[str, str]
     tags: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # links
     not_questions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     file: str = ""
     line: int = 0
+    source_langs: Mapping[str, str] = field(default_factory=dict)  # link -> its language, where the FAQ says
 
     def language_for(self, lang: str) -> str:
         """`lang` if the entry has an answer in it, else the entry's other language."""
@@ -30,6 +37,11 @@ class Entry:
     def question(self, lang: str) -> str:
         phrasings = self.questions.get(lang) or next(iter(self.questions.values()))
         return phrasings[0]
+
+    def sources_for(self, lang: str) -> tuple[Source, ...]:
+        """The sources to show under the answer in `lang`: those in `lang`, or of no stated language, first."""
+        found = [Source(url, self.source_langs.get(url)) for url in self.sources]
+        return tuple(sorted(found, key=lambda source: source.lang not in (None, lang)))
 
     def phrasings(self) -> list[tuple[str, str]]:
         return [(lang, q) for lang, qs in self.questions.items() for q in qs]

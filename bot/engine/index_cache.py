@@ -222,13 +222,14 @@ def _entry_record(e: Entry, root: Path | None) -> tuple:
     # Files are kept relative to the FAQ directory, which may have moved since.
     file = os.path.relpath(e.file, root) if root else e.file
     return (e.id, tuple((k, tuple(v)) for k, v in e.questions.items()), tuple(e.answer.items()), e.tags,
-            e.related, e.sources, tuple((k, tuple(v)) for k, v in e.not_questions.items()), file, e.line)
+            e.related, e.sources, tuple((k, tuple(v)) for k, v in e.not_questions.items()), file, e.line,
+            tuple(e.source_langs.items()))
 
 
 def _entry(record: tuple, directory: Path) -> Entry:
-    entry_id, questions, answer, tags, related, sources, not_questions, file, line = record
+    entry_id, questions, answer, tags, related, sources, not_questions, file, line, source_langs = record
     return Entry(entry_id, dict(questions), dict(answer), tags, related, sources, dict(not_questions),
-                 str(directory / file), line)
+                 str(directory / file), line, dict(source_langs))
 
 
 def _phrasing_records(phrasings: list[Phrasing]) -> tuple:

@@ -64,6 +64,7 @@ def load_faq(directory: Path | str, limits: Limits = Limits()) -> Faq:
     entries: list[Entry] = []
     synonyms: list[tuple[str, ...]] = []
     synonym_owner: dict[str, str] = {}  # term -> where its group is
+    named: set[str] = set()  # every valid id given, its entry valid or not
     files = faq_files(directory)
     for path in files:
         name = str(path)
@@ -79,14 +80,14 @@ def load_faq(directory: Path | str, limits: Limits = Limits()) -> Faq:
         except OSError as err:
             problems.append(Problem(name, None, f"cannot be read ({err.strerror}): check its permissions"))
             continue
-        reader = _Reader(name, problems)
+        reader = _Reader(name, problems, named)
         if path.name == SYNONYMS_FILE:
             synonyms.extend(reader.synonyms(node, synonym_owner))
         else:
             entries.extend(reader.entries(node))
     if not any(p.name != SYNONYMS_FILE for p in files) and not problems:
         problems.append(Problem(str(directory), None, "no FAQ files (*.yaml) found: add at least one file of entries"))
-    problems.extend(_cross_check(entries))
+    problems.extend(_cross_check(entries, named))
     if problems:
         raise FaqError(problems)
     return Faq(tuple(entries), tuple(synonyms), directory)
@@ -95,9 +96,10 @@ def load_faq(directory: Path | str, limits: Limits = Limits()) -> Faq:
 class _Reader:
     """Validates the nodes of one file, recording problems instead of stopping at the first."""
 
-    def __init__(self, file: str, problems: list[Problem]) -> None:
+    def __init__(self, file: str, problems: list[Problem], named: set[str]) -> None:
         self.file = file
         self.problems = problems
+        self.named = named
 
     def problem(self, node: yaml.Node | None, message: str, entry: str | None = None, field: str | None = None) -> None:
         self.problems.append(Problem(self.file, line_of(node) if node is not None else None, message, entry, field))
@@ -127,6 +129,7 @@ class _Reader:
         if entry_id is not None:
             if ID_PATTERN.match(entry_id):
                 label = entry_id
+                self.named.add(entry_id)
             else:
                 self.problem(id_node, f"'{entry_id}' is not a valid id: use lowercase letters, digits "
                              "and single hyphens, e.g. azure-openai-billing", label, "id")
@@ -151,10 +154,7 @@ class _Reader:
                              f"add questions.{lang}", label, "questions")
         tags = self.text_list(fields.get("tags"), label, "tags") or []
         related = self.text_list(fields.get("related"), label, "related") or []
-        sources = self.text_list(fields.get("sources"), label, "sources") or []
-        for source in sources:
-            if not _URL.match(source):
-                self.problem(fields["sources"], f"'{source}' is not a link: sources are http(s) URLs", label, "sources")
+        sources, source_langs = self.sources(fields.get("sources"), label)
         if entry_id is None or not questions or not answer or questions.keys() != answer.keys():
             return None
         return Entry(
@@ -167,7 +167,21 @@ class _Reader:
             not_questions={k: tuple(v) for k, v in (not_questions or {}).items()},
             file=self.file,
             line=line_of(node),
+            source_langs=source_langs,
         )
+
+    def sources(self, node: yaml.Node | None, entry: str) -> tuple[list[str], dict[str, str]]:
+        """The links, as a list, or by language (`en: [...]`, `zh: [...]`); and the language of each given so."""
+        if isinstance(node, yaml.MappingNode):
+            by_language = self.by_language(node, entry, "sources", list_of_text=True) or {}
+            links = {url: lang for lang, urls in by_language.items() for url in urls}
+            sources, langs = list(links), links
+        else:
+            sources, langs = self.text_list(node, entry, "sources") or [], {}
+        for source in sources:
+            if not _URL.match(source):
+                self.problem(node, f"'{source}' is not a link: sources are http(s) URLs", entry, "sources")
+        return sources, langs
 
     def mapping(self, node: yaml.Node, entry: str | None, field: str | None) -> dict[str, yaml.Node]:
         out: dict[str, yaml.Node] = {}
@@ -250,7 +264,9 @@ class _Reader:
         return groups
 
 
-def _cross_check(entries: list[Entry]) -> list[Problem]:
+def _cross_check(entries: list[Entry], named: set[str]) -> list[Problem]:
+    """Duplicate ids, and links to no entry. A link to an entry that is there but has problems of its own is
+    no problem: those are reported at that entry."""
     problems: list[Problem] = []
     first: dict[str, Entry] = {}
     for entry in entries:
@@ -264,7 +280,7 @@ def _cross_check(entries: list[Entry]) -> list[Problem]:
         for related in entry.related:
             if related == entry.id:
                 problems.append(Problem(entry.file, entry.line, "an entry cannot be related to itself", entry.id, "related"))
-            elif related not in first:
+            elif related not in named:
                 hint = difflib.get_close_matches(related, list(first), n=1)
                 fix = f"did you mean '{hint[0]}'?" if hint else "name an existing entry id"
                 problems.append(Problem(entry.file, entry.line, f"unknown id '{related}': {fix}", entry.id, "related"))

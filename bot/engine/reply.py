@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.engine.faq import Source
+
 
 class Kind(StrEnum):
     ANSWER = "answer"
@@ -20,11 +22,12 @@ class Reason(StrEnum):
     NO_MATCH = "no_match"  # fallback: nothing in the FAQ answers it
     GREETING = "greeting"
     THANKS = "thanks"
+    CLOSING = "closing"  # the person closes the exchange: ok, bye
     HELP = "help"
     EMPTY = "empty"  # nothing asked (a bare mention)
 
 
-SMALL_TALK = frozenset({Reason.GREETING, Reason.THANKS, Reason.HELP, Reason.EMPTY})
+SMALL_TALK = frozenset({Reason.GREETING, Reason.THANKS, Reason.CLOSING, Reason.HELP, Reason.EMPTY})
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ class Reply:
     score: float = 0.0
     suggestions: tuple[EntryRef, ...] = ()  # "did you mean", closest topics, or topics to browse
     related: tuple[EntryRef, ...] = ()
-    sources: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()  # those in the answer's language first
     asker_lang: str | None = None  # the asker's language, when the answer is only in another
 
     @property

@@ -1,4 +1,4 @@
-"""Messages that are not questions: greetings, thanks, a call for help, or nothing at all."""
+"""Messages that are not questions: greetings, thanks, an ok or a goodbye, a call for help, or nothing at all."""
 
 from __future__ import annotations
 
@@ -12,9 +12,15 @@ GREETINGS = frozenset(
     "你好 您好 嗨 哈喽 哈啰 早 早上好 上午好 下午好 晚上好 大家好 在吗 在不在".split()
 )
 THANKS = frozenset(
-    "thanks thank thx ty tysm cheers appreciated appreciate great cool nice awesome perfect "
-    "谢谢 多谢 感谢 谢啦 谢了 谢谢你 谢谢您 非常感谢 辛苦了 好的 明白了 懂了 收到".split()
+    "thanks thank thx thnx thanx tks ty tysm cheers appreciated appreciate great cool nice awesome perfect "
+    "谢谢 多谢 感谢 谢啦 谢了 谢谢你 谢谢您 非常感谢 辛苦了".split()
 )
+# An acknowledgement or a goodbye: the person is done for now.
+CLOSING = frozenset(
+    "ok okay okey okie k kk alright understood noted bye byebye goodbye cya later see ttyl "
+    "好 好的 好滴 好嘞 行 嗯 嗯嗯 明白 明白了 懂了 知道了 了解 收到 再见 拜拜 回见 下次见".split()
+)
+SMALL_TALK = GREETINGS | THANKS | CLOSING  # may stand together: "ok thanks, bye"
 HELP = frozenset("help topics topic menu commands list faq 帮助 话题 主题 目录 菜单 列表 指令 命令".split())
 # Words that may stand around the above without making a question of it.
 FILLER = frozenset(
@@ -24,11 +30,11 @@ FILLER = frozenset(
 )
 
 
-_HAN_WORDS = re.compile("|".join(sorted((w for w in GREETINGS | THANKS | HELP | FILLER if has_han(w)), key=len, reverse=True)))
+_HAN_WORDS = re.compile("|".join(sorted((w for w in SMALL_TALK | HELP | FILLER if has_han(w)), key=len, reverse=True)))
 
 
 def classify(text: str) -> Reason | None:
-    """EMPTY, GREETING, THANKS or HELP when `text` is not a question, else None."""
+    """EMPTY, CLOSING, THANKS, HELP or GREETING when `text` is not a question, else None."""
     tokens = []
     for token in words(text):
         if has_han(token):
@@ -41,8 +47,9 @@ def classify(text: str) -> Reason | None:
     tokens = [t for t in tokens if t not in FILLER]
     if not tokens:
         return Reason.EMPTY
-    for kind, vocabulary in ((Reason.THANKS, THANKS), (Reason.HELP, HELP), (Reason.GREETING, GREETINGS)):
-        if all(t in vocabulary or t in GREETINGS or t in THANKS for t in tokens) and any(t in vocabulary for t in tokens):
+    for kind, vocabulary in ((Reason.CLOSING, CLOSING), (Reason.THANKS, THANKS), (Reason.HELP, HELP),
+                             (Reason.GREETING, GREETINGS)):
+        if all(t in vocabulary or t in SMALL_TALK for t in tokens) and any(t in vocabulary for t in tokens):
             return kind
     return None
 

@@ -249,6 +249,12 @@ def words(text: str) -> list[str]:
     return _TOKEN.findall(_join_versions(clean(text)))
 
 
+def normalised(text: str) -> str:
+    """`text` as the engine reads it, stop words included: two phrasings that differ only in case, width,
+    punctuation, spacing or script normalise alike."""
+    return " ".join(words(text))
+
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“(\[])|(?<=[。！？；])|\s*\n\s*")
 
 

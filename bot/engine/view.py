@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.engine.faq import Source
 from bot.engine.reply import EntryRef, Kind, Reason, Reply
 from bot.engine.wording import TEXTS, say
 
@@ -50,7 +51,7 @@ class View:
     lines: tuple[str, ...] = ()  # the bot's own words, before the choices
     choices: tuple[Choice, ...] = ()
     related: tuple[Choice, ...] = ()
-    sources: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
     asked: str | None = None  # the question, shown back to the asker
     matched: str | None = None  # the phrasing it matched, when that reads differently
     notes: tuple[Note, ...] = ()  # after everything
@@ -58,6 +59,7 @@ class View:
     private: bool = False  # only the person who asked or clicked sees it
     shareable: bool = False  # "Share in channel" under a private answer
     notice: str | None = None  # a NOTICE's text key
+    notice_args: tuple[str, ...] = ()  # filled into the NOTICE's text
     asker_lang: str | None = None  # the asker's language, when the answer is written only in another
     lead: str | None = None  # given back with a click on a choice, so the pick is recorded with what was asked
 
@@ -67,6 +69,12 @@ class View:
         if self.asker_lang is None:
             return None
         return say(self.asker_lang, "written_in").format(say(self.asker_lang, f"language_{self.lang}"))
+
+    def source_label(self, source: Source) -> str | None:
+        """A label such as "(in Chinese)", in the answer's language, for a source in another language."""
+        if source.lang is None or source.lang == self.lang:
+            return None
+        return say(self.lang, "in_language").format(say(self.lang, f"language_{source.lang}"))
 
     @property
     def options(self) -> tuple[Choice, ...]:
@@ -99,13 +107,23 @@ def view_of(reply: Reply, *, private: bool = False, lead: str | None = None) -> 
                 lead=lead)
 
 
-def notice(key: str, lang: str, *, private: bool = False) -> View:
-    """A NOTICE: `key` in the platform's words, else the engine's."""
-    return View(Shape.NOTICE, lang, notice=key, private=private)
+def notice(key: str, lang: str, *, private: bool = False, args: tuple[str, ...] = ()) -> View:
+    """A NOTICE: `key` in the platform's words, else the engine's, with `args` filled in."""
+    return View(Shape.NOTICE, lang, notice=key, private=private, notice_args=args)
+
+
+def notice_text(view: View, texts: Mapping[str, Mapping[str, str]] = TEXTS) -> str:
+    """A NOTICE's text, in `texts`' words (an adapter's, else the engine's)."""
+    text = say(view.lang, view.notice or "", texts)
+    return text.format(*view.notice_args) if view.notice_args else text
 
 
 def _choices(refs: tuple[EntryRef, ...], action: Action, *, start: int) -> tuple[Choice, ...]:
     return tuple(Choice(ref.id, ref.question, action, n) for n, ref in enumerate(refs, start=start))
+
+
+def _labelled(text: str, label: str | None) -> str:
+    return f"{text} {label}" if label else text
 
 
 def plain_text(view: View, texts: Mapping[str, Mapping[str, str]] = TEXTS) -> str:
@@ -114,7 +132,7 @@ def plain_text(view: View, texts: Mapping[str, Mapping[str, str]] = TEXTS) -> st
         return say(view.lang, key, texts)
 
     if view.shape is Shape.NOTICE:
-        return said(view.notice or "")
+        return notice_text(view, texts)
     lines = [said(note) for note in view.intro]
     if view.shape is Shape.ANSWER:
         lines += [view.language_line] if view.language_line else []
@@ -124,6 +142,6 @@ def plain_text(view: View, texts: Mapping[str, Mapping[str, str]] = TEXTS) -> st
     if view.related:
         lines += ["", said("related"), *(f"{c.number}. {c.label}" for c in view.related)]
     if view.sources:
-        lines += ["", said("sources"), *(f"- {s}" for s in view.sources)]
+        lines += ["", said("sources"), *(f"- {_labelled(s.url, view.source_label(s))}" for s in view.sources)]
     lines += [said(note) for note in view.notes]
     return "\n".join(lines)

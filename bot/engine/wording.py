@@ -13,6 +13,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "browse": 'Say "help" to browse the topics, or ask in other words.',
         "greeting": "Hi! Ask me a question and I'll answer from the team FAQ.",
         "thanks": "You're welcome! Ask me anything else whenever you like.",
+        "closing": "All right! Ask me again whenever you like.",
         "empty": "Ask me a question and I'll answer from the team FAQ.",
         "help": "I answer questions from the team FAQ. Some of the topics:",
         "usage": "Ask me a question in your own words, in English or Chinese.",
@@ -23,6 +24,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "feedback_thanks": "Thanks for the feedback!",
         "gone": "That FAQ entry no longer exists.",
         "elsewhere": "That topic is not answered in this channel.",
+        "no_option": "There is no option {}: pick a number from 1 to {}, or ask a question.",
         "failed": "Sorry, something went wrong while answering. Please try again in a minute.",
         "asked": "You asked: {}",
         "matched": "Matched: {}",
@@ -30,6 +32,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "written_in": "This answer is written in {}.",
         "language_en": "English",
         "language_zh": "Chinese",
+        "in_language": "(in {})",
     },
     "zh": {
         "ambiguous": "我不确定你问的是下面哪一个：",
@@ -39,6 +42,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "browse": "发送“帮助”可以浏览话题，也可以换个说法再问。",
         "greeting": "你好！有问题尽管问，我会从团队 FAQ 里找答案。",
         "thanks": "不客气！还有其他问题随时问我。",
+        "closing": "好的！有问题随时再来问我。",
         "empty": "请直接提问，我会从团队 FAQ 里找答案。",
         "help": "我可以回答团队 FAQ 里的问题，部分话题如下：",
         "usage": "用自己的话提问即可，中文英文都可以。",
@@ -49,6 +53,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "feedback_thanks": "感谢你的反馈！",
         "gone": "这个 FAQ 条目已不存在。",
         "elsewhere": "这个频道不回答这个话题。",
+        "no_option": "没有第 {} 个选项：请输入 1 到 {} 之间的数字，或者直接提问。",
         "failed": "抱歉，回答时出了问题，请过一分钟再试。",
         "asked": "你的问题：{}",
         "matched": "匹配的问法：{}",
@@ -56,6 +61,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "written_in": "这个答案只有{}版。",
         "language_en": "英文",
         "language_zh": "中文",
+        "in_language": "（{}）",
     },
 }
 

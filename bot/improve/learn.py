@@ -11,9 +11,10 @@ from typing import TextIO
 
 from bot.engine.answering import Engine
 from bot.engine.loading import FaqError, load_faq
+from bot.engine.text import normalised
 from bot.improve.atomic import write_atomically
 from bot.improve.lint import lint
-from bot.improve.picked import PickedAfter, has_phrasing, normalised
+from bot.improve.picked import PickedAfter
 from bot.improve.report import Missed, Unavailable, read_report
 from bot.improve.yaml_edit import EditError, add_phrasing
 from bot.serving.config import Config
@@ -25,6 +26,10 @@ class Session:
     def __init__(self, engine: Engine, faq_dir: Path, config: Config, stdin: TextIO, stdout: TextIO) -> None:
         self.engine, self.faq_dir, self.config, self.stdin, self.stdout = engine, faq_dir, config, stdin, stdout
         self.added: list[tuple[str, str]] = []  # (entry id, phrasing)
+        self.holders: dict[str, set[str]] = {}  # normalised phrasing -> the entries that have it, added ones too
+        for entry in engine.faq.entries:
+            for _, phrasing in entry.phrasings():
+                self.holders.setdefault(normalised(phrasing), set()).add(entry.id)
 
     def say(self, text: str = "") -> None:
         print(text, file=self.stdout, flush=True)
@@ -72,11 +77,9 @@ class Session:
             if self.add(target, phrasing, lang):
                 return True
 
-    def has(self, entry_id: str, phrasing: str) -> bool:
-        """Whether the entry has the phrasing, in the engine's normalisation, or was given it in this session."""
-        entry = self.engine.faq.get(entry_id)
-        added = {normalised(text) for added_to, text in self.added if added_to == entry_id}
-        return normalised(phrasing) in added or (entry is not None and has_phrasing(entry, phrasing))
+    def has(self, phrasing: str) -> set[str]:
+        """The entries that have the phrasing, in the engine's normalisation, or were given it in this session."""
+        return self.holders.get(normalised(phrasing), set())
 
     def add(self, entry_id: str, phrasing: str, lang: str) -> bool:
         entry = self.engine.faq.get(entry_id)
@@ -86,8 +89,12 @@ class Session:
         if lang not in entry.questions:
             self.say(f"  entry '{entry_id}' has no {lang} questions and answer: pick another entry or skip")
             return False
-        if self.has(entry_id, phrasing):
+        if entry_id in self.has(phrasing):
             self.say(f"  entry '{entry_id}' has this phrasing already: pick another entry or skip")
+            return False
+        if self.has(phrasing):
+            self.say(f"  entry '{min(self.has(phrasing))}' has this phrasing already, and a phrasing of two entries "
+                     "answers neither: pick that entry, or skip")
             return False
         path = Path(entry.file)
         try:
@@ -105,6 +112,7 @@ class Session:
             self.say(f"  the FAQ would not load with this phrasing, so {path} is unchanged:\n{err}")
             return False
         self.added.append((entry_id, phrasing))
+        self.holders.setdefault(normalised(phrasing), set()).add(entry_id)
         self.say(f"  added to {entry_id} in {path} (questions.{lang})")
         return True
 
@@ -126,11 +134,13 @@ def main(engine: Engine, args: argparse.Namespace, faq_dir: Path, *, stdin: Text
                 f"people asked before picking an entry. {HELP}.")
     total = len(missed) + len(picked)
     for position, group in enumerate(missed, start=1):
+        if session.has(group.question):
+            continue  # an entry has it, or was given it above from a group worded alike
         if not session.review(position, total, group):
             break
     else:
         for position, after in enumerate(picked, start=len(missed) + 1):
-            if session.has(after.entry_id, after.asked):
+            if session.has(after.asked):
                 continue  # added above, as an unanswered question
             if not session.review_pick(position, total, after):
                 break

@@ -14,7 +14,7 @@ from bot.engine.faq import Entry
 from bot.engine.loading import FaqError, Problem
 from bot.engine.semantic import PARAPHRASE
 from bot.engine.smalltalk import classify
-from bot.engine.text import terms
+from bot.engine.text import normalised, terms
 from bot.engine.yamlsafe import Limits
 
 CELLS = 8_000_000  # phrasing pairs compared at once by `near_duplicates`: 32 MB of cosines
@@ -39,11 +39,16 @@ def check(engine: Engine) -> list[Problem]:
             if entry.id not in ids:
                 ids.append(entry.id)
     for entry in faq.entries:
+        said: dict[str, tuple[str, str]] = {}  # normalised phrasing -> (field, phrasing) where the entry first has it
         for field, lang, phrasing in _phrasings(entry):
 
             def problem(message: str) -> None:
                 problems.append(Problem(entry.file, entry.line, f"{phrasing!r} {message}", entry.id, field))
 
+            first = said.setdefault(normalised(phrasing), (field, phrasing))
+            if first[0] != field:
+                problem(f"repeats {first[1]!r} ({first[0]}) of the same entry: keep one")
+                continue
             if classify(phrasing) is not None:
                 problem("reads as small talk (a greeting, thanks or help), so it is never matched: reword it")
                 continue

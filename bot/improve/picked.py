@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from bot.engine.answering import Engine, detect_language
 from bot.engine.faq import Entry
-from bot.engine.text import words
+from bot.engine.text import normalised
 from bot.improve.store.reading import AUTOCOMPLETE, Led
 
 
@@ -19,10 +19,6 @@ class PickedAfter:
     entry_id: str
     count: int
     lang: str
-
-
-def normalised(text: str) -> str:
-    return " ".join(words(text))
 
 
 def has_phrasing(entry: Entry, text: str) -> bool:

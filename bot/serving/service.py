@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -15,13 +16,14 @@ from bot.engine.answering import Context, Engine, detect_language
 from bot.engine.complete import Completer
 from bot.engine.reply import EntryRef, Reason, Reply
 from bot.engine.smalltalk import classify
-from bot.engine.view import View, notice, view_of
+from bot.engine.view import Action, View, notice, view_of
 from bot.serving.events import Asked, NoRecorder, Recorder, Voted, Where
 from bot.serving.flood import FloodLimit, FloodRule, Verdict
 from bot.serving.inflight import InFlight
 from bot.serving.leads import Leads, is_lead
 
 log = logging.getLogger("faqbot")
+MAX_OPTION_DIGITS = 6  # a longer number is a question, not a pick
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,20 @@ class Service:
         onward = self._asked(asked, reply, where, (time.perf_counter() - started) * 1000, via=via, led_by=led_by)
         return view_of(reply, private=private, lead=onward)
 
+    def choose(self, typed: str, offered: View | None, where: Where, *, lang: str | None = None) -> View | None:
+        """A number typed to pick one of the options `offered` (the last reply) shows, in any width ("2",
+        "２"): that option's answer, or a notice naming the numbers there are. None when `typed` is no number
+        or nothing was offered: then it is a question."""
+        number = option_number(typed)
+        options = offered.options if offered is not None else ()
+        if number is None or not options:
+            return None
+        if not 1 <= number <= len(options):
+            return notice("no_option", lang or offered.asker_lang or offered.lang, args=(str(number), str(len(options))))
+        chosen = options[number - 1]
+        via = Via.SUGGESTION if chosen.action is Action.PICK else Via.TOPIC
+        return self.pick(chosen.id, lang or offered.lang, where, via=via, lead=offered.lead)
+
     def share(self, entry_id: str, lang: str, where: Where) -> View:
         """An answer a person shares with the channel (its asking was recorded already)."""
         entry, tags = self.engine.faq.get(entry_id), self.scope(where)
@@ -195,6 +211,12 @@ class Service:
             record(event)
         except Exception:  # a recorder's fault must never cost anyone an answer
             log.exception("recording %s failed", type(event).__name__)
+
+
+def option_number(typed: str) -> int | None:
+    """The number in `typed` when that is all it is, digits of any width folded (NFKC) to ASCII."""
+    folded = unicodedata.normalize("NFKC", typed).strip()
+    return int(folded) if folded.isascii() and folded.isdigit() and len(folded) <= MAX_OPTION_DIGITS else None
 
 
 def without_mention(text: str, me: str | None) -> str:
