@@ -45,13 +45,14 @@ def test_the_semantic_signals_follow_the_lexical_ones(semantic):
     assert lines[first + 3] == "   words and meaning rank it first: yes  runners-up: vacation"
 
 
-def test_meaning_alone_and_an_answer_text_closer_than_any_phrasing(semantic):
+def test_meaning_alone_and_a_sentence_of_the_answer_closer_than_any_phrasing(semantic):
     lines = explain(semantic, "where do I get the GlobalProtect client", top=5)
     assert lines[1].startswith("decision: ")
     semantic_line = next(line for line in lines if line.startswith("semantic: "))
     assert semantic_line.startswith("semantic: vpn  fused probability ")
     closest = lines[lines.index(semantic_line) + 1]
-    assert closest.startswith("   closest phrasing: ") and "(the answer text is closer: " in closest
+    assert closest.startswith("   closest: a sentence of its answer, 'Install the GlobalProtect client")
+    assert closest.endswith("(closest phrasing: How do I connect to the VPN?)")
 
 
 def test_without_a_semantic_stage_one_line_says_so(make_faq):

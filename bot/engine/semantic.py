@@ -30,7 +30,7 @@ from bot.engine.encoder import (
     encoder_version,
     shared_encoder,
 )
-from bot.engine.faq import Faq
+from bot.engine.faq import Entry, Faq
 from bot.engine.matcher import Candidate
 from bot.engine.text import has_han, sentences
 
@@ -115,6 +115,7 @@ class Fused:
     probability: float
     offered: tuple[int, ...]  # the best few by fused score, the candidate first
     phrasing: str  # the candidate's phrasing closest in meaning
+    said: str | None = None  # the sentence of its answer, when one is closer than any phrasing
 
 
 class SemanticStage:
@@ -179,8 +180,7 @@ class SemanticStage:
             for _, question in entry.phrasings():
                 owners.append(position)
                 texts.append(question)
-            # every entry has a sentence, so that each entry's rows can be found by where they start
-            lines = [line for answer in entry.answer.values() for line in sentences(answer)] or [texts[-1]]
+            lines = _said(entry)
             speakers += [position] * len(lines)
             said += lines
         everyday = yaml.safe_load(BACKGROUND.read_text(encoding="utf-8"))
@@ -319,8 +319,18 @@ class SemanticStage:
             crosses=float(("zh" if has_han(question) else "en") not in entries[best].questions),
         )
         phrasing = self._closest_phrasing(best, by_phrasing, starts)
+        said = None
+        if by_sentence[best] > asked[best]:
+            lines, first = _said(entries[best]), int(said_from[best])
+            said = lines[int(numpy.argmax(index.sentences[first : first + len(lines)] @ q))]
         offered = tuple(int(i) for i in order[:offer] if numpy.isfinite(fused[i]))
-        return Fused(best, signals, self.fusion.probability(signals), offered, phrasing)
+        return Fused(best, signals, self.fusion.probability(signals), offered, phrasing, said)
+
+
+def _said(entry: Entry) -> list[str]:
+    """The answer's sentences, in every language it has; at least one, so that each entry's rows can be found
+    by where they start."""
+    return [line for answer in entry.answer.values() for line in sentences(answer)] or [entry.phrasings()[-1][1]]
 
 
 def _best_first(scores: numpy.ndarray, count: int) -> numpy.ndarray:

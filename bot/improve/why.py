@@ -43,8 +43,10 @@ def _fused_lines(engine: Engine, fused: Fused, fusion: Fusion) -> list[str]:
     else:
         where = "below suggest"
     closest = f"   closest phrasing: {fused.phrasing}"
+    if fused.said is not None:
+        closest = f"   closest: a sentence of its answer, {fused.said!r}  (closest phrasing: {fused.phrasing})"
     if s.answer_cosine > s.cosine:
-        closest += f"  (the answer text is closer: {s.answer_cosine:.3f})"
+        closest += f"  (the whole answer is closer: {s.answer_cosine:.3f})"
     others = [engine.faq.entries[i].id for i in fused.offered[1:]]
     return [
         (f"semantic: {engine.faq.entries[fused.entry].id}  fused probability {fused.probability:.3f}  "
