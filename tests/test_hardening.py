@@ -40,3 +40,14 @@ def test_a_megabyte_of_text_is_answered_and_stored_cut_to_the_engines_limit(engi
     with sqlite3.connect(db) as conn:
         (length,) = conn.execute("SELECT length(question) FROM faqbot_questions").fetchone()
     assert length == 2000
+
+
+def test_a_vote_for_an_entry_outside_the_channels_scope_is_not_recorded(engine):
+    from support import Kept
+
+    kept = Kept()
+    service = Service(engine, recorder=kept, channels={"C-billing": frozenset({"nosuchtag"})})
+    view = service.vote("what-is-gpt", up=True, where=Where("slack", "T1", "C-billing", "U1"))
+    assert view.private and not kept.events
+    service.vote("what-is-gpt", up=True, where=Where("slack", "T1", "C-other", "U1"))
+    assert len(kept.events) == 1

@@ -153,3 +153,36 @@ def test_questions_keep_flowing_while_reloads_happen(make_faq):
     assert not errors, errors
     assert len(replies) >= 100 and all(r.entry_id == "billing" and r.kind == "answer" for r in replies)
 
+
+
+def test_a_pipe_among_the_faq_files_is_refused_not_waited_on(setup):
+    import os
+
+    directory, service, reloader, results, done = setup
+    os.mkfifo(directory / "stuck.yaml")  # opening it to read would wait for a writer for ever
+    finished: list[Reloaded] = []
+    worker = threading.Thread(target=lambda: finished.append(reloader.reload()), daemon=True)
+    worker.start()
+    worker.join(20)
+    assert finished, "the reload waited on the pipe"
+    assert not finished[0].ok and any("stuck.yaml" in p and "not a regular file" in p for p in finished[0].problems)
+    assert service.answer("What does it cost?").entry_id == "billing"
+
+
+def test_stopping_does_not_wait_for_a_slow_lint(make_faq):
+    directory = make_faq({"faq.yaml": ONE})
+    service, linting = Service(build_engine(directory)), threading.Event()
+
+    def slow_lint(engine):
+        linting.set()
+        time.sleep(30)
+        return []
+
+    reloader = Reloader(service, directory, lambda: build_engine(directory), lint=slow_lint, interval=0.05)
+    reloader.start()
+    (directory / "faq.yaml").write_text(TWO, encoding="utf-8")
+    assert linting.wait(10)
+    assert service.answer("can I get a refund?").entry_id == "refunds"  # swapped in before lint ran
+    started = time.monotonic()
+    reloader.stop()
+    assert time.monotonic() - started < 5

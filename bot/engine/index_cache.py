@@ -104,7 +104,8 @@ def fingerprint(directory: Path, weights: Weights) -> str:
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
     for path in faq_files(directory):
         digest.update(str(path.relative_to(directory)).encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        if path.is_file():  # anything else is refused by the loader, and a pipe would never end
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()[:32]
 
 

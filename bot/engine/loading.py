@@ -72,6 +72,9 @@ def load_faq(directory: Path | str, limits: Limits = Limits()) -> Faq:
             problems.append(Problem(name, None, f"points outside the FAQ directory {directory}: "
                                     "FAQ files must live inside it; copy the file in instead of linking it"))
             continue
+        if not path.is_file():  # a pipe or device would be waited on for ever; a directory cannot be read
+            problems.append(Problem(name, None, "is not a regular file: FAQ files must be plain .yaml files"))
+            continue
         try:
             node = read_nodes(path, limits)
         except YamlProblem as err:

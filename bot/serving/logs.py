@@ -9,27 +9,54 @@ import sys
 import time
 
 # What must never be written down: Slack tokens, Discord bot tokens, and the URLs that act as
-# credentials for a while (Slack response_urls, Discord interaction and webhook tokens).
+# credentials for a while (Slack response_urls, also URL-encoded, Discord interaction and webhook tokens).
+# A Discord token is looked for only where a run of its characters starts, so that a long run that is
+# no token is read once, not once per character.
 TOKEN_SHAPES = re.compile(
     r"xox[abposre]-[A-Za-z0-9-]{6,}"
     r"|xapp-[A-Za-z0-9-]{6,}"
-    r"|[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,}"
-    r"|hooks\.slack\.com/\S+"
-    r"|/(?:interactions|webhooks)/\d+/[A-Za-z0-9_.:-]{20,}"
+    r"|(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,}"
+    r"|hooks\.slack\.com(?:/|%2[Ff])\S+"
+    r"|(?:/|%2[Ff])(?:interactions|webhooks)(?:/|%2[Ff])\d+(?:/|%2[Ff])[A-Za-z0-9_.:%-]{20,}"
 )
 MASK = "[redacted]"
+MAX_MESSAGE = 4000  # characters of one log message; a request body someone sends is no reason to log a megabyte
+SDKS = ("slack_bolt", "slack_sdk", "discord", "urllib3", "sqlalchemy", "aiohttp")
 
 
 def redact(text: str) -> str:
     return TOKEN_SHAPES.sub(MASK, text)
 
 
+def bounded(message: str) -> str:
+    """One line, at most MAX_MESSAGE characters: a newline in what someone sent cannot forge a log line."""
+    if len(message) > MAX_MESSAGE:
+        message = f"{message[:MAX_MESSAGE]}… [{len(message) - MAX_MESSAGE:,} more characters]"
+    return message.replace("\r", "\\r").replace("\n", "\\n")
+
+
 class TextFormatter(logging.Formatter):
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 - the base class's name
+        return super().formatMessage(logging.makeLogRecord({**vars(record), "message": bounded(record.message)}))
+
     def format(self, record: logging.LogRecord) -> str:
         return redact(super().format(record))
+
+
+class QuietSdks(logging.Filter):
+    """The chat SDKs say what they do at warning and above only, unless faqbot's level is debug: their info
+    lines hold request bodies (bolt logs every request that fails verification, body and all), and bolt
+    sets its loggers to the root's level whatever was set before."""
+
+    def __init__(self, debug: bool) -> None:
+        super().__init__()
+        self.debug = debug
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return self.debug or record.levelno >= logging.WARNING or record.name.split(".")[0] not in SDKS
 
 
 class JsonFormatter(logging.Formatter):
@@ -42,7 +69,7 @@ class JsonFormatter(logging.Formatter):
             "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": bounded(record.getMessage()),
         }
         entry.update((k, v) for k, v in vars(record).items() if k not in self.STANDARD and not k.startswith("_"))
         if record.exc_info:
@@ -54,11 +81,12 @@ def configure(level: str = "info", fmt: str = "text") -> None:
     """Replaces the root logger's handlers; chat SDKs log at warning unless faqbot's level is debug."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
+    handler.addFilter(QuietSdks(level == "debug"))
     root = logging.getLogger()
     for old in root.handlers[:]:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper())
     quiet = logging.DEBUG if level == "debug" else logging.WARNING
-    for chatty in ("slack_bolt", "slack_sdk", "discord", "urllib3", "sqlalchemy", "aiohttp"):
+    for chatty in SDKS:
         logging.getLogger(chatty).setLevel(max(quiet, root.level))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.engine.answering import Engine
@@ -68,7 +68,9 @@ class Reloader:
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
-            self._thread.join(timeout=30)
+            # a reload still linting or embedding is abandoned: the FAQ it swapped in is whole, and caches are
+            # written to a temporary directory first
+            self._thread.join(timeout=2)
 
     def reload(self) -> Reloaded:
         with self._lock:
@@ -84,7 +86,9 @@ class Reloader:
                 if engine.semantic is not None:
                     engine.semantic.warm_up()  # in this thread, before any question reaches the new FAQ
                 self.service.replace(engine)
-                result = Reloaded(True, len(engine.faq.entries), findings=tuple(map(str, self._lint(engine))))
+                result = Reloaded(True, len(engine.faq.entries))
+        if result.ok and not self._stop.is_set():  # after the swap and outside the lock: lint may take a while
+            result = replace(result, findings=tuple(map(str, self._lint(engine))))
         (log.info if result.ok else log.error)("%s", result.summary(self.directory))
         try:
             self.on_result(result)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from bot.engine.answering import Context, Engine, detect_language
+from bot.engine.answering import Context, Engine, detect_language, in_scope
 from bot.engine.complete import Completer
 from bot.engine.reply import EntryRef, Reason, Reply
 from bot.engine.smalltalk import classify
@@ -138,9 +138,13 @@ class Service:
         return view_of(reply)
 
     def vote(self, entry_id: str, *, up: bool, where: Where, lang: str = "en") -> View:
-        """Recorded only for an entry this FAQ has; the thanks are for the voter alone."""
-        if self.engine.faq.get(entry_id) is None:
+        """Recorded only for an entry this FAQ has and this channel may show (a forged or stale vote is
+        not); the thanks are for the voter alone."""
+        entry, tags = self.engine.faq.get(entry_id), self.scope(where)
+        if entry is None:
             return notice("gone", lang, private=True)
+        if tags is not None and not in_scope(entry, tags):
+            return notice("elsewhere", lang, private=True)
         self._record(self.recorder.voted, Voted(at=time.time(), where=where, entry_id=entry_id, up=up))
         return notice("feedback_thanks", lang, private=True)
 
