@@ -39,6 +39,9 @@ SETS = {
     "HR policies": (EVAL / "foreign/hr-policies/faq", EVAL / "foreign/hr-policies/questions.yaml", None, None),
     "SaaS support": (EVAL / "foreign/saas-support/faq", EVAL / "foreign/saas-support/questions.yaml", None, None),
     "office admin": (EVAL / "foreign/office-admin/faq", EVAL / "foreign/office-admin/questions.yaml", None, None),
+    "dev platform": (EVAL / "foreign/dev-platform/faq", EVAL / "foreign/dev-platform/questions.yaml", None, None),
+    "security": (EVAL / "foreign/security-compliance/faq", EVAL / "foreign/security-compliance/questions.yaml",
+                 None, None),
     "A, en FAQ, zh questions": (SHIPPED, BLIND_A, "en", "zh"), "A, zh FAQ, en questions": (SHIPPED, BLIND_A, "zh", "en"),
     "B, en FAQ, zh questions": (SHIPPED, BLIND_B, "en", "zh"), "B, zh FAQ, en questions": (SHIPPED, BLIND_B, "zh", "en"),
 }

@@ -23,6 +23,8 @@ BLIND = {  # set -> the FAQ it is asked of
     EVAL / "foreign" / "hr-policies" / "questions.yaml": EVAL / "foreign" / "hr-policies" / "faq",
     EVAL / "foreign" / "saas-support" / "questions.yaml": EVAL / "foreign" / "saas-support" / "faq",
     EVAL / "foreign" / "office-admin" / "questions.yaml": EVAL / "foreign" / "office-admin" / "faq",
+    EVAL / "foreign" / "dev-platform" / "questions.yaml": EVAL / "foreign" / "dev-platform" / "faq",
+    EVAL / "foreign" / "security-compliance" / "questions.yaml": EVAL / "foreign" / "security-compliance" / "faq",
 }
 
 

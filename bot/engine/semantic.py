@@ -44,21 +44,21 @@ PARAPHRASE = 0.7  # a cosine this high between two questions: they ask the same 
 class Fusion:
     """A logistic model over the fused candidate's signals, and the probabilities that answer or suggest."""
 
-    lexical_confidence: float = 1.41
-    lexical_score: float = 0.65
-    unknown: float = 0.35
-    evidence: float = 1.46
-    cosine: float = -0.08
-    answer_cosine: float = 2.32
-    cosine_lead: float = 2.42
-    fused_lead: float = 3.39
-    over_background: float = 4.37
-    agree: float = 0.67
-    answer_first: float = 0.83
-    density: float = -0.59
-    crosses: float = 1.22
-    bias: float = -1.58
-    answer: float = 0.87  # answer when the lexical stage did not and the probability is this high
+    lexical_confidence: float = 1.50
+    lexical_score: float = 0.59
+    unknown: float = 0.31
+    evidence: float = 1.59
+    cosine: float = -0.07
+    answer_cosine: float = 2.72
+    cosine_lead: float = 2.16
+    fused_lead: float = 3.44
+    over_background: float = 3.98
+    agree: float = 0.71
+    answer_first: float = 1.01
+    density: float = -0.60
+    crosses: float = 1.25
+    bias: float = -1.72
+    answer: float = 0.85  # answer when the lexical stage did not and the probability is this high
     suggest: float = 0.55  # below this, nothing is worth a "did you mean"
 
     def probability(self, s: Signals) -> float:
