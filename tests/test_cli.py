@@ -277,13 +277,14 @@ def test_eval_confusion_text_and_json(make_faq, tmp_path):
     faq = make_faq({"faq.yaml": ACCOUNTS_FAQ})
     cases = tmp_path / "cases.yaml"
     cases.write_text(ACCOUNTS_CASES, encoding="utf-8")
-    text = run_faqbot("eval", cases, "--faq", faq, "--confusion")
+    words = {"FAQBOT_SEMANTIC": "off"}  # the replies ACCOUNTS_CASES notes are the words' own
+    text = run_faqbot("eval", cases, "--faq", faq, "--confusion", env=words)
     assert text.returncode == 0, text.stderr
     assert ("confusion (expected -> instead):\n"
             "     2  password-reset -> password-change  (offered first)\n") in text.stdout
     assert "worst recall:\n  0.000  0/1  password-change\n  0.200  1/5  password-reset\n" in text.stdout
-    assert "confusion" not in run_faqbot("eval", cases, "--faq", faq).stdout
-    result = json.loads(run_faqbot("eval", cases, "--faq", faq, "--confusion", "--json").stdout)
+    assert "confusion" not in run_faqbot("eval", cases, "--faq", faq, env=words).stdout
+    result = json.loads(run_faqbot("eval", cases, "--faq", faq, "--confusion", "--json", env=words).stdout)
     assert set(result) == EVAL_KEYS | {"confusion", "recall"}
     assert result["confusion"][0] == {"expect": "password-reset", "instead": "password-change",
                                       "how": "offered first", "count": 2}
