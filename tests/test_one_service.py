@@ -22,11 +22,11 @@ from fake_discord import (
     typing_question,
 )
 from fake_slack import BOT_USER as SLACK_BOT_USER
-from fake_slack import SignedClient
+from fake_slack import SECRET, SignedClient
+from fake_slack import TOKEN as SLACK_TOKEN
 from support import Kept
 from test_discord_client import TOKEN, answered_privately, callback, custom_ids
-from test_slack_app import QUIET, SECRET, buttons, direct, mention
-from test_slack_app import TOKEN as SLACK_TOKEN
+from test_slack_app import QUIET, buttons, direct, mention
 
 from adapters.discord.client import build_client
 from adapters.slack.running import Settings, Slack

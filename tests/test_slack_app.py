@@ -6,43 +6,16 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
 
 import pytest
-from fake_slack import BOT_ID, BOT_USER, TEAM, SignedClient, get
+from fake_slack import BOT_ID, BOT_USER, TEAM, TOKEN, get
 from support import Kept
 
 from adapters.slack.blocks import escape, parse_value
-from adapters.slack.running import Settings, Slack
 from adapters.slack.texts import TEXTS
 from bot.engine.wording import say
-from bot.serving import Service
 
-SECRET = "test-signing-secret-1234"
-TOKEN = "xoxb-test-token-5678"
 QUIET = 0.2  # seconds to wait before asserting that nothing more was sent
-
-
-@pytest.fixture
-def serve(engine, fake) -> Iterator[Callable[..., SignedClient]]:
-    """serve(**Settings) -> a client for a running app; every server is shut down afterwards."""
-    servers = []
-
-    def start(*, recorder=None, channels=None, **settings) -> SignedClient:
-        service = Service(engine, recorder=recorder, channels=channels)
-        slack = Slack(service, Settings(token=TOKEN, signing_secret=SECRET, api_url=fake.api_url, host="127.0.0.1",
-                                        port=0, **settings))
-        servers.append(slack)
-        return SignedClient(f"http://127.0.0.1:{slack.port}/slack/events", SECRET)
-
-    yield start
-    for slack in servers:
-        slack.stop(5)
-
-
-@pytest.fixture
-def slack(serve) -> SignedClient:
-    return serve()
 
 
 def mention(text: str, *, ts: str = "1700000000.000100", channel: str = "C1", user: str = "U1", **extra) -> dict:

@@ -16,9 +16,11 @@ import time
 from dataclasses import dataclass
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.request.internals import parse_body
 from slack_sdk.signature import SignatureVerifier
 
 from bot.serving.status import Status
@@ -35,6 +37,7 @@ class Limits:
     max_body: int = 1 << 20  # Slack's payloads are a few kilobytes
     body_timeout: float = 10.0  # for the whole body to arrive
     idle_timeout: float = 15.0  # a connection that has not sent a whole request head by then is closed
+    linger: float = 1.0  # after refusing a body that is still coming, read it this long, then close
     backlog: int = 1024  # connections waiting to be accepted, for bursts
     shutdown_timeout: float = 1.0  # for requests being handled when the server stops; each takes milliseconds
 
@@ -65,8 +68,8 @@ class SlackServer:
         self.limits = limits
         web_app = web.Application(client_max_size=limits.max_body)
         web_app.add_routes([web.post(EVENTS_PATH, self.events), web.get("/{path:.*}", self.get)])
-        self.runner = web.AppRunner(web_app, access_log=None, keepalive_timeout=limits.idle_timeout,
-                                    shutdown_timeout=limits.shutdown_timeout, handle_signals=False)
+        self.runner = web.AppRunner(web_app, access_log=None, logger=_OneLine(), keepalive_timeout=limits.idle_timeout,
+                                    lingering_time=limits.linger, shutdown_timeout=limits.shutdown_timeout, handle_signals=False)
         self.port = 0
 
     async def start(self, host: str, port: int) -> None:
@@ -111,19 +114,35 @@ class SlackServer:
         if not self._signed(raw, timestamp, request.headers.get("X-Slack-Signature", "")):
             raise Refused(401, "the signature is wrong")
         try:
-            bolt_request = AsyncBoltRequest(body=raw.decode("utf-8"), query=request.query_string,
-                                            headers={k.lower(): request.headers.getall(k) for k in request.headers})
-        except ValueError as err:  # UnicodeDecodeError and json's JSONDecodeError among them
+            body = raw.decode("utf-8")
+            if not isinstance(parse_body(body, request.headers.get("Content-Type")), dict):
+                raise TypeError("not an object")
+            # bolt reads the body's fields as it builds the request: a field of the wrong type raises here
+            return AsyncBoltRequest(body=body, query=request.query_string,
+                                    headers={k.lower(): request.headers.getall(k) for k in request.headers})
+        except (ValueError, TypeError, AttributeError, KeyError) as err:  # ValueError: bad UTF-8 or JSON
             raise Refused(400, f"the body is not what Slack sends ({type(err).__name__})") from None
-        if not isinstance(bolt_request.body, dict):
-            raise Refused(400, "the body is not what Slack sends (not an object)")
-        return bolt_request
 
     def _signed(self, body: bytes, timestamp: str | None, signature: str) -> bool:
         try:
             return self.verifier.is_valid(body, timestamp, signature)
         except TypeError:  # hmac compares only ASCII strings
             return False
+
+
+class _OneLine(logging.LoggerAdapter):
+    """aiohttp's own log: a request it could not parse (a bad Content-Length, a head too long...) is one line
+    without a traceback; anything else keeps its traceback."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.getLogger("faqbot.slack.http"), {})
+
+    def exception(self, msg, *args, exc_info=True, **kwargs) -> None:
+        if isinstance(exc_info, HttpProcessingError):
+            message = str(exc_info.message).splitlines()[0] if exc_info.message else type(exc_info).__name__
+            self.warning("refused a request (%d): %s", exc_info.code or 400, message)
+            return
+        super().exception(msg, *args, exc_info=exc_info, **kwargs)
 
 
 _REASONS = {400: "bad request", 401: "invalid request", 408: "request timeout", 413: "too large"}
