@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from fake_slack import FakeSlack
+from fake_slack import SECRET, TOKEN, FakeSlack, SignedClient
 from support import FAQ_DIR, subprocess_log_leaks
 
 from bot.engine import Engine, build_engine
@@ -67,6 +67,32 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if leaks:
         print("\nlog lines with something token-shaped in them:\n" + "\n".join(leaks), file=sys.stderr)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture
+def serve(engine, fake) -> Iterator[Callable[..., SignedClient]]:
+    """serve(**Settings) -> a client for the Slack adapter running in HTTP mode on 127.0.0.1, as `faqbot run
+    slack` runs it, talking to `fake`; every one is stopped afterwards."""
+    from adapters.slack.running import Settings, Slack
+    from bot.serving import Service
+
+    running = []
+
+    def start(*, recorder=None, channels=None, metrics=None, **settings) -> SignedClient:
+        service = Service(engine, recorder=recorder, channels=channels)
+        slack = Slack(service, Settings(token=TOKEN, signing_secret=SECRET, api_url=fake.api_url, host="127.0.0.1",
+                                        port=0, **settings), metrics=metrics)
+        running.append(slack)
+        return SignedClient(f"http://127.0.0.1:{slack.port}/slack/events", SECRET)
+
+    yield start
+    for slack in running:
+        slack.stop(5)
+
+
+@pytest.fixture
+def slack(serve) -> SignedClient:
+    return serve()
 
 
 @pytest.fixture

@@ -22,6 +22,8 @@ from slack_sdk.signature import SignatureVerifier
 BOT_USER = "UFAQBOT"
 BOT_ID = "BFAQBOT"
 TEAM = "T0TEAM"
+SECRET = "test-signing-secret-1234"  # what the tests' apps are given
+TOKEN = "xoxb-test-token-5678"
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,16 @@ class Recorded:
     def dump(self) -> str:
         """Everything sent, as one string, to search for text that must (not) be there."""
         return json.dumps(self.body, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Trouble:
+    """Until `until` (time.monotonic()), every call is delayed by `delay` s, or refused with 429 and this
+    Retry-After."""
+
+    until: float
+    delay: float = 0.0
+    retry_after: float | None = None
 
 
 @dataclass
@@ -55,10 +67,13 @@ class FakeSlack:
         self._failures: dict[str, list[Failure]] = {}
         self.delays: dict[str, float] = {}  # path prefix -> seconds to wait before answering
         self.arrived: list[str] = []  # every request's path as it comes in, before any delay
+        self.trouble = Trouble(0.0)
         self._changed = threading.Condition()
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keeps connections open, as Slack does
+
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8")
                 kind = self.headers.get("Content-Type", "")
@@ -66,15 +81,23 @@ class FakeSlack:
                 with fake._changed:
                     fake.arrived.append(self.path)
                     fake._changed.notify_all()
-                time.sleep(max((d for p, d in fake.delays.items() if self.path.startswith(p)), default=0))
-                status, headers, answer = fake._answer(self.path, body)
+                trouble = fake.trouble if time.monotonic() < fake.trouble.until else Trouble(0.0)
+                time.sleep(max((d for p, d in fake.delays.items() if self.path.startswith(p)), default=trouble.delay))
+                if trouble.retry_after is not None:
+                    status, headers = 429, {"Retry-After": f"{trouble.retry_after:g}"}
+                    answer = json.dumps({"ok": False, "error": "ratelimited"})
+                else:
+                    status, headers, answer = fake._answer(self.path, body)
                 data = answer.encode("utf-8")
-                self.send_response(status)
-                for name, value in {"Content-Type": "application/json", **headers}.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    for name, value in {"Content-Type": "application/json", **headers}.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):  # the caller gave up waiting: not delivered
+                    return
                 with fake._changed:
                     fake.requests.append(Recorded(self.path, dict(self.headers), body, status))
                     fake._changed.notify_all()
@@ -82,12 +105,15 @@ class FakeSlack:
             def log_message(self, *args) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
         self._thread.start()
         self.base = f"http://127.0.0.1:{self._server.server_address[1]}"
         self.api_url = f"{self.base}/api/"
+
+    def troubled(self, seconds: float, *, delay: float = 0.0, retry_after: float | None = None) -> None:
+        """Slow (every call delayed `delay` s) or rate limiting (429, Retry-After) for the next `seconds`."""
+        self.trouble = Trouble(time.monotonic() + seconds, delay, retry_after)
 
     def response_url(self, name: str = "r1") -> str:
         return f"{self.base}/respond/{name}"
@@ -147,6 +173,11 @@ class FakeSlack:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 1024  # the listen backlog: replies come in bursts
 
 
 class FakeSocketMode:

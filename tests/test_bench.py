@@ -279,3 +279,14 @@ def test_threshold_tuning() -> None:
     assert quality.tune_threshold(cases, [None] * 5) > 0
     top1, wrong, oos = quality.rates(cases, ["x", "q", None, "x", None])
     assert (top1, wrong, oos) == (1 / 3, 1 / 3, 0.5)
+
+
+def test_load_bench_acks_everything_and_delivers_each_reply_once_whatever_slack_does(capsys) -> None:
+    from bench.load import main as load
+
+    results = load(["--quick", "--requests", "45", "--concurrency", "8", "--trouble", "1.5", "--delay", "1.5",
+                    "--semantic", "off"])
+    assert [r.scenario for r in results] == ["healthy", "slow", "ratelimit"]
+    for r in results:
+        assert (r.acked, r.errors, r.delivered, r.duplicates, r.lost) == (45, 0, 45, 0, 0), r
+    assert "| ratelimit | 45 | 8 | 100.0% |" in capsys.readouterr().out

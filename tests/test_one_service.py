@@ -4,7 +4,6 @@ there once, so both platforms behave alike (the real bolt app and discord.py cli
 from __future__ import annotations
 
 import copy
-import threading
 import time
 from collections.abc import Iterator
 
@@ -23,15 +22,14 @@ from fake_discord import (
     typing_question,
 )
 from fake_slack import BOT_USER as SLACK_BOT_USER
-from fake_slack import SignedClient
+from fake_slack import SECRET, SignedClient
+from fake_slack import TOKEN as SLACK_TOKEN
 from support import Kept
 from test_discord_client import TOKEN, answered_privately, callback, custom_ids
-from test_slack_app import QUIET, SECRET, buttons, direct, mention
-from test_slack_app import TOKEN as SLACK_TOKEN
+from test_slack_app import QUIET, buttons, direct, mention
 
 from adapters.discord.client import build_client
-from adapters.slack.app import build_app
-from adapters.slack.server import SlackServer
+from adapters.slack.running import Settings, Slack
 from bot.serving import Service
 from bot.serving.flood import FloodRule
 
@@ -51,21 +49,18 @@ def both(engine, fake) -> Iterator[tuple[Service, Kept, SignedClient, FakeDiscor
     kept = Kept()
     service = Service(engine, recorder=kept, flood=FloodRule(questions=2),
                       channels={"CAZURE": frozenset({"azure-openai"}), CHANNEL_ID: frozenset({"azure-openai"})})
-    server = SlackServer(build_app(service, token=SLACK_TOKEN, signing_secret=SECRET, api_url=fake.api_url),
-                         "127.0.0.1", 0)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
+    slack = Slack(service, Settings(token=SLACK_TOKEN, signing_secret=SECRET, api_url=fake.api_url, host="127.0.0.1",
+                                    port=0))
     discord_fake = FakeDiscord()
     with pointed_at(discord_fake):
         discord = Running(build_client(service), TOKEN)
         try:
             discord_fake.wait_until_connected()
-            yield service, kept, SignedClient(f"http://127.0.0.1:{server.port}/slack/events", SECRET), discord_fake
+            yield service, kept, SignedClient(f"http://127.0.0.1:{slack.port}/slack/events", SECRET), discord_fake
         finally:
             discord.stop()
             discord_fake.close()
-            server.shutdown()
-            server.server_close()
+            slack.stop(5)
 
 
 def test_one_flood_rule_told_once_in_public_and_every_time_in_private_on_both_platforms(both, fake):

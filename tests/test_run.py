@@ -139,6 +139,34 @@ def test_sigterm_finishes_the_question_in_hand_before_exiting(fake, tmp_path, fa
     assert err.index("shutting down") < err.index("stopped")
 
 
+def test_sigterm_with_slack_not_answering_still_exits_within_dockers_grace(fake, tmp_path, faq_copy):
+    bot = start(fake, tmp_path, "faq: faq\n")
+    fake.delays["/respond/"] = 60  # a reply that cannot be finished in time
+    try:
+        assert bot.slack.command("What is GPT?", response_url=fake.response_url("stuck")).status == 200
+        fake.wait_arrived("/respond/stuck")
+    finally:
+        started = time.monotonic()
+        code, err = bot.stop()
+    assert time.monotonic() - started < 10 and code == 0, err
+    assert "stopped with 1 replies unsent" in err and "Traceback" not in err
+
+
+def test_a_second_sigterm_ends_the_process_at_once(fake, tmp_path, faq_copy):
+    bot = start(fake, tmp_path, "faq: faq\n")
+    fake.delays["/respond/"] = 60
+    assert bot.slack.command("What is GPT?", response_url=fake.response_url("stuck")).status == 200
+    fake.wait_arrived("/respond/stuck")
+    bot.process.send_signal(signal.SIGTERM)
+    bot.err.wait_for(lambda line: "shutting down" in line)
+    second = time.monotonic()
+    bot.process.send_signal(signal.SIGTERM)
+    bot.process.wait(timeout=30)
+    assert time.monotonic() - second < 1.0
+    assert bot.process.returncode == 128 + signal.SIGTERM
+    assert "stopping at once" in bot.err.text()
+
+
 def test_bad_settings_stop_the_start_with_every_problem_named(tmp_path):
     (tmp_path / "faqbot.yaml").write_text("log: {level: loud}\nslack: {bot_token: xoxb-1-2}\n", encoding="utf-8")
     done = subprocess.run([*faqbot_command(), "--help"], capture_output=True, text=True, cwd=ROOT)

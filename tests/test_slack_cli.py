@@ -81,7 +81,7 @@ def test_http_mode_serves_healthz_and_answers_a_signed_command_without_logging_s
         assert slack.command("What is GPT?", response_url=fake.response_url("cli")).status == 200
         (sent,) = fake.wait_for("/respond/cli")
         assert sent.body["response_type"] == "ephemeral" and "What is GPT?" in sent.dump
-        assert slack.command("What is GPT?", response_url=fake.response_url("x"), timestamp="soon").status == 401
+        assert slack.command("What is GPT?", response_url=fake.response_url("x"), timestamp="1").status == 401
     finally:
         process.terminate()
         out, err = map(keep, process.communicate(timeout=10))

@@ -1,25 +1,23 @@
-"""The bolt App: Slack events, the /faq command and button clicks in; Service calls; Block Kit out."""
+"""The bolt AsyncApp: Slack events, the /faq command and button clicks in; Service calls; Block Kit out.
+
+Every listener acknowledges at once and hands the rest (the engine, rendering, sending) to `Replies`, so the
+acknowledgement never waits for the engine or for Slack."""
 
 from __future__ import annotations
 
 import logging
 import re
-from concurrent.futures import Executor
 
-from slack_bolt import App, BoltResponse
-from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.http_retry import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    RetryHandler,
+from slack_bolt import BoltResponse
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.logger.messages import (
+    warning_client_prioritized_and_token_skipped,
+    warning_token_skipped,
 )
-from slack_sdk.http_retry.builtin_handlers import ServerErrorRetryHandler
-from slack_sdk.webhook import WebhookClient
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from bot.engine import Engine
-from bot.engine.view import View
 from bot.serving import Service, Where
 from bot.serving.service import Question, Via
 
@@ -34,29 +32,24 @@ from .blocks import (
     unescape,
 )
 from .once import Once
-
-DEFAULT_API_URL = "https://slack.com/api/"
-API_TIMEOUT = 10  # seconds per Web API or response_url call
-DELIVERY_ERRORS = (SlackApiError, SlackClientError, OSError)
+from .replies import Delivery, Post, Replies, Respond
 
 log = logging.getLogger("faqbot.slack")
 
 
-def retry_handlers() -> list[RetryHandler]:
-    """Rate limits (429, Retry-After) and server errors (500, 503) are retried twice, then given up."""
-    return [ConnectionErrorRetryHandler(max_retry_count=1), RateLimitErrorRetryHandler(max_retry_count=2),
-            ServerErrorRetryHandler(max_retry_count=2)]
+def build_app(service: Service, replies: Replies, *, client: AsyncWebClient, identity: AsyncSlackResponse,
+              token: str, signing_secret: str) -> AsyncApp:
+    """The app `faqbot run slack` serves. `identity` is the answer to auth.test, made once at the start: no
+    request ever waits for Slack to say who the bot is."""
+    me = AuthorizeResult.from_auth_test_response(bot_token=token, auth_test_response=identity)
 
+    async def authorize(**_) -> AuthorizeResult:
+        return me
 
-def build_app(service: Service | Engine, *, token: str, signing_secret: str, api_url: str | None = None,
-              listener_executor: Executor | None = None) -> App:
-    """The App `faqbot run slack` serves. It calls auth.test once, here, to learn the bot's own user id."""
-    client = WebClient(token=token, base_url=api_url or DEFAULT_API_URL, timeout=API_TIMEOUT,
-                       retry_handlers=retry_handlers())
-    logging.getLogger("slack_bolt.App").addFilter(_not_about_the_env_token)
-    app = App(client=client, signing_secret=signing_secret, listener_executor=listener_executor)
-    service = service if isinstance(service, Service) else Service(service)
-    listeners = Listeners(service)
+    logging.getLogger("slack_bolt.AsyncApp").addFilter(_not_about_the_env_token)
+    # process_before_response: the response goes out when the listener returns, which is at once: no polling
+    app = AsyncApp(client=client, signing_secret=signing_secret, authorize=authorize, process_before_response=True)
+    listeners = Listeners(service, replies)
     app.middleware(listeners.once_per_event)
     app.event("app_mention")(listeners.on_mention)
     app.event("message")(listeners.on_message)
@@ -69,129 +62,134 @@ def build_app(service: Service | Engine, *, token: str, signing_secret: str, api
 
 
 def _not_about_the_env_token(record: logging.LogRecord) -> bool:
-    # bolt reads SLACK_BOT_TOKEN itself and warns that the client given to it wins, which is intended
-    return record.getMessage() != warning_client_prioritized_and_token_skipped()
+    # bolt reads SLACK_BOT_TOKEN itself and warns that the client and authorize given to it win, as intended
+    return record.getMessage() not in (warning_client_prioritized_and_token_skipped(), warning_token_skipped())
 
 
 class Listeners:
-    """Slack's events in, Service calls, Block Kit out. Each listener acknowledges first."""
+    """Slack's events in, Service calls, Block Kit out. Each listener acknowledges first; the Service calls run
+    in `Replies`' engine thread, inside the closures handed to it."""
 
-    def __init__(self, service: Service) -> None:
+    def __init__(self, service: Service, replies: Replies) -> None:
         self.service = service
+        self.replies = replies
         self.events = Once()  # event ids: Slack redelivers an event it thinks was not acknowledged
         self.messages = Once()  # (channel, ts): one message can arrive as app_mention and as message
 
-    def once_per_event(self, body: dict, request, next) -> BoltResponse | None:
+    async def once_per_event(self, body: dict, request, next) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if event_id and not self.events.first(event_id):
             retry = request.headers.get("x-slack-retry-num", ["?"])[0]
             log.info("skipped redelivery %s of event %s", retry, event_id)
             return BoltResponse(status=200, body="")
-        return next()
+        return await next()
 
     # --- questions ------------------------------------------------------------------------------
 
-    def on_mention(self, event: dict, context, client: WebClient) -> None:
+    async def on_mention(self, event: dict, context) -> None:
         if not _from_a_bot(event, context.bot_user_id):
-            self._answer_message(event, context, client, thread_ts=event.get("thread_ts") or event["ts"])
+            self._answer_message(event, context, thread_ts=event.get("thread_ts") or event["ts"])
 
-    def on_message(self, event: dict, context, client: WebClient) -> None:
+    async def on_message(self, event: dict, context) -> None:
         # edits, joins and other subtypes are not questions
         direct = event.get("channel_type") == "im" and not event.get("subtype")
         if direct and not _from_a_bot(event, context.bot_user_id):
-            self._answer_message(event, context, client, thread_ts=event.get("thread_ts"))
+            self._answer_message(event, context, thread_ts=event.get("thread_ts"))
 
-    def on_command(self, ack, command: dict) -> None:
-        ack()
+    async def on_command(self, ack, command: dict) -> None:
+        await ack()
         text = unescape(command.get("text", ""))
         where = Where("slack", command.get("team_id", ""), command.get("channel_id", ""), command.get("user_id", ""))
-        view = self.service.ask(Question(text, where, private=True, command=True))
-        if view is not None:
-            self._respond(command["response_url"], {"response_type": "ephemeral", **render(view).payload()}, text)
+        url = command["response_url"]
 
-    def _answer_message(self, event: dict, context, client: WebClient, *, thread_ts: str | None) -> None:
+        def reply() -> Delivery | None:
+            view = self.service.ask(Question(text, where, private=True, command=True))
+            if view is None:
+                return None
+            return Respond(url, {"response_type": "ephemeral", **render(view).payload()}, self._failed(text))
+
+        self.replies.answer(reply)
+
+    def _answer_message(self, event: dict, context, *, thread_ts: str | None) -> None:
         channel, text = event["channel"], unescape(event.get("text", ""))
         if not self.messages.first((channel, event["ts"])):
             return
         where = Where("slack", context.team_id or "", channel, event.get("user", ""))
-        view = self.service.ask(Question(text, where, me=context.bot_user_id))
-        if view is None:
-            return
-        try:
-            client.chat_postMessage(channel=channel, thread_ts=thread_ts, **render(view).payload())
-        except DELIVERY_ERRORS as err:
-            log.warning("chat.postMessage failed: %s", _describe(err))
-            try:
-                client.chat_postMessage(channel=channel, thread_ts=thread_ts,
-                                        **render(self.service.notice("failed", asked=text)).payload())
-            except DELIVERY_ERRORS as again:
-                log.warning("could not tell the user either: %s", _describe(again))
+        me = context.bot_user_id
+
+        def reply() -> Delivery | None:
+            view = self.service.ask(Question(text, where, me=me))
+            if view is None:
+                return None
+            failed = render(self.service.notice("failed", asked=text)).payload()
+            return Post({"channel": channel, "thread_ts": thread_ts, **render(view).payload()}, failed)
+
+        self.replies.answer(reply)
 
     # --- buttons --------------------------------------------------------------------------------
 
-    def on_pick(self, ack, body: dict, action: dict) -> None:
+    async def on_pick(self, ack, body: dict, action: dict) -> None:
         """A "did you mean" suggestion: the answer replaces the question's message."""
-        ack()
+        await ack()
         entry_id, lang, lead = parse_value(action["value"])
-        view = self.service.pick(entry_id, lang, _clicked_by(body), via=Via.SUGGESTION, private=_ephemeral(body),
-                                 lead=lead)
-        if view.private and not _ephemeral(body):  # not for the channel: the suggestions stay, the clicker is told
-            self._respond(body["response_url"],
-                          {"response_type": "ephemeral", "replace_original": False, **render(view).payload()},
-                          lang=lang)
-            return
-        self._respond(body["response_url"], {"replace_original": True, **render(view).payload()}, lang=lang)
+        clicker, ephemeral, url = _clicked_by(body), _ephemeral(body), body["response_url"]
 
-    def on_related(self, ack, body: dict, action: dict, client: WebClient) -> None:
+        def reply() -> Delivery:
+            view = self.service.pick(entry_id, lang, clicker, via=Via.SUGGESTION, private=ephemeral, lead=lead)
+            if view.private and not ephemeral:  # not for the channel: the suggestions stay, the clicker is told
+                return Respond(url, {"response_type": "ephemeral", "replace_original": False,
+                                     **render(view).payload()}, self._failed(lang=lang))
+            return Respond(url, {"replace_original": True, **render(view).payload()}, self._failed(lang=lang))
+
+        self.replies.answer(reply)
+
+    async def on_related(self, ack, body: dict, action: dict) -> None:
         """A related or browsed topic: answered in a new message below the one clicked."""
-        ack()
+        await ack()
         entry_id, lang, lead = parse_value(action["value"])
-        view = self.service.pick(entry_id, lang, _clicked_by(body), via=Via.TOPIC,
-                                 private=_ephemeral(body) or "channel" not in body, lead=lead)
-        if view.private:
-            self._respond(body["response_url"],
-                          {"response_type": "ephemeral", "replace_original": False, **render(view).payload()},
-                          lang=lang)
-            return
-        thread_ts = body.get("message", {}).get("thread_ts")
-        try:
-            client.chat_postMessage(channel=body["channel"]["id"], thread_ts=thread_ts, **render(view).payload())
-        except DELIVERY_ERRORS as err:
-            log.warning("chat.postMessage failed: %s", _describe(err))
+        clicker, url = _clicked_by(body), body["response_url"]
+        private = _ephemeral(body) or "channel" not in body
+        channel, thread_ts = body.get("channel", {}).get("id"), body.get("message", {}).get("thread_ts")
 
-    def on_share(self, ack, body: dict, action: dict) -> None:
+        def reply() -> Delivery:
+            view = self.service.pick(entry_id, lang, clicker, via=Via.TOPIC, private=private, lead=lead)
+            if view.private:
+                return Respond(url, {"response_type": "ephemeral", "replace_original": False,
+                                     **render(view).payload()}, self._failed(lang=lang))
+            return Post({"channel": channel, "thread_ts": thread_ts, **render(view).payload()})
+
+        self.replies.answer(reply)
+
+    async def on_share(self, ack, body: dict, action: dict) -> None:
         """Posts a privately shown answer in the channel for everyone."""
-        ack()
+        await ack()
         entry_id, lang, _ = parse_value(action["value"])
-        view = self.service.share(entry_id, lang, _clicked_by(body))
-        response_type = "ephemeral" if view.private else "in_channel"
-        self._respond(body["response_url"],
-                      {"response_type": response_type, "replace_original": False, **render(view).payload()}, lang=lang)
+        clicker, url = _clicked_by(body), body["response_url"]
 
-    def on_feedback(self, ack, body: dict, action: dict) -> None:
-        ack()
+        def reply() -> Delivery:
+            view = self.service.share(entry_id, lang, clicker)
+            response_type = "ephemeral" if view.private else "in_channel"
+            return Respond(url, {"response_type": response_type, "replace_original": False, **render(view).payload()},
+                           self._failed(lang=lang))
+
+        self.replies.answer(reply)
+
+    async def on_feedback(self, ack, body: dict, action: dict) -> None:
+        await ack()
         entry_id, lang, _ = parse_value(action["value"])
-        view = self.service.vote(entry_id, up=action["action_id"] == FEEDBACK_UP, where=_clicked_by(body), lang=lang)
-        self._respond(body["response_url"], {"response_type": "ephemeral", "replace_original": False,
-                                             **render(view).payload()}, lang=lang)
+        up, clicker, url = action["action_id"] == FEEDBACK_UP, _clicked_by(body), body["response_url"]
 
-    def _respond(self, response_url: str, payload: dict, asked: str = "", *, lang: str | None = None) -> None:
-        """Posts to a response_url, with the same retries as the Web API; on failure, tries to say so."""
-        hook = WebhookClient(response_url, timeout=API_TIMEOUT, retry_handlers=retry_handlers())
-        try:
-            status = hook.send_dict(payload).status_code
-        except DELIVERY_ERRORS as err:
-            status, problem = 0, _describe(err)
-        else:
-            problem = f"HTTP {status}"
-        if status == 200:
-            return
-        log.warning("response_url post failed: %s", problem)
-        failed: View = self.service.notice("failed", asked=asked, lang=lang)
-        try:
-            hook.send_dict({"response_type": "ephemeral", "replace_original": False, **render(failed).payload()})
-        except DELIVERY_ERRORS as err:
-            log.warning("could not tell the user either: %s", _describe(err))
+        def reply() -> Delivery:
+            view = self.service.vote(entry_id, up=up, where=clicker, lang=lang)
+            return Respond(url, {"response_type": "ephemeral", "replace_original": False, **render(view).payload()},
+                           self._failed(lang=lang))
+
+        self.replies.answer(reply)
+
+    def _failed(self, asked: str = "", *, lang: str | None = None) -> dict:
+        """What a response_url gets instead when the reply cannot be sent."""
+        view = self.service.notice("failed", asked=asked, lang=lang)
+        return {"response_type": "ephemeral", "replace_original": False, **render(view).payload()}
 
 
 def _from_a_bot(event: dict, bot_user_id: str | None) -> bool:
@@ -205,10 +203,3 @@ def _clicked_by(body: dict) -> Where:
 
 def _ephemeral(body: dict) -> bool:
     return bool(body.get("container", {}).get("is_ephemeral"))
-
-
-def _describe(err: Exception) -> str:
-    """An error in one line, without request headers (they carry the token)."""
-    if isinstance(err, SlackApiError):
-        return f"{err.response.status_code} {err.response.get('error', '')}".strip()
-    return f"{type(err).__name__}: {err}"

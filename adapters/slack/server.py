@@ -1,103 +1,148 @@
-"""HTTP mode: a small threaded server with every Slack request at POST /slack/events, and the status
-paths (/healthz, /readyz, /metrics).
+"""HTTP mode: an aiohttp server with every Slack request at POST /slack/events, and the status paths
+(/healthz, /readyz, /metrics).
 
-Two translate functions and a handler, after bolt's framework adapters. The request timestamp is checked
-here, before bolt: bolt answers a timestamp that is not a number with a 500.
+A request is checked here before bolt sees it, each failure answered with its status and one log line: its
+size (413), how long its body takes to arrive (408), its timestamp (400 when not a number, 401 when stale or
+missing), its signature (401), and its body (400 when it is not what Slack sends). bolt would answer a
+malformed timestamp or body with a 500 and a traceback.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import re
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
+from dataclasses import dataclass
 
-from slack_bolt import App, BoltRequest, BoltResponse
+from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.request.internals import parse_body
+from slack_sdk.signature import SignatureVerifier
 
-from bot.serving.inflight import InFlight
 from bot.serving.status import Status
 
 EVENTS_PATH = "/slack/events"
-HEALTH_PATH = "/healthz"
-MAX_BODY_BYTES = 1 << 20  # Slack's payloads are a few kilobytes
 MAX_CLOCK_SKEW = 5 * 60  # seconds, as Slack's request signing asks
+TIMESTAMP = re.compile(r"[0-9]{1,12}")
 
 log = logging.getLogger("faqbot.slack.http")
 
 
-def timestamp_problem(timestamp: str | None, now: float) -> str | None:
+@dataclass(frozen=True)
+class Limits:
+    max_body: int = 1 << 20  # Slack's payloads are a few kilobytes
+    body_timeout: float = 10.0  # for the whole body to arrive
+    idle_timeout: float = 15.0  # a connection that has not sent a whole request head by then is closed
+    linger: float = 1.0  # after refusing a body that is still coming, read it this long, then close
+    backlog: int = 1024  # connections waiting to be accepted, for bursts
+    shutdown_timeout: float = 1.0  # for requests being handled when the server stops; each takes milliseconds
+
+
+class Refused(Exception):
+    def __init__(self, status: int, why: str) -> None:
+        super().__init__(why)
+        self.status = status
+
+
+def timestamp_problem(timestamp: str | None, now: float) -> Refused | None:
     """Why an X-Slack-Request-Timestamp is refused, or None when it is fresh."""
     if timestamp is None:
-        return "no X-Slack-Request-Timestamp"
-    if not timestamp.strip().isdigit():
-        return "X-Slack-Request-Timestamp is not a number"
+        return Refused(401, "no X-Slack-Request-Timestamp")
+    if not TIMESTAMP.fullmatch(timestamp.strip()):
+        return Refused(400, "X-Slack-Request-Timestamp is not a number of seconds")
     if abs(now - int(timestamp)) > MAX_CLOCK_SKEW:
-        return "X-Slack-Request-Timestamp is more than 5 minutes away"
+        return Refused(401, "X-Slack-Request-Timestamp is more than 5 minutes away")
     return None
 
 
-def to_bolt_request(handler: BaseHTTPRequestHandler, body: bytes) -> BoltRequest:
-    headers = {name.lower(): handler.headers.get_all(name) for name in set(handler.headers.keys())}
-    return BoltRequest(body=body.decode("utf-8"), query=urlsplit(handler.path).query, headers=headers)
-
-
-def send_bolt_response(handler: BaseHTTPRequestHandler, response: BoltResponse) -> None:
-    body = response.body.encode("utf-8")
-    handler.send_response(response.status)
-    for name, values in response.headers.items():
-        if name.lower() != "content-length":
-            for value in values:
-                handler.send_header(name, value)
-    handler.send_header("Content-Length", str(len(body)))
-    handler.end_headers()
-    handler.wfile.write(body)
-
-
-class SlackRequestHandler(BaseHTTPRequestHandler):
-    server: SlackServer
-    protocol_version = "HTTP/1.1"
-
-    def do_GET(self) -> None:
-        status = self.server.status.respond(self.path) if self.server.status else None
-        if status is None and urlsplit(self.path).path == HEALTH_PATH:
-            status = 200, "text/plain", b"ok"
-        code, kind, body = status or (404, "text/plain", b"not found")
-        send_bolt_response(self, BoltResponse(status=code, body=body.decode(), headers={"content-type": kind}))
-
-    def do_POST(self) -> None:
-        if urlsplit(self.path).path != EVENTS_PATH:
-            self._plain(404, "not found")
-            return
-        length = int(self.headers.get("Content-Length") or 0)
-        if not 0 <= length <= MAX_BODY_BYTES:
-            self._plain(413, "too large")
-            self.close_connection = True
-            return
-        body = self.rfile.read(length)
-        problem = timestamp_problem(self.headers.get("X-Slack-Request-Timestamp"), time.time())
-        if problem:
-            log.warning("refused a request: %s", problem)
-            self._plain(401, "invalid request")
-            return
-        with self.server.dispatching.track():
-            send_bolt_response(self, self.server.app.dispatch(to_bolt_request(self, body)))
-
-    def _plain(self, status: int, text: str) -> None:
-        send_bolt_response(self, BoltResponse(status=status, body=text, headers={"content-type": "text/plain"}))
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
-        log.debug(format, *args)
-
-
-class SlackServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, app: App, host: str, port: int, *, status: Status | None = None) -> None:
+class SlackServer:
+    def __init__(self, app: AsyncApp, signing_secret: str, *, status: Status | None = None,
+                 limits: Limits = Limits()) -> None:
         self.app = app
+        self.verifier = SignatureVerifier(signing_secret)
         self.status = status
-        self.dispatching = InFlight()
-        super().__init__((host, port), SlackRequestHandler)
+        self.limits = limits
+        web_app = web.Application(client_max_size=limits.max_body)
+        web_app.add_routes([web.post(EVENTS_PATH, self.events), web.get("/{path:.*}", self.get)])
+        self.runner = web.AppRunner(web_app, access_log=None, logger=_OneLine(), keepalive_timeout=limits.idle_timeout,
+                                    lingering_time=limits.linger, shutdown_timeout=limits.shutdown_timeout, handle_signals=False)
+        self.port = 0
 
-    @property
-    def port(self) -> int:
-        return self.server_address[1]
+    async def start(self, host: str, port: int) -> None:
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, host, port, backlog=self.limits.backlog)
+        await site.start()
+        self.port = self.runner.addresses[0][1]
+
+    async def stop(self) -> None:
+        """Stops listening and finishes the requests being handled."""
+        await self.runner.cleanup()
+
+    async def get(self, request: web.Request) -> web.Response:
+        found = self.status.respond(request.path_qs) if self.status else None
+        if found is None and request.path == "/healthz":
+            found = 200, "text/plain", b"ok"
+        status, kind, body = found or (404, "text/plain", b"not found")
+        return web.Response(status=status, body=body, headers={"Content-Type": kind})
+
+    async def events(self, request: web.Request) -> web.Response:
+        try:
+            bolt_request = await self._checked(request)
+        except Refused as refused:
+            log.warning("refused a request (%d): %s", refused.status, refused)
+            return web.Response(status=refused.status, text=_REASONS.get(refused.status, "invalid request"))
+        return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
+
+    async def _checked(self, request: web.Request) -> AsyncBoltRequest:
+        if (request.content_length or 0) > self.limits.max_body:
+            raise Refused(413, f"a body of {request.content_length} bytes")
+        try:
+            async with asyncio.timeout(self.limits.body_timeout):
+                raw = await request.read()
+        except TimeoutError:
+            raise Refused(408, f"the body took more than {self.limits.body_timeout:g} s to arrive") from None
+        except web.HTTPRequestEntityTooLarge:
+            raise Refused(413, f"a body of more than {self.limits.max_body} bytes") from None
+        timestamp = request.headers.get("X-Slack-Request-Timestamp")
+        problem = timestamp_problem(timestamp, time.time())
+        if problem:
+            raise problem
+        if not self._signed(raw, timestamp, request.headers.get("X-Slack-Signature", "")):
+            raise Refused(401, "the signature is wrong")
+        try:
+            body = raw.decode("utf-8")
+            if not isinstance(parse_body(body, request.headers.get("Content-Type")), dict):
+                raise TypeError("not an object")
+            # bolt reads the body's fields as it builds the request: a field of the wrong type raises here
+            return AsyncBoltRequest(body=body, query=request.query_string,
+                                    headers={k.lower(): request.headers.getall(k) for k in request.headers})
+        except (ValueError, TypeError, AttributeError, KeyError) as err:  # ValueError: bad UTF-8 or JSON
+            raise Refused(400, f"the body is not what Slack sends ({type(err).__name__})") from None
+
+    def _signed(self, body: bytes, timestamp: str | None, signature: str) -> bool:
+        try:
+            return self.verifier.is_valid(body, timestamp, signature)
+        except TypeError:  # hmac compares only ASCII strings
+            return False
+
+
+class _OneLine(logging.LoggerAdapter):
+    """aiohttp's own log: a request it could not parse (a bad Content-Length, a head too long...) is one line
+    without a traceback; anything else keeps its traceback."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.getLogger("faqbot.slack.http"), {})
+
+    def exception(self, msg, *args, exc_info=True, **kwargs) -> None:
+        if isinstance(exc_info, HttpProcessingError):
+            message = str(exc_info.message).splitlines()[0] if exc_info.message else type(exc_info).__name__
+            self.warning("refused a request (%d): %s", exc_info.code or 400, message)
+            return
+        super().exception(msg, *args, exc_info=exc_info, **kwargs)
+
+
+_REASONS = {400: "bad request", 401: "invalid request", 408: "request timeout", 413: "too large"}

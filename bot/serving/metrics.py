@@ -37,6 +37,11 @@ class Metrics:
         self.entries = Gauge("faqbot_faq_entries", "Entries in the FAQ being served", registry=self.registry)
         self.buffer = Gauge("faqbot_store_buffer_depth", "Events waiting to be written to the store",
                             registry=self.registry)
+        self.replies = Counter("faqbot_replies", "Replies an adapter sent or could not send, by platform and result "
+                               "(sent, failed, gave_up, unknown, dropped, unsent)", ["platform", "result"],
+                               registry=self.registry)
+        self.reply_queue = Gauge("faqbot_reply_queue_depth", "Replies being answered or waiting to be sent",
+                                 ["platform"], registry=self.registry)
         for result in ("ok", "failed"):
             self.reloads.labels(result)  # present at 0 from the start, so rates and alerts work
 
@@ -54,6 +59,12 @@ class Metrics:
         self.reloads.labels("ok" if ok else "failed").inc()
         if entries is not None:
             self.entries.set(entries)
+
+    def replied(self, platform: str, result: str) -> None:
+        self.replies.labels(platform, result).inc()
+
+    def watch_replies(self, platform: str, depth: Callable[[], int]) -> None:
+        self.reply_queue.labels(platform).set_function(depth)
 
     def watch_buffer(self, depth: Callable[[], int]) -> None:
         self.buffer.set_function(depth)

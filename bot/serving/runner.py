@@ -6,9 +6,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +28,10 @@ from bot.serving.status import Health, Status, StatusServer
 
 log = logging.getLogger("faqbot")
 EXIT_USAGE = 2
-STOP_TIMEOUT = 10.0  # seconds each part gets to finish what it has in hand on shutdown
+# From SIGTERM to exit, inside Docker's 10 s grace: the platforms finish the replies in hand within the first
+# STOP_TIMEOUT seconds, the store writes what it holds in the rest of STOP_GRACE (and always gets a second).
+STOP_TIMEOUT = 7.0
+STOP_GRACE = 9.0
 
 
 class Running(Protocol):
@@ -131,14 +136,15 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
         print(f"faqbot: {err}", file=sys.stderr)
         runtime.exit_code = err.code
     finally:
+        stopped_by, exit_by = time.monotonic() + STOP_TIMEOUT, time.monotonic() + STOP_GRACE
         health.drain()
         reloader.stop()
         for part in reversed(running):
-            part.stop(STOP_TIMEOUT)
-        if not service.answering.wait_idle(STOP_TIMEOUT):
+            part.stop(max(0.0, stopped_by - time.monotonic()))
+        if not service.answering.wait_idle(max(0.0, stopped_by - time.monotonic())):
             log.warning("some questions were still being answered after %.0f s", STOP_TIMEOUT)
         if store is not None:
-            store.close(STOP_TIMEOUT)
+            store.close(max(1.0, exit_by - time.monotonic()))
         if side is not None:
             side.shutdown()
             side.server_close()
@@ -214,10 +220,20 @@ def _reloaded(result: Reloaded, faq_dir: Path, metrics: Metrics, runtime: Runtim
 
 
 def _on_signals(runtime: Runtime, reloader: Reloader) -> Callable[[], None]:
-    """SIGTERM and SIGINT stop the process gracefully; SIGHUP reloads the FAQ."""
+    """SIGTERM and SIGINT stop the process gracefully, and a second one at once; SIGHUP reloads the FAQ."""
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
-    handlers = {signal.SIGTERM: lambda *_: runtime.stopping.set(), signal.SIGINT: lambda *_: runtime.stopping.set()}
+    received: list[int] = []
+
+    def stop(signum: int, frame: object) -> None:
+        received.append(signum)
+        if len(received) > 1:
+            # not logging: the signal may have come in while this thread held the logging lock
+            os.write(2, b"faqbot: stopping at once (a second signal); replies in hand are not sent\n")
+            os._exit(128 + signum)
+        runtime.stopping.set()
+
+    handlers = {signal.SIGTERM: stop, signal.SIGINT: stop}
     if hasattr(signal, "SIGHUP"):
         handlers[signal.SIGHUP] = lambda *_: reloader.request()
     previous = {sig: signal.signal(sig, handler) for sig, handler in handlers.items()}

@@ -56,6 +56,7 @@ class Status:
 class _Handler(BaseHTTPRequestHandler):
     server: StatusServer
     protocol_version = "HTTP/1.1"
+    timeout = 15  # seconds a connection may stay silent, so a half-sent request does not hold a thread
 
     def do_GET(self) -> None:
         status, kind, body = self.server.status.respond(self.path) or (404, "text/plain", b"not found")
@@ -73,6 +74,7 @@ class StatusServer(ThreadingHTTPServer):
     """The side port, for Socket Mode and Discord, which take no HTTP requests of their own."""
 
     daemon_threads = True
+    request_queue_size = 128  # the listen backlog
 
     def __init__(self, status: Status, host: str, port: int) -> None:
         self.status = status

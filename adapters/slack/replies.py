@@ -1,0 +1,242 @@
+"""Replies, off the request path: each is worked out by the engine on a small thread pool, then queued and sent
+by a few async senders, exactly once. Slack being slow or rate limiting holds up only the senders, never the
+acknowledgements.
+
+The engine runs in a thread, not on the event loop: a question through the semantic stage takes 2-10 ms
+(15 ms at the p99 of 10,000 entries), and the first one may wait a second or more for the encoder to load.
+Inline, that time would be added to every acknowledgement waiting behind it (`python -m bench.load`: see
+the README's Slack section for the figures)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+log = logging.getLogger("faqbot.slack")
+
+SERVER_ERRORS = frozenset({500, 502, 503, 504})
+
+
+@dataclass(frozen=True)
+class Policy:
+    senders: int = 16  # replies being sent at once
+    engine_threads: int = 1  # the engine holds the GIL: more threads would not answer faster
+    capacity: int = 10_000  # replies in hand (being answered, queued or sent); beyond it, new ones are dropped
+    timeout: float = 20.0  # per call; longer than a slow Slack takes, so that a reply that went through is not sent again
+    max_retry_after: float = 10.0  # a longer Retry-After is not waited for: the reply is given up
+    patience: float = 60.0  # a reply still rate limited this long after its first try is given up
+    server_error_retries: int = 2
+    backoff: float = 0.25  # seconds before the first retry after a server error, doubled for the next
+
+
+@dataclass(frozen=True)
+class Post:
+    """A Web API call: chat.postMessage with `args` (channel, thread_ts, text, blocks)."""
+
+    args: dict
+    fallback: dict | None = None  # sent instead, once, when Slack refuses `args`
+
+    @property
+    def route(self) -> str:
+        return "chat.postMessage"
+
+
+@dataclass(frozen=True)
+class Respond:
+    """A post to an interaction's response_url."""
+
+    url: str
+    payload: dict
+    fallback: dict | None = None
+
+    @property
+    def route(self) -> str:
+        return self.url  # Slack limits each response_url on its own
+
+
+Delivery = Post | Respond
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: str  # sent, failed (Slack refused), gave_up (rate limited too long), unknown (no answer in time)
+    problem: str = ""
+
+
+SENT = Outcome("sent")
+
+
+class Replies:
+    """Created and used on one event loop; `post_threadsafe` from any thread."""
+
+    def __init__(self, client: AsyncWebClient, session: aiohttp.ClientSession, *, policy: Policy = Policy(),
+                 count: Callable[[str], None] = lambda result: None) -> None:
+        self.client = client
+        self.session = session
+        self.policy = policy
+        self.count = count
+        self.engine = ThreadPoolExecutor(policy.engine_threads, thread_name_prefix="faqbot-slack-engine")
+        self.loop = asyncio.get_running_loop()
+        self.in_hand = 0
+        self._queue: asyncio.Queue[Delivery] = asyncio.Queue()
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._paused: dict[str, float] = {}  # route -> monotonic time before which Slack asked not to call it
+        self._senders = [asyncio.create_task(self._send_forever(), name=f"faqbot-slack-sender-{n}")
+                         for n in range(policy.senders)]
+        self._answering: set[asyncio.Task] = set()
+
+    def answer(self, work: Callable[[], Delivery | None]) -> None:
+        """Runs `work` (the engine, then rendering) on the engine's thread and sends what it returns."""
+        if not self._take():
+            return
+        task = asyncio.create_task(self._answer(work))
+        self._answering.add(task)
+        task.add_done_callback(self._answering.discard)
+
+    def post(self, delivery: Delivery) -> None:
+        if self._take():
+            self._queue.put_nowait(delivery)
+
+    def post_threadsafe(self, delivery: Delivery) -> None:
+        self.loop.call_soon_threadsafe(self.post, delivery)
+
+    async def close(self, deadline: float) -> int:
+        """Sends what is in hand until `deadline` (time.monotonic()); returns how many replies were left unsent."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), max(0.0, deadline - time.monotonic()))
+        except TimeoutError:
+            pass
+        unsent = self.in_hand
+        for task in [*self._senders, *self._answering]:
+            task.cancel()
+        await asyncio.gather(*self._senders, *self._answering, return_exceptions=True)
+        self.engine.shutdown(wait=False, cancel_futures=True)
+        if unsent:
+            log.warning("stopped with %d replies unsent", unsent)
+            for _ in range(unsent):
+                self.count("unsent")
+        return unsent
+
+    # --- in hand ----------------------------------------------------------------------------------
+
+    def _take(self) -> bool:
+        if self.in_hand >= self.policy.capacity:
+            log.warning("dropped a reply: %d already in hand", self.in_hand)
+            self.count("dropped")
+            return False
+        self.in_hand += 1
+        self._idle.clear()
+        return True
+
+    def _done(self) -> None:
+        self.in_hand -= 1
+        if self.in_hand == 0:
+            self._idle.set()
+
+    async def _answer(self, work: Callable[[], Delivery | None]) -> None:
+        try:
+            delivery = await self.loop.run_in_executor(self.engine, work)
+        except Exception:
+            log.exception("answering failed")
+            delivery = None
+        if delivery is None:
+            self._done()
+        else:
+            self._queue.put_nowait(delivery)
+
+    async def _send_forever(self) -> None:
+        while True:
+            delivery = await self._queue.get()
+            try:
+                await self._deliver(delivery)
+            except Exception:
+                log.exception("sending a reply failed")
+            finally:
+                self._done()
+
+    # --- sending ----------------------------------------------------------------------------------
+
+    async def _deliver(self, delivery: Delivery) -> None:
+        outcome = await self._send(delivery)
+        self.count(outcome.result)
+        if outcome is SENT:
+            return
+        log.warning("could not send a reply (%s): %s", outcome.result, outcome.problem)
+        if outcome.result == "failed" and delivery.fallback is not None:
+            told = await self._send(_fallback(delivery))
+            if told is not SENT:
+                log.warning("could not tell the person either: %s", told.problem)
+
+    async def _send(self, delivery: Delivery) -> Outcome:
+        """One delivery with its retries: rate limits while Slack's Retry-After is short enough, server errors
+        a few times, a connection that could not be made once. Never after a call that may have gone through."""
+        policy, first = self.policy, time.monotonic()
+        server_errors = refused = 0
+        while True:
+            pause = self._paused.get(delivery.route, 0.0) - time.monotonic()
+            if pause > 0:
+                await asyncio.sleep(pause)
+            status, retry_after, problem = await self._attempt(delivery)
+            if status == 200:
+                return SENT
+            if status == 429:
+                if retry_after > policy.max_retry_after:
+                    return Outcome("gave_up", f"rate limited, Slack asked to wait {retry_after:g} s (more than "
+                                              f"{policy.max_retry_after:g} s)")
+                if time.monotonic() + retry_after - first > policy.patience:
+                    return Outcome("gave_up", f"still rate limited after {policy.patience:g} s")
+                self._paused[delivery.route] = max(self._paused.get(delivery.route, 0.0),
+                                                   time.monotonic() + retry_after)
+                continue
+            if status in SERVER_ERRORS and server_errors < policy.server_error_retries:
+                await asyncio.sleep(policy.backoff * 2 ** server_errors)
+                server_errors += 1
+                continue
+            if status == 0 and refused < 1:
+                refused += 1
+                await asyncio.sleep(policy.backoff)
+                continue
+            return Outcome("unknown" if status == -1 else "failed", problem)
+
+    async def _attempt(self, delivery: Delivery) -> tuple[int, float, str]:
+        """(status, Retry-After seconds, problem): status 0 when no connection was made (nothing was sent),
+        -1 when the call went out and no answer came (it may have been delivered)."""
+        try:
+            if isinstance(delivery, Post):
+                await self.client.chat_postMessage(**delivery.args)
+                return 200, 0.0, ""
+            timeout = aiohttp.ClientTimeout(total=self.policy.timeout)
+            async with self.session.post(delivery.url, json=delivery.payload, timeout=timeout) as response:
+                await response.read()
+                return response.status, _retry_after(response.headers.get("Retry-After")), f"HTTP {response.status}"
+        except SlackApiError as err:
+            response = err.response
+            return (response.status_code, _retry_after(response.headers.get("Retry-After")),
+                    f"{response.status_code} {response.get('error', '')}".strip())
+        except aiohttp.ClientConnectorError as err:
+            return 0, 0.0, f"cannot connect ({type(err).__name__})"
+        except (TimeoutError, aiohttp.ClientError) as err:
+            return -1, 0.0, f"no answer ({type(err).__name__})"
+
+
+def _retry_after(value: str | None) -> float:
+    try:
+        seconds = float(value or 1)
+    except ValueError:
+        return 1.0
+    return 1.0 if seconds != seconds else min(max(seconds, 0.0), 1e9)  # NaN: not a wait
+
+
+def _fallback(delivery: Delivery) -> Delivery:
+    if isinstance(delivery, Post):
+        return Post({**delivery.args, **(delivery.fallback or {})})
+    return Respond(delivery.url, delivery.fallback or {})

@@ -1,0 +1,150 @@
+"""The Slack adapter while it runs: an event loop on a thread of its own, holding the bolt app, the replies'
+senders, and the HTTP server or the Socket Mode connection. (Discord's client keeps its own loop and thread:
+the two share nothing but the Service, which is thread-safe.)"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+import time
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.serving import Service
+from bot.serving.metrics import Metrics
+from bot.serving.runner import StartError
+from bot.serving.status import Status
+
+from . import DEFAULT_API_URL, WHERE, unreachable
+from .app import build_app
+from .replies import Policy, Post, Replies
+from .server import Limits, SlackServer
+
+NOT_REACHED = (SlackClientError, aiohttp.ClientError, OSError, TimeoutError)
+
+log = logging.getLogger("faqbot.slack")
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str
+    signing_secret: str = ""
+    app_token: str | None = None  # Socket Mode when set, else HTTP mode
+    api_url: str = DEFAULT_API_URL
+    host: str = "0.0.0.0"
+    port: int = 3000
+    policy: Policy = field(default_factory=Policy)
+    limits: Limits = field(default_factory=Limits)
+
+
+class Slack:
+    """Started by its constructor (StartError says what to fix); `stop` ends it within its timeout."""
+
+    def __init__(self, service: Service, settings: Settings, *, status: Status | None = None,
+                 metrics: Metrics | None = None) -> None:
+        self.settings = settings
+        self.server: SlackServer | None = None
+        self.socket_mode = None
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="faqbot-slack", daemon=True)
+        self.thread.start()
+        try:
+            self._call(self._start(service, status, metrics))
+        except BaseException:
+            self._end_loop(5.0)
+            raise
+
+    @property
+    def port(self) -> int:
+        return self.server.port if self.server else 0
+
+    def notify(self, channel: str, text: str) -> None:
+        """Posts to a channel (the maintainers'), from any thread."""
+        self.replies.post_threadsafe(Post({"channel": channel, "text": text[:3000]}))
+
+    def stop(self, timeout: float) -> None:
+        """Stops taking requests, sends the replies in hand until `timeout` is up, closes the connections."""
+        deadline = time.monotonic() + timeout
+        try:
+            self._call(self._stop(deadline), timeout + 1.0)
+        except Exception as err:  # the loop is ended below all the same
+            log.warning("stopping the Slack adapter: %s", type(err).__name__)
+        self._end_loop(max(0.1, deadline - time.monotonic()))
+
+    # --- on the loop --------------------------------------------------------------------------------
+
+    async def _start(self, service: Service, status: Status | None, metrics: Metrics | None) -> None:
+        settings = self.settings
+        self.session = aiohttp.ClientSession()
+        self.client = AsyncWebClient(token=settings.token, base_url=settings.api_url, session=self.session,
+                                     timeout=int(settings.policy.timeout), retry_handlers=[])
+        count = (lambda result: metrics.replied("slack", result)) if metrics else (lambda result: None)
+        self.replies = Replies(self.client, self.session, policy=settings.policy, count=count)
+        if metrics:
+            metrics.watch_replies("slack", lambda: self.replies.in_hand)
+        try:
+            identity = await self._who_am_i()
+            app = build_app(service, self.replies, client=self.client, identity=identity, token=settings.token,
+                            signing_secret=settings.signing_secret)
+            if settings.app_token:
+                await self._connect(app, settings.app_token)
+            else:
+                self.server = SlackServer(app, settings.signing_secret, status=status, limits=settings.limits)
+                try:
+                    await self.server.start(settings.host, settings.port)
+                except OSError as err:
+                    raise StartError(f"cannot listen on {settings.host}:{settings.port}: {err.strerror}; "
+                                     "set --port or http.port", code=1) from None
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await self._stop(time.monotonic())
+            raise
+
+    async def _who_am_i(self):
+        try:
+            return await self.client.auth_test()
+        except SlackApiError:
+            raise StartError("Slack refused SLACK_BOT_TOKEN (auth.test failed): " + WHERE["SLACK_BOT_TOKEN"]) from None
+        except NOT_REACHED as err:
+            api_url = self.settings.api_url
+            raise unreachable("the Slack API", urlsplit(api_url).hostname or api_url, err) from None
+
+    async def _connect(self, app, app_token: str) -> None:
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        log.info("connecting in Socket Mode")
+        self.socket_mode = AsyncSocketModeHandler(app, app_token)
+        try:
+            await self.socket_mode.connect_async()
+        except SlackApiError:
+            raise StartError("Slack refused SLACK_APP_TOKEN (apps.connections.open failed): use an app-level token "
+                             "(xapp-…) with connections:write, from your app's Basic Information page") from None
+        except NOT_REACHED as err:
+            raise unreachable("Slack's Socket Mode", "slack.com", err) from None
+
+    async def _stop(self, deadline: float) -> None:
+        if self.server is not None:
+            await self.server.stop()
+        if self.socket_mode is not None:
+            await self.socket_mode.close_async()
+        await self.replies.close(deadline)
+        await self.session.close()
+
+    # --- the loop itself ----------------------------------------------------------------------------
+
+    def _call(self, coroutine: Coroutine[Any, Any, Any], timeout: float | None = None) -> Any:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+    def _end_loop(self, timeout: float) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout)
+        if not self.thread.is_alive():
+            self.loop.close()

@@ -1,0 +1,187 @@
+"""The Slack adapter's HTTP mode under a slow or rate-limiting Slack and hostile clients: the real bolt app and
+aiohttp server on 127.0.0.1, a fake of Slack's Web API, and raw sockets for what no proper client sends."""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import time
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from fake_slack import SignedClient
+
+from adapters.slack.replies import Policy
+from adapters.slack.server import Limits
+from bot.serving.metrics import Metrics
+
+ACK_WITHIN = 3.0  # seconds: Slack shows the person an error when the acknowledgement takes longer
+QUIET = 0.3
+
+
+def replies(metrics: Metrics, result: str) -> float:
+    return metrics.registry.get_sample_value("faqbot_replies_total", {"platform": "slack", "result": result}) or 0.0
+
+
+def timed(call) -> tuple[int, float]:
+    start = time.monotonic()
+    status = call().status
+    return status, time.monotonic() - start
+
+
+def faqbot_lines(caplog) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name.startswith("faqbot")]
+
+
+# --- a slow or rate-limiting Slack ----------------------------------------------------------------
+
+
+def test_with_slack_slower_than_the_ack_deadline_every_command_is_still_acked_and_answered_once(serve, fake):
+    slack = serve()
+    fake.delays["/respond/"] = ACK_WITHIN + 0.5  # every reply takes longer than Slack waits for an ack
+    with ThreadPoolExecutor(12) as pool:  # more than there were listener threads
+        done = list(pool.map(lambda n: timed(lambda: slack.command("What is GPT?", user=f"U{n}",
+                                                                     response_url=fake.response_url(f"slow{n}"))),
+                             range(12)))
+    assert all(status == 200 for status, _ in done), done
+    assert max(took for _, took in done) < ACK_WITHIN, done
+    sent = fake.wait_for("/respond/slow", 12, timeout=30)
+    time.sleep(QUIET)
+    assert sorted(r.path for r in fake.sent("/respond/slow")) == sorted(r.path for r in sent)
+    assert len({r.path for r in sent}) == 12
+
+
+def test_a_retry_after_beyond_the_cap_is_given_up_once_counted_and_logged_in_one_line(serve, fake, caplog):
+    metrics = Metrics()
+    slack = serve(metrics=metrics)
+    fake.fail("/respond/limited", 429, {"Retry-After": "30"})
+    status, took = timed(lambda: slack.command("What is GPT?", response_url=fake.response_url("limited")))
+    assert status == 200 and took < ACK_WITHIN
+    deadline = time.monotonic() + 10
+    while not replies(metrics, "gave_up"):
+        assert time.monotonic() < deadline, "the reply was never given up"
+        time.sleep(0.05)
+    time.sleep(QUIET)
+    assert [r.status for r in fake.sent("/respond/", ok_only=False)] == [429]  # not retried, no notice either
+    (line,) = [r for r in faqbot_lines(caplog) if r.levelno >= logging.WARNING]
+    assert "gave_up" in line.getMessage() and "30 s" in line.getMessage()
+
+
+def test_short_rate_limits_are_waited_out_and_the_reply_is_sent_once(serve, fake):
+    metrics = Metrics()
+    slack = serve(metrics=metrics)
+    fake.fail("/respond/later", 429, {"Retry-After": "0.3"}, times=3)
+    slack.command("What is GPT?", response_url=fake.response_url("later"))
+    fake.wait_for("/respond/later", timeout=10)
+    time.sleep(QUIET)
+    assert [r.status for r in fake.sent("/respond/later", ok_only=False)] == [429, 429, 429, 200]
+    assert replies(metrics, "sent") == 1
+
+
+def test_a_reply_whose_call_timed_out_is_not_sent_again(serve, fake):
+    """It may have arrived: sending it again could show it twice."""
+    metrics = Metrics()
+    slack = serve(metrics=metrics, policy=Policy(timeout=0.5))
+    fake.delays["/respond/"] = 1.5
+    slack.command("What is GPT?", response_url=fake.response_url("timeout"))
+    fake.wait_arrived("/respond/timeout", timeout=10)
+    time.sleep(1.5)
+    assert len(fake.arrived) == 2 and fake.arrived[-1] == "/respond/timeout"  # auth.test, then the one try
+    assert replies(metrics, "unknown") == 1 and replies(metrics, "sent") == 0
+
+
+# --- malformed requests -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body", ["payload=%7Bnot+json", "payload=%5B1%5D", urlencode({"payload": "x" * 10})],
+                         ids=["bad-json", "not-an-object", "not-json"])
+def test_a_signed_form_with_a_malformed_payload_gets_400_and_one_log_line(slack, body, caplog):
+    answer = slack.post(body, "application/x-www-form-urlencoded")
+    assert answer.status == 400
+    (line,) = faqbot_lines(caplog)
+    assert "not what Slack sends" in line.getMessage() and not line.exc_info
+    assert not any(r.exc_info for r in caplog.records)
+
+
+@pytest.mark.parametrize("body", ["{", "[1, 2]", "\"text\""], ids=["cut-short", "a-list", "a-string"])
+def test_a_signed_json_body_that_is_not_an_object_gets_400(slack, body, caplog):
+    assert slack.post(body, "application/json").status == 400
+    assert not any(r.exc_info for r in caplog.records)
+
+
+def raw(url: str, data: bytes, timeout: float = 10.0) -> bytes:
+    """Sends `data` as it is on a new connection; what comes back until the server closes it (or `timeout`)."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=timeout) as connection:
+        connection.sendall(data)
+        received = b""
+        try:
+            while chunk := connection.recv(65536):
+                received += chunk
+        except TimeoutError:
+            pass
+        return received
+
+
+def head(content_length: str) -> bytes:
+    return (f"POST /slack/events HTTP/1.1\r\nHost: faqbot\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {content_length}\r\nConnection: close\r\n\r\n").encode()
+
+
+@pytest.mark.parametrize("length", ["ten", "-1", "1" * 40, "5, 7"])
+def test_a_content_length_that_is_not_a_size_gets_400(slack, length, caplog):
+    answer = raw(slack.url, head(length) + b"{}")
+    assert answer.split(b" ")[1] == b"400", answer[:100]
+    (line,) = faqbot_lines(caplog)
+    assert "refused a request (400)" in line.getMessage() and not line.exc_info
+    assert not any(r.exc_info for r in caplog.records)
+
+
+def test_a_body_bigger_than_a_megabyte_gets_413_before_it_is_read(slack):
+    answer = raw(slack.url, head(str(50 << 20)) + b"{")
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:100]
+
+
+def test_a_half_sent_request_is_closed_after_its_timeout_and_holds_up_no_one(serve, fake):
+    slack = serve(limits=Limits(idle_timeout=0.5, body_timeout=0.5))
+    parts = urlsplit(slack.url)
+    silent = [socket.create_connection((parts.hostname, parts.port)) for _ in range(20)]
+    halves = [socket.create_connection((parts.hostname, parts.port)) for _ in range(20)]
+    try:
+        for n, connection in enumerate(halves):  # half a head, or a head and half a body
+            connection.sendall(b"POST /slack/events HTTP/1.1\r\nHost: fa" if n % 2 else head("100") + b"{")
+        status, took = timed(lambda: slack.command("What is GPT?", response_url=fake.response_url("others")))
+        assert status == 200 and took < ACK_WITHIN
+        fake.wait_for("/respond/others")
+        for connection in silent + halves:
+            connection.settimeout(5)
+            answer = b""
+            while chunk := connection.recv(65536):  # the server closes it: recv returns b""
+                answer += chunk
+            assert answer == b"" or answer.startswith(b"HTTP/1.1 408"), answer[:100]
+    finally:
+        for connection in silent + halves:
+            connection.close()
+
+
+def test_a_burst_of_connections_is_accepted(slack):
+    """More connections at once than a listen backlog of 5 holds, each sending its request only then."""
+    parts = urlsplit(slack.url)
+    connections = [socket.create_connection((parts.hostname, parts.port), timeout=10) for _ in range(200)]
+    try:
+        for connection in connections:
+            connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: faqbot\r\nConnection: close\r\n\r\n")
+        answers = [connection.recv(100) for connection in connections]
+    finally:
+        for connection in connections:
+            connection.close()
+    assert all(a.startswith(b"HTTP/1.1 200") for a in answers)
+
+
+def test_url_verification_needs_no_slack(serve, fake):
+    slack: SignedClient = serve()
+    fake.troubled(30, retry_after=30)
+    answer = slack.post(json.dumps({"type": "url_verification", "challenge": "c1", "token": "t"}), "application/json")
+    assert answer.status == 200 and "c1" in answer.body
