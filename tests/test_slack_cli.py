@@ -98,6 +98,7 @@ def test_socket_mode_connects_without_a_public_url_and_answers_an_event(fake):
     try:
         event = {"type": "message", "channel_type": "im", "user": "U1", "text": "What is GPT?", "ts": "1.000001",
                  "channel": "D1", "event_ts": "1.000001"}
+        fake.wait_for("/api/apps.connections.open", timeout=90)  # started, on a machine that may be busy
         socket_mode.send({"envelope_id": "env-1", "type": "events_api", "accepts_response_payload": False,
                           "retry_attempt": 0, "retry_reason": "", "payload": event_callback(event, "EvSock")})
         socket_mode.wait_for_ack("env-1", timeout=30)
