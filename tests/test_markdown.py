@@ -65,8 +65,8 @@ def test_slack_links_and_escapes(text, slack):
 
 @pytest.fixture
 def engine(make_faq):
-    faq = (f"- id: reset\n  questions:\n    en: [How do I reset my password?]\n"
-           f"  answer:\n    en: |\n" + "".join(f"      {line}\n" for line in ANSWER.splitlines()))
+    faq = ("- id: reset\n  questions:\n    en: [How do I reset my password?]\n"
+           "  answer:\n    en: |\n" + "".join(f"      {line}\n" for line in ANSWER.splitlines()))
     return build_engine(make_faq({"a.yaml": faq}))
 
 
