@@ -13,7 +13,7 @@ from pathlib import Path
 from bot.engine import Context, Engine, IndexCache, build_engine
 from bot.engine.encoder import SemanticUnavailable
 from bot.engine.loading import FaqError, Problem
-from bot.improve import browse, scaffold
+from bot.improve import browse, import_command, scaffold
 from bot.improve.confusion import confusion, confusion_lines
 from bot.improve.evaluate import evaluate, load_cases
 from bot.improve.lint import check, near_duplicates
@@ -75,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     init = commands.add_parser("init", help="create a folder for your own FAQ: settings, example entries, cases")
     init.add_argument("directory", type=Path, nargs="?", default=Path("."), metavar="DIR",
                       help="the folder to create it in (default: this one); nothing in it is overwritten")
+
+    import_command.add_import(commands)
+    import_command.add_export(commands, common)
 
     ask = commands.add_parser("ask", parents=[common], help="answer one question")
     ask.add_argument("question")
@@ -140,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command != "run" and hasattr(signal, "SIGPIPE"):
         # `faqbot list | head` ends quietly. Never for a server: a client that hangs up would end it.
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    if args.command == "import":  # makes a FAQ; reads no settings and no FAQ
+        return import_command.run_import(args)
     if args.command == "run":  # `faqbot run slack --config FILE` as well as `faqbot run --config FILE slack`
         late, args.words = common_options().parse_known_args(args.words + unknown)
         for name, value in vars(late).items():
@@ -389,7 +394,7 @@ def _init(directory: Path) -> int:
 
 
 COMMANDS = {"ask": _ask, "chat": _chat, "run": _run, "list": _list, "show": _show, "why": _why, "eval": _eval,
-            "lint": _lint, "report": _report, "learn": _learn}
+            "lint": _lint, "report": _report, "learn": _learn, "export": import_command.run_export}
 
 if __name__ == "__main__":
     sys.exit(main())

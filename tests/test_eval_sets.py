@@ -64,3 +64,15 @@ def test_the_background_set_holds_no_eval_question_and_no_faq_phrasing():
     taken = {key(q) for path in [*SHIPPED_OLD, *BLIND] for q in questions(path)}
     taken |= {key(q) for e in build_engine(FAQ_DIR).faq.entries for _, q in e.phrasings()}
     assert not [q for q in background["en"] + background["zh"] if key(q) in taken]
+
+
+def test_the_imported_set_repeats_no_phrasing_of_the_faq_imported_for_it(tmp_path):
+    from bot.improve import importing
+
+    importing.run([EVAL / "imported" / "makerspace.tsv"], tmp_path / "faq")
+    faq = build_engine(tmp_path / "faq").faq
+    cases = EVAL / "imported" / "questions.yaml"
+    loaded = load_cases(cases, {e.id for e in faq.entries})
+    assert len(loaded) == 50 and sum(c.expect is None for c in loaded) == 10
+    phrasings = {key(q) for e in faq.entries for _, q in e.phrasings()}
+    assert not [q for q in questions(cases) if key(q) in phrasings]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from bot.engine.markdown import Block, Line, Span, Style
+from bot.engine.markdown import render as render_markdown
 from bot.engine.view import Action, Choice, Shape, View, notice_text, plain_text
 from bot.engine.wording import say, shorten, split_text
 
@@ -42,6 +44,32 @@ def escape(text: str) -> str:
 def unescape(text: str) -> str:
     """Message and command text as the person typed it (Slack sends the three characters escaped)."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+_MARKS = {Style.BOLD: "*", Style.ITALIC: "_", Style.STRIKE: "~", Style.CODE: "`"}
+
+
+def _mrkdwn_span(span: Span) -> str:
+    if span.style is Style.LINK:
+        return f"<{escape(span.url)}|{escape(span.text).replace('|', '¦')}>"
+    mark = _MARKS.get(span.style, "")
+    return f"{mark}{escape(span.text)}{mark}"
+
+
+def _mrkdwn_line(line: Line, text: str) -> str:
+    if line.block is Block.HEADING:
+        return f"*{text}*"
+    if line.block is Block.ITEM:
+        return f"{line.indent}{'•' if line.marker == '-' else line.marker} {text}"
+    if line.block is Block.QUOTE:
+        return f"> {text}"  # a quote mark, which Slack wants unescaped
+    return text
+
+
+def mrkdwn(markdown: str) -> str:
+    """An answer's Markdown in Slack's mrkdwn: `<url|text>` links, `*bold*`, `_italics_`, • items; whatever
+    the person's text holds is escaped, so it never pings."""
+    return render_markdown(markdown, _mrkdwn_span, _mrkdwn_line)
 
 
 class Value(NamedTuple):
@@ -124,8 +152,8 @@ def _answer(view: View) -> list[dict]:
     tail += actions(buttons)
 
     title = escape((view.title or "").strip())
-    pieces = split_text(f"*{title}*\n{escape(view.body or '')}" if title else escape(view.body or ""),
-                        MAX_SECTION_TEXT)
+    body = mrkdwn(view.body or "")
+    pieces = split_text(f"*{title}*\n{body}" if title else body, MAX_SECTION_TEXT)
     room = MAX_BLOCKS - len(tail)
     if len(pieces) > room:
         pieces = pieces[: room - 1]

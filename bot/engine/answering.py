@@ -18,6 +18,7 @@ from bot.engine.text import has_han
 from bot.engine.view import plain_text, view_of
 
 MAX_QUESTION_CHARS = 2000  # longer input is cut before matching; no FAQ question is that long
+MAX_FOLLOW_UPS = 10  # labelled follow-ups offered under one answer
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,10 @@ class Engine:
         self.calibration = calibration
         self.matcher = matcher or Matcher(faq, weights=weights)
         self.semantic = semantic  # None: lexical matching alone
+        self._matchable = None  # the semantic stage's mask of entries a question may reach; None: all of them
+        if faq.context_only:
+            self._matchable = numpy.ones(len(faq.entries), dtype=bool)
+            self._matchable[[faq.position(entry_id) for entry_id in faq.context_only]] = False
 
     def answer(self, text: str, context: Context = Context()) -> Reply:
         text = text[:MAX_QUESTION_CHARS]
@@ -74,7 +79,10 @@ class Engine:
         """The semantic stage's candidate for `text`; None without a semantic stage."""
         if self.semantic is None:
             return None
-        allowed = None if tags is None else numpy.array([in_scope(e, tags) for e in self.faq.entries], dtype=bool)
+        allowed = self._matchable
+        if tags is not None:
+            scoped = numpy.array([in_scope(e, tags) for e in self.faq.entries], dtype=bool)
+            allowed = scoped if allowed is None else scoped & allowed
         try:
             return self.semantic.fuse(text[:MAX_QUESTION_CHARS], candidates, confidence, allowed,
                                       offer=self.thresholds.max_suggestions)
@@ -95,8 +103,10 @@ class Engine:
         return self._answer(entry, lang, reason=Reason.PICKED, asked=asked, tags=tags)
 
     def topics(self, lang: str, limit: int | None = None, tags: frozenset[str] | None = None) -> tuple[EntryRef, ...]:
-        """The FAQ's entries in file order; with `tags`, only those a scoped channel may answer."""
-        entries = self.faq.entries if tags is None else (e for e in self.faq.entries if in_scope(e, tags))
+        """The FAQ's entries in file order, context-only ones aside; with `tags`, only those a scoped channel
+        may answer."""
+        faq = self.faq
+        entries = (e for e in faq.entries if faq.matchable(e) and (tags is None or in_scope(e, tags)))
         return tuple(self._ref(e, lang) for e in islice(entries, limit))
 
     def assess(self, ranking: Ranking) -> tuple[list[Candidate], float, float]:
@@ -147,7 +157,10 @@ class Engine:
                 matched: str | None = None, score: float = 1.0, tags: frozenset[str] | None = None) -> Reply:
         asker_lang, lang = lang, entry.language_for(lang)
         related = [e for e in map(self.faq.get, entry.related) if e and (tags is None or in_scope(e, tags))]
-        related = tuple(self._ref(e, lang) for e in related[: self.thresholds.max_related])
+        # follow-ups a maintainer labelled are a conversation's next steps: all of them are offered
+        most = MAX_FOLLOW_UPS if entry.related_labels else self.thresholds.max_related
+        labels = entry.related_labels
+        related = tuple(EntryRef(e.id, labels.get(e.id) or e.question(lang)) for e in related[:most])
         body = entry.answer[lang]
         return _with_text(Reply(
             kind=Kind.ANSWER,

@@ -64,7 +64,10 @@ class Completer:
         with self._building:
             if lang not in self._indexes:
                 phrasings = []
-                for position, entry in enumerate(self.engine.faq.entries):
+                faq = self.engine.faq
+                for position, entry in enumerate(faq.entries):
+                    if not faq.matchable(entry):
+                        continue
                     for question in entry.questions.get(lang) or next(iter(entry.questions.values())):
                         found = words(question)
                         tokens = _tokens(found, chars=True)

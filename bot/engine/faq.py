@@ -21,12 +21,14 @@ class Entry:
     questions: Mapping[str, tuple[str, ...]]  # language -> phrasings, the first is canonical
     answer: Mapping[str, str]
     tags: tuple[str, ...] = ()
-    related: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()  # ids of entries to offer next, in order
     sources: tuple[str, ...] = ()  # links
     not_questions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     file: str = ""
     line: int = 0
     source_langs: Mapping[str, str] = field(default_factory=dict)  # link -> its language, where the FAQ says
+    related_labels: Mapping[str, str] = field(default_factory=dict)  # related id -> its button's label, where given
+    context_only: bool = False  # never matched directly; reached only as another entry's follow-up
 
     def language_for(self, lang: str) -> str:
         """`lang` if the entry has an answer in it, else the entry's other language."""
@@ -56,10 +58,17 @@ class Faq:
     synonyms: tuple[tuple[str, ...], ...] = ()
     root: Path | None = None
     ids: Sequence[str] | None = None  # the entries' ids in order, when entries are lazy
+    context_only: frozenset[str] | None = None  # ids of the entries never matched directly; given when lazy
 
     def __post_init__(self) -> None:
         ids = self.ids if self.ids is not None else [e.id for e in self.entries]
         object.__setattr__(self, "_position", {entry_id: i for i, entry_id in enumerate(ids)})
+        if self.context_only is None:
+            object.__setattr__(self, "context_only", frozenset(e.id for e in self.entries if e.context_only))
+
+    def matchable(self, entry: Entry) -> bool:
+        """Whether a question may be matched to `entry`: every entry but the context-only ones."""
+        return entry.id not in self.context_only  # type: ignore[operator]
 
     def get(self, entry_id: str) -> Entry | None:
         position = self.position(entry_id)

@@ -4,8 +4,8 @@ A cache is a directory named after a fingerprint of everything the index depends
 the FAQ files' paths and contents, the matcher's weights and faqbot's own code. Change
 any of them and the fingerprint changes, so a stale index is never used. Inside:
 
-- terms.marshal: the term table (IDF and weight per term), the vocabulary, the synonyms
-  and the entry ids;
+- terms.marshal: the term table (IDF and weight per term), the vocabulary, the synonyms,
+  the entry ids and those of the context-only entries;
 - postings.npy, offsets.npy: which entries hold each term, as one flat array;
 - entries.bin, entry-offsets.npy: one marshal record per entry (the entry, its analysed
   phrasings, its term index), decoded only when that entry is needed;
@@ -37,7 +37,7 @@ from bot.engine.faq import Entry, Faq
 from bot.engine.loading import faq_files
 from bot.engine.matcher import ArrayPostings, Index, Matcher, Phrasing, Weights
 
-FORMAT = 1
+FORMAT = 2
 _CODE = Path(__file__).parent
 DECODED_KEPT = 20_000  # decoded entries kept in memory
 KEPT = 4  # indexes kept in one cache directory: several FAQs, or a FAQ and its last edits
@@ -135,7 +135,7 @@ def save(matcher: Matcher, faq: Faq, path: Path) -> bool:
         table = (
             FORMAT, tuple(terms), tuple(matcher.idf[t] for t in terms), tuple(matcher.term_weight[t] for t in terms),
             matcher.unknown_idf, tuple(sorted(matcher.vocabulary)), tuple(map(tuple, faq.synonyms)),
-            tuple(e.id for e in faq.entries),
+            tuple(e.id for e in faq.entries), tuple(sorted(faq.context_only)),
         )
         (staging / "terms.marshal").write_bytes(marshal.dumps(table))
         entry_offsets = [0]
@@ -170,7 +170,7 @@ def _load(path: Path, directory: Path, weights: Weights, shortlist: int) -> tupl
     table = marshal.loads((path / "terms.marshal").read_bytes())
     if table[0] != FORMAT:
         return None
-    _, terms, idf, weight, unknown_idf, vocabulary, synonyms, ids = table
+    _, terms, idf, weight, unknown_idf, vocabulary, synonyms, ids, context_only = table
     flat = numpy.load(path / "postings.npy", mmap_mode="r")
     offsets = numpy.load(path / "offsets.npy", mmap_mode="r")
     entry_offsets = numpy.load(path / "entry-offsets.npy", mmap_mode="r")
@@ -188,7 +188,7 @@ def _load(path: Path, directory: Path, weights: Weights, shortlist: int) -> tupl
     if ids:
         record(0), record(len(ids) - 1)  # a damaged file fails here, not in the middle of a question
     entries = _Lazy(len(ids), lambda i: record(i)[0])
-    faq = Faq(entries, synonyms, directory, ids=ids)
+    faq = Faq(entries, synonyms, directory, ids=ids, context_only=frozenset(context_only))
     rows = {t: r for r, t in enumerate(terms)}
     index = Index(
         postings=ArrayPostings(rows, offsets, flat, len(ids)),
@@ -224,13 +224,14 @@ def _entry_record(e: Entry, root: Path | None) -> tuple:
     file = os.path.relpath(e.file, root) if root else e.file
     return (e.id, tuple((k, tuple(v)) for k, v in e.questions.items()), tuple(e.answer.items()), e.tags,
             e.related, e.sources, tuple((k, tuple(v)) for k, v in e.not_questions.items()), file, e.line,
-            tuple(e.source_langs.items()))
+            tuple(e.source_langs.items()), tuple(e.related_labels.items()), e.context_only)
 
 
 def _entry(record: tuple, directory: Path) -> Entry:
-    entry_id, questions, answer, tags, related, sources, not_questions, file, line, source_langs = record
+    (entry_id, questions, answer, tags, related, sources, not_questions, file, line, source_langs, related_labels,
+     context_only) = record
     return Entry(entry_id, dict(questions), dict(answer), tags, related, sources, dict(not_questions),
-                 str(directory / file), line, dict(source_langs))
+                 str(directory / file), line, dict(source_langs), dict(related_labels), context_only)
 
 
 def _phrasing_records(phrasings: list[Phrasing]) -> tuple:

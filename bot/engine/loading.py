@@ -17,7 +17,7 @@ from bot.engine.yamlsafe import Limits, YamlProblem, line_of, read_nodes
 
 SYNONYMS_FILE = "synonyms.yaml"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-FIELDS = ("id", "questions", "answer", "tags", "related", "sources", "not_questions")
+FIELDS = ("id", "questions", "answer", "tags", "related", "sources", "not_questions", "context_only")
 _URL = re.compile(r"^https?://\S+$")
 REQUIRED = {
     "id": "add `id:` with a unique name such as azure-openai-billing",
@@ -156,7 +156,8 @@ class _Reader:
                 self.problem(fields["questions"], f"the answer is given in '{lang}' but no question is: "
                              f"add questions.{lang}", label, "questions")
         tags = self.text_list(fields.get("tags"), label, "tags") or []
-        related = self.text_list(fields.get("related"), label, "related") or []
+        related, related_labels = self.related(fields.get("related"), label)
+        context_only = self.flag(fields.get("context_only"), label, "context_only")
         sources, source_langs = self.sources(fields.get("sources"), label)
         if entry_id is None or not questions or not answer or questions.keys() != answer.keys():
             return None
@@ -171,7 +172,50 @@ class _Reader:
             file=self.file,
             line=line_of(node),
             source_langs=source_langs,
+            related_labels=related_labels,
+            context_only=context_only,
         )
+
+    def related(self, node: yaml.Node | None, entry: str) -> tuple[list[str], dict[str, str]]:
+        """The related ids in order, each given as an id or as `{id: ..., label: ...}`; and the labels given."""
+        if node is None:
+            return [], {}
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, "expected a list of entry ids, or of `{id: ..., label: ...}`", entry, "related")
+            return [], {}
+        ids: list[str] = []
+        labels: dict[str, str] = {}
+        for item in node.value:
+            if isinstance(item, yaml.MappingNode):
+                fields = self.mapping(item, entry, "related")
+                for key, key_node in fields.items():
+                    if key not in ("id", "label"):
+                        self.problem(key_node, f"unknown key '{key}': a follow-up has `id` and `label`", entry,
+                                     "related")
+                if "id" not in fields:
+                    self.problem(item, "a follow-up needs `id:`, the entry it leads to", entry, "related")
+                    continue
+                target = self.text(fields["id"], entry, "related.id")
+                label = self.text(fields["label"], entry, "related.label") if "label" in fields else None
+                if target and label:
+                    labels[target] = label
+            else:
+                target = self.text(item, entry, "related")
+            if target is None:
+                continue
+            if target in ids:
+                self.problem(item, f"'{target}' is listed twice: keep one", entry, "related")
+                continue
+            ids.append(target)
+        return ids, labels
+
+    def flag(self, node: yaml.Node | None, entry: str, field: str) -> bool:
+        if node is None:
+            return False
+        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":bool"):
+            return node.value.lower() in ("true", "yes", "on")
+        self.problem(node, "expected true or false", entry, field)
+        return False
 
     def sources(self, node: yaml.Node | None, entry: str) -> tuple[list[str], dict[str, str]]:
         """The links, as a list, or by language (`en: [...]`, `zh: [...]`); and the language of each given so."""
@@ -279,7 +323,12 @@ def _cross_check(entries: list[Entry], named: set[str]) -> list[Problem]:
                                     "ids must be unique across all FAQ files; rename one", entry.id, "id"))
         else:
             first[entry.id] = entry
+    reached = {target for entry in entries for target in entry.related}
     for entry in entries:
+        if entry.context_only and entry.id not in reached:
+            problems.append(Problem(entry.file, entry.line, "is context-only but no entry lists it under `related`, "
+                                    "so nobody can reach it: link it from an entry, or remove `context_only`",
+                                    entry.id, "context_only"))
         for related in entry.related:
             if related == entry.id:
                 problems.append(Problem(entry.file, entry.line, "an entry cannot be related to itself", entry.id, "related"))

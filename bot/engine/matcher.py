@@ -126,7 +126,9 @@ class Matcher:
                      self.holders)
 
     def _analyse(self, faq: Faq, stage_one: StageOne | None) -> None:
-        analysed = [[(q, terms(q, self.synonyms)) for _, q in e.phrasings()] for e in self.entries]
+        # A context-only entry is indexed with no phrasings: no question can reach it, only a pick
+        analysed = [[(q, terms(q, self.synonyms)) for _, q in e.phrasings()] if faq.matchable(e) else []
+                    for e in self.entries]
         postings: dict[str, list[int]] = defaultdict(list)
         for index, phrasings in enumerate(analysed):
             for term in {t for _, ts in phrasings for t in ts}:
@@ -138,7 +140,7 @@ class Matcher:
         self.idf = {t: _idf(n, len(ids)) for t, ids in postings.items()}
         self.term_weight = {t: idf * self._general(t) for t, idf in self.idf.items()}
         self.unknown_idf = _idf(n, 0)
-        spelled = {w for e in self.entries for _, q in e.phrasings() for w in words(q)}
+        spelled = {w for phrasings in analysed for q, _ in phrasings for w in words(q)}
         spelled |= {w for group in faq.synonyms for term in group for w in words(term)}
         self._set_vocabulary(frozenset(w for w in spelled if w.isascii() and w.isalpha()) | ENGLISH_STOP_WORDS)
         self.phrasings: Sequence[list[Phrasing]] = []
@@ -168,7 +170,7 @@ class Matcher:
         # A not_question is weighed exactly as the same text asked as a question would be.
         negative = [
             (Phrasing(text, frozenset(wt), sum(wt.values()), " ".join(wt), True), wt)
-            for _, text in entry.negative_phrasings()
+            for _, text in (entry.negative_phrasings() if analysed else ())  # none: context-only
             if (wt := self._weighted_terms(text))
         ]
         self.phrasings.append([phrasing for phrasing, _ in positive + negative])

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.engine.faq import Source
+from bot.engine.markdown import plain
 from bot.engine.reply import EntryRef, Kind, Reason, Reply
 from bot.engine.wording import TEXTS, say
 
@@ -136,7 +137,7 @@ def plain_text(view: View, texts: Mapping[str, Mapping[str, str]] = TEXTS) -> st
     lines = [said(note) for note in view.intro]
     if view.shape is Shape.ANSWER:
         lines += [view.language_line] if view.language_line else []
-        lines.append(view.body or "")
+        lines.append(plain(view.body or ""))
     lines += view.lines
     lines += [f"{c.number}. {c.label}" for c in view.choices]
     if view.related:

@@ -33,12 +33,13 @@ def check(engine: Engine) -> list[Problem]:
     faq = engine.faq
     problems: list[Problem] = []
     owners: dict[tuple[str, ...], list[str]] = {}  # matcher terms -> ids of the entries phrasing them so
-    for entry in faq.entries:
+    matched = [entry for entry in faq.entries if faq.matchable(entry)]  # a context-only entry is only picked
+    for entry in matched:
         for _, phrasing in entry.phrasings():
             ids = owners.setdefault(_key(phrasing, engine), [])
             if entry.id not in ids:
                 ids.append(entry.id)
-    for entry in faq.entries:
+    for entry in matched:
         said: dict[str, tuple[str, str]] = {}  # normalised phrasing -> (field, phrasing) where the entry first has it
         for field, lang, phrasing in _phrasings(entry):
 

@@ -1,0 +1,53 @@
+"""A Markdown FAQ (`FAQ.md`): each heading with text under it is a question, the text its answer. A heading
+with no text of its own, below the document's title, names a section: its entries get it as a tag."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bot.improve.importing.model import CannotImport, Draft, Finding, Read
+from bot.improve.importing.slugs import slug
+
+_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+_FENCE = re.compile(r"^ {0,3}(```|~~~)")
+
+
+def read(path: Path) -> Read:
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise CannotImport(f"{path}: is not UTF-8 text (byte {err.start}): save it as UTF-8") from None
+    except OSError as err:
+        raise CannotImport(f"{path}: cannot be read ({err.strerror})") from None
+    sections: list[tuple[int, int, str, list[str]]] = []  # (line, level, heading, lines under it)
+    fenced = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        heading = None if fenced else _HEADING.match(line)
+        if _FENCE.match(line):
+            fenced = not fenced
+        if heading:
+            sections.append((number, len(heading.group(1)), heading.group(2).strip(), []))
+        elif sections:
+            sections[-1][3].append(line)
+    drafts, skipped = [], []
+    section_tags: dict[int, str] = {}  # level -> the tag of the open section at that level
+    top = min((level for _, level, _, _ in sections), default=1)
+    for line, level, heading, body in sections:
+        answer = "\n".join(body).strip()
+        section_tags = {lvl: tag for lvl, tag in section_tags.items() if lvl < level}
+        if not answer:
+            tag = slug(heading)
+            if level > top and tag:
+                section_tags[level] = tag
+            elif level > top:
+                skipped.append(Finding(name, line, f"heading {heading!r} has no text under it and no ASCII words "
+                                       "to make a tag of"))
+            continue
+        drafts.append(Draft(f"{name}#{line}", name, line, ((None, heading),), ((None, answer),),
+                            tuple(dict.fromkeys(section_tags.values()))))
+    if not drafts:
+        return Read(errors=(Finding(name, None, "has no heading with text under it: write each question as a "
+                                    "heading (`## How do I ...?`) and its answer below"),))
+    return Read(tuple(drafts), skipped=tuple(skipped))

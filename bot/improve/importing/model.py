@@ -1,0 +1,58 @@
+"""What an import reads, before it becomes FAQ entries: drafts of entries, and what was wrong or left out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Format(StrEnum):
+    QNAMAKER = "qnamaker"  # QnA Maker / Custom Question Answering export: TSV or .xlsx
+    CSV = "csv"  # a spreadsheet with a header row
+    MARKDOWN = "markdown"  # a heading per question, the text under it the answer
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    target: str  # a draft's key (QnA Maker), or an id or canonical question (CSV)
+    label: str | None = None  # the button's text
+
+
+@dataclass(frozen=True)
+class Draft:
+    key: str  # unique in the import: the file and its QnaId, id or line
+    file: str
+    line: int
+    questions: tuple[tuple[str | None, str], ...]  # (language given, phrasing); the first is canonical
+    answers: tuple[tuple[str | None, str], ...]  # (language given, answer)
+    tags: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    follow_ups: tuple[FollowUp, ...] = ()
+    context_only: bool = False
+    id: str | None = None  # as the input gives it
+    number: int | None = None  # QnA Maker's QnaId: the `entry-N` id of a question without ASCII words
+
+
+@dataclass(frozen=True)
+class Finding:
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Read:
+    """One input file, read: the drafts, the rows that could not be read (`errors`: nothing is written while
+    there are any, unless they are skipped), rows left out on purpose (`skipped`), and what else to say."""
+
+    drafts: tuple[Draft, ...] = ()
+    errors: tuple[Finding, ...] = ()
+    skipped: tuple[Finding, ...] = ()
+    notes: tuple[Finding, ...] = ()
+
+
+class CannotImport(Exception):
+    """The import cannot go on (an unreadable file, a missing extra); nothing was written."""

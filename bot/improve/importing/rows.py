@@ -1,0 +1,92 @@
+"""The rows of a spreadsheet file (TSV, CSV or .xlsx), each with the line it starts on, as text."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from bot.improve.importing.model import CannotImport
+
+Progress = Callable[[int, int], None]
+XLSX_EXTRA = 'reading .xlsx needs the xlsx extra: pip install "faqbot[xlsx]"'
+csv.field_size_limit(16 * 1024 * 1024)  # an answer may be long; the default 128 KiB cuts real exports
+
+
+def rows(path: Path, *, tabs: bool | None = None, progress: Progress | None = None) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) for each row of `path`. `tabs`: TSV; None guesses from the first line."""
+    if path.suffix.lower() == ".xlsx":
+        yield from _xlsx_rows(path, progress)
+        return
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as stream:
+            first = stream.readline()
+            stream.seek(0)
+            if tabs is None:
+                tabs = "\t" in first
+            dialect = csv.excel_tab if tabs else _dialect(first)
+            size = path.stat().st_size
+            reader = csv.reader(_counted(stream, size, progress), dialect)
+            line = 1
+            while True:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as err:
+                    raise CannotImport(f"{path}:{line}: cannot be read as {'TSV' if tabs else 'CSV'} ({err}): "
+                                       "check the quotes on that line") from None
+                yield line, cells
+                line = reader.line_num + 1
+    except UnicodeDecodeError as err:
+        raise CannotImport(f"{path}: is not UTF-8 text (byte {err.start}): save it as UTF-8") from None
+    except OSError as err:
+        raise CannotImport(f"{path}: cannot be read ({err.strerror})") from None
+
+
+class _Semicolons(csv.excel):
+    delimiter = ";"
+
+
+def _dialect(first: str) -> type[csv.Dialect]:
+    """Excel's CSV, or its semicolon variant (written where the comma is the decimal mark), by the header."""
+    return _Semicolons if first.count(";") > first.count(",") else csv.excel
+
+
+def _counted(stream, size: int, progress: Progress | None) -> Iterator[str]:
+    done = 0
+    for number, text in enumerate(stream):
+        done += len(text.encode("utf-8")) if progress else 0
+        if progress and number % 2000 == 0:
+            progress(min(done, size), size)
+        yield text
+    if progress:
+        progress(size, size)
+
+
+def _xlsx_rows(path: Path, progress: Progress | None) -> Iterator[tuple[int, list[str]]]:
+    try:
+        import openpyxl
+    except ImportError:
+        raise CannotImport(XLSX_EXTRA) from None
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises many kinds for a damaged or foreign file
+        raise CannotImport(f"{path}: cannot be read as an Excel workbook ({type(err).__name__}: {err})") from None
+    try:
+        sheet = book.worksheets[0]
+        total = sheet.max_row or 0
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if progress and number % 2000 == 0:
+                progress(number, total)
+            yield number, ["" if v is None else _text(v) for v in values]
+        if progress:
+            progress(total, total)
+    finally:
+        book.close()
+
+
+def _text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

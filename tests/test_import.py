@@ -1,0 +1,217 @@
+"""`faqbot import` and `faqbot export`, run as the command: a QnA Maker export as real ones are (BOM, tabs and
+quotes inside answers, several rows a pair, prompts, context-only pairs, metadata), a CSV, a Markdown FAQ, an
+Excel workbook; bad rows named by line with nothing written; and import -> export -> import losing nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from support import run_faqbot
+
+from bot.engine import build_engine
+from bot.engine.loading import load_faq
+
+HEADER = ["Question", "Answer", "Source", "Metadata", "SuggestedQuestions", "IsContextOnly", "Prompts", "QnaId"]
+RESET = 'Open the **reset page**:\\n[reset it](https://example.org/reset)\\n\\n- type "yes"\tthen press OK'
+PROMPTS = json.dumps([{"displayOrder": 2, "qnaId": 3, "displayText": "Still locked out?"},
+                      {"displayOrder": 1, "qnaId": 2, "displayText": "Change it instead"}])
+ROWS = [
+    ["How do I reset my password?", RESET, "https://example.org/kb/passwords", "category:accounts|product:portal",
+     "[]", "false", PROMPTS, "1"],
+    ["I forgot my password", RESET, "https://example.org/kb/passwords", "category:accounts|product:portal",
+     '["forgot pwd", "lost password"]', "false", PROMPTS, "1"],
+    ["How do I change my password?", "Open your profile and pick *Change password*.", "Editorial",
+     "category:accounts", "[]", "False", "[]", "2"],
+    ["", "", "", "", "", "", "", ""],
+    ["Still locked out", "Call the helpdesk on 4040.", "manual.pdf", "", "[]", "TRUE", "[]", "3"],
+    ["如何连接 VPN？", "安装 VPN 客户端，然后用公司账号登录。", "Editorial", "", "[]", "false", "[]", "7"],
+    ["VPN 连不上怎么办", "安装 VPN 客户端，然后用公司账号登录。", "Editorial", "", "[]", "false", "[]", "7"],
+]
+
+
+def tsv(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, csv.excel_tab).writerows([HEADER, *rows])
+    return out.getvalue().encode("utf-8-sig")
+
+
+@pytest.fixture
+def export_file(tmp_path):
+    path = tmp_path / "kb-export.tsv"
+    path.write_bytes(tsv(ROWS))
+    return path
+
+
+def entries(faq_dir):
+    return {e.id: e for e in load_faq(faq_dir).entries}
+
+
+def test_a_qnamaker_export_becomes_a_faq_that_loads_and_lints(export_file, tmp_path):
+    out = tmp_path / "faq"
+    done = run_faqbot("import", export_file, "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert "imported 4 entries (6 phrasings, 2 follow-ups, 1 context-only)" in done.stdout
+    assert f"{export_file}:5: empty row" in done.stdout
+    assert "1 row(s) carry suggested questions (active learning's, lines 3)" in done.stdout
+    assert "lint: no problems" in done.stdout
+    got = entries(out)
+    assert list(got) == ["how-do-i-reset-my-password", "how-do-i-change-my-password", "still-locked-out", "entry-7"]
+    reset = got["how-do-i-reset-my-password"]
+    assert reset.questions == {"en": ("How do I reset my password?", "I forgot my password")}
+    assert reset.answer["en"] == ('Open the **reset page**:\n[reset it](https://example.org/reset)\n\n'
+                                  '- type "yes"\tthen press OK')
+    assert reset.tags == ("category:accounts", "product:portal")
+    assert reset.sources == ("https://example.org/kb/passwords",)
+    assert reset.related == ("how-do-i-change-my-password", "still-locked-out")  # by displayOrder
+    assert reset.related_labels == {"how-do-i-change-my-password": "Change it instead",
+                                    "still-locked-out": "Still locked out?"}
+    assert got["still-locked-out"].context_only and not got["still-locked-out"].sources  # a file is no link
+    assert got["entry-7"].questions == {"zh": ("如何连接 VPN？", "VPN 连不上怎么办")}
+    engine = build_engine(out)
+    assert engine.answer("Still locked out").entry_id != "still-locked-out"
+    assert engine.answer("I forgot my password").entry_id == "how-do-i-reset-my-password"
+    assert run_faqbot("lint", "--faq", out, "--index-cache", "off").returncode == 0
+
+
+def test_bad_rows_are_named_by_line_and_nothing_is_written(export_file, tmp_path):
+    rows = ROWS + [["Broken", "an answer", "", "", "[]", "maybe", "[]", "9"],
+                   ["Prompted", "another", "", "", "[]", "false", "[{oops", "10"],
+                   ["No id", "answer", "", "", "[]", "false", "[]", "ten"],
+                   ["Too short"],
+                   ["Leads nowhere", "answer", "", "", "[]", "false", '[{"qnaId": 99, "displayText": "x"}]', "11"],
+                   ["I forgot my password", "A different answer", "", "", "[]", "false", "[]", "1"]]
+    export_file.write_bytes(tsv(rows))
+    out = tmp_path / "faq"
+    done = run_faqbot("import", export_file, "--out", out)
+    assert done.returncode == 1 and not out.exists()
+    assert "Traceback" not in done.stderr
+    for line, says in [(9, "IsContextOnly is 'maybe'"), (10, "Prompts: not valid JSON"), (11, "QnaId 'ten'"),
+                       (12, "has 1 fields where the header has 8"), (13, "a prompt leads to QnaId 99"),
+                       (14, "QnaId 1 has another answer on line 2")]:
+        assert f"{export_file}:{line}: {says}" in done.stderr
+    assert "--skip-bad" in done.stderr
+    done = run_faqbot("import", export_file, "--out", out, "--skip-bad")
+    assert done.returncode == 0, done.stderr
+    assert f"{export_file}:9: not imported: IsContextOnly" in done.stdout
+    assert {"how-do-i-reset-my-password", "leads-nowhere"} <= set(entries(out))
+
+
+def test_an_existing_folder_is_kept_unless_forced(export_file, tmp_path):
+    out = tmp_path / "faq"
+    out.mkdir()
+    (out / "mine.yaml").write_text("precious", encoding="utf-8")
+    done = run_faqbot("import", export_file, "--out", out)
+    assert done.returncode == 2 and "--force" in done.stderr
+    assert (out / "mine.yaml").read_text(encoding="utf-8") == "precious"
+    assert run_faqbot("import", export_file, "--out", out, "--force").returncode == 0
+    assert sorted(p.name for p in out.iterdir()) == ["kb-export.yaml"]
+
+
+CSV = """\
+id,question,question,answer,tags,related
+,How do I book a meeting room?,book a room|reserve a room,"Use the **Rooms** app.",office|rooms,Who cleans the rooms? => Cleaning
+room-cleaning,Who cleans the rooms?,,Facilities cleans them every evening.,office,
+,How do I book a meeting room?,,Duplicate question: a collision for the maintainer,office,
+"""
+
+
+def test_a_csv_with_repeated_and_piped_questions(tmp_path):
+    source = tmp_path / "rooms.csv"
+    source.write_text(CSV, encoding="utf-8")
+    done = run_faqbot("import", source, "--out", tmp_path / "faq")
+    assert done.returncode == 0, done.stderr
+    got = entries(tmp_path / "faq")
+    room = got["how-do-i-book-a-meeting-room"]
+    assert room.questions["en"] == ("How do I book a meeting room?", "book a room", "reserve a room")
+    assert room.tags == ("office", "rooms") and room.related_labels == {"room-cleaning": "Cleaning"}
+    assert "how-do-i-book-a-meeting-room-2" in got
+    assert "collision" in done.stdout and "how-do-i-book-a-meeting-room-2" in done.stdout
+
+
+MARKDOWN = """\
+# Team FAQ
+
+## Travel
+
+### How do I book travel?
+Use the [travel portal](https://travel.example.org).
+
+```
+# not a heading
+```
+
+### Who approves trips?
+Your manager.
+
+## 报销
+
+### 怎么报销？
+在费用系统上传发票。
+"""
+
+
+def test_a_markdown_faq(tmp_path):
+    source = tmp_path / "FAQ.md"
+    source.write_text(MARKDOWN, encoding="utf-8")
+    assert run_faqbot("import", source, "--out", tmp_path / "faq").returncode == 0
+    got = entries(tmp_path / "faq")
+    assert list(got) == ["how-do-i-book-travel", "who-approves-trips", "entry-3"]
+    assert got["how-do-i-book-travel"].answer["en"].endswith("```\n# not a heading\n```")
+    assert got["how-do-i-book-travel"].tags == ("travel",)
+    assert got["entry-3"].questions == {"zh": ("怎么报销？",)} and got["entry-3"].tags == ()
+
+
+def test_the_language_can_be_forced(export_file, tmp_path):
+    assert run_faqbot("import", export_file, "--out", tmp_path / "faq", "--lang", "zh").returncode == 0
+    assert all(set(e.questions) == {"zh"} for e in entries(tmp_path / "faq").values())
+
+
+def test_an_excel_export(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(HEADER)
+    for row in ROWS:
+        book.active.append([int(c) if c.isdigit() else c for c in row])
+    book.save(tmp_path / "kb.xlsx")
+    done = run_faqbot("import", tmp_path / "kb.xlsx", "--out", tmp_path / "faq")
+    assert done.returncode == 0, done.stderr
+    assert entries(tmp_path / "faq").keys() == entries_of_tsv(tmp_path).keys()
+
+
+def entries_of_tsv(tmp_path):
+    (tmp_path / "kb.tsv").write_bytes(tsv(ROWS))
+    run_faqbot("import", tmp_path / "kb.tsv", "--out", tmp_path / "from-tsv")
+    return entries(tmp_path / "from-tsv")
+
+
+def test_without_the_xlsx_extra_one_line_names_it(tmp_path):
+    blocker = tmp_path / "blocked" / "openpyxl"
+    blocker.mkdir(parents=True)
+    (blocker / "__init__.py").write_text("raise ImportError('no openpyxl here')\n", encoding="utf-8")
+    (tmp_path / "kb.xlsx").write_bytes(b"PK")
+    import os
+
+    done = run_faqbot("import", tmp_path / "kb.xlsx", "--out", tmp_path / "faq",
+                      env={"PYTHONPATH": os.pathsep.join([str(tmp_path / "blocked"), os.environ.get("PYTHONPATH", "")])})
+    assert done.returncode == 2
+    assert done.stderr.strip() == 'faqbot: reading .xlsx needs the xlsx extra: pip install "faqbot[xlsx]"'
+
+
+@pytest.mark.parametrize("form, suffix", [("qnamaker", "tsv"), ("csv", "csv")])
+def test_import_export_import_keeps_everything(export_file, tmp_path, form, suffix):
+    first, again = tmp_path / "first", tmp_path / "again"
+    assert run_faqbot("import", export_file, "--out", first).returncode == 0
+    exported = tmp_path / f"back.{suffix}"
+    done = run_faqbot("export", "--faq", first, "--format", form, "--out", exported, "--index-cache", "off")
+    assert done.returncode == 0, done.stderr
+    assert run_faqbot("export", "--faq", first, "--format", form, "--out", exported).returncode == 2  # no overwrite
+    assert run_faqbot("import", exported, "--out", again).returncode == 0
+    before, after = entries(first), entries(again)
+    assert list(before) == list(after)
+    for entry_id, entry in before.items():
+        other = after[entry_id]
+        for field in ("questions", "answer", "tags", "sources", "related", "related_labels", "context_only"):
+            assert getattr(entry, field) == getattr(other, field), (entry_id, field)
