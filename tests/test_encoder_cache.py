@@ -26,6 +26,7 @@ def test_a_kept_encoder_loads_from_the_cache_and_embeds_as_the_package_does(tmp_
     assert (tmp_path / f"encoder-{encoder_version()}" / "probes.npy").is_file()
     second = _Usem(tmp_path)
     assert second.loaded_from == "cache"
+    assert isinstance(second._model._backend.table, numpy.memmap)  # only the rows in use take memory
     assert numpy.array_equal(first.encode(TEXTS), second.encode(TEXTS))
     assert numpy.array_equal(_Usem(None).encode(TEXTS), second.encode(TEXTS))
 

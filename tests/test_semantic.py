@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import numpy
 import pytest
 from support import FAQ_DIR, SMALL_FAQ, run_faqbot
 
@@ -264,3 +265,31 @@ def test_an_answer_is_read_sentence_by_sentence_and_line_by_line():
     assert sentences("Claim it within 30 days, e.g. in the tool. Keep the receipt!\n- Hotels need approval\nOK.") == [
         "Claim it within 30 days, e.g. in the tool.", "Keep the receipt!", "Hotels need approval"]
     assert sentences("在报销系统里提交。出租车费可以报销！好的") == ["在报销系统里提交。", "出租车费可以报销！"]
+
+
+def test_a_text_the_faq_repeats_is_embedded_once(make_faq):
+    repeated = "Ask the service desk if anything is unclear."
+    faq = build_engine(make_faq({"faq.yaml": f"""
+- id: vpn
+  questions:
+    en: [VPN setup]
+  answer:
+    en: Install the VPN client. {repeated}
+- id: printer
+  questions:
+    en: [printer setup]
+  answer:
+    en: Pick the printer on your floor. {repeated}
+"""})).faq
+    seen: list[str] = []
+
+    class Counting:
+        def encode(self, texts):
+            seen.extend(texts)
+            return shared_encoder().encode(texts)
+
+    stage = SemanticStage(faq, Counting)
+    assert stage.warm_up()
+    assert seen.count(repeated) == 1
+    said = stage._embedded().sentences
+    assert len(said) == 4 and numpy.array_equal(said[1], said[3])  # each entry still has it

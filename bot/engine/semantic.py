@@ -184,14 +184,14 @@ class SemanticStage:
             speakers += [position] * len(lines)
             said += lines
         everyday = yaml.safe_load(BACKGROUND.read_text(encoding="utf-8"))
-        phrasings = self._encode_all(texts + said)
-        phrasings, spoken = phrasings[: len(texts)], phrasings[len(texts) :]
+        whole = [next(iter(e.answer.values())) for e in self.faq.entries]
+        vectors = self._encode_all(texts + said + whole)
+        phrasings, spoken, answers = numpy.split(vectors, [len(texts), len(texts) + len(said)])
         background = self.encoder.encode([q for questions in everyday.values() for q in questions])
         # An everyday question this FAQ itself answers (an HR FAQ's "how many vacation days")
         # is no "none of these": only the rest of the background counts against an entry.
         if len(phrasings):
             background = background[(background @ phrasings.T).max(axis=1) < PARAPHRASE]
-        answers = self.encoder.encode([next(iter(e.answer.values())) for e in self.faq.entries])
         # Rounded to float16 as the cache keeps them, so that a cached start answers exactly as this one
         phrasings, answers, background, spoken = (a.astype(numpy.float16).astype(numpy.float32)
                                                   for a in (phrasings, answers, background, spoken))
@@ -201,16 +201,21 @@ class SemanticStage:
         return index
 
     def _encode_all(self, texts: list[str]) -> numpy.ndarray:
-        if self.progress is None or len(texts) < PROGRESS_FROM:
-            return self.encoder.encode(texts)
-        parts = []
-        for start in range(0, len(texts), PROGRESS_STEP):
-            parts.append(self.encoder.encode(texts[start : start + PROGRESS_STEP]))
-            try:
-                self.progress(min(start + PROGRESS_STEP, len(texts)), len(texts))
-            except Exception:  # a terminal gone away must not turn meaning off
-                pass
-        return numpy.concatenate(parts)
+        """Each text once, however often the FAQ repeats it (a sentence many answers end with)."""
+        position = {text: i for i, text in enumerate(dict.fromkeys(texts))}
+        unique = list(position)
+        if self.progress is None or len(unique) < PROGRESS_FROM:
+            vectors = self.encoder.encode(unique)
+        else:
+            parts = []
+            for start in range(0, len(unique), PROGRESS_STEP):
+                parts.append(self.encoder.encode(unique[start : start + PROGRESS_STEP]))
+                try:
+                    self.progress(min(start + PROGRESS_STEP, len(unique)), len(unique))
+                except Exception:  # a terminal gone away must not turn meaning off
+                    pass
+            vectors = numpy.concatenate(parts)
+        return vectors[[position[text] for text in texts]] if len(unique) < len(texts) else vectors
 
     def _stored(self) -> Path | None:
         return None if self.keep is None else self.keep / f"semantic-{encoder_version()}"
