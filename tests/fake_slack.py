@@ -55,6 +55,7 @@ class Failure:
     headers: dict[str, str] = field(default_factory=dict)
     times: int = 1
     error: str = "fatal_error"
+    raw: str | None = None  # this body instead of Slack's JSON error
 
 
 class FakeSlack:
@@ -119,10 +120,10 @@ class FakeSlack:
         return f"{self.base}/respond/{name}"
 
     def fail(self, path: str, status: int, headers: dict[str, str] | None = None, times: int = 1,
-             error: str | None = None) -> None:
-        """The next `times` requests to `path` (e.g. "/api/chat.postMessage") get this error."""
+             error: str | None = None, raw: str | None = None) -> None:
+        """The next `times` requests to `path` (e.g. "/api/chat.postMessage") get this error (or `raw`)."""
         error = error or ("ratelimited" if status == 429 else "fatal_error")
-        self._failures.setdefault(path, []).append(Failure(status, headers or {}, times, error))
+        self._failures.setdefault(path, []).append(Failure(status, headers or {}, times, error, raw))
 
     def _answer(self, path: str, body: dict) -> tuple[int, dict[str, str], str]:
         queue = self._failures.get(path)
@@ -131,6 +132,8 @@ class FakeSlack:
             failure.times -= 1
             if failure.times <= 0:
                 queue.pop(0)
+            if failure.raw is not None:
+                return failure.status, failure.headers, failure.raw
             return failure.status, failure.headers, json.dumps({"ok": False, "error": failure.error})
         if path.startswith("/respond/"):
             return 200, {"Content-Type": "text/plain"}, "ok"

@@ -45,6 +45,14 @@ def test_a_damaged_encoder_cache_is_dropped_and_written_again(tmp_path: Path, ca
     assert _Usem(tmp_path).loaded_from == "cache"
 
 
+def test_a_folder_without_probes_is_debris_and_replaced(tmp_path: Path) -> None:
+    kept = tmp_path / f"encoder-{encoder_version()}"
+    kept.mkdir()
+    (kept / "tokenizer.npz").write_bytes(b"half of something")
+    assert _Usem(tmp_path).loaded_from == "package"
+    assert _Usem(tmp_path).loaded_from == "cache"
+
+
 def test_an_unwritable_encoder_cache_is_no_cache(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")

@@ -62,10 +62,14 @@ def test_one_message_is_cut_to_a_bounded_length(formatter):
     assert len(out) < MAX_MESSAGE + 300 and "more characters]" in out
 
 
-def test_a_url_encoded_response_url_is_masked():
-    encoded = "response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1%2F123%2Fabcdef0123456789"
-    assert "hooks.slack.com" not in redact(encoded).replace("[redacted]", "")
-    assert "abcdef0123456789" not in redact(encoded)
+@pytest.mark.parametrize("written", [
+    "response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1%2F123%2Fabcdef0123456789",
+    '{"response_url":"https:\\/\\/hooks.slack.com\\/actions\\/T1\\/123\\/abcdef0123456789"}',
+    "payload=%7B%22response_url%22%3A%22https%3A%5C%2F%5C%2Fhooks.slack.com%5C%2Factions%5C%2Fabcdef0123456789",
+    "https:\\/\\/discord.com\\/api\\/webhooks\\/123\\/abcdef0123456789abcdef0123456789",
+], ids=["url-encoded", "json-escaped", "both", "discord-json-escaped"])
+def test_a_credential_url_is_masked_however_it_is_escaped(written):
+    assert "abcdef0123456789" not in redact(written)
 
 
 def test_sdk_info_lines_stay_out_even_when_the_sdk_raises_its_own_level():

@@ -58,6 +58,7 @@ def test_slack_gets_mrkdwn_with_its_links_and_nothing_that_pings():
     ("a [x|y](https://e.org/a?b=1&c=2) link", "a <https://e.org/a?b=1&amp;c=2|x¦y> link"),
     ("not a [link](javascript:alert(1))", "not a [link](javascript:alert(1))"),
     ("\\*not bold\\*", "*not bold*"),
+    ("[Wiki](https://evil|https://wiki.corp)", "<https://evil%7Chttps://wiki.corp|Wiki>"),  # no label smuggled in
 ])
 def test_slack_links_and_escapes(text, slack):
     assert mrkdwn(text) == slack

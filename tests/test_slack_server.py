@@ -92,6 +92,22 @@ def test_a_reply_whose_call_timed_out_is_not_sent_again(serve, fake):
     assert replies(metrics, "unknown") == 1 and replies(metrics, "sent") == 0
 
 
+def test_an_answer_from_slack_that_is_not_json_counts_as_unknown_and_is_not_sent_again(serve, fake, caplog):
+    metrics = Metrics()
+    slack = serve(metrics=metrics)
+    fake.fail("/api/chat.postMessage", 502, {"Content-Type": "application/json"}, raw="<html>Bad gateway</html>")
+    event = {"type": "message", "channel_type": "im", "user": "U1", "text": "What is GPT?", "ts": "1.000001",
+             "channel": "D1", "event_ts": "1.000001"}
+    assert slack.event(event, event_id="EvGarbled").status == 200
+    deadline = time.monotonic() + 10
+    while not replies(metrics, "unknown"):
+        assert time.monotonic() < deadline, "the reply's outcome was never counted"
+        time.sleep(0.05)
+    time.sleep(QUIET)
+    assert len(fake.sent("/api/chat.postMessage", ok_only=False)) == 1
+    assert not [r for r in faqbot_lines(caplog) if r.exc_info]
+
+
 # --- malformed requests -----------------------------------------------------------------------------
 
 

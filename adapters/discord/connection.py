@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 
 import aiohttp
 import discord
@@ -49,14 +50,20 @@ class Connected:
         asyncio.run_coroutine_threadsafe(post(), self.loop).result(timeout=30)
 
     def stop(self, timeout: float) -> None:
+        """Finishes the answers in hand, closes the connection and ends its thread, all within `timeout`."""
+        deadline = time.monotonic() + timeout
+
+        def left() -> float:
+            return max(0.0, deadline - time.monotonic())
+
         self.handlers.closing = True
-        self.handlers.answering.wait_idle(timeout)
+        self.handlers.answering.wait_idle(left())
         if not self.loop.is_closed() and self.thread.is_alive():
             try:
-                asyncio.run_coroutine_threadsafe(self.client.close(), self.loop).result(timeout)
-            except Exception as err:  # already closing, or the loop ended meanwhile
+                asyncio.run_coroutine_threadsafe(self.client.close(), self.loop).result(left())
+            except Exception as err:  # already closing, or the loop ended meanwhile, or out of time
                 log.debug("closing the Discord client: %s", type(err).__name__)
-        self.thread.join(timeout)
+        self.thread.join(left())
 
 
 async def run(client: discord.Client, token: str) -> int:

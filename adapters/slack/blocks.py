@@ -51,7 +51,8 @@ _MARKS = {Style.BOLD: "*", Style.ITALIC: "_", Style.STRIKE: "~", Style.CODE: "`"
 
 def _mrkdwn_span(span: Span) -> str:
     if span.style is Style.LINK:
-        return f"<{escape(span.url)}|{escape(span.text).replace('|', '¦')}>"
+        # a | in the address would end it there and make the rest the link's label
+        return f"<{escape(span.url).replace('|', '%7C')}|{escape(span.text).replace('|', '¦')}>"
     mark = _MARKS.get(span.style, "")
     return f"{mark}{escape(span.text)}{mark}"
 

@@ -220,6 +220,10 @@ class Replies:
                 return response.status, _retry_after(response.headers.get("Retry-After")), f"HTTP {response.status}"
         except SlackApiError as err:
             response = err.response
+            if not hasattr(response, "status_code"):
+                # an answer that claims to be JSON and is none comes as the raw HTTP response: it may have
+                # been delivered, so it is not sent again
+                return -1, 0.0, "an answer that is not JSON"
             return (response.status_code, _retry_after(response.headers.get("Retry-After")),
                     f"{response.status_code} {response.get('error', '')}".strip())
         except aiohttp.ClientConnectorError as err:

