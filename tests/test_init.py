@@ -84,6 +84,14 @@ def test_init_never_overwrites_and_writes_nothing_when_one_file_exists(tmp_path)
     no_traceback(done)
 
 
+def test_a_file_where_a_folder_goes_is_refused_before_anything_is_written(tmp_path):
+    (tmp_path / "faq").write_text("", encoding="utf-8")
+    done = run_faqbot("init", tmp_path)
+    assert done.returncode == 2 and "is a file where init needs a folder" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["faq"]
+    no_traceback(done)
+
+
 def test_init_into_a_file_is_refused(tmp_path):
     (tmp_path / "taken").write_text("", encoding="utf-8")
     done = run_faqbot("init", tmp_path / "taken")

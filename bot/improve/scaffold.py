@@ -22,10 +22,15 @@ def create(directory: Path) -> list[Path]:
     if taken:
         raise Refused(f"{', '.join(map(str, taken))} already exist{'s' if len(taken) == 1 else ''}: "
                       "init never overwrites files; give a new folder, or move them away first")
+    folders = sorted({(directory / name).parent for name in FILES})
+    blocked = [f for f in folders for p in (f, *f.parents) if p.exists() and not p.is_dir()]
+    if blocked:
+        raise Refused(f"{blocked[0]} is a file where init needs a folder: move it away first")
+    for folder in folders:  # every folder first: a failure here has written no file
+        folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name in FILES:
         target = directory / name
-        target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(STARTER / name, target)
         written.append(target)
     return written
