@@ -80,6 +80,23 @@ def test_short_rate_limits_are_waited_out_and_the_reply_is_sent_once(serve, fake
     assert replies(metrics, "sent") == 1
 
 
+def test_a_rate_limit_in_one_channel_holds_back_no_other(serve, fake):
+    slack = serve()
+    fake.fail("/api/chat.postMessage", 429, {"Retry-After": "8"})
+
+    def dm(channel: str, event_id: str) -> None:
+        event = {"type": "message", "channel_type": "im", "user": "U1", "text": "What is GPT?", "ts": "1.000001",
+                 "channel": channel, "event_ts": "1.000001"}
+        assert slack.event(event, event_id=event_id).status == 200
+
+    dm("D1", "EvLimited")
+    fake.wait_arrived("/api/chat.postMessage", timeout=10)  # the 429
+    started = time.monotonic()
+    dm("D2", "EvOther")
+    (other,) = fake.wait_for("/api/chat.postMessage", timeout=7)
+    assert other.body["channel"] == "D2" and time.monotonic() - started < 7  # not after D1's 8 s
+
+
 def test_a_reply_whose_call_timed_out_is_not_sent_again(serve, fake):
     """It may have arrived: sending it again could show it twice."""
     metrics = Metrics()

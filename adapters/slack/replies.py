@@ -46,7 +46,8 @@ class Post:
 
     @property
     def route(self) -> str:
-        return "chat.postMessage"
+        # Slack limits chat.postMessage channel by channel: a 429 in one must not hold back the others
+        return f"chat.postMessage {self.args.get('channel', '')}"
 
 
 @dataclass(frozen=True)
@@ -194,8 +195,9 @@ class Replies:
                                               f"{policy.max_retry_after:g} s)")
                 if time.monotonic() + retry_after - first > policy.patience:
                     return Outcome("gave_up", f"still rate limited after {policy.patience:g} s")
-                self._paused[delivery.route] = max(self._paused.get(delivery.route, 0.0),
-                                                   time.monotonic() + retry_after)
+                now = time.monotonic()
+                self._paused = {route: until for route, until in self._paused.items() if until > now}
+                self._paused[delivery.route] = max(self._paused.get(delivery.route, 0.0), now + retry_after)
                 continue
             if status in SERVER_ERRORS and server_errors < policy.server_error_retries:
                 await asyncio.sleep(policy.backoff * 2 ** server_errors)
