@@ -5,14 +5,22 @@ Excel workbook; bad rows named by line with nothing written; and import -> expor
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
+import os
+import shutil
+from pathlib import Path
 
 import pytest
 from support import run_faqbot
 
 from bot.engine import build_engine
+from bot.engine.faq import Entry
 from bot.engine.loading import load_faq
+from bot.improve.exporting import export, qna_ids
+from bot.improve.importing.model import CannotImport, Format
+from bot.improve.importing.writing import write
 
 HEADER = ["Question", "Answer", "Source", "Metadata", "SuggestedQuestions", "IsContextOnly", "Prompts", "QnaId"]
 RESET = 'Open the **reset page**:\\n[reset it](https://example.org/reset)\\n\\n- type "yes"\tthen press OK'
@@ -110,6 +118,60 @@ def test_an_existing_folder_is_kept_unless_forced(export_file, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["kb-export.yaml"]
 
 
+
+def test_force_replaces_only_a_folder_of_faq_files(export_file, tmp_path):
+    out = tmp_path / "faq"
+    (out / ".git").mkdir(parents=True)
+    (out / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    (out / "mine.yaml").write_text("precious", encoding="utf-8")
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    done = run_faqbot("import", export_file, "--out", out, "--force")
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [f"faqbot: {out} holds {out / '.git' / 'HEAD'}, which is not a FAQ file "
+                                        "(.yaml or .yml): --force replaces only a folder of FAQ files; move it away, "
+                                        "or give another folder"]
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    shutil.rmtree(out / ".git")
+    (out / "team").mkdir()
+    (out / "team" / "more.yml").write_text("- id: x\n", encoding="utf-8")
+    (out / "team" / "README.md").write_text("# Our FAQ\n", encoding="utf-8")
+    done = run_faqbot("import", export_file, "--out", out, "--force")
+    assert done.returncode == 2 and f"holds {out / 'team' / 'README.md'}," in done.stderr
+    (out / "team" / "README.md").unlink()
+    assert run_faqbot("import", export_file, "--out", out, "--force").returncode == 0
+    assert sorted(p.name for p in out.iterdir()) == ["kb-export.yaml"]
+
+
+ENTRY = "- id: mine\n  questions: {en: [Is it mine?]}\n  answer: {en: Yes.}\n"
+
+
+@pytest.mark.parametrize("put_back", [True, False])
+def test_when_the_final_rename_fails_the_previous_faq_is_put_back_or_named(tmp_path, monkeypatch, put_back):
+    out = tmp_path / "faq"
+    out.mkdir()
+    (out / "mine.yaml").write_text(ENTRY, encoding="utf-8")
+    real_replace, failed = os.replace, []
+
+    def replace(source, target):  # the file system refuses the rename onto `out` (once, or every time)
+        if Path(target) == out and not (put_back and failed):
+            failed.append(source)
+            raise OSError(errno.EACCES, "Permission denied")
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(CannotImport) as raised:
+        write(out, {"new.yaml": ENTRY.replace("mine", "new")}, force=True)
+    message = str(raised.value)
+    if put_back:
+        assert message == f"cannot write {out} (Permission denied): it is left as it was"
+        assert (out / "mine.yaml").read_text(encoding="utf-8") == ENTRY
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["faq"]
+    else:
+        kept = next(tmp_path.glob(".faq.replaced-*")) / "faq"
+        assert message == f"cannot write {out} (Permission denied), nor put the previous faq back: it is now {kept}"
+        assert (kept / "mine.yaml").read_text(encoding="utf-8") == ENTRY
+        assert not any(p.name.startswith(".faq.importing-") for p in tmp_path.iterdir())
+
 CSV = """\
 id,question,question,answer,tags,related
 ,How do I book a meeting room?,book a room|reserve a room,"Use the **Rooms** app.",office|rooms,Who cleans the rooms? => Cleaning
@@ -164,6 +226,59 @@ def test_a_markdown_faq(tmp_path):
     assert got["entry-3"].questions == {"zh": ("怎么报销？",)} and got["entry-3"].tags == ()
 
 
+def test_an_empty_markdown_heading_is_a_bad_row_of_its_file(tmp_path):
+    source = tmp_path / "FAQ.md"
+    source.write_text("# Team FAQ\n\n## \nAn answer to no question.\n\n##\nAnother one.\n\n## Who approves trips?\n"
+                      "Your manager.\n", encoding="utf-8")
+    done = run_faqbot("import", source, "--out", tmp_path / "faq")
+    assert done.returncode == 1 and not (tmp_path / "faq").exists()
+    for line in (3, 6):
+        assert f"{source}:{line}: the heading is empty: write the question after the #'s" in done.stderr
+    assert ".importing-" not in done.stderr
+    done = run_faqbot("import", source, "--out", tmp_path / "faq", "--skip-bad")
+    assert done.returncode == 0, done.stderr
+    assert f"{source}:3: not imported: the heading is empty" in done.stdout
+    assert list(entries(tmp_path / "faq")) == ["who-approves-trips"]
+
+
+def test_what_the_import_cannot_load_back_is_named_by_where_it_was_read(tmp_path):
+    """Never by the staging folder, which is removed before anyone reads the message."""
+    source = tmp_path / "manuals.csv"
+    source.write_text("question,answer,sources\nWhere is the manual?,On the shelf.,manual.pdf\n", encoding="utf-8")
+    done = run_faqbot("import", source, "--out", tmp_path / "faq")
+    assert done.returncode == 2 and not (tmp_path / "faq").exists()
+    assert f"{source}:2, entry 'where-is-the-manual', field 'sources': 'manual.pdf' is not a link" in done.stderr
+    big = tmp_path / "big.csv"
+    big.write_text("question,answer\nA long one?," + "word " * 230_000 + "\n", encoding="utf-8")
+    done = run_faqbot("import", big, "--out", tmp_path / "faq")
+    assert done.returncode == 2 and not (tmp_path / "faq").exists()
+    assert "the imported FAQ would not load" in done.stderr and "the imported big.yaml: the file is" in done.stderr
+    for said in (run_faqbot("import", source, "--out", tmp_path / "faq").stderr, done.stderr):
+        assert ".importing-" not in said and f"{tmp_path}{os.sep}." not in said and "Traceback" not in said
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_control_characters_are_bad_rows(tmp_path):
+    source = tmp_path / "rooms.csv"
+    source.write_text('question,answer,tags\nhi\0there,An answer.,\nHow do I book a room?,"Use the app:\tRooms\n'
+                      'then pick one.",office\nWho cleans?,Facilities\x1b[31m.,\nWhere?,Upstairs.,of\x07fice\n',
+                      encoding="utf-8")
+    done = run_faqbot("import", source, "--out", tmp_path / "faq")
+    assert done.returncode == 1 and not (tmp_path / "faq").exists()
+    assert f"{source}:2: the question cell holds the control character U+0000 at character 3" in done.stderr
+    assert f"{source}:5: the answer cell holds the control character U+001B" in done.stderr
+    assert f"{source}:6: the tags cell holds the control character U+0007" in done.stderr
+    done = run_faqbot("import", source, "--out", tmp_path / "faq", "--skip-bad")
+    assert done.returncode == 0, done.stderr
+    assert f"{source}:2: not imported: the question cell holds" in done.stdout
+    assert entries(tmp_path / "faq")["how-do-i-book-a-room"].answer["en"] == "Use the app:\tRooms\nthen pick one."
+    export = tmp_path / "kb.tsv"
+    export.write_bytes(tsv([["Hi\0?", "Hello.", "", "", "[]", "false", "[]", "1"], ROWS[2]]))
+    done = run_faqbot("import", export, "--out", tmp_path / "qna")
+    assert done.returncode == 1
+    assert f"{export}:2: the Question cell holds the control character U+0000" in done.stderr
+
+
 def test_the_language_can_be_forced(export_file, tmp_path):
     assert run_faqbot("import", export_file, "--out", tmp_path / "faq", "--lang", "zh").returncode == 0
     assert all(set(e.questions) == {"zh"} for e in entries(tmp_path / "faq").values())
@@ -192,8 +307,6 @@ def test_without_the_xlsx_extra_one_line_names_it(tmp_path):
     blocker.mkdir(parents=True)
     (blocker / "__init__.py").write_text("raise ImportError('no openpyxl here')\n", encoding="utf-8")
     (tmp_path / "kb.xlsx").write_bytes(b"PK")
-    import os
-
     done = run_faqbot("import", tmp_path / "kb.xlsx", "--out", tmp_path / "faq",
                       env={"PYTHONPATH": os.pathsep.join([str(tmp_path / "blocked"), os.environ.get("PYTHONPATH", "")])})
     assert done.returncode == 2
@@ -215,3 +328,16 @@ def test_import_export_import_keeps_everything(export_file, tmp_path, form, suff
         other = after[entry_id]
         for field in ("questions", "answer", "tags", "sources", "related", "related_labels", "context_only"):
             assert getattr(entry, field) == getattr(other, field), (entry_id, field)
+
+
+def test_export_numbers_every_qna_pair_once(tmp_path):
+    """`entry-N` keeps N unless an earlier entry took it; the rest, and an entry's second language, get free ones."""
+    ids = ["alpha", "entry-2", "beta", "entry-02", "entry-1", "gamma"]
+    faq = [Entry(i, {"en": (f"What is {i}?",)}, {"en": f"{i}."}) for i in ids]
+    faq[2] = Entry("beta", {"en": ("What is beta?",), "zh": ("什么是 beta？",)}, {"en": "beta.", "zh": "beta。"})
+    assert qna_ids(faq) == {"entry-2": 2, "entry-1": 1, "alpha": 3, "beta": 4, "entry-02": 5, "gamma": 6}
+    export(faq, Format.QNAMAKER, tmp_path / "kb.tsv")
+    with open(tmp_path / "kb.tsv", encoding="utf-8-sig", newline="") as stream:
+        numbers = [(row["Question"], int(row["QnaId"])) for row in csv.DictReader(stream, dialect=csv.excel_tab)]
+    assert numbers == [("What is alpha?", 3), ("What is entry-2?", 2), ("What is beta?", 4), ("什么是 beta？", 7),
+                       ("What is entry-02?", 5), ("What is entry-1?", 1), ("What is gamma?", 6)]

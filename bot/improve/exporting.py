@@ -50,23 +50,26 @@ def export(entries: Sequence[Entry], form: Format, out: Path, *, force: bool = F
 def qna_ids(entries: Sequence[Entry]) -> dict[str, int]:
     """Each entry's QnaId: N for an id `entry-N` (as an import named it), else the next free number."""
     numbers: dict[str, int] = {}
+    used: set[int] = set()  # numbers.values(), looked up in constant time
     for entry in entries:
         found = _NUMBERED.match(entry.id)
-        if found and int(found.group(1)) not in numbers.values():
+        if found and int(found.group(1)) not in used:
             numbers[entry.id] = int(found.group(1))
+            used.add(numbers[entry.id])
     free = 1
     for entry in entries:
         if entry.id not in numbers:
-            while free in numbers.values():
+            while free in used:
                 free += 1
             numbers[entry.id] = free
+            used.add(free)
             free += 1
     return numbers
 
 
 def _qnamaker(entries: Sequence[Entry]) -> tuple[list[list[str]], list[str]]:
     numbers = qna_ids(entries)
-    taken = set(numbers.values())
+    highest = max(numbers.values(), default=0)  # a second language's pair gets the next number after it
     by_id = {e.id: e for e in entries}
     table, notes = [list(COLUMNS)], []
     for entry in entries:
@@ -78,8 +81,7 @@ def _qnamaker(entries: Sequence[Entry]) -> tuple[list[list[str]], list[str]]:
         for position, lang in enumerate(entry.questions):
             number = numbers[entry.id]
             if position:
-                number = max(taken) + 1
-                taken.add(number)
+                number = highest = highest + 1
                 notes.append(f"{entry.id}: its '{lang}' answer is QnA pair {number} (a QnA pair has one answer)")
             phrasings = entry.questions[lang]
             if len(entry.sources) > len(phrasings):

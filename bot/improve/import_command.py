@@ -29,7 +29,8 @@ def add_import(commands) -> None:
                         help="default: from the file (.md is markdown; a header with QnaId is qnamaker; else csv)")
     parser.add_argument("--lang", choices=("en", "zh", "auto"), default="auto",
                         help="the language of every phrasing and answer (default: auto, detected for each)")
-    parser.add_argument("--force", action="store_true", help="replace --out if it exists")
+    parser.add_argument("--force", action="store_true",
+                        help="replace --out if it exists and holds only FAQ .yaml files")
     parser.add_argument("--skip-bad", action="store_true", help="import the rest when rows cannot be read, "
                         "listing them as skipped (default: write nothing)")
 

@@ -86,7 +86,8 @@ def run(files: Sequence[Path], out: Path, *, form: Format | None = None, lang: s
         groups.setdefault(draft.file, []).append(entry)
     if not kept:
         raise BadInput(assembled.errors)
-    written = write(out, files_for(groups), force=force)
+    origins = {entry["id"]: f"{draft.file}:{draft.line}" for draft, entry in kept}
+    written = write(out, files_for(groups), force=force, origins=origins)
     entries = [entry for _, entry in kept]
     skipped = [s for r in reads for s in r.skipped] + [Finding(e.file, e.line, f"not imported: {e.message}")
                                                         for e in errors + list(assembled.errors)]

@@ -6,10 +6,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.improve.importing.model import CannotImport, Draft, Finding, Read
+from bot.improve.importing.model import (
+    CannotImport,
+    Draft,
+    Finding,
+    Read,
+    control_character,
+)
 from bot.improve.importing.slugs import slug
 
-_HEADING = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$")  # `##` alone: an empty heading
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 
 
@@ -28,10 +34,10 @@ def read(path: Path) -> Read:
         if _FENCE.match(line):
             fenced = not fenced
         if heading:
-            sections.append((number, len(heading.group(1)), heading.group(2).strip(), []))
+            sections.append((number, len(heading.group(1)), (heading.group(2) or "").strip(), []))
         elif sections:
             sections[-1][3].append(line)
-    drafts, skipped = [], []
+    drafts, errors, skipped = [], [], []
     section_tags: dict[int, str] = {}  # level -> the tag of the open section at that level
     top = min((level for _, level, _, _ in sections), default=1)
     for line, level, heading, body in sections:
@@ -45,9 +51,15 @@ def read(path: Path) -> Read:
                 skipped.append(Finding(name, line, f"heading {heading!r} has no text under it and no ASCII words "
                                        "to make a tag of"))
             continue
+        problem = ("the heading is empty: write the question after the #'s, the text under it is its answer"
+                   if not heading else control_character("the heading", heading)
+                   or control_character("the text under the heading", answer, answer=True))
+        if problem:
+            errors.append(Finding(name, line, problem))
+            continue
         drafts.append(Draft(f"{name}#{line}", name, line, ((None, heading),), ((None, answer),),
                             tuple(dict.fromkeys(section_tags.values()))))
-    if not drafts:
+    if not drafts and not errors:
         return Read(errors=(Finding(name, None, "has no heading with text under it: write each question as a "
                                     "heading (`## How do I ...?`) and its answer below"),))
-    return Read(tuple(drafts), skipped=tuple(skipped))
+    return Read(tuple(drafts), tuple(errors), tuple(skipped))

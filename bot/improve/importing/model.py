@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # Unicode's control characters (category Cc)
+_CONTROL_IN_ANSWER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # all but tab and line breaks
 
 
 class Format(StrEnum):
@@ -56,3 +60,14 @@ class Read:
 
 class CannotImport(Exception):
     """The import cannot go on (an unreadable file, a missing extra); nothing was written."""
+
+
+def control_character(what: str, text: str, *, answer: bool = False) -> str | None:
+    """Why `text` cannot be imported if it holds a control character (NUL, escape, ...), else None. Only an
+    answer may hold tabs and line breaks."""
+    found = (_CONTROL_IN_ANSWER if answer else _CONTROL).search(text)
+    if found is None:
+        return None
+    allowed = "" if answer else " (only answers may hold tabs and line breaks)"
+    return (f"{what} holds the control character U+{ord(found.group()):04X} at character {found.start() + 1}"
+            f"{allowed}: remove it")

@@ -9,10 +9,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.improve.importing.model import Draft, Finding, FollowUp, Read
+from bot.improve.importing.model import (
+    Draft,
+    Finding,
+    FollowUp,
+    Read,
+    control_character,
+)
 
 COLUMNS = ("Question", "Answer", "Source", "Metadata", "SuggestedQuestions", "IsContextOnly", "Prompts", "QnaId")
 REQUIRED = ("question", "answer", "qnaid")
+IMPORTED = {"question", "answer", "source", "metadata", "iscontextonly", "prompts", "qnaid"}
 _URL = re.compile(r"^https?://\S+$")
 
 
@@ -57,7 +64,10 @@ def read(path: Path, table: Iterable[tuple[int, list[str]]]) -> Read:
             position = columns.get(column.casefold())
             return "" if position is None else cells[position].strip()
 
-        problem = _row(cell, line, pairs)
+        problem = next((p for title, text in zip(header, cells) if title.strip().casefold() in IMPORTED
+                        and (p := control_character(f"the {title.strip()} cell", text,
+                                                    answer=title.strip().casefold() == "answer"))), None)
+        problem = problem or _row(cell, line, pairs)
         if problem:
             errors.append(Finding(name, line, problem))
         if cell("SuggestedQuestions") not in ("", "[]"):
@@ -130,6 +140,8 @@ def _prompts(text: str) -> list[tuple[int, int, str]]:
         if not isinstance(target, int) or isinstance(target, bool):
             raise ValueError(f"prompt {position + 1} has no qnaId")
         label = item.get("displaytext")
+        if isinstance(label, str) and (problem := control_character(f"prompt {position + 1}'s displayText", label)):
+            raise ValueError(problem)
         out.append((order if isinstance(order, int) else position, target, label.strip() if isinstance(label, str) else ""))
     return out
 

@@ -7,7 +7,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from bot.engine.faq import LANGUAGES
-from bot.improve.importing.model import Draft, Finding, FollowUp, Read
+from bot.improve.importing.model import (
+    Draft,
+    Finding,
+    FollowUp,
+    Read,
+    control_character,
+)
 
 ALIASES = {
     "question": "question", "questions": "question", "answer": "answer", "id": "id", "tags": "tags", "tag": "tags",
@@ -42,6 +48,12 @@ def read(path: Path, table: Iterable[tuple[int, list[str]]]) -> Read:
         if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header):]):
             errors.append(Finding(name, line, f"has {len(cells)} fields where the header has {len(header)}: "
                                   "a separator inside a field that is not quoted?"))
+            continue
+        problem = next((p for title, column, cell in zip(header, columns, cells) if column is not None
+                        and (p := control_character(f"the {title.strip()} cell", cell, answer=column == "answer"))),
+                       None)
+        if problem:
+            errors.append(Finding(name, line, problem))
             continue
         values: dict[str, list[str]] = {}
         for column, cell in zip(columns, cells):

@@ -6,15 +6,17 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
 
-from bot.engine.loading import FaqError, load_faq
+from bot.engine.loading import FaqError, Problem, load_faq
 from bot.improve.importing.model import CannotImport
 from bot.improve.importing.slugs import slug
 
 MAX_FILE_BYTES = 900_000  # below the loader's default 1 MiB a file
+FAQ_SUFFIXES = (".yaml", ".yml")  # as the loader reads them
 
 
 class _Dumper(yaml.SafeDumper):
@@ -66,10 +68,25 @@ def check_target(out: Path, force: bool) -> None:
     if out.is_dir() and any(out.iterdir()) and not force:
         raise CannotImport(f"{out} already exists and is not empty: import never overwrites it; give a new "
                            "folder, or pass --force to replace it")
+    if out.is_dir() and (other := _not_faq(out)) is not None:
+        raise CannotImport(f"{out} holds {other}, which is not a FAQ file (.yaml or .yml): --force "
+                           "replaces only a folder of FAQ files; move it away, or give another folder")
 
 
-def write(out: Path, files: dict[str, str], *, force: bool) -> list[Path]:
-    """Writes `files` into `out`, which ends up holding them alone, or is left as it was."""
+def _not_faq(folder: Path) -> Path | None:
+    """The first path in `folder` (sorted) that --force would delete but is no FAQ .yaml/.yml file or folder of
+    them: a `.git` folder, a README, a link."""
+    for path in sorted(folder.iterdir()):
+        if path.is_symlink() or not (path.is_dir() or (path.is_file() and path.suffix in FAQ_SUFFIXES)):
+            return path
+        if path.is_dir() and (inner := _not_faq(path)) is not None:
+            return inner
+    return None
+
+
+def write(out: Path, files: dict[str, str], *, force: bool, origins: Mapping[str, str] | None = None) -> list[Path]:
+    """Writes `files` into `out`, which ends up holding them alone, or is left as it was. `origins`: each
+    entry's id -> where the import read it (`file:line`), to name it if what is written would not load."""
     check_target(out, force)
     parent = out.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -79,16 +96,48 @@ def write(out: Path, files: dict[str, str], *, force: bool) -> list[Path]:
             (staging / name).write_text(text, encoding="utf-8")
         load_faq(staging)  # what is written must load; anything else is a fault of the import
         if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.replaced-", dir=parent))
-            os.replace(out, old / out.name)
-            os.replace(staging, out)
-            shutil.rmtree(old, ignore_errors=True)
+            _replace(out, staging, parent)
         else:
             os.replace(staging, out)
     except FaqError as err:
-        raise CannotImport("the imported FAQ would not load, so nothing was written:\n" + str(err)) from None
+        raise CannotImport("the imported FAQ would not load, so nothing was written; what fails in it:\n"
+                           + "\n".join(_explained(p, staging, origins or {}) for p in err.problems)) from None
     except OSError as err:
-        raise CannotImport(f"cannot write {out}: {err.strerror}") from None
+        raise CannotImport(f"cannot write {out} ({err.strerror}): it is left as it was") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [out / name for name in files]
+
+
+def _replace(out: Path, staging: Path, parent: Path) -> None:
+    """`out` replaced by `staging`; if that fails, `out` moved back, or the message says where it is."""
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.replaced-", dir=parent))
+    try:
+        os.replace(out, old / out.name)
+    except OSError:
+        old.rmdir()
+        raise
+    try:
+        os.replace(staging, out)
+    except OSError as err:
+        try:
+            os.replace(old / out.name, out)
+        except OSError:
+            raise CannotImport(f"cannot write {out} ({err.strerror}), nor put the previous {out.name} back: it is "
+                               f"now {old / out.name}") from None
+        old.rmdir()
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _explained(problem: Problem, staging: Path, origins: Mapping[str, str]) -> str:
+    """A problem of the draft, named by where the import read the entry, else by the file as imported: never
+    by the staging folder, which is gone by the time anyone reads it."""
+    where = origins.get(problem.entry or "")
+    if where is None:
+        path = Path(problem.file)
+        name = path.name if path.parent == staging else "folder" if path == staging else problem.file
+        where = f"the imported {name}" + (f":{problem.line}" if problem.line else "")
+    where += f", entry '{problem.entry}'" if problem.entry else ""
+    where += f", field '{problem.field}'" if problem.field else ""
+    return f"  {where}: {problem.message}".replace(f"{staging}{os.sep}", "").replace(str(staging), "the import")
