@@ -147,7 +147,8 @@ def test_embeddings_kept_in_the_index_cache_are_read_back_instead_of_embedded_ag
     question = "how much paid time off do employees get each year"
     fused = first.fuse(question, [], 0.0)
     stored = sorted(p.name for p in first.semantic.keep.glob("semantic-*/*.npy"))
-    assert stored == ["answers.npy", "background.npy", "owners.npy", "phrasings.npy", "sentences.npy", "speakers.npy"]
+    assert stored == ["answers.npy", "background.npy", "centres.npy", "owners.npy", "phrasings.npy", "sentences.npy",
+                      "speakers.npy"]
 
     calls = []
 

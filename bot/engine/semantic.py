@@ -32,6 +32,7 @@ from bot.engine.encoder import (
 )
 from bot.engine.faq import Entry, Faq
 from bot.engine.matcher import Candidate
+from bot.engine.nearest import Segments, centres, closeness, exact
 from bot.engine.text import has_han, sentences
 
 BACKGROUND = Path(__file__).parent / "data" / "background.yaml"
@@ -102,6 +103,7 @@ class Embedded:
     # entry says most of what an entry is about in its answer ("cab" in "taxis and cabs are refunded")
     speakers: numpy.ndarray  # each answer sentence's entry
     sentences: numpy.ndarray
+    centres: numpy.ndarray  # each entry's phrasings and sentences summed, unit length (bot.engine.nearest)
 
 
 _ARRAYS = tuple(f.name for f in fields(Embedded))
@@ -133,7 +135,7 @@ class SemanticStage:
         self.progress = progress  # told (done, total) while a large FAQ is embedded
         self.failed: str | None = None  # why the encoder could not be used
         self._index: Embedded | None = None
-        self._first: tuple[numpy.ndarray, numpy.ndarray] | None = None
+        self._first: tuple[Segments, Segments] | None = None
         self._building = threading.Lock()
 
     def warm_up(self) -> bool:
@@ -148,7 +150,8 @@ class SemanticStage:
         """Each phrasing's entry (its position in the FAQ), text and unit vector, in the order of
         `Entry.phrasings` entry by entry."""
         index = self._embedded()
-        return index.owners, [q for entry in self.faq.entries for _, q in entry.phrasings()], index.phrasings
+        texts = [q for entry in self.faq.entries for _, q in entry.phrasings()]
+        return index.owners, texts, numpy.asarray(index.phrasings, dtype=numpy.float32)
 
     def _embedded(self) -> Embedded:
         """Raises SemanticUnavailable, ever after, when the encoder cannot be loaded or run."""
@@ -175,6 +178,8 @@ class SemanticStage:
         raise SemanticUnavailable(reason)
 
     def _embed(self) -> Embedded:
+        if not all(entry.phrasings() for entry in self.faq.entries):  # a FAQ built in code may hold one
+            raise ValueError("every entry needs at least one phrasing: add one to each entry")
         owners, texts, speakers, said = [], [], [], []
         for position, entry in enumerate(self.faq.entries):
             for _, question in entry.phrasings():
@@ -195,8 +200,13 @@ class SemanticStage:
         # Rounded to float16 as the cache keeps them, so that a cached start answers exactly as this one
         phrasings, answers, background, spoken = (a.astype(numpy.float16).astype(numpy.float32)
                                                   for a in (phrasings, answers, background, spoken))
-        index = Embedded(numpy.asarray(owners, dtype=numpy.int32), phrasings, answers, background,
-                         numpy.asarray(speakers, dtype=numpy.int32), spoken)
+        owners, speakers = numpy.asarray(owners, dtype=numpy.int32), numpy.asarray(speakers, dtype=numpy.int32)
+        entries = len(self.faq.entries)
+        middle = centres([(phrasings, Segments.of(owners, entries)), (spoken, Segments.of(speakers, entries))],
+                         entries, phrasings.shape[1]).astype(numpy.float16).astype(numpy.float32)
+        if not exact(len(phrasings) + len(spoken)):  # read a few rows a question: half the memory
+            phrasings, spoken = phrasings.astype(numpy.float16), spoken.astype(numpy.float16)
+        index = Embedded(owners, phrasings, answers, background, speakers, spoken, middle)
         self._save(index)
         return index
 
@@ -248,24 +258,21 @@ class SemanticStage:
         except (OSError, ValueError):
             return None
         if (len(stored["owners"]) != len(stored["phrasings"]) or len(stored["speakers"]) != len(stored["sentences"])
-                or len(stored["answers"]) != len(self.faq.entries)):
+                or len(stored["answers"]) != len(self.faq.entries) or len(stored["centres"]) != len(self.faq.entries)):
             return None
-        # float32 once, in memory: a float16 product would be converted again on every question
-        return Embedded(**{name: numpy.asarray(array, dtype=numpy.int32 if name in _OWNED else numpy.float32)
+        # float32 once, in memory, for what every question reads whole: a float16 product would be converted
+        # again each time. A large FAQ's rows stay memory-mapped float16: a question reads a few of them.
+        rows = exact(len(stored["phrasings"]) + len(stored["sentences"]))
+        return Embedded(**{name: array if name in ("phrasings", "sentences") and not rows
+                           else numpy.asarray(array, dtype=numpy.int32 if name in _OWNED else numpy.float32)
                            for name, array in stored.items()})
 
-    def _closest_phrasing(self, entry: int, by_phrasing: numpy.ndarray, starts: numpy.ndarray) -> str:
-        first = int(starts[entry])
-        last = int(starts[entry + 1]) if entry + 1 < len(starts) else len(by_phrasing)
-        return self.faq.entries[entry].phrasings()[int(numpy.argmax(by_phrasing[first:last]))][1]
-
-    def _starts(self, index: Embedded, entries: int) -> tuple[numpy.ndarray, numpy.ndarray]:
-        """Where each entry's phrasings begin, and its answer sentences (both are stored entry by entry)."""
-        if self._first is None or len(self._first[0]) != entries:
+    def _starts(self, index: Embedded, entries: int) -> tuple[Segments, Segments]:
+        """Where each entry's phrasings are, and its answer sentences (both are stored entry by entry)."""
+        if self._first is None or len(self._first[0].first) != entries:
             if len(numpy.unique(index.owners)) != entries:  # a FAQ built in code may hold an entry with no phrasing
                 self._give_up("every entry needs at least one phrasing: add one to each entry")
-            self._first = (numpy.searchsorted(index.owners, numpy.arange(entries)),
-                           numpy.searchsorted(index.speakers, numpy.arange(entries)))
+            self._first = (Segments.of(index.owners, entries), Segments.of(index.speakers, entries))
         return self._first
 
     def fuse(self, question: str, candidates: list[Candidate], confidence: float,
@@ -280,11 +287,10 @@ class SemanticStage:
             q = self.encoder.encode([question])[0].astype(numpy.float16).astype(numpy.float32)
         except (OSError, ValueError, RuntimeError, MemoryError) as err:
             self._give_up(f"the encoder failed on a question: {err}")
-        by_phrasing = index.phrasings @ q
         by_answer = index.answers @ q
-        starts, said_from = self._starts(index, len(entries))
-        by_sentence = numpy.maximum.reduceat(index.sentences @ q, said_from)
-        asked = numpy.maximum.reduceat(by_phrasing, starts)
+        asked_by, said_by = self._starts(index, len(entries))
+        asked, by_sentence = closeness(q, (index.phrasings, asked_by), (index.sentences, said_by), index.centres,
+                                       must=(self.faq.position(c.entry.id) for c in candidates), allowed=allowed)
         cosine = numpy.maximum(asked, by_sentence).astype(numpy.float64)
         lexical = numpy.zeros(len(entries))
         for c in candidates:
@@ -323,11 +329,8 @@ class SemanticStage:
             density=math.log(len(index.owners) / len(entries)),
             crosses=float(("zh" if has_han(question) else "en") not in entries[best].questions),
         )
-        phrasing = self._closest_phrasing(best, by_phrasing, starts)
-        said = None
-        if by_sentence[best] > asked[best]:
-            lines, first = _said(entries[best]), int(said_from[best])
-            said = lines[int(numpy.argmax(index.sentences[first : first + len(lines)] @ q))]
+        phrasing = entries[best].phrasings()[asked_by.closest(index.phrasings, best, q)][1]
+        said = _said(entries[best])[said_by.closest(index.sentences, best, q)] if by_sentence[best] > asked[best] else None
         offered = tuple(int(i) for i in order[:offer] if numpy.isfinite(fused[i]))
         return Fused(best, signals, self.fusion.probability(signals), offered, phrasing, said)
 
