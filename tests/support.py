@@ -249,3 +249,14 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def from_the_cache(directory: Path, cache_dir: Path, **settings):
+    """The engine of `directory` built once into `cache_dir`, then read back from it (asserted)."""
+    from bot.engine import IndexCache, build_engine
+
+    build_engine(directory, cache=IndexCache(cache_dir), **settings)
+    cache = IndexCache(cache_dir)
+    restored = build_engine(directory, cache=cache, **settings)
+    assert cache.status == "hit"
+    return restored

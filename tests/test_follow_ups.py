@@ -4,10 +4,10 @@ entry (words, meaning, completion, help topics), a pick does, and the index cach
 from __future__ import annotations
 
 import pytest
-from support import line_no
+from support import from_the_cache, line_no
 
 from adapters.console import ConsoleSession
-from bot.engine import IndexCache, build_engine
+from bot.engine import build_engine
 from bot.engine.complete import Completer
 from bot.engine.loading import FaqError, load_faq
 from bot.improve.lint import check
@@ -66,11 +66,7 @@ def test_lint_leaves_context_only_phrasings_alone(flow):
 
 
 def test_the_index_cache_keeps_labels_and_context_only(make_faq, tmp_path):
-    faq_dir = make_faq({"printers.yaml": FLOW})
-    build_engine(faq_dir, cache=IndexCache(tmp_path / "cache"))
-    cache = IndexCache(tmp_path / "cache")
-    restored = build_engine(faq_dir, cache=cache)
-    assert cache.status == "hit"
+    restored = from_the_cache(make_faq({"printers.yaml": FLOW}), tmp_path / "cache")
     assert restored.faq.context_only == {"printer-still-broken"}
     assert restored.faq.get("printer-broken").related_labels == {"printer-still-broken": "Yes, still broken"}
     assert restored.answer("Still broken").entry_id != "printer-still-broken"

@@ -4,13 +4,12 @@ one in another language says which, in the answer's language, on every platform.
 from __future__ import annotations
 
 import pytest
-from support import SMALL_FAQ
+from support import SMALL_FAQ, from_the_cache
 
 from adapters.discord.render import render as discord_render
 from adapters.slack.blocks import render as slack_render
 from bot.engine import build_engine
 from bot.engine.faq import Source
-from bot.engine.index_cache import IndexCache
 from bot.engine.loading import FaqError, load_faq
 from bot.engine.view import plain_text, view_of
 from bot.engine.wording import say
@@ -53,11 +52,7 @@ def test_sources_without_a_language_are_shown_as_they_are(engine):
 
 
 def test_the_language_of_sources_survives_the_index_cache(make_faq, tmp_path):
-    directory = make_faq({"fruit.yaml": BY_LANGUAGE})
-    build_engine(directory, cache=IndexCache(tmp_path / "cache"))
-    cache = IndexCache(tmp_path / "cache")
-    restored = build_engine(directory, cache=cache)
-    assert cache.status == "hit"
+    restored = from_the_cache(make_faq({"fruit.yaml": BY_LANGUAGE}), tmp_path / "cache")
     assert restored.faq.get("fruit-apple").sources_for("en") == (Source(EN, "en"), Source(ZH, "zh"))
 
 
