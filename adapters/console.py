@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
-from bot.engine.view import Shape, View, plain_text
+from bot.engine.view import View, plain_text
 from bot.serving import Service, Where
 from bot.serving.runner import Adapter, Runtime
 from bot.serving.service import Question
@@ -32,16 +32,13 @@ class ConsoleSession:
         self.service = service
         self.lang = lang
         self.where = where
-        self.last: View | None = None
-        self.offered: View | None = None  # the last reply that could offer options
+        self.offered: View | None = None  # the reply whose numbered options a number picks
 
     def send(self, line: str) -> View | None:
         """What the bot shows for `line`; None when it says nothing."""
         view = (self.service.choose(line, self.offered, self.where, lang=self.lang)
                 or self.service.ask(Question(line, self.where, lang=self.lang)))
-        self.last = view
-        if view is not None and view.shape is not Shape.NOTICE:  # "no option 9": the options still stand
-            self.offered = view
+        self.offered = self.service.on_offer(view, self.offered)
         return view
 
     def text(self, line: str) -> str:
@@ -53,8 +50,7 @@ def converse(session: ConsoleSession, *, stdin: TextIO, stdout: TextIO) -> None:
     """Reads lines until the input ends (Ctrl-D) or the person quits."""
     interactive = stdin.isatty()
     if interactive:
-        print(plain_text(session.service.notice("usage", lang=session.lang or session.service.engine.language),
-                         TEXTS), file=stdout)
+        print(plain_text(session.service.notice("usage", lang=session.lang), TEXTS), file=stdout)
     read = _line_reader(stdin, stdout, interactive)
     while True:
         try:

@@ -33,8 +33,9 @@ def test_greeting(bot):
 
 def test_number_picks_a_related_entry(bot):
     options = bot.send("What is GPT?").options
-    assert bot.send("1").entry_id == options[0].id
-    assert bot.last.reason == "picked" and bot.last.title == options[0].label
+    picked = bot.send("1")
+    assert picked.entry_id == options[0].id
+    assert picked.reason == "picked" and picked.title == options[0].label
 
 
 def test_number_picks_the_nth_option(bot):

@@ -16,7 +16,7 @@ from bot.engine.answering import Context, Engine, detect_language, in_scope
 from bot.engine.complete import Completer
 from bot.engine.reply import EntryRef, Reason, Reply
 from bot.engine.smalltalk import classify
-from bot.engine.view import Action, View, notice, view_of
+from bot.engine.view import Action, Shape, View, notice, view_of
 from bot.serving.events import Asked, NoRecorder, Recorder, Voted, Where
 from bot.serving.flood import FloodLimit, FloodRule, Verdict
 from bot.serving.inflight import InFlight
@@ -128,6 +128,12 @@ class Service:
         chosen = options[number - 1]
         via = Via.SUGGESTION if chosen.action is Action.PICK else Via.TOPIC
         return self.pick(chosen.id, lang or offered.lang, where, via=via, lead=offered.lead)
+
+    @staticmethod
+    def on_offer(reply: View | None, before: View | None) -> View | None:
+        """What a typed number picks from next: `reply`'s options, or, after a notice ("there is no option 9",
+        a flood) or silence, still the ones `before`."""
+        return before if reply is None or reply.shape is Shape.NOTICE else reply
 
     def share(self, entry_id: str, lang: str, where: Where) -> View:
         """An answer a person shares with the channel (its asking was recorded already)."""
