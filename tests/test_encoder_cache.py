@@ -90,6 +90,7 @@ def test_a_default_cache_that_cannot_be_written_is_no_news(tmp_path: Path) -> No
     done = run_faqbot("ask", "What is RLHF?", env={"XDG_CACHE_HOME": str(blocker)})
     assert done.returncode == 0
     assert "index cache" not in done.stderr
+    assert done.stderr == "" and "RLHF" in done.stdout
 
 
 def test_only_the_most_recently_used_indexes_stay(tmp_path: Path, make_faq) -> None:

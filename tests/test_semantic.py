@@ -207,15 +207,19 @@ def test_an_encoder_that_fails_on_a_question_leaves_the_words_to_answer(small, c
 
 
 def test_a_progress_report_that_fails_does_not_turn_meaning_off():
+    from test_progress import Hashing, big_faq
+
     from bot.engine.semantic import PROGRESS_FROM
 
+    told = []
+
     def gone(done, total):
+        told.append(done)
         raise OSError(5, "Input/output error")  # the terminal went away
 
-    faq = Faq(tuple(Entry(f"e{i}", {"en": (f"question number {i}",)}, {"en": f"answer {i}"})
-                    for i in range(PROGRESS_FROM)))
-    stage = SemanticStage(faq, progress=gone)
+    stage = SemanticStage(big_faq(PROGRESS_FROM), Hashing, progress=gone)
     assert stage.warm_up() and stage.failed is None
+    assert told  # it was told, and its failure cost nothing
 
 
 def test_ties_go_to_the_lower_position_whatever_the_partition_picks():
