@@ -19,7 +19,13 @@ from bot.improve.evaluate import evaluate, load_cases
 from bot.improve.lint import check, near_duplicates
 from bot.improve.spelling import spelling_notes
 from bot.improve.why import explain
-from bot.serving.config import Config, ConfigError, default_cache_dir, load_config
+from bot.serving.config import (
+    Config,
+    ConfigError,
+    cache_setting,
+    default_cache_dir,
+    load_config,
+)
 from bot.serving.database_settings import duration_argument
 from bot.serving.flood import FloodRule
 from bot.serving.progress import progress_reporter
@@ -312,9 +318,9 @@ def _why(engine: Engine, args: argparse.Namespace) -> int:
 
 def index_cache_dir(option: str | None, config: Config) -> tuple[Path | None, bool]:
     """Where the index cache is, and whether it was asked for (a default that cannot be written is no news)."""
-    if option is not None:
-        off = option.strip().lower() in ("off", "none", "")
-        return (None if off else Path(option).expanduser()), True
+    chosen = cache_setting(option)  # the option's words are the setting's
+    if chosen is not None:
+        return (chosen or None), True
     if config.index_cache_off:
         return None, True
     if config.index_cache is not None:

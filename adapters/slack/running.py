@@ -18,6 +18,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.engine.wording import shorten
 from bot.serving import Service
 from bot.serving.metrics import Metrics
 from bot.serving.runner import StartError
@@ -30,6 +31,7 @@ from .replies import Policy, Post, Replies
 from .server import Limits, SlackServer
 
 NOT_REACHED = (SlackClientError, aiohttp.ClientError, OSError, TimeoutError)
+NOTICE_LIMIT = 3000  # characters of a notice to the maintainers: a long lint report is cut, marked with …
 
 log = logging.getLogger("faqbot.slack")
 
@@ -74,7 +76,7 @@ class Slack:
             log.info("not posted to %s, the Slack adapter has stopped: %s", channel, text[:200])
             return
         with contextlib.suppress(RuntimeError):  # the loop closed between the check and the call
-            self.replies.post_threadsafe(Post({"channel": channel, "text": escape(text[:3000])}))
+            self.replies.post_threadsafe(Post({"channel": channel, "text": escape(shorten(text, NOTICE_LIMIT))}))
 
     def stop(self, timeout: float) -> None:
         """Stops taking requests, sends the replies in hand until `timeout` is up, closes the connections."""

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.engine.answering import Engine
-from bot.engine.encoder import available, shared_encoder
+from bot.engine.encoder import available, require, shared_encoder
 from bot.engine.gcpause import gc_paused
 from bot.engine.index_cache import IndexCache
 from bot.engine.loading import load_faq
@@ -25,7 +25,7 @@ def build_engine(directory: Path | str, *, limits: Limits = Limits(), cache: Ind
     `progress(done, total)` is told how embedding a large FAQ goes. `settings` are the Engine's (thresholds, language...)."""
     directory = Path(directory)
     if semantic == "on":
-        shared_encoder()  # raises SemanticUnavailable, naming the package, when it cannot be imported
+        require()
     wanted = semantic == "on" or (semantic == "auto" and available())
 
     def stage(faq) -> SemanticStage | None:

