@@ -11,7 +11,7 @@ import aiohttp
 import discord
 
 from bot.engine.wording import shorten
-from bot.serving.runner import EXIT_USAGE, Runtime
+from bot.serving.runner import EXIT_USAGE, Runtime, unreachable
 
 from . import TOKEN_WHERE
 from .client import describe, privileged
@@ -83,14 +83,15 @@ async def run(client: discord.Client, token: str) -> int:
         if err.code == 4004:
             log.error("Discord's gateway refused DISCORD_TOKEN (close code 4004): %s", TOKEN_WHERE)
             return EXIT_USAGE
-        log.error("Discord's gateway closed the connection with code %s: %s", err.code, err.reason or "no reason")
+        log.error("Discord's gateway closed the connection with code %s (%s): check the bot's token and the "
+                  "intents it may use on the Developer Portal (Bot page), and that it is in a server", err.code,
+                  err.reason or "no reason given")
         return EXIT_FAILED
     except discord.HTTPException as err:
         log.error("Discord's API refused to start the bot: %s", describe(err))
         return EXIT_FAILED
     except (OSError, aiohttp.ClientError, discord.GatewayNotFound, asyncio.TimeoutError) as err:
-        log.error("cannot reach Discord (%s: %s): check this machine's network or proxy access to discord.com",
-                  type(err).__name__, err)
+        log.error("%s", unreachable("Discord", "discord.com", err))
         return EXIT_FAILED
     return 0
 

@@ -9,7 +9,7 @@ import argparse
 import logging
 import os
 
-from bot.serving.runner import Adapter, Running, Runtime, StartError, Variable
+from bot.serving.runner import Adapter, Running, Runtime, Variable
 
 WHERE = {
     "SLACK_BOT_TOKEN": "copy the Bot User OAuth Token (xoxb-…) from your app's OAuth & Permissions page",
@@ -43,11 +43,6 @@ def socket_mode() -> bool:
 def check(args: argparse.Namespace) -> list[str]:
     needed = ["SLACK_BOT_TOKEN"] + ([] if socket_mode() else ["SLACK_SIGNING_SECRET"])
     return [f"{name} is not set: {WHERE[name]}" for name in needed if not os.environ.get(name)]
-
-
-def unreachable(what: str, host: str, err: Exception) -> StartError:
-    return StartError(f"cannot reach {what} at {host} ({type(err).__name__}): check this machine's network, DNS "
-                      "and proxy (HTTPS_PROXY) access to it", code=1)
 
 
 def start(runtime: Runtime, args: argparse.Namespace) -> Running:

@@ -21,10 +21,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.engine.wording import shorten
 from bot.serving import Service
 from bot.serving.metrics import Metrics
-from bot.serving.runner import StartError
+from bot.serving.runner import StartError, unreachable
 from bot.serving.status import Status
 
-from . import DEFAULT_API_URL, WHERE, unreachable
+from . import DEFAULT_API_URL, WHERE
 from .app import build_app
 from .blocks import escape
 from .replies import Policy, Post, Replies

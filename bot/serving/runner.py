@@ -47,6 +47,12 @@ class StartError(Exception):
         self.code = code
 
 
+def unreachable(what: str, host: str, err: Exception) -> StartError:
+    """A platform's service could not be reached: which one, and what on this machine to check."""
+    return StartError(f"cannot reach {what} at {host} ({type(err).__name__}): check this machine's network, DNS "
+                      "and proxy (HTTPS_PROXY) access to it", code=1)
+
+
 @dataclass(frozen=True)
 class Variable:
     """An environment variable an adapter reads, for `faqbot run --help`."""
@@ -136,13 +142,18 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
         print(f"faqbot: {err}", file=sys.stderr)
         runtime.exit_code = err.code
     finally:
-        stopped_by, exit_by = time.monotonic() + STOP_TIMEOUT, time.monotonic() + STOP_GRACE
+        stopping, exit_by = time.monotonic(), time.monotonic() + STOP_GRACE
+
+        def left() -> float:
+            return max(0.0, stopping + STOP_TIMEOUT - time.monotonic())
+
         health.drain()
         reloader.stop()
         for part in reversed(running):
-            part.stop(max(0.0, stopped_by - time.monotonic()))
-        if not service.answering.wait_idle(max(0.0, stopped_by - time.monotonic())):
-            log.warning("some questions were still being answered after %.0f s", STOP_TIMEOUT)
+            part.stop(left())
+        if not service.answering.wait_idle(left()):
+            log.warning("stopped with questions still being answered after %.1f s: those askers got no answer "
+                        "(a FAQ or a machine this slow needs a longer stop grace)", time.monotonic() - stopping)
         if store is not None:
             store.close(max(1.0, exit_by - time.monotonic()))
         if side is not None:
