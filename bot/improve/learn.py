@@ -148,8 +148,9 @@ def main(engine: Engine, args: argparse.Namespace, faq_dir: Path, *, stdin: Text
         session.say("\nnothing added")
         return 0
     session.say(f"\nadded {len(session.added)} phrasing(s); checking the FAQ (faqbot lint):")
+    # with the index cache: the encoder loads from it, and the edited FAQ's index is kept for the next command
     problems = lint(faq_dir, args.config.limits, semantic=args.config.semantic, thresholds=args.config.thresholds,
-                    language=args.config.language)
+                    language=args.config.language, cache=getattr(args, "cache", None))
     for problem in problems:
         session.say(str(problem))
     session.say(f"{len(problems)} problem(s): fix them before committing" if problems
