@@ -1,10 +1,13 @@
 """Load on `faqbot run slack` in HTTP mode: signed /faq commands, mentions and button clicks at a given
-concurrency, with Slack's Web API (the test suite's fake, on 127.0.0.1) healthy, slow or rate limiting.
+concurrency, with Slack's Web API (the test suite's fake, on 127.0.0.1) healthy, slow or rate limiting; and on
+`faqbot run discord`: /faq commands and clicks as gateway interactions, with Discord's fake healthy or slow
+(`bench.load_discord`).
 
     python -m bench.load [--requests 1000] [--concurrency 50] [--slack healthy slow ratelimit]
+                         [--discord healthy slow]
     python -m bench.load --quick     # 200 requests at concurrency 20, Slack in trouble for 3 s
 
-Each scenario starts one `faqbot run slack` process. Slow: every Web API and response_url call that arrives
+Each scenario starts one `faqbot run` process. Slow: every Web API and response_url call that arrives
 in the first --trouble seconds is answered after --delay seconds. Rate limiting: every call in that window gets
 429 with Retry-After --retry-after (2 s by default, under the bot's 10 s cap: a longer one is given up, by design,
 and the replies are then counted lost). It reports the acknowledgements (within Slack's 3 s, p50, p99), the
@@ -64,6 +67,7 @@ class Result:
     lost: int  # replies that never arrived
     drain_s: float  # from the last acknowledgement to the last reply
     rss_growth_mb: float
+    cpu_ms: float  # the bot's CPU time (user + system) per request, from the burst's start to its last reply
     semantic: bool
 
 
@@ -127,6 +131,11 @@ def deliveries(fake: FakeSlack, prefix: str) -> Counter[str]:
     return counts
 
 
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -158,12 +167,17 @@ class Bot:
         self.url = f"http://127.0.0.1:{self.port}/slack/events"
 
     def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.communicate()
+        stop(self.process)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM, as a deployment stops it; killed if it has not ended 30 s later."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
 
 
 def wait_for_replies(fake: FakeSlack, prefix: str, expected: int, limit: float) -> float:
@@ -184,7 +198,7 @@ def scenario(name: str, args: argparse.Namespace) -> Result:
             warm = requests(fake, 30, "w")
             asyncio.run(send_all(bot.url, warm, 10))
             wait_for_replies(fake, "w", len(warm), 60)
-            before = rss_mb(bot.process.pid)
+            before, cpu = rss_mb(bot.process.pid), cpu_seconds(bot.process.pid)
             if name == "slow":
                 fake.troubled(args.trouble, delay=args.delay)
             elif name == "ratelimit":
@@ -192,25 +206,28 @@ def scenario(name: str, args: argparse.Namespace) -> Result:
             batch = requests(fake, args.requests, "q")
             timings = asyncio.run(send_all(bot.url, batch, args.concurrency))
             drain = wait_for_replies(fake, "q", len(batch), args.trouble + args.delay + 120)
-            after = rss_mb(bot.process.pid)
+            after, cpu = rss_mb(bot.process.pid), cpu_seconds(bot.process.pid) - cpu
         finally:
             bot.stop()
             fake.close()
     counts = deliveries(fake, "q")
     millis = sorted(seconds * 1000 for _, seconds in timings)
     acked = sum(status == 200 and seconds < ACK_DEADLINE for status, seconds in timings)
-    return Result(name, args.requests, args.concurrency, acked, sum(status != 200 for status, _ in timings),
-                  round(statistics.median(millis), 1), round(statistics.quantiles(millis, n=100)[98], 1),
+    return Result(f"slack {name}", args.requests, args.concurrency, acked, sum(status != 200 for status, _ in timings),
+                  round(statistics.median(millis), 1), round(statistics.quantiles(millis, n=100, method="inclusive")[98], 1),
                   round(millis[-1], 1), sum(n == 1 for n in counts.values()), sum(n > 1 for n in counts.values()),
-                  len(batch) - len(counts), round(drain, 2), round(after - before, 1), bot.semantic)
+                  len(batch) - len(counts), round(drain, 2), round(after - before, 1),
+                  round(1000 * cpu / len(batch), 2), bot.semantic)
 
 
 def main(argv: list[str] | None = None) -> list[Result]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=50)
-    parser.add_argument("--slack", nargs="+", choices=("healthy", "slow", "ratelimit"),
+    parser.add_argument("--slack", nargs="*", choices=("healthy", "slow", "ratelimit"),
                         default=["healthy", "slow", "ratelimit"])
+    parser.add_argument("--discord", nargs="*", choices=("healthy", "slow"), default=["healthy", "slow"],
+                        help="interactions through the gateway; slow: Discord's REST API answers --delay s late")
     parser.add_argument("--trouble", type=float, default=10.0, help="seconds Slack is slow or rate limiting")
     parser.add_argument("--delay", type=float, default=10.0, help="slow: seconds each call takes")
     parser.add_argument("--retry-after", type=float, default=2.0, help="rate limiting: the Retry-After sent")
@@ -225,13 +242,17 @@ def main(argv: list[str] | None = None) -> list[Result]:
     args.requests = max(3, min(args.requests, 20_000))
     args.concurrency = max(1, min(args.concurrency, 500))
     results = [scenario(name, args) for name in args.slack]
-    print("| Slack | requests | concurrency | acked < 3 s | errors | ack p50 / p99 / max ms | delivered once "
-          "| twice or more | lost | last reply after s | RSS growth MB |")
-    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+    if args.discord:
+        from bench.load_discord import scenario as discord_scenario
+
+        results += [discord_scenario(name, args, Result) for name in args.discord]  # type: ignore[misc]
+    print("| platform | requests | concurrency | acked < 3 s | errors | ack p50 / p99 / max ms | delivered once "
+          "| twice or more | lost | last reply after s | RSS growth MB | bot CPU ms a request |")
+    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     for r in results:
         print(f"| {r.scenario} | {r.requests} | {r.concurrency} | {100 * r.acked / r.requests:.1f}% | {r.errors} | "
               f"{r.ack_p50_ms} / {r.ack_p99_ms} / {r.ack_max_ms} | {r.delivered} | {r.duplicates} | {r.lost} | "
-              f"{r.drain_s} | {r.rss_growth_mb} |")
+              f"{r.drain_s} | {r.rss_growth_mb} | {r.cpu_ms} |")
     print(f"semantic matching {'on' if results and results[0].semantic else 'off'}; slow: {args.delay:g} s a call "
           f"and rate limiting: Retry-After {args.retry_after:g} s, for the first {args.trouble:g} s of the burst")
     if args.json:

@@ -41,7 +41,7 @@ class Recorded:
     body: dict | list | None
     status: int  # what the fake answered
     answer: dict | list | None  # ...and with what
-    at: float  # time.perf_counter() when it arrived
+    at: float  # time.perf_counter() when it arrived (before any delay the fake adds)
 
     @property
     def dump(self) -> str:
@@ -71,9 +71,11 @@ class FakeDiscord:
 
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
+        self.arrivals: list[tuple[str, str, float]] = []  # (method, path, time.perf_counter()) as each arrives
         self.gateway_state = _Gateway()
         self.close_on_identify: int | None = None  # e.g. 4014: refuse the intents
         self.delays: dict[str, float] = {}  # path prefix -> seconds to wait before answering
+        self.slow_until, self.slow_delay = 0.0, 0.0  # every request until then waits this long: `troubled`
         self._failures: list[tuple[str, str, Failure]] = []
         self._acknowledged: set[str] = set()  # interaction ids
         self._ids = itertools.count(1600000000000000001)
@@ -113,6 +115,10 @@ class FakeDiscord:
     def fail(self, method: str, path_prefix: str, status: int, code: int, message: str, times: int = 1) -> None:
         """The next `times` requests to paths starting with `path_prefix` get Discord's JSON error."""
         self._failures.append((method, path_prefix, Failure(status, code, message, times)))
+
+    def troubled(self, seconds: float, *, delay: float) -> None:
+        """Every REST request that arrives in the next `seconds` is answered `delay` seconds late."""
+        self.slow_until, self.slow_delay = time.monotonic() + seconds, delay
 
     def sent(self, method: str, prefix: str, *, ok_only: bool = True) -> list[Recorded]:
         with self._changed:
@@ -190,12 +196,17 @@ class FakeDiscord:
 
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
+        arrived = time.perf_counter()
+        with self._changed:
+            self.arrivals.append((request.method, path, arrived))
+            self._changed.notify_all()
         body = await _body(request)
-        await asyncio.sleep(max((d for p, d in self.delays.items() if path.startswith(p)), default=0))
+        delay = max((d for p, d in self.delays.items() if path.startswith(p)), default=0)
+        await asyncio.sleep(max(delay, self.slow_delay if time.monotonic() < self.slow_until else 0))
         status, answer = self._answer(request.method, path, body)
         with self._changed:
             self.requests.append(Recorded(request.method, path, dict(request.headers), body, status, answer,
-                                          time.perf_counter()))
+                                          arrived))
             self._changed.notify_all()
         if answer is None:
             return web.Response(status=status)

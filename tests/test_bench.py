@@ -286,7 +286,8 @@ def test_load_bench_acks_everything_and_delivers_each_reply_once_whatever_slack_
 
     results = load(["--quick", "--requests", "45", "--concurrency", "8", "--trouble", "1.5", "--delay", "1.5",
                     "--semantic", "off"])
-    assert [r.scenario for r in results] == ["healthy", "slow", "ratelimit"]
+    assert [r.scenario for r in results] == ["slack healthy", "slack slow", "slack ratelimit", "discord healthy",
+                                             "discord slow"]
     for r in results:
         assert (r.acked, r.errors, r.delivered, r.duplicates, r.lost) == (45, 0, 45, 0, 0), r
-    assert "| ratelimit | 45 | 8 | 100.0% |" in capsys.readouterr().out
+    assert "| slack ratelimit | 45 | 8 | 100.0% |" in capsys.readouterr().out

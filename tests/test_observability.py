@@ -11,6 +11,7 @@ import pytest
 
 from bot.serving import Service, Where
 from bot.serving.logs import JsonFormatter, TextFormatter, configure, redact
+from bot.serving.loop import Loop
 from bot.serving.metrics import Metrics
 from bot.serving.status import Health, Status, StatusServer
 
@@ -25,12 +26,11 @@ def fetch(url: str) -> tuple[int, str]:
 
 @pytest.fixture
 def served(engine):
-    metrics, health = Metrics(), Health(("faq",))
-    server = StatusServer(Status(health, metrics), "127.0.0.1", 0)
-    server.start()
+    metrics, health, loop = Metrics(), Health(("faq",)), Loop()
+    server = StatusServer(Status(health, metrics), "127.0.0.1", 0, loop)
     yield Service(engine, recorder=metrics), metrics, health, f"http://127.0.0.1:{server.port}"
-    server.shutdown()
-    server.server_close()
+    server.stop()
+    loop.close(1.0)
 
 
 def sample(text: str, name: str) -> float:

@@ -106,6 +106,7 @@ def test_one_process_answers_slack_and_discord_and_stops_cleanly_on_sigterm(fake
                                                                mentions=(BOT_USER,)))
         seen["discord"] = discord_fake.wait_for("POST", f"/channels/{CHANNEL_ID}/messages")[0].dump
         seen["metrics"] = get(base + "/metrics").body
+        seen["threads"] = sorted(t.name for t in threading.enumerate() if t.name.startswith("faqbot-"))
 
     code = serve_while(drive, {"slack": adapters.slack.ADAPTER, "discord": adapters.discord.ADAPTER},
                        ["--host", "127.0.0.1", "--port", str(port)], faq_dir=FAQ_DIR,
@@ -115,6 +116,9 @@ def test_one_process_answers_slack_and_discord_and_stops_cleanly_on_sigterm(fake
     assert 'faqbot_questions_total{kind="answer",platform="slack"} 1.0' in seen["metrics"]
     assert 'faqbot_questions_total{kind="answer",platform="discord"} 1.0' in seen["metrics"]
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # run() put the handlers back
+    # both platforms and the status paths on one event loop; one engine thread answers both
+    assert [name for name in seen["threads"] if name not in ("faqbot-reload", "faqbot-semantic")] == [
+        "faqbot-engine_0", "faqbot-loop"], seen["threads"]
 
 
 def test_sigterm_lets_discord_finish_sending_a_long_answer_it_has_in_hand(make_faq, discord_token):

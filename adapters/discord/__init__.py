@@ -1,6 +1,6 @@
 """The Discord adapter: `faqbot run discord [--sharded] [--invite-url]`.
 
-`client.build_client` makes the client; `connection.Connected` runs it on an event loop of its own, beside
+`client.build_client` makes the client; `connection.Connected` runs it on the process's event loop, beside
 whatever else `faqbot run` serves. Nothing here imports discord.py, so `faqbot run --help` and the check
 for the missing extra work without it.
 """
@@ -69,7 +69,7 @@ def start(runtime: Runtime, args: argparse.Namespace) -> Running:
     guild = os.environ.get("DISCORD_GUILD_ID", "").strip()
     client = build_client(runtime.service, guild_id=int(guild) if guild else None,
                           sharded=args.sharded or runtime.config.discord_sharded,
-                          when_ready=lambda: runtime.health.ready("discord"))
+                          when_ready=lambda: runtime.health.ready("discord"), engine=runtime.loop.answer)
     return Connected(client, os.environ["DISCORD_TOKEN"].strip(), runtime)
 
 

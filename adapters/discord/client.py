@@ -27,6 +27,7 @@ MAX_CHOICE_CHARS = 100
 
 log = logging.getLogger("faqbot.discord")
 T = TypeVar("T")
+Engine = Callable[[Callable[[], Any]], Awaitable[Any]]
 
 
 def intents() -> discord.Intents:
@@ -48,11 +49,13 @@ def no_pings() -> discord.AllowedMentions:
 
 
 def build_client(service: Service, *, guild_id: int | None = None, sharded: bool = False,
-                 defer_after: float = DEFER_AFTER, when_ready: Callable[[], None] = lambda: None) -> discord.Client:
+                 defer_after: float = DEFER_AFTER, when_ready: Callable[[], None] = lambda: None,
+                 engine: Engine = asyncio.to_thread) -> discord.Client:
     """The client `faqbot run discord` starts. `guild_id` syncs the commands to that server only (instant);
-    otherwise they are synced globally. `sharded` uses AutoShardedClient, for more than 1,000 servers."""
+    otherwise they are synced globally. `sharded` uses AutoShardedClient, for more than 1,000 servers.
+    `engine` runs the engine's work off the event loop (`faqbot run`: Loop.answer, one thread for every platform)."""
     discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # faqbot never joins a voice channel
-    handlers = Handlers(service, defer_after=defer_after)
+    handlers = Handlers(service, defer_after=defer_after, engine=engine)
     return (ShardedFaqClient if sharded else FaqClient)(handlers, guild_id=guild_id, when_ready=when_ready)
 
 
@@ -124,9 +127,10 @@ class FaqTree(app_commands.CommandTree):
 class Handlers:
     """Each one asks the service and sends what `render` makes of the reply."""
 
-    def __init__(self, service: Service, *, defer_after: float = DEFER_AFTER) -> None:
+    def __init__(self, service: Service, *, defer_after: float = DEFER_AFTER, engine: Engine = asyncio.to_thread) -> None:
         self.service = service
         self.defer_after = defer_after
+        self.engine = engine
         self.answering = InFlight()  # what a graceful stop waits for
         self.closing = False
 
@@ -167,7 +171,7 @@ class Handlers:
         question = Question(message.content, where, me=str(me.id))
 
         async def answer() -> None:
-            view = await asyncio.to_thread(self.service.ask, question)
+            view = await self.engine(functools.partial(self.service.ask, question))
             for piece in render(view) if view is not None else ():
                 await message.reply(**send_kwargs(piece), mention_author=False)
 
@@ -222,7 +226,7 @@ class Handlers:
     async def in_time(self, interaction: discord.Interaction, work: Callable[[], T], *, ephemeral: bool) -> T:
         """`work`'s result; if it takes longer than `defer_after`, the interaction is deferred meanwhile,
         as ephemeral when the answer will be (Discord ignores the flag on the first follow-up)."""
-        task = asyncio.ensure_future(asyncio.to_thread(work))
+        task = asyncio.ensure_future(self.engine(work))
         done, _ = await asyncio.wait({task}, timeout=self.defer_after)
         if not done:
             await interaction.response.defer(ephemeral=ephemeral, thinking=True)

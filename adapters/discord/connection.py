@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 import time
+from concurrent.futures import Future, wait
 
 import aiohttp
 import discord
@@ -22,24 +22,25 @@ log = logging.getLogger("faqbot.discord")
 
 
 class Connected:
-    """The client on an event loop of its own, in a thread, so it can run beside the Slack adapter."""
+    """The client on the process's event loop, beside whatever else `faqbot run` serves."""
 
     def __init__(self, client: discord.Client, token: str, runtime: Runtime) -> None:
         self.client = client
         self.runtime = runtime
         self.handlers = client.handlers  # type: ignore[attr-defined]
-        self.loop = asyncio.new_event_loop()
+        self.loop = runtime.loop
         self.maintainers = int(runtime.config.notify_discord) if runtime.config.notify_discord else None
         if self.maintainers is not None:
             runtime.reload_listeners.append(self.tell_maintainers)
-        self.thread = threading.Thread(target=self._run, args=(token,), name="faqbot-discord")
-        self.thread.start()
+        self.running = self.loop.submit(run(client, token))
+        self.running.add_done_callback(self._ended)
 
-    def _run(self, token: str) -> None:
-        asyncio.set_event_loop(self.loop)
-        code = self.loop.run_until_complete(run(self.client, token))
-        if not self.handlers.closing:  # the connection ended by itself; `run` has said why
-            self.runtime.fail("the Discord connection ended", code or EXIT_FAILED)
+    def _ended(self, running: Future[int]) -> None:
+        if self.handlers.closing:
+            return
+        # the connection ended by itself; `run` has said why
+        code = EXIT_FAILED if running.cancelled() or running.exception() else running.result()
+        self.runtime.fail("the Discord connection ended", code or EXIT_FAILED)
 
     def tell_maintainers(self, text: str) -> None:
         async def post() -> None:
@@ -47,10 +48,10 @@ class Connected:
             await channel.send(shorten(text, MAX_CONTENT),  # type: ignore[union-attr]
                                allowed_mentions=discord.AllowedMentions.none())
 
-        asyncio.run_coroutine_threadsafe(post(), self.loop).result(timeout=30)
+        self.loop.call(post(), timeout=30)
 
     def stop(self, timeout: float) -> None:
-        """Finishes the answers in hand, closes the connection and ends its thread, all within `timeout`."""
+        """Finishes the answers in hand and closes the connection, all within `timeout`."""
         deadline = time.monotonic() + timeout
 
         def left() -> float:
@@ -58,12 +59,12 @@ class Connected:
 
         self.handlers.closing = True
         self.handlers.answering.wait_idle(left())
-        if not self.loop.is_closed() and self.thread.is_alive():
+        if self.loop.running and not self.running.done():
             try:
-                asyncio.run_coroutine_threadsafe(self.client.close(), self.loop).result(left())
+                self.loop.call(self.client.close(), left())
+                wait([self.running], left())
             except Exception as err:  # already closing, or the loop ended meanwhile, or out of time
                 log.debug("closing the Discord client: %s", type(err).__name__)
-        self.thread.join(left())
 
 
 async def run(client: discord.Client, token: str) -> int:

@@ -54,7 +54,7 @@ def start(runtime: Runtime, args: argparse.Namespace) -> Running:
                         api_url=os.environ.get("SLACK_API_URL") or DEFAULT_API_URL,
                         host=args.host or runtime.config.host, port=args.port if args.port is not None else
                         runtime.config.port)
-    slack = Slack(runtime.service, settings, status=runtime.status, metrics=runtime.status.metrics)
+    slack = Slack(runtime.service, settings, loop=runtime.loop, status=runtime.status, metrics=runtime.status.metrics)
     if runtime.config.notify_slack:
         runtime.reload_listeners.append(lambda text: slack.notify(runtime.config.notify_slack, text))
     if slack.server is not None:

@@ -48,7 +48,9 @@ def build_app(service: Service, replies: Replies, *, client: AsyncWebClient, ide
 
     logging.getLogger("slack_bolt.AsyncApp").addFilter(_not_about_the_env_token)
     # process_before_response: the response goes out when the listener returns, which is at once: no polling
-    app = AsyncApp(client=client, signing_secret=signing_secret, authorize=authorize, process_before_response=True)
+    # SlackServer has checked the signature (Socket Mode needs none): bolt does not check it again
+    app = AsyncApp(client=client, signing_secret=signing_secret, authorize=authorize, process_before_response=True,
+                   request_verification_enabled=False)
     listeners = Listeners(service, replies)
     app.middleware(listeners.once_per_event)
     app.event("app_mention")(listeners.on_mention)

@@ -1,5 +1,5 @@
-"""Replies, off the request path: each is worked out by the engine on a small thread pool, then queued and sent
-by a few async senders, exactly once. Slack being slow or rate limiting holds up only the senders, never the
+"""Replies, off the request path: each is worked out by the engine on its thread, then queued and sent by a
+few async senders, exactly once. Slack being slow or rate limiting holds up only the senders, never the
 acknowledgements.
 
 The engine runs in a thread, not on the event loop: a question through the semantic stage takes 2-10 ms
@@ -12,8 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import aiohttp
@@ -28,7 +27,6 @@ SERVER_ERRORS = frozenset({500, 502, 503, 504})
 @dataclass(frozen=True)
 class Policy:
     senders: int = 16  # replies being sent at once
-    engine_threads: int = 1  # the engine holds the GIL: more threads would not answer faster
     capacity: int = 10_000  # replies in hand (being answered, queued or sent); beyond it, new ones are dropped
     timeout: float = 20.0  # per call; longer than a slow Slack takes, so that a reply that went through is not sent again
     max_retry_after: float = 10.0  # a longer Retry-After is not waited for: the reply is given up
@@ -76,16 +74,16 @@ SENT = Outcome("sent")
 
 
 class Replies:
-    """Created and used on one event loop; `post_threadsafe` from any thread."""
+    """Created and used on one event loop."""
 
-    def __init__(self, client: AsyncWebClient, session: aiohttp.ClientSession, *, policy: Policy = Policy(),
-                 count: Callable[[str], None] = lambda result: None) -> None:
+    def __init__(self, client: AsyncWebClient, session: aiohttp.ClientSession, *,
+                 engine: Callable[[Callable[[], Delivery | None]], Awaitable[Delivery | None]],
+                 policy: Policy = Policy(), count: Callable[[str], None] = lambda result: None) -> None:
         self.client = client
         self.session = session
+        self.engine = engine  # runs the engine's work off the loop: Loop.answer
         self.policy = policy
         self.count = count
-        self.engine = ThreadPoolExecutor(policy.engine_threads, thread_name_prefix="faqbot-slack-engine")
-        self.loop = asyncio.get_running_loop()
         self.in_hand = 0
         self._queue: asyncio.Queue[Delivery] = asyncio.Queue()
         self._idle = asyncio.Event()
@@ -96,7 +94,7 @@ class Replies:
         self._answering: set[asyncio.Task] = set()
 
     def answer(self, work: Callable[[], Delivery | None]) -> None:
-        """Runs `work` (the engine, then rendering) on the engine's thread and sends what it returns."""
+        """Runs `work` (the engine, then rendering) through `engine` and sends what it returns."""
         if not self._take():
             return
         task = asyncio.create_task(self._answer(work))
@@ -106,9 +104,6 @@ class Replies:
     def post(self, delivery: Delivery) -> None:
         if self._take():
             self._queue.put_nowait(delivery)
-
-    def post_threadsafe(self, delivery: Delivery) -> None:
-        self.loop.call_soon_threadsafe(self.post, delivery)
 
     async def close(self, deadline: float) -> int:
         """Sends what is in hand until `deadline` (time.monotonic()); returns how many replies were left unsent."""
@@ -120,7 +115,6 @@ class Replies:
         for task in [*self._senders, *self._answering]:
             task.cancel()
         await asyncio.gather(*self._senders, *self._answering, return_exceptions=True)
-        self.engine.shutdown(wait=False, cancel_futures=True)
         if unsent:
             log.warning("stopped with %d replies unsent", unsent)
             for _ in range(unsent):
@@ -145,7 +139,7 @@ class Replies:
 
     async def _answer(self, work: Callable[[], Delivery | None]) -> None:
         try:
-            delivery = await self.loop.run_in_executor(self.engine, work)
+            delivery = await self.engine(work)
         except Exception:
             log.exception("answering failed")
             delivery = None

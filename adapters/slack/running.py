@@ -1,17 +1,12 @@
-"""The Slack adapter while it runs: an event loop on a thread of its own, holding the bolt app, the replies'
-senders, and the HTTP server or the Socket Mode connection. (Discord's client keeps its own loop and thread:
-the two share nothing but the Service, which is thread-safe.)"""
+"""The Slack adapter while it runs, on the process's event loop (shared with Discord and the status server):
+the bolt app, the replies' senders, and the HTTP server or the Socket Mode connection."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
-import threading
 import time
-from collections.abc import Coroutine
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -20,6 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.engine.wording import shorten
 from bot.serving import Service
+from bot.serving.loop import Loop
 from bot.serving.metrics import Metrics
 from bot.serving.runner import StartError, unreachable
 from bot.serving.status import Status
@@ -49,18 +45,19 @@ class Settings:
 
 
 class Slack:
-    """Started by its constructor (StartError says what to fix); `stop` ends it within its timeout."""
+    """Started by its constructor (StartError says what to fix) on `loop`, or on a loop of its own when none is
+    given; `stop` ends it within its timeout."""
 
-    def __init__(self, service: Service, settings: Settings, *, status: Status | None = None,
-                 metrics: Metrics | None = None) -> None:
+    def __init__(self, service: Service, settings: Settings, *, loop: Loop | None = None,
+                 status: Status | None = None, metrics: Metrics | None = None) -> None:
         self.settings = settings
         self.server: SlackServer | None = None
         self.socket_mode = None
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, name="faqbot-slack", daemon=True)
-        self.thread.start()
+        self.stopped = False
+        self.own_loop = loop is None
+        self.loop = Loop("faqbot-slack") if loop is None else loop
         try:
-            self._call(self._start(service, status, metrics))
+            self.loop.call(self._start(service, status, metrics))
         except BaseException:
             self._end_loop(5.0)
             raise
@@ -72,17 +69,16 @@ class Slack:
     def notify(self, channel: str, text: str) -> None:
         """Posts to a channel (the maintainers'), from any thread; nothing once stopped. The text quotes the
         FAQ (lint findings), so it is escaped: a phrasing holding <!channel> must not ping anyone."""
-        if self.loop.is_closed() or not self.loop.is_running():
+        post = Post({"channel": channel, "text": escape(shorten(text, NOTICE_LIMIT))})
+        if self.stopped or not self.loop.soon(self.replies.post, post):
             log.info("not posted to %s, the Slack adapter has stopped: %s", channel, text[:200])
-            return
-        with contextlib.suppress(RuntimeError):  # the loop closed between the check and the call
-            self.replies.post_threadsafe(Post({"channel": channel, "text": escape(shorten(text, NOTICE_LIMIT))}))
 
     def stop(self, timeout: float) -> None:
         """Stops taking requests, sends the replies in hand until `timeout` is up, closes the connections."""
         deadline = time.monotonic() + timeout
+        self.stopped = True
         try:
-            self._call(self._stop(deadline), timeout + 1.0)
+            self.loop.call(self._stop(deadline), timeout + 1.0)
         except Exception as err:  # the loop is ended below all the same
             log.warning("stopping the Slack adapter: %s", type(err).__name__)
         self._end_loop(max(0.1, deadline - time.monotonic()))
@@ -95,7 +91,7 @@ class Slack:
         self.client = AsyncWebClient(token=settings.token, base_url=settings.api_url, session=self.session,
                                      timeout=int(settings.policy.timeout), retry_handlers=[])
         count = (lambda result: metrics.replied("slack", result)) if metrics else (lambda result: None)
-        self.replies = Replies(self.client, self.session, policy=settings.policy, count=count)
+        self.replies = Replies(self.client, self.session, policy=settings.policy, count=count, engine=self.loop.answer)
         if metrics:
             metrics.watch_replies("slack", lambda: self.replies.in_hand)
         try:
@@ -146,13 +142,6 @@ class Slack:
         await self.replies.close(deadline)
         await self.session.close()
 
-    # --- the loop itself ----------------------------------------------------------------------------
-
-    def _call(self, coroutine: Coroutine[Any, Any, Any], timeout: float | None = None) -> Any:
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
-
     def _end_loop(self, timeout: float) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(timeout)
-        if not self.thread.is_alive():
-            self.loop.close()
+        if self.own_loop:
+            self.loop.close(timeout)

@@ -21,6 +21,7 @@ from bot.serving import logs
 from bot.serving.config import Config
 from bot.serving.database_settings import StoreConfigError
 from bot.serving.events import Keeper, Recorders
+from bot.serving.loop import Loop
 from bot.serving.metrics import Metrics
 from bot.serving.reload import Reloaded, Reloader
 from bot.serving.service import Service
@@ -78,12 +79,13 @@ class Adapter:
 
 @dataclass
 class Runtime:
-    """What a running adapter may use."""
+    """What a running adapter may use: `loop` is the event loop every platform runs on."""
 
     service: Service
     config: Config
     health: Health
     status: Status
+    loop: Loop
     reload_listeners: list[Callable[[str], None]] = field(default_factory=list)
     stopping: threading.Event = field(default_factory=threading.Event)
     exit_code: int = 0
@@ -124,7 +126,7 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
     service = Service(engine, recorder=Recorders([r for r in (store, metrics) if r is not None]),
                       channels=config.channels, flood=config.flood, log_bodies=config.log_bodies)
     health = Health(tuple(adapters))
-    runtime = Runtime(service, config, health, Status(health, metrics))
+    runtime = Runtime(service, config, health, Status(health, metrics), Loop())
     reloader = Reloader(service, faq_dir, load, lint=lint, interval=config.reload_interval, watch=config.reload_watch,
                         on_result=lambda result: _reloaded(result, faq_dir, metrics, runtime))
     side = None
@@ -132,7 +134,7 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
     restore = _on_signals(runtime, reloader)
     try:
         if config.status_port is not None or not any(a.serves_status(args) for a in adapters.values()):
-            side = _status_server(runtime.status, config)
+            side = _status_server(runtime, config)
         for adapter in adapters.values():
             running.append(adapter.start(runtime, args))
         reloader.start()
@@ -157,8 +159,8 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
         if store is not None:
             store.close(max(1.0, exit_by - time.monotonic()))
         if side is not None:
-            side.shutdown()
-            side.server_close()
+            side.stop()
+        runtime.loop.close(1.0)
         restore()
     log.info("stopped")
     return runtime.exit_code
@@ -207,14 +209,13 @@ def _importable(modules: tuple[str, ...]) -> bool:
     return True
 
 
-def _status_server(status: Status, config: Config) -> StatusServer:
+def _status_server(runtime: Runtime, config: Config) -> StatusServer:
     port = config.status_port if config.status_port is not None else config.port
     try:
-        server = StatusServer(status, config.host, port)
+        server = StatusServer(runtime.status, config.host, port, runtime.loop)
     except OSError as err:
         raise StartError(f"cannot serve /healthz and /metrics on {config.host}:{port}: {err.strerror}; "
                          "set http.status_port (FAQBOT_STATUS_PORT)", code=1) from None
-    server.start()
     log.info("status on http://%s:%d (/healthz /readyz /metrics)", config.host, server.port)
     return server
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
+from bot.serving.loop import Loop
 from bot.serving.metrics import CONTENT_TYPE, Metrics
 
 log = logging.getLogger("faqbot.status")
+IDLE_TIMEOUT = 15.0  # seconds a connection may stay silent
+BACKLOG = 128  # connections waiting to be accepted
 
 
 class Health:
@@ -53,38 +55,42 @@ class Status:
         return None
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: StatusServer
-    protocol_version = "HTTP/1.1"
-    timeout = 15  # seconds a connection may stay silent, so a half-sent request does not hold a thread
+class StatusServer:
+    """The side port, for Socket Mode and Discord, which take no HTTP requests of their own: an aiohttp server
+    on the process's event loop."""
 
-    def do_GET(self) -> None:
-        status, kind, body = self.server.status.respond(self.path) or (404, "text/plain", b"not found")
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
-        log.debug(format, *args)
-
-
-class StatusServer(ThreadingHTTPServer):
-    """The side port, for Socket Mode and Discord, which take no HTTP requests of their own."""
-
-    daemon_threads = True
-    request_queue_size = 128  # the listen backlog
-
-    def __init__(self, status: Status, host: str, port: int) -> None:
+    def __init__(self, status: Status, host: str, port: int, loop: Loop) -> None:
         self.status = status
-        super().__init__((host, port), _Handler)
+        self.loop = loop
+        self.port = 0
+        self._runner = loop.call(self._start(host, port), 30)
 
-    @property
-    def port(self) -> int:
-        return self.server_address[1]
+    async def _start(self, host: str, port: int):
+        from aiohttp import (
+            web,  # installed with every platform's extra, not with faqbot itself
+        )
 
-    def start(self) -> threading.Thread:
-        thread = threading.Thread(target=self.serve_forever, args=(0.2,), name="faqbot-status", daemon=True)
-        thread.start()
-        return thread
+        async def get(request: web.Request) -> web.Response:
+            status, kind, body = self.status.respond(request.path) or (404, "text/plain", b"not found")
+            return web.Response(status=status, body=body, headers={"Content-Type": kind})
+
+        app = web.Application()
+        app.add_routes([web.get("/{path:.*}", get)])
+        runner = web.AppRunner(app, access_log=None, keepalive_timeout=IDLE_TIMEOUT, shutdown_timeout=0.5,
+                               handle_signals=False)
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, host, port, backlog=BACKLOG)
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self.port = runner.addresses[0][1]
+        return runner
+
+    def stop(self, timeout: float = 2.0) -> None:
+        if self.loop.running:
+            try:
+                self.loop.call(self._runner.cleanup(), timeout)
+            except Exception as err:  # out of time, or the loop ended meanwhile
+                log.debug("stopping the status server: %s", type(err).__name__)
