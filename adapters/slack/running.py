@@ -93,7 +93,7 @@ class Slack:
         count = (lambda result: metrics.replied("slack", result)) if metrics else (lambda result: None)
         self.replies = Replies(self.client, self.session, policy=settings.policy, count=count, engine=self.loop.answer)
         if metrics:
-            metrics.watch_replies("slack", lambda: self.replies.in_hand)
+            metrics.watch_replies("slack", self._owed)
         try:
             identity = await self._who_am_i()
             app = build_app(service, self.replies, client=self.client, identity=identity, token=settings.token,
@@ -111,6 +111,11 @@ class Slack:
             with contextlib.suppress(Exception):
                 await self._stop(time.monotonic())
             raise
+
+    def _owed(self) -> int:
+        """Replies in hand, and requests acknowledged that bolt has still to see."""
+        backlog = self.server.backlog if self.server else None
+        return self.replies.in_hand + (backlog.waiting if backlog else 0)
 
     async def _who_am_i(self):
         try:

@@ -1,5 +1,6 @@
 """HTTP mode: an aiohttp server with every Slack request at POST /slack/events, and the status paths
-(/healthz, /readyz, /metrics).
+(/healthz, /readyz, /metrics). A request that only needs acknowledging is acknowledged before bolt sees it
+(`backlog`).
 
 A request is checked here before bolt sees it, each failure answered with its status and one log line: its
 size (413), how long its body takes to arrive (408), its timestamp (400 when not a number, 401 when stale or
@@ -25,6 +26,8 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.serving.status import Status
 
+from .backlog import Backlog, acked_at_once
+
 EVENTS_PATH = "/slack/events"
 MAX_CLOCK_SKEW = 5 * 60  # seconds, as Slack's request signing asks
 TIMESTAMP = re.compile(r"[0-9]{1,12}")
@@ -40,6 +43,8 @@ class Limits:
     linger: float = 1.0  # after refusing a body that is still coming, read it this long, then close
     backlog: int = 1024  # connections waiting to be accepted, for bursts
     shutdown_timeout: float = 1.0  # for requests being handled when the server stops; each takes milliseconds
+    backlog_pause: float = 0.005  # seconds between two acknowledged requests handed to bolt during a burst
+    backlog_capacity: int = 1000  # acknowledged requests waiting for bolt; beyond, acknowledging waits for bolt
 
 
 class Refused(Exception):
@@ -71,16 +76,21 @@ class SlackServer:
         self.runner = web.AppRunner(web_app, access_log=None, logger=_OneLine(), keepalive_timeout=limits.idle_timeout,
                                     lingering_time=limits.linger, shutdown_timeout=limits.shutdown_timeout, handle_signals=False)
         self.port = 0
+        self.backlog: Backlog[AsyncBoltRequest] | None = None
 
     async def start(self, host: str, port: int) -> None:
+        self.backlog = Backlog(self.app.async_dispatch, pause=self.limits.backlog_pause,
+                               capacity=self.limits.backlog_capacity)
         await self.runner.setup()
         site = web.TCPSite(self.runner, host, port, backlog=self.limits.backlog)
         await site.start()
         self.port = self.runner.addresses[0][1]
 
     async def stop(self) -> None:
-        """Stops listening and finishes the requests being handled."""
+        """Stops listening, finishes the requests being handled and hands bolt those acknowledged."""
         await self.runner.cleanup()
+        if self.backlog is not None:
+            await self.backlog.close()
 
     async def get(self, request: web.Request) -> web.Response:
         found = self.status.respond(request.path_qs) if self.status else None
@@ -95,6 +105,8 @@ class SlackServer:
         except Refused as refused:
             log.warning("refused a request (%d): %s", refused.status, refused)
             return web.Response(status=refused.status, text=_REASONS.get(refused.status, "invalid request"))
+        if self.backlog is not None and acked_at_once(bolt_request.body) and self.backlog.put(bolt_request):
+            return web.Response(status=200)
         return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
 
     async def _checked(self, request: web.Request) -> AsyncBoltRequest:
