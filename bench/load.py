@@ -69,6 +69,7 @@ class Result:
     rss_growth_mb: float
     cpu_ms: float  # the bot's CPU time (user + system) per request, from the burst's start to its last reply
     semantic: bool
+    replies_per_s: float  # replies delivered once, over the time from the burst's start to the last reply
 
 
 def requests(fake: FakeSlack, count: int, prefix: str) -> list[Request]:
@@ -94,14 +95,15 @@ def requests(fake: FakeSlack, count: int, prefix: str) -> list[Request]:
     return made
 
 
-async def send_all(url: str, batch: list[Request], concurrency: int) -> list[tuple[int, float]]:
-    """(status, seconds) for each request, `concurrency` at a time; status 0 for no answer within 10 s."""
+async def send_all(urls: list[str], batch: list[Request], concurrency: int) -> list[tuple[int, float]]:
+    """(status, seconds) for each request, `concurrency` at a time, spread over `urls` (replicas); status 0 for
+    no answer within 10 s."""
     verifier = SignatureVerifier(SECRET)
     results: list[tuple[int, float]] = []
     todo = iter(batch)
     timeout = aiohttp.ClientTimeout(total=10)
 
-    async def worker(session: aiohttp.ClientSession) -> None:
+    async def worker(session: aiohttp.ClientSession, url: str) -> None:
         for request in todo:
             stamp = str(int(time.time()))
             headers = {"Content-Type": request.content_type, "X-Slack-Request-Timestamp": stamp,
@@ -117,7 +119,7 @@ async def send_all(url: str, batch: list[Request], concurrency: int) -> list[tup
 
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(connector=connector) as session:
-        await asyncio.gather(*(worker(session) for _ in range(concurrency)))
+        await asyncio.gather(*(worker(session, urls[n % len(urls)]) for n in range(concurrency)))
     return results
 
 
@@ -146,10 +148,11 @@ def rss_mb(pid: int) -> float:
 class Bot:
     """One `faqbot run slack` process on 127.0.0.1, on a port of its own choosing."""
 
-    def __init__(self, fake: FakeSlack, data: Path, semantic: bool = True) -> None:
+    def __init__(self, fake: FakeSlack, data: Path, semantic: bool = True, db_url: str | None = None) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "FAQBOT_"))}
-        env.update(FAQBOT_SEMANTIC="on" if semantic else "off", SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.api_url,
-                   FAQBOT_DB_URL=f"sqlite:///{data}/faqbot.db", PYTHONPATH=str(REPO), PYTHONIOENCODING="utf-8")
+        env.update(FAQBOT_SEMANTIC="on" if semantic else "off", SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET,
+                   SLACK_API_URL=fake.api_url, FAQBOT_DB_URL=db_url or f"sqlite:///{data}/faqbot.db",
+                   FAQBOT_USER_SALT="bench-salt", PYTHONPATH=str(REPO), PYTHONIOENCODING="utf-8")
         self.process = subprocess.Popen([sys.executable, "-m", "bot.cli", "run", "slack", "--host", "127.0.0.1",
                                          "--port", "0"], cwd=data, env=env, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.PIPE, text=True)
@@ -192,32 +195,50 @@ def wait_for_replies(fake: FakeSlack, prefix: str, expected: int, limit: float) 
 
 def scenario(name: str, args: argparse.Namespace) -> Result:
     fake = FakeSlack()
+    postgres = None
     with tempfile.TemporaryDirectory(prefix="faqbot-load-") as data:
-        bot = Bot(fake, Path(data), semantic=args.semantic == "on")
+        bots: list[Bot] = []
         try:
-            warm = requests(fake, 30, "w")
-            asyncio.run(send_all(bot.url, warm, 10))
+            db_url = None
+            if args.replicas > 1:  # replicas share one PostgreSQL, as they must
+                from bench.postgres import PostgresServer
+
+                postgres = PostgresServer()
+                postgres.start()
+                db_url = postgres.url(postgres.create_database())
+            bots = [Bot(fake, Path(data), semantic=args.semantic == "on", db_url=db_url) for _ in range(args.replicas)]
+            urls = [bot.url for bot in bots]
+            warm = requests(fake, 30 * len(bots), "w")
+            asyncio.run(send_all(urls, warm, 10))
             wait_for_replies(fake, "w", len(warm), 60)
-            before, cpu = rss_mb(bot.process.pid), cpu_seconds(bot.process.pid)
+            before = sum(rss_mb(bot.process.pid) for bot in bots)
+            cpu = sum(cpu_seconds(bot.process.pid) for bot in bots)
             if name == "slow":
                 fake.troubled(args.trouble, delay=args.delay)
             elif name == "ratelimit":
                 fake.troubled(args.trouble, retry_after=args.retry_after)
             batch = requests(fake, args.requests, "q")
-            timings = asyncio.run(send_all(bot.url, batch, args.concurrency))
+            started = time.monotonic()
+            timings = asyncio.run(send_all(urls, batch, args.concurrency))
             drain = wait_for_replies(fake, "q", len(batch), args.trouble + args.delay + 120)
-            after, cpu = rss_mb(bot.process.pid), cpu_seconds(bot.process.pid) - cpu
+            took = time.monotonic() - started - 1.0  # wait_for_replies' quiet second
+            after = sum(rss_mb(bot.process.pid) for bot in bots)
+            cpu = sum(cpu_seconds(bot.process.pid) for bot in bots) - cpu
         finally:
-            bot.stop()
+            for bot in bots:
+                bot.stop()
             fake.close()
+            if postgres is not None:
+                postgres.close()
     counts = deliveries(fake, "q")
     millis = sorted(seconds * 1000 for _, seconds in timings)
     acked = sum(status == 200 and seconds < ACK_DEADLINE for status, seconds in timings)
-    return Result(f"slack {name}", args.requests, args.concurrency, acked, sum(status != 200 for status, _ in timings),
+    return Result(f"slack {name}" + (f" x{args.replicas}" if args.replicas > 1 else ""), args.requests, args.concurrency, acked, sum(status != 200 for status, _ in timings),
                   round(statistics.median(millis), 1), round(statistics.quantiles(millis, n=100, method="inclusive")[98], 1),
                   round(millis[-1], 1), sum(n == 1 for n in counts.values()), sum(n > 1 for n in counts.values()),
                   len(batch) - len(counts), round(drain, 2), round(after - before, 1),
-                  round(1000 * cpu / len(batch), 2), bot.semantic)
+                  round(1000 * cpu / len(batch), 2), all(bot.semantic for bot in bots),
+                  round(sum(n == 1 for n in counts.values()) / took, 1))
 
 
 def main(argv: list[str] | None = None) -> list[Result]:
@@ -232,6 +253,9 @@ def main(argv: list[str] | None = None) -> list[Result]:
     parser.add_argument("--delay", type=float, default=10.0, help="slow: seconds each call takes")
     parser.add_argument("--retry-after", type=float, default=2.0, help="rate limiting: the Retry-After sent")
     parser.add_argument("--semantic", choices=("on", "off"), default="on", help="the engine's semantic stage")
+    parser.add_argument("--replicas", type=int, default=1,
+                        help="Slack: this many `faqbot run slack` processes on one PostgreSQL, the requests spread "
+                             "over them (as a balancer would)")
     parser.add_argument("--quick", action="store_true", help="200 requests at concurrency 20, 3 s of trouble")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
@@ -247,12 +271,12 @@ def main(argv: list[str] | None = None) -> list[Result]:
 
         results += [discord_scenario(name, args, Result) for name in args.discord]  # type: ignore[misc]
     print("| platform | requests | concurrency | acked < 3 s | errors | ack p50 / p99 / max ms | delivered once "
-          "| twice or more | lost | last reply after s | RSS growth MB | bot CPU ms a request |")
-    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+          "| twice or more | lost | last reply after s | RSS growth MB | bot CPU ms a request | replies a second |")
+    print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
     for r in results:
         print(f"| {r.scenario} | {r.requests} | {r.concurrency} | {100 * r.acked / r.requests:.1f}% | {r.errors} | "
               f"{r.ack_p50_ms} / {r.ack_p99_ms} / {r.ack_max_ms} | {r.delivered} | {r.duplicates} | {r.lost} | "
-              f"{r.drain_s} | {r.rss_growth_mb} | {r.cpu_ms} |")
+              f"{r.drain_s} | {r.rss_growth_mb} | {r.cpu_ms} | {r.replies_per_s} |")
     print(f"semantic matching {'on' if results and results[0].semantic else 'off'}; slow: {args.delay:g} s a call "
           f"and rate limiting: Retry-After {args.retry_after:g} s, for the first {args.trouble:g} s of the burst")
     if args.json:

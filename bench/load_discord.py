@@ -115,6 +115,7 @@ def scenario(name: str, args: argparse.Namespace, result: type) -> object:
             fake.close()
     callbacks = _callbacks(fake, sent)
     drain = max(callbacks.values(), default=0.0) - max(sent.values(), default=0.0)
+    took = max(callbacks.values(), default=0.0) - min(sent.values(), default=0.0)
     counts = Counter(path.split("/")[2] for method, path, _ in fake.arrivals
                      if method == "POST" and path.startswith("/interactions/") and path.endswith("/callback")
                      and path.split("/")[2] in sent)
@@ -126,7 +127,7 @@ def scenario(name: str, args: argparse.Namespace, result: type) -> object:
                   round(millis[-1], 1) if millis else 0.0, sum(n == 1 for n in counts.values()),
                   sum(n > 1 for n in counts.values()), len(batch) - len(counts), round(max(drain, 0.0), 2), round(after - before, 1),
                   round(1000 * cpu / len(batch), 2),
-                  bot.semantic)
+                  bot.semantic, round(sum(n == 1 for n in counts.values()) / max(took, 1e-9), 1))
 
 
 def _callbacks(fake: FakeDiscord, sent: dict[str, float]) -> dict[str, float]:

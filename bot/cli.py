@@ -254,8 +254,14 @@ def _serve(adapters: dict, options: list[str], engine: Engine, args: argparse.Na
         return open_store(settings.url, keep_text=settings.keep_text, user_salt=settings.user_salt,
                           retention_seconds=settings.retention_seconds)
 
+    def shared():
+        from bot.improve.store.shared import open_shared
+
+        settings = config.store_settings()
+        return open_shared(settings.url, user_salt=settings.user_salt, rule=config.flood)
+
     return run(adapters, options, engine=engine, config=config, faq_dir=faq_dir,
-               open_store=store if recording else None,
+               open_store=store if recording else None, open_shared=shared if recording else None,
                load=lambda: load_engine(faq_dir, config, cache=args.cache),
                lint=check)
 

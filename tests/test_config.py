@@ -143,3 +143,20 @@ def test_the_example_config_is_valid():
 @pytest.mark.parametrize(("written", "meant"), [("on", "on"), ("off", "off"), ("'off'", "off"), ("auto", "auto")])
 def test_semantic_on_and_off_mean_what_they_say_though_yaml_reads_them_as_booleans(tmp_path, written, meant):
     assert load_config(write(tmp_path, f"matching: {{semantic: {written}}}\n"), {}).semantic == meant
+
+
+@pytest.mark.parametrize(("ids", "count", "expected"), [("0,2", "3", (0, 2)), ("1-3", "4", (1, 2, 3)),
+                                                        ("2", "3", (2,))])
+def test_discord_shard_ids_are_read_as_a_list_or_a_range(ids, count, expected):
+    config = load_config(None, {"FAQBOT_DISCORD_SHARD_IDS": ids, "FAQBOT_DISCORD_SHARD_COUNT": count}, cwd=Path("/"))
+    assert (config.discord_shard_ids, config.discord_shard_count) == (expected, int(count))
+
+
+@pytest.mark.parametrize(("environ", "said"), [
+    ({"FAQBOT_DISCORD_SHARD_IDS": "0,1"}, "needs discord.shard_count"),
+    ({"FAQBOT_DISCORD_SHARD_IDS": "0,3", "FAQBOT_DISCORD_SHARD_COUNT": "3"}, "numbered from 0 to 2"),
+    ({"FAQBOT_DISCORD_SHARD_IDS": "two", "FAQBOT_DISCORD_SHARD_COUNT": "3"}, "shard numbers from 0"),
+])
+def test_discord_shards_that_cannot_be_run_are_refused_at_start(environ, said):
+    with pytest.raises(ConfigError, match=said):
+        load_config(None, environ, cwd=Path("/"))

@@ -144,6 +144,12 @@ def test_compose_runs_replicas_on_postgres_with_secrets_only_from_the_environmen
             if re.search(r"TOKEN|SECRET|PASSWORD|SALT", name):
                 assert str(value).startswith("${"), f"{name} must come from the environment"
     assert "/slack/events" in compose["configs"]["lb"]["content"]
+    # the password reaches PostgreSQL's client apart from the URL, so nothing in it needs percent-encoding
+    assert "@db/" in bot["environment"]["FAQBOT_DB_URL"] and ":" not in bot["environment"]["FAQBOT_DB_URL"][13:]
+    assert bot["environment"]["PGPASSWORD"].startswith("${POSTGRES_PASSWORD")
+    # the balancer starts once a replica is ready, and replicas report ready only with the FAQ loaded
+    assert "/readyz" in " ".join(bot["healthcheck"]["test"])
+    assert compose["services"]["lb"]["depends_on"]["bot"]["condition"] == "service_healthy"
 
 
 def test_the_lock_pins_every_dependency_of_the_image_within_pyproject_ranges():

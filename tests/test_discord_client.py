@@ -138,6 +138,15 @@ def test_the_sharded_client_asks_for_the_gateway_and_answers(start, fake, faq):
     assert sent.body["embeds"][0]["title"] == faq.get("rlhf").question("en")
 
 
+def test_a_process_runs_only_the_shards_it_is_given(start, fake, faq):
+    start(shard_count=3, shard_ids=(2,))
+    assert fake.wait_until_identified()["shard"] == [2, 3]
+    assert [i["shard"] for i in fake.gateway_state.identified] == [[2, 3]]  # shards 0 and 1 are elsewhere
+    mention(fake, "what is rlhf?")
+    (sent,) = fake.wait_for("POST", f"/channels/{CHANNEL_ID}/messages")
+    assert sent.body["embeds"][0]["title"] == faq.get("rlhf").question("en")
+
+
 # --- mentions and direct messages -----------------------------------------------------------------
 
 

@@ -28,7 +28,7 @@ def fetch(url: str) -> tuple[int, str]:
 def served(engine):
     metrics, health, loop = Metrics(), Health(("faq",)), Loop()
     server = StatusServer(Status(health, metrics), "127.0.0.1", 0, loop)
-    yield Service(engine, recorder=metrics), metrics, health, f"http://127.0.0.1:{server.port}"
+    yield Service(engine, recorder=metrics), metrics, health, f"http://127.0.0.1:{server.port}", server.status
     server.stop()
     loop.close(1.0)
 
@@ -42,7 +42,7 @@ def sample(text: str, name: str) -> float:
 
 
 def test_questions_feedback_and_latency_are_counted_by_kind_and_platform(served):
-    service, metrics, health, base = served
+    service, metrics, health, base, _ = served
     service.answer("what is gpt?", where=Where("slack"))
     service.answer("what is gpt?", where=Where("discord"))
     service.answer("how do I bake bread?", where=Where("slack"))
@@ -60,19 +60,25 @@ def test_questions_feedback_and_latency_are_counted_by_kind_and_platform(served)
 
 
 def test_the_store_buffer_depth_is_read_when_scraped(served):
-    service, metrics, health, base = served
+    service, metrics, health, base, _ = served
     depth = [0]
     metrics.watch_buffer(lambda: depth[0])
     depth[0] = 17
     assert sample(fetch(base + "/metrics")[1], "faqbot_store_buffer_depth") == 17
 
 
-def test_ready_only_when_every_part_is_and_not_while_shutting_down(served):
-    service, metrics, health, base = served
+def test_ready_only_when_every_part_is_and_not_while_shutting_down_and_says_which_faq(served):
+    service, metrics, health, base, status = served
     assert fetch(base + "/healthz") == (200, "ok")
     assert fetch(base + "/readyz") == (503, "not ready: faq")
     health.ready("faq")
     assert fetch(base + "/readyz") == (200, "ready")
+    status.serving("0123456789ab")  # what faqbot run sets at start and after each reload
+    assert fetch(base + "/readyz") == (200, "ready: FAQ 0123456789ab")
+    assert 'faqbot_faq_version_info{version="0123456789ab"} 1.0' in fetch(base + "/metrics")[1]
+    status.serving("ba9876543210")
+    exposed = fetch(base + "/metrics")[1]
+    assert 'version="ba9876543210"' in exposed and 'version="0123456789ab"' not in exposed
     health.drain()
     assert fetch(base + "/readyz") == (503, "not ready: shutting down")
     assert fetch(base + "/healthz") == (200, "ok")

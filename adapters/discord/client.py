@@ -49,23 +49,28 @@ def no_pings() -> discord.AllowedMentions:
 
 
 def build_client(service: Service, *, guild_id: int | None = None, sharded: bool = False,
+                 shard_count: int | None = None, shard_ids: tuple[int, ...] | None = None,
                  defer_after: float = DEFER_AFTER, when_ready: Callable[[], None] = lambda: None,
                  engine: Engine = asyncio.to_thread) -> discord.Client:
     """The client `faqbot run discord` starts. `guild_id` syncs the commands to that server only (instant);
-    otherwise they are synced globally. `sharded` uses AutoShardedClient, for more than 1,000 servers.
+    otherwise they are synced globally. `sharded` uses AutoShardedClient, for more than 1,000 servers: every
+    shard in this process, or `shard_ids` of `shard_count` (the others run in other processes).
     `engine` runs the engine's work off the event loop (`faqbot run`: Loop.answer, one thread for every platform)."""
     discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # faqbot never joins a voice channel
     handlers = Handlers(service, defer_after=defer_after, engine=engine)
-    return (ShardedFaqClient if sharded else FaqClient)(handlers, guild_id=guild_id, when_ready=when_ready)
+    if shard_count is None:
+        return (ShardedFaqClient if sharded else FaqClient)(handlers, guild_id=guild_id, when_ready=when_ready)
+    return ShardedFaqClient(handlers, guild_id=guild_id, when_ready=when_ready, shard_count=shard_count,
+                            shard_ids=list(shard_ids) if shard_ids is not None else None)
 
 
 class _FaqClient:
     """What both client classes add to discord.py's: the command tree, the buttons, the handlers."""
 
     def __init__(self, handlers: Handlers, *, guild_id: int | None,
-                 when_ready: Callable[[], None] = lambda: None) -> None:
+                 when_ready: Callable[[], None] = lambda: None, **shards: Any) -> None:
         super().__init__(intents=intents(), allowed_mentions=no_pings(), max_messages=None,  # type: ignore[call-arg]
-                         member_cache_flags=discord.MemberCacheFlags.none())
+                         member_cache_flags=discord.MemberCacheFlags.none(), **shards)
         self.handlers = handlers
         self.guild_id = guild_id
         self.when_ready = when_ready

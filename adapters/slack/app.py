@@ -19,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.serving import Service, Where
+from bot.serving.once import Once
 from bot.serving.service import Question, Via
 
 from .blocks import (
@@ -31,7 +32,6 @@ from .blocks import (
     render,
     unescape,
 )
-from .once import Once
 from .replies import Delivery, Post, Replies, Respond
 
 log = logging.getLogger("faqbot.slack")
@@ -76,7 +76,6 @@ class Listeners:
         self.service = service
         self.replies = replies
         self.events = Once()  # event ids: Slack redelivers an event it thinks was not acknowledged
-        self.messages = Once()  # (channel, ts): one message can arrive as app_mention and as message
 
     async def once_per_event(self, body: dict, request, next) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
@@ -113,13 +112,14 @@ class Listeners:
         self.replies.answer(reply)
 
     def _answer_message(self, event: dict, context, *, thread_ts: str | None) -> None:
-        channel, text = event["channel"], unescape(event.get("text", ""))
-        if not self.messages.first((channel, event["ts"])):
-            return
+        channel, text, ts = event["channel"], unescape(event.get("text", "")), event["ts"]
         where = Where("slack", context.team_id or "", channel, event.get("user", ""))
         me = context.bot_user_id
 
         def reply() -> Delivery | None:
+            # one message can arrive as app_mention and as message, and a redelivery on another replica
+            if not self.service.first(f"slack:{where.workspace}:{channel}:{ts}"):
+                return None
             view = self.service.ask(Question(text, where, me=me))
             if view is None:
                 return None

@@ -62,6 +62,8 @@ class Config:
     notify_slack: str | None = None
     notify_discord: str | None = None
     discord_sharded: bool = False
+    discord_shard_count: int | None = None  # with shard ids: this process runs those shards of that many
+    discord_shard_ids: tuple[int, ...] | None = None
     eval_cases: Path | None = None  # what `faqbot eval` scores when no file is named
     source: str = "defaults"  # where the settings came from, for messages
 
@@ -98,6 +100,21 @@ def _discord_channel(value: Any) -> str | None:
         raise ValueError("use a Discord channel id, a number: turn on Developer Mode in Discord, then right-click "
                          "the channel → Copy Channel ID")
     return text
+
+
+def _shard_ids(value: Any) -> tuple[int, ...] | None:
+    """A list of shard numbers, in YAML or as text: "0,1,2" or "0-2"."""
+    if value in (None, ""):
+        return None
+    parts = value if isinstance(value, list) else str(value).replace(" ", "").split(",")
+    ids: list[int] = []
+    for part in parts:
+        text = str(part)
+        low, _, high = text.partition("-") if not isinstance(part, int) else (text, "", "")
+        if not low.isdigit() or (high and not high.isdigit()) or (high and int(high) < int(low)):
+            raise ValueError('use shard numbers from 0, as a list or as text: "0,1,2" or "0-2"')
+        ids.extend(range(int(low), int(high or low) + 1))
+    return tuple(sorted(set(ids)))
 
 
 def _boolean(value: Any) -> bool:
@@ -262,6 +279,9 @@ SETTINGS = (
     Setting("reload.notify.slack", "FAQBOT_RELOAD_NOTIFY_SLACK", _optional_text, _field("notify_slack")),
     Setting("reload.notify.discord", "FAQBOT_RELOAD_NOTIFY_DISCORD", _discord_channel, _field("notify_discord")),
     Setting("discord.sharded", "FAQBOT_DISCORD_SHARDED", _boolean, _field("discord_sharded")),
+    Setting("discord.shard_count", "FAQBOT_DISCORD_SHARD_COUNT", _number(int, 1, none=True),
+            _field("discord_shard_count")),
+    Setting("discord.shard_ids", "FAQBOT_DISCORD_SHARD_IDS", _shard_ids, _field("discord_shard_ids")),
 )
 BY_KEY = {s.key: s for s in SETTINGS}
 LEAF_MAPPINGS = {"channels"}  # settings whose value is itself a mapping
@@ -283,9 +303,21 @@ def load_config(path: Path | str | None = None, environ: Mapping[str, str] = os.
                 config = setting.apply(config, setting.parse(environ[setting.env]))
             except ValueError as err:
                 problems.append(f"{setting.env}: {_shown(environ[setting.env], setting)} is not allowed: {err}")
+    problems += _shard_problems(config)
     if problems:
         raise ConfigError(problems)
     return config
+
+
+def _shard_problems(config: Config) -> list[str]:
+    ids, count = config.discord_shard_ids, config.discord_shard_count
+    if ids is not None and count is None:
+        return ["discord.shard_ids (FAQBOT_DISCORD_SHARD_IDS) needs discord.shard_count (FAQBOT_DISCORD_SHARD_COUNT): "
+                "the number of shards across every process"]
+    if ids is not None and count is not None and max(ids) >= count:
+        return [f"discord.shard_ids (FAQBOT_DISCORD_SHARD_IDS) names shard {max(ids)}, but discord.shard_count is "
+                f"{count}: shards are numbered from 0 to {count - 1}"]
+    return []
 
 
 def settings_file(path: Path | str | None, environ: Mapping[str, str], cwd: Path | None) -> tuple[Path, str] | None:

@@ -42,6 +42,9 @@ class Metrics:
                                registry=self.registry)
         self.reply_queue = Gauge("faqbot_reply_queue_depth", "Replies being answered or waiting to be sent",
                                  ["platform"], registry=self.registry)
+        self.faq_version = Gauge("faqbot_faq_version_info", "The FAQ being served: 1 for its version (12 hex digits "
+                                 "of its files' hash), so a rollout across replicas can be watched", ["version"],
+                                 registry=self.registry)
         for result in ("ok", "failed"):
             self.reloads.labels(result)  # present at 0 from the start, so rates and alerts work
 
@@ -59,6 +62,10 @@ class Metrics:
         self.reloads.labels("ok" if ok else "failed").inc()
         if entries is not None:
             self.entries.set(entries)
+
+    def serving(self, faq_version: str) -> None:
+        self.faq_version.clear()
+        self.faq_version.labels(faq_version).set(1)
 
     def replied(self, platform: str, result: str) -> None:
         self.replies.labels(platform, result).inc()

@@ -3,6 +3,7 @@ if it is valid; otherwise keep serving the last good FAQ and say what is wrong."
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections.abc import Callable
@@ -37,6 +38,20 @@ def signature(directory: Path) -> tuple:
         return tuple((str(p), s.st_mtime_ns, s.st_size) for p in faq_files(directory) for s in [p.stat()])
     except OSError as err:
         return (f"unreadable: {err}",)
+
+
+def faq_version(directory: Path) -> str:
+    """12 hex digits that differ whenever the FAQ's files do (names and contents): what a replica serves, so
+    that a rollout can be watched (/readyz, faqbot_faq_version_info)."""
+    digest = hashlib.sha256()
+    for path in faq_files(directory):
+        if path.is_file():  # anything else is refused by the loader, and a pipe would never end
+            digest.update(str(path.relative_to(directory)).encode("utf-8", "surrogatepass") + b"\0")
+            try:
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+            except OSError:
+                digest.update(b"unreadable")
+    return digest.hexdigest()[:12]
 
 
 class Reloader:

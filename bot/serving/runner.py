@@ -23,8 +23,9 @@ from bot.serving.database_settings import StoreConfigError
 from bot.serving.events import Keeper, Recorders
 from bot.serving.loop import Loop
 from bot.serving.metrics import Metrics
-from bot.serving.reload import Reloaded, Reloader
+from bot.serving.reload import Reloaded, Reloader, faq_version
 from bot.serving.service import Service
+from bot.serving.shared import Shared
 from bot.serving.status import Health, Status, StatusServer
 
 log = logging.getLogger("faqbot")
@@ -99,15 +100,17 @@ class Runtime:
 
 def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, config: Config, faq_dir: Path,
         load: Callable[[], Engine], lint: Callable[[Engine], list], open_store: Callable[[], Keeper] | None = None,
-        own_logging: bool = True) -> int:
-    """Serves until SIGTERM or SIGINT (or an adapter fails for good); returns the exit status.
-    `own_logging=False` leaves the process's logging set-up as it is."""
+        open_shared: Callable[[], Shared | None] | None = None, own_logging: bool = True) -> int:
+    """Serves until SIGTERM or SIGINT (or an adapter fails for good); returns the exit status. `open_shared`
+    gives what replicas share while answering, when there are replicas. `own_logging=False` leaves the
+    process's logging set-up as it is."""
     try:
         args = prepare(adapters, argv)
     except StartError as err:
         print(f"faqbot: {err}", file=sys.stderr)
         return err.code
     try:
+        shared = open_shared() if open_shared is not None else None
         store = open_store() if open_store is not None else None
     except StoreConfigError as err:
         print(f"faqbot: {err}", file=sys.stderr)
@@ -115,7 +118,8 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
     if own_logging:
         logs.configure(config.log_level, config.log_format)
 
-    log.info("settings from %s; FAQ from %s; semantic matching %s", config.source, faq_dir,
+    version = faq_version(faq_dir)
+    log.info("settings from %s; FAQ from %s (version %s); semantic matching %s", config.source, faq_dir, version,
              "on" if engine.semantic is not None else "off (words alone)")
     if engine.semantic is not None:  # so that the first uncertain question does not wait for the encoder
         threading.Thread(target=engine.semantic.warm_up, name="faqbot-semantic", daemon=True).start()
@@ -124,9 +128,10 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
     if store is not None:
         metrics.watch_buffer(lambda: store.buffer_depth)
     service = Service(engine, recorder=Recorders([r for r in (store, metrics) if r is not None]),
-                      channels=config.channels, flood=config.flood, log_bodies=config.log_bodies)
+                      channels=config.channels, flood=config.flood, log_bodies=config.log_bodies, shared=shared)
     health = Health(tuple(adapters))
     runtime = Runtime(service, config, health, Status(health, metrics), Loop())
+    runtime.status.serving(version)
     reloader = Reloader(service, faq_dir, load, lint=lint, interval=config.reload_interval, watch=config.reload_watch,
                         on_result=lambda result: _reloaded(result, faq_dir, metrics, runtime))
     side = None
@@ -158,6 +163,8 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
                         "(a FAQ or a machine this slow needs a longer stop grace)", time.monotonic() - stopping)
         if store is not None:
             store.close(max(1.0, exit_by - time.monotonic()))
+        if shared is not None:
+            shared.close()
         if side is not None:
             side.stop()
         runtime.loop.close(1.0)
@@ -222,6 +229,9 @@ def _status_server(runtime: Runtime, config: Config) -> StatusServer:
 
 def _reloaded(result: Reloaded, faq_dir: Path, metrics: Metrics, runtime: Runtime) -> None:
     metrics.reloaded(result.ok, result.entries)
+    if result.ok:
+        runtime.status.serving(faq_version(faq_dir))
+        log.info("serving FAQ version %s", runtime.status.faq_version)
     if result.ok and not result.findings:
         return
     for tell in runtime.reload_listeners:

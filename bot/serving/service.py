@@ -21,6 +21,8 @@ from bot.serving.events import Asked, NoRecorder, Recorder, Voted, Where
 from bot.serving.flood import FloodLimit, FloodRule, Verdict
 from bot.serving.inflight import InFlight
 from bot.serving.leads import Leads, is_lead
+from bot.serving.once import Once
+from bot.serving.shared import Shared
 
 log = logging.getLogger("faqbot")
 MAX_OPTION_DIGITS = 6  # a longer number is a question, not a pick
@@ -52,15 +54,18 @@ class Via(StrEnum):
 
 class Service:
     """Answers with the current engine (a reload swaps it), scopes channels to their tags, applies one flood
-    limit per person across every platform it serves, and records every question, pick and vote."""
+    limit per person across every platform it serves (and every replica, with `shared`), takes each message
+    once, and records every question, pick and vote."""
 
     def __init__(self, engine: Engine, *, recorder: Recorder | None = None,
                  channels: Mapping[str, frozenset[str]] | None = None, flood: FloodRule = FloodRule(),
-                 log_bodies: bool = False) -> None:
+                 log_bodies: bool = False, shared: Shared | None = None) -> None:
         self._serving = (engine, Completer(engine))
         self.recorder = recorder or NoRecorder()
         self.channels = dict(channels or {})
         self.flood = FloodLimit(flood)
+        self.taken = Once()
+        self.shared = shared
         self.log_bodies = log_bodies
         self.answering = InFlight()
         self.leads = Leads()
@@ -79,7 +84,7 @@ class Service:
         """What to say to a question, or None to stay quiet (a flood already told, in public, to wait)."""
         text = without_mention(question.text, question.me)
         lang = question.lang or self.language_of(text)
-        verdict = self.flood.check(f"{question.where.platform}:{question.where.user}")
+        verdict = self._flood(question.where)
         if verdict is not Verdict.ANSWER:
             # Told once where others see it; every time where only the asker does (a command must be answered).
             told = verdict is Verdict.IGNORE and not question.private
@@ -88,6 +93,13 @@ class Service:
             return self.help(question.where, lang, private=question.private)
         reply, lead = self._answer(text, Context(lang=question.lang), question.where)
         return view_of(reply, private=question.private, lead=lead)
+
+    def first(self, key: str) -> bool:
+        """True the first time a message (a platform's key for it) is taken, by this process or, with `shared`,
+        by any replica: a platform may deliver one message twice, or to two replicas."""
+        taken_here = self.taken.first(key)
+        shared = self.shared.claim(key) if self.shared is not None else None
+        return taken_here if shared is None else shared
 
     def help(self, where: Where, lang: str, *, private: bool = True) -> View:
         """How to ask, and the topics of this channel. Not a question: nothing is matched or recorded."""
@@ -99,7 +111,7 @@ class Service:
         (the View.lead of the reply it was chosen from) is known here. A choice typed into a command
         (autocomplete) counts against the flood limit like a question. An entry that is gone, or outside the
         channel's scope (a stale or forged choice), gets a notice only the chooser sees."""
-        if via is Via.AUTOCOMPLETE and self.flood.check(f"{where.platform}:{where.user}") is not Verdict.ANSWER:
+        if via is Via.AUTOCOMPLETE and self._flood(where) is not Verdict.ANSWER:
             return notice("flood", lang, private=True)  # typed into a command: only the asker sees it
         started, engine, tags = time.perf_counter(), self.engine, self.scope(where)
         entry = engine.faq.get(entry_id)
@@ -185,6 +197,11 @@ class Service:
             reply = engine.answer(text, context)
             latency_ms = (time.perf_counter() - started) * 1000
         return reply, self._asked(text, reply, where, latency_ms)
+
+    def _flood(self, where: Where) -> Verdict:
+        here = self.flood.check(f"{where.platform}:{where.user}")  # kept up to date for when `shared` is away
+        shared = self.shared.flood(where.platform, where.user) if self.shared is not None else None
+        return here if shared is None else shared
 
     def scope(self, where: Where) -> frozenset[str] | None:
         """The tags the entries answering in this channel must have; None: any entry."""

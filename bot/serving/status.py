@@ -39,6 +39,12 @@ class Status:
     def __init__(self, health: Health, metrics: Metrics | None = None) -> None:
         self.health = health
         self.metrics = metrics
+        self.faq_version = ""  # of the FAQ being served (reload.faq_version)
+
+    def serving(self, faq_version: str) -> None:
+        self.faq_version = faq_version
+        if self.metrics is not None:
+            self.metrics.serving(faq_version)
 
     def respond(self, path: str) -> tuple[int, str, bytes] | None:
         """(status, content type, body) for a status path; None for any other path."""
@@ -49,7 +55,7 @@ class Status:
             waiting = self.health.waiting_for()
             if waiting:
                 return 503, "text/plain", ("not ready: " + ", ".join(waiting)).encode()
-            return 200, "text/plain", b"ready"
+            return 200, "text/plain", (f"ready: FAQ {self.faq_version}" if self.faq_version else "ready").encode()
         if path == "/metrics" and self.metrics is not None:
             return 200, CONTENT_TYPE, self.metrics.exposition()
         return None

@@ -23,7 +23,7 @@ from sqlalchemy import (
     text,
 )
 
-from bot.improve.store.schema import meta, questions
+from bot.improve.store.schema import claims, flood, meta, questions
 
 VERSION_KEY = "schema_version"
 
@@ -78,7 +78,12 @@ def _link_picks(conn: Connection) -> None:
     next(i for i in questions.indexes if i.name == "faqbot_questions_lead").create(conn, checkfirst=True)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_create_tables, _link_picks]  # MIGRATIONS[n]: version n to n + 1
+def _share_answering(conn: Connection) -> None:
+    claims.create(conn, checkfirst=True)
+    flood.create(conn, checkfirst=True)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_create_tables, _link_picks, _share_answering]  # MIGRATIONS[n]: version n to n + 1
 LATEST = len(MIGRATIONS)
 
 

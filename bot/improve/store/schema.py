@@ -59,3 +59,18 @@ votes = Table(
     Column("at", Float, nullable=False),  # the last click
     Index("faqbot_votes_at", "at"),
 )
+
+# Version 3: what replicas sharing one PostgreSQL must agree on while answering (bot.improve.store.shared).
+claims = Table(
+    "faqbot_claims", metadata,
+    Column("key", String(200), primary_key=True),  # e.g. a Slack message's channel and timestamp
+    Column("at", Float, nullable=False),
+    Index("faqbot_claims_at", "at"),
+)
+
+flood = Table(
+    "faqbot_flood", metadata,
+    Column("person", String(64), primary_key=True),  # a salted hash, like user_hash
+    Column("slot", BigInteger, primary_key=True),  # the window's number: its start // its length
+    Column("count", Integer, nullable=False),
+)
