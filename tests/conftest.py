@@ -78,8 +78,8 @@ def serve(engine, fake) -> Iterator[Callable[..., SignedClient]]:
 
     running = []
 
-    def start(*, recorder=None, channels=None, metrics=None, **settings) -> SignedClient:
-        service = Service(engine, recorder=recorder, channels=channels)
+    def start(*, recorder=None, channels=None, metrics=None, auto_answer=frozenset(), **settings) -> SignedClient:
+        service = Service(engine, recorder=recorder, channels=channels, auto_answer=auto_answer)
         slack = Slack(service, Settings(token=TOKEN, signing_secret=SECRET, api_url=fake.api_url, host="127.0.0.1",
                                         port=0, **settings), metrics=metrics)
         running.append(slack)

@@ -101,3 +101,14 @@ def test_postgresql_needs_the_salt_and_sqlite_shares_nothing(tmp_path):
     with pytest.raises(StoreConfigError, match="FAQBOT_USER_SALT is not set"):
         open_shared("postgresql://faqbot@127.0.0.1:5432/faqbot", user_salt=None)
     assert open_shared(f"sqlite:///{tmp_path / 'faqbot.db'}", user_salt=None) is None
+
+
+def test_a_conversation_one_replica_took_part_in_is_known_to_the_others_for_a_day(database):
+    clock = Clock()
+    first, second = replicas(database, 2, clock)
+    assert second.known("slack:T1:C1:1.0:U1") is False
+    first.remember("slack:T1:C1:1.0:U1")
+    assert second.known("slack:T1:C1:1.0:U1") is True
+    assert first.claim("slack:T1:C1:1.0:U1") is True  # a conversation is no claim of a message
+    clock.now += 86400 + 1
+    assert second.known("slack:T1:C1:1.0:U1") is False

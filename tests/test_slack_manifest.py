@@ -8,11 +8,13 @@ from support import ROOT
 
 def test_manifest_asks_for_exactly_what_the_adapter_uses():
     manifest = yaml.safe_load((ROOT / "slack" / "manifest.yaml").read_text(encoding="utf-8"))
-    assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == ["app_mentions:read", "chat:write", "commands",
+    assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == ["app_mentions:read", "channels:history",
+                                                                  "chat:write", "commands", "groups:history",
                                                                   "im:history"]
     assert "user" not in manifest["oauth_config"]["scopes"]
     settings = manifest["settings"]
-    assert sorted(settings["event_subscriptions"]["bot_events"]) == ["app_mention", "message.im"]
+    assert sorted(settings["event_subscriptions"]["bot_events"]) == ["app_mention", "message.channels",
+                                                                     "message.groups", "message.im"]
     assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/faq"]
     assert settings["interactivity"]["is_enabled"] is True
     assert settings["socket_mode_enabled"] is True

@@ -92,10 +92,16 @@ class Listeners:
             self._answer_message(event, context, thread_ts=event.get("thread_ts") or event["ts"])
 
     async def on_message(self, event: dict, context) -> None:
-        # edits, joins and other subtypes are not questions
-        direct = event.get("channel_type") == "im" and not event.get("subtype")
-        if direct and not _from_a_bot(event, context.bot_user_id):
+        """Direct messages are questions. In channels, a message that mentions the bot is answered as an
+        app_mention; any other is overheard: a follow-up in a thread, or a new post in a help channel."""
+        if event.get("subtype") or _from_a_bot(event, context.bot_user_id):
+            return  # edits, joins and other subtypes are not questions
+        if event.get("channel_type") == "im":
             self._answer_message(event, context, thread_ts=event.get("thread_ts"))
+        elif f"<@{context.bot_user_id}" not in event.get("text", ""):
+            thread_ts = event.get("thread_ts")
+            self._answer_message(event, context, thread_ts=thread_ts or event["ts"], overheard=True,
+                                 top_level=thread_ts is None or thread_ts == event["ts"])
 
     async def on_command(self, ack, command: dict) -> None:
         await ack()
@@ -111,16 +117,19 @@ class Listeners:
 
         self.replies.answer(reply)
 
-    def _answer_message(self, event: dict, context, *, thread_ts: str | None) -> None:
+    def _answer_message(self, event: dict, context, *, thread_ts: str | None, overheard: bool = False,
+                        top_level: bool = False) -> None:
         channel, text, ts = event["channel"], unescape(event.get("text", "")), event["ts"]
         where = Where("slack", context.team_id or "", channel, event.get("user", ""))
         me = context.bot_user_id
+        thread = f"slack:{where.workspace}:{channel}:{thread_ts}" if thread_ts else None
 
         def reply() -> Delivery | None:
             # one message can arrive as app_mention and as message, and a redelivery on another replica
             if not self.service.first(f"slack:{where.workspace}:{channel}:{ts}"):
                 return None
-            view = self.service.ask(Question(text, where, me=me))
+            question = Question(text, where, me=me, thread=thread)
+            view = self.service.overhear(question, top_level=top_level) if overheard else self.service.ask(question)
             if view is None:
                 return None
             failed = render(self.service.notice("failed", asked=text)).payload()

@@ -56,3 +56,17 @@ def classify(text: str) -> Reason | None:
 
 def _strip_particles(token: str) -> str:
     return token.strip("呀啊哦啦吗呢吧了的么～")
+
+
+_QUESTION_WORDS = frozenset("what how why when where who whom whose which can could should would will is are am was "
+                            "were does do did may might shall has have any anyone".split())
+_ASKING_HAN = re.compile("[吗呢么嘛]|怎|什么|如何|为什么|为何|哪|是否|能否|可否|多少|几|请问")
+
+
+def asks(text: str) -> bool:
+    """Whether `text` reads as a question (a question mark, a question word first, a Chinese asking word), as
+    opposed to a remark. For messages not addressed to the bot, which get a "did you mean" only when asking."""
+    if "?" in text or "？" in text or _ASKING_HAN.search(text):
+        return True
+    first = words(text)[:1]
+    return bool(first) and first[0].lower() in _QUESTION_WORDS

@@ -47,6 +47,7 @@ class Config:
     thresholds: Thresholds = Thresholds()
     limits: Limits = Limits()
     channels: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    auto_answer: frozenset[str] = frozenset()  # channels whose new posts are answered when the FAQ has the answer
     flood: FloodRule = FloodRule()
     db_url: str | None = None  # None: the store's default
     store_text: bool = True
@@ -207,6 +208,16 @@ def _db_url(value: Any) -> str:
     return url
 
 
+def _channel_ids(value: Any) -> frozenset[str]:
+    """Channel ids, as a list in the file or "C1,C2" in the environment."""
+    if value in (None, ""):
+        return frozenset()
+    ids = value.split(",") if isinstance(value, str) else value
+    if not isinstance(ids, list) or not all(isinstance(i, (str, int)) and str(i).strip() for i in ids):
+        raise ValueError('expected channel ids, as a list or as "C1,C2"')
+    return frozenset(str(i).strip() for i in ids if str(i).strip())
+
+
 def _channels(value: Any) -> dict[str, frozenset[str]]:
     """A mapping channel id -> tags in the file; "C1=billing,azure;C2=rlhf" in the environment."""
     if value is None:
@@ -262,6 +273,7 @@ SETTINGS = (
     Setting("limits.max_depth", "FAQBOT_LIMITS_MAX_DEPTH", _number(int, 4, 64), _part("limits", "max_depth")),
     Setting("limits.max_aliases", "FAQBOT_LIMITS_MAX_ALIASES", _number(int, 0, 1000), _part("limits", "max_aliases")),
     Setting("channels", "FAQBOT_CHANNELS", _channels, _field("channels")),
+    Setting("auto_answer.channels", "FAQBOT_AUTO_ANSWER_CHANNELS", _channel_ids, _field("auto_answer")),
     Setting("flood.questions", "FAQBOT_FLOOD_QUESTIONS", _number(int, 1), _part("flood", "questions")),
     Setting("flood.per_seconds", "FAQBOT_FLOOD_PER_SECONDS", _number(float, 1), _part("flood", "per_seconds")),
     Setting("database.url", "FAQBOT_DB_URL", _db_url, _field("db_url")),

@@ -23,3 +23,8 @@ class Once:
             if len(self._seen) > self.size:
                 self._seen.popitem(last=False)
             return True
+
+    def seen(self, key: Hashable) -> bool:
+        """Whether `key` is among the last `size` keys, without adding it."""
+        with self._lock:
+            return key in self._seen

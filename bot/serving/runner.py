@@ -128,7 +128,8 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
     if store is not None:
         metrics.watch_buffer(lambda: store.buffer_depth)
     service = Service(engine, recorder=Recorders([r for r in (store, metrics) if r is not None]),
-                      channels=config.channels, flood=config.flood, log_bodies=config.log_bodies, shared=shared)
+                      channels=config.channels, flood=config.flood, log_bodies=config.log_bodies, shared=shared,
+                      auto_answer=config.auto_answer)
     health = Health(tuple(adapters))
     runtime = Runtime(service, config, health, Status(health, metrics), Loop())
     runtime.status.serving(version)

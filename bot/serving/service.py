@@ -14,8 +14,8 @@ from enum import StrEnum
 
 from bot.engine.answering import Context, Engine, detect_language, in_scope
 from bot.engine.complete import Completer
-from bot.engine.reply import EntryRef, Reason, Reply
-from bot.engine.smalltalk import classify
+from bot.engine.reply import EntryRef, Kind, Reason, Reply
+from bot.engine.smalltalk import asks, classify
 from bot.engine.view import Action, Shape, View, notice, view_of
 from bot.serving.events import Asked, NoRecorder, Recorder, Voted, Where
 from bot.serving.flood import FloodLimit, FloodRule, Verdict
@@ -36,6 +36,9 @@ class Question:
     private: bool = False  # only the asker sees the reply (a slash command): an answer may then be shared
     command: bool = False  # an explicit call of the bot (/faq): nothing asked, or "help", means help
     lang: str | None = None  # reply in this language
+    # Where the reply goes, when that is a conversation (a Slack thread, a Discord thread or reply chain): once
+    # the bot has replied there, the asker's later messages there are followed up without a mention.
+    thread: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,13 +62,16 @@ class Service:
 
     def __init__(self, engine: Engine, *, recorder: Recorder | None = None,
                  channels: Mapping[str, frozenset[str]] | None = None, flood: FloodRule = FloodRule(),
-                 log_bodies: bool = False, shared: Shared | None = None) -> None:
+                 log_bodies: bool = False, shared: Shared | None = None,
+                 auto_answer: frozenset[str] = frozenset()) -> None:
         self._serving = (engine, Completer(engine))
         self.recorder = recorder or NoRecorder()
         self.channels = dict(channels or {})
         self.flood = FloodLimit(flood)
         self.taken = Once()
+        self.conversations = Once()  # (thread, user) the bot replied to
         self.shared = shared
+        self.auto_answer = auto_answer  # channels whose every new post is answered, when the FAQ has the answer
         self.log_bodies = log_bodies
         self.answering = InFlight()
         self.leads = Leads()
@@ -92,6 +98,34 @@ class Service:
         if classify(text) is Reason.HELP or (question.command and not text.strip()):
             return self.help(question.where, lang, private=question.private)
         reply, lead = self._answer(text, Context(lang=question.lang), question.where)
+        self._converse(question)
+        return view_of(reply, private=question.private, lead=lead)
+
+    def overhear(self, question: Question, *, top_level: bool) -> View | None:
+        """A message not addressed to the bot: a new post (`top_level`) in a channel it answers on its own, or a
+        message in a conversation it took part in. A reply only when there is something worth saying: for a
+        post, a direct answer; in a conversation, an answer from the asker's own thread, or a "did you mean"
+        when the message reads as a question. Nothing else, not even a notice: thanks, chatter between
+        people and questions the FAQ cannot answer get silence, and are not recorded."""
+        where = question.where
+        if top_level and where.channel not in self.auto_answer:
+            return None
+        if not top_level and not (question.thread and self._in_conversation(question.thread, where.user)):
+            return None
+        text = without_mention(question.text, question.me)
+        if classify(text) is not None:
+            return None
+        engine = self.engine
+        context = Context(lang=question.lang, tags=self.scope(where))
+        with self.answering.track():
+            started = time.perf_counter()
+            reply = engine.answer(text, context)
+            latency_ms = (time.perf_counter() - started) * 1000
+        worth = reply.kind is Kind.ANSWER or (not top_level and reply.kind is Kind.SUGGEST and asks(text))
+        if not worth or self._flood(where) is not Verdict.ANSWER:
+            return None
+        lead = self._asked(text, reply, where, latency_ms)
+        self._converse(question)
         return view_of(reply, private=question.private, lead=lead)
 
     def first(self, key: str) -> bool:
@@ -197,6 +231,19 @@ class Service:
             reply = engine.answer(text, context)
             latency_ms = (time.perf_counter() - started) * 1000
         return reply, self._asked(text, reply, where, latency_ms)
+
+    def _converse(self, question: Question) -> None:
+        if question.thread is None:
+            return
+        key = f"{question.thread}:{question.where.user}"
+        self.conversations.first(key)
+        if self.shared is not None:
+            self.shared.remember(key)
+
+    def _in_conversation(self, thread: str, user: str) -> bool:
+        key = f"{thread}:{user}"
+        known = self.shared.known(key) if self.shared is not None else None
+        return self.conversations.seen(key) if known is None else known
 
     def _flood(self, where: Where) -> Verdict:
         here = self.flood.check(f"{where.platform}:{where.user}")  # kept up to date for when `shared` is away

@@ -33,6 +33,8 @@ STATEMENT_TIMEOUT_MS = 500
 AWAY_FOR = 5.0  # seconds without trying again after a failure
 WARN_EVERY = 60.0  # seconds between two warnings that the database is away
 CLAIMS_KEPT = 3600.0  # seconds: Slack redelivers within minutes
+CONVERSATIONS_KEPT = 86400.0  # seconds a conversation the bot took part in is followed
+CONVERSATION = "conversation:"  # the prefix of a remembered conversation's key, beside the claims
 TIDY_EVERY = 60.0  # seconds between two clean-ups of old claims and windows
 
 
@@ -73,6 +75,18 @@ class SharedState:
         statement = (postgresql.insert(claims).values(key=key[:200], at=now)
                      .on_conflict_do_nothing().returning(claims.c.key))
         return self._run(lambda conn: conn.execute(statement).first() is not None, now)
+
+    def remember(self, key: str) -> None:
+        now = self.clock()
+        statement = (postgresql.insert(claims).values(key=(CONVERSATION + key)[:200], at=now)
+                     .on_conflict_do_update(index_elements=[claims.c.key], set_={"at": now}))
+        self._run(lambda conn: conn.execute(statement), now)
+
+    def known(self, key: str) -> bool | None:
+        now = self.clock()
+        query = select(claims.c.key).where(claims.c.key == (CONVERSATION + key)[:200],
+                                           claims.c.at >= now - CONVERSATIONS_KEPT)
+        return self._run(lambda conn: conn.execute(query).first() is not None, now)
 
     def flood(self, platform: str, user: str) -> Verdict | None:
         """Counts one question from the person and says whether to answer it. The window slides: the count is
@@ -123,5 +137,7 @@ class SharedState:
 
     def _tidy(self, conn, now: float) -> None:
         self._tidied_at = now
-        conn.execute(delete(claims).where(claims.c.at < now - CLAIMS_KEPT))
+        conversation = claims.c.key.startswith(CONVERSATION)
+        conn.execute(delete(claims).where(~conversation, claims.c.at < now - CLAIMS_KEPT))
+        conn.execute(delete(claims).where(conversation, claims.c.at < now - CONVERSATIONS_KEPT))
         conn.execute(delete(flood).where(flood.c.slot < int(now // self.rule.per_seconds) - 1))

@@ -1,0 +1,60 @@
+"""Messages not addressed to the bot (Service.overhear): a reply only when there is something worth saying."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine.smalltalk import asks
+from bot.serving import Service, Where
+from bot.serving.events import Asked
+from bot.serving.flood import FloodRule
+from bot.serving.service import Question
+
+
+class Kept:
+    def __init__(self) -> None:
+        self.events: list = []
+
+    def asked(self, event) -> None:
+        self.events.append(event)
+
+    def voted(self, event) -> None:
+        self.events.append(event)
+
+
+@pytest.mark.parametrize("text", ["what about azure?", "Azure OpenAI 怎么收费", "is it free", "能用中文吗",
+                                  "any limits on tokens", "请问 GPT 是什么"])
+def test_questions_read_as_questions(text):
+    assert asks(text)
+
+
+@pytest.mark.parametrize("text", ["azure openai", "we tried that on monday", "好的我明白了", "GPT-4 pricing"])
+def test_remarks_do_not(text):
+    assert not asks(text)
+
+
+def in_thread(text: str, user: str = "U1", thread: str = "slack:T1:C1:1.0") -> Question:
+    return Question(text, Where("slack", "T1", "C1", user), thread=thread)
+
+
+def test_a_thread_is_followed_only_for_the_person_the_bot_replied_to(engine):
+    kept = Kept()
+    service = Service(engine, recorder=kept)
+    assert service.overhear(in_thread("What is RLHF?"), top_level=False) is None  # nobody asked the bot here yet
+    service.ask(in_thread("What is GPT?"))
+    assert service.overhear(in_thread("What is RLHF?", user="U2"), top_level=False) is None
+    followed = service.overhear(in_thread("What is RLHF?"), top_level=False)
+    assert followed is not None and followed.entry_id == "rlhf"
+    silent = [service.overhear(in_thread(t), top_level=False) for t in ("thanks!", "how do I bake bread?")]
+    assert silent == [None, None]
+    assert [e.question for e in kept.events if isinstance(e, Asked)] == ["What is GPT?", "What is RLHF?"]
+
+
+def test_a_help_channel_gets_direct_answers_and_nothing_over_the_flood_limit(engine):
+    service = Service(engine, auto_answer=frozenset({"C1"}), flood=FloodRule(questions=1))
+    post = Question("Does buying Azure OpenAI give me ChatGPT?", Where("slack", "T1", "C1", "U1"),
+                    thread="slack:T1:C1:2.0")
+    assert service.overhear(post, top_level=True).entry_id == "azure-openai-includes-chatgpt"
+    assert service.overhear(post, top_level=True) is None  # over the limit: no notice where nobody asked the bot
+    elsewhere = Question("What is GPT?", Where("slack", "T1", "C2", "U3"))
+    assert service.overhear(elsewhere, top_level=True) is None
