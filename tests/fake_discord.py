@@ -21,6 +21,7 @@ APP_ID = "1100000000000000001"  # a bot's user id is its application's id
 GUILD_ID = "1200000000000000001"
 CHANNEL_ID = "1300000000000000001"
 DM_CHANNEL_ID = "1300000000000000002"
+FORUM_ID = "1300000000000000003"
 COMMAND_ID = "1500000000000000001"
 BOT_USER = {"id": APP_ID, "username": "faqbot", "discriminator": "0", "global_name": "faqbot", "avatar": None,
             "bot": True}
@@ -291,11 +292,13 @@ def guild() -> dict:
                 "hoist": False, "managed": False, "mentionable": False, "flags": 0}
     channel = {"id": CHANNEL_ID, "type": 0, "name": "general", "position": 0, "permission_overwrites": [],
                "guild_id": GUILD_ID, "nsfw": False, "parent_id": None}
+    forum = {"id": FORUM_ID, "type": 15, "name": "help", "position": 1, "permission_overwrites": [],
+             "guild_id": GUILD_ID, "nsfw": False, "parent_id": None, "available_tags": [], "flags": 0}
     return {"id": GUILD_ID, "name": "Team", "icon": None, "owner_id": "1400000000000000099", "afk_timeout": 300,
             "verification_level": 0, "default_message_notifications": 0, "explicit_content_filter": 0,
             "roles": [everyone], "emojis": [], "stickers": [], "features": [], "mfa_level": 0,
             "system_channel_id": None, "premium_tier": 0, "preferred_locale": "en-US", "nsfw_level": 0,
-            "channels": [channel], "threads": [], "members": [], "member_count": 2, "joined_at": TIMESTAMP,
+            "channels": [channel, forum], "threads": [], "members": [], "member_count": 2, "joined_at": TIMESTAMP,
             "large": False, "unavailable": False, "presences": [], "voice_states": [], "stage_instances": [],
             "guild_scheduled_events": []}
 
@@ -312,6 +315,23 @@ def message_create(fake: FakeDiscord, content: str, *, author: dict | None = Non
         data["guild_id"] = GUILD_ID
         data["member"] = {"roles": [], "joined_at": TIMESTAMP, "deaf": False, "mute": False, "flags": 0}
     return data
+
+
+def forum_post(fake: FakeDiscord, title: str, content: str, *, author: dict | None = None) -> tuple[dict, dict]:
+    """A new post in the forum: the thread Discord creates (THREAD_CREATE), and its first message, which has
+    the thread's id (MESSAGE_CREATE)."""
+    thread_id, author = fake.new_id(), author or person()
+    thread = {"id": thread_id, "type": 11, "guild_id": GUILD_ID, "parent_id": FORUM_ID, "owner_id": author["id"],
+              "name": title, "last_message_id": thread_id, "message_count": 0, "member_count": 1,
+              "rate_limit_per_user": 0, "flags": 0, "total_message_sent": 0, "applied_tags": [],
+              "thread_metadata": {"archived": False, "auto_archive_duration": 1440, "archive_timestamp": TIMESTAMP,
+                                  "locked": False}, "newly_created": True}
+    return thread, in_channel(message_create(fake, content, author=author), thread_id, message_id=thread_id)
+
+
+def in_channel(message: dict, channel_id: str, *, message_id: str | None = None) -> dict:
+    """`message` sent in another channel (a thread), with another id when given."""
+    return {**message, "channel_id": channel_id, **({"id": message_id} if message_id else {})}
 
 
 def interaction(fake: FakeDiscord, kind: int, data: dict, *, user: dict | None = None, direct: bool = False,

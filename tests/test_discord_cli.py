@@ -37,7 +37,7 @@ def test_invite_url_is_printed_with_the_scopes_and_permissions(env, client_id):
     done = run_faqbot("run", "discord", "--invite-url", env=environment(**env))
     assert done.returncode == 0 and done.stderr == ""
     assert done.stdout == (f"https://discord.com/oauth2/authorize?client_id={client_id}"
-                           "&scope=bot+applications.commands&permissions=83968\n")
+                           "&scope=bot+applications.commands&permissions=274877990912\n")
 
 
 def test_invite_url_without_an_application_id_says_which_variable_to_set():

@@ -16,10 +16,13 @@ from fake_discord import (
     CHANNEL_ID,
     DM_CHANNEL_ID,
     EPHEMERAL,
+    FORUM_ID,
     GUILD_ID,
     FakeDiscord,
     Running,
     click,
+    forum_post,
+    in_channel,
     message_create,
     person,
     pointed_at,
@@ -113,7 +116,7 @@ def test_once_ready_the_invite_url_is_logged(bot, caplog):
     caplog.set_level(logging.INFO)
     bot.wait_ready()
     (line,) = wait_for_log(caplog, "invite it with")
-    assert f"client_id={APP_ID}&scope=bot+applications.commands&permissions=83968" in line.getMessage()
+    assert f"client_id={APP_ID}&scope=bot+applications.commands&permissions=274877990912" in line.getMessage()
 
 
 def test_no_privileged_intent_is_asked_for(bot, fake):
@@ -479,8 +482,10 @@ def test_a_gateway_refusal_is_one_clear_line_and_a_failing_exit(start, fake, cap
 def test_a_4014_names_the_privileged_intents_that_were_asked_for():
     assert refused_intents(intents()).endswith("though faqbot asks for none of the privileged ones "
                                                "(Message Content, Server Members, Presence)")
-    assert refused_intents(discord.Intents(message_content=True, members=True)).endswith(
-        "(close code 4014): Message Content, Server Members")
+    assert refused_intents(discord.Intents(members=True)).endswith("(close code 4014): Server Members")
+    assert refused_intents(intents(overhear=True)).endswith(
+        "(close code 4014): Message Content (asked for to read help channels, forums and follow-ups: "
+        "auto_answer.channels or discord.follow_ups is set)")
 
 
 def test_a_refused_token_is_named_with_exit_2(start, fake, caplog):
@@ -551,3 +556,52 @@ def test_a_long_answer_is_split_cleanly_within_discords_limits(start, fake, make
     assert " ".join(descriptions).split() == answer.split()
     assert all(d.endswith(".") for d in descriptions)  # here a sentence always ends before the limit
     assert "https://example.org/2" in sent[-1].dump
+
+
+# --- help forums and follow-ups in threads (the Message Content intent) -------------------------------
+
+
+MESSAGE_CONTENT = 1 << 15
+QUIET = 0.5  # seconds to wait before asserting that nothing more was sent
+
+
+
+
+def new_post(fake, title: str, content: str) -> dict:
+    thread, first = forum_post(fake, title, content)
+    fake.dispatch("THREAD_CREATE", thread)
+    fake.dispatch("MESSAGE_CREATE", first)
+    return thread
+
+
+def replies_in(fake, thread: dict) -> list:
+    return fake.sent("POST", f"/channels/{thread['id']}/messages")
+
+
+def test_a_help_forum_post_is_answered_in_its_thread_only_with_a_direct_answer(start, fake, engine, faq):
+    start(service=Service(engine, auto_answer=frozenset({FORUM_ID})), overhear=True)
+    assert fake.wait_until_identified()["intents"] & MESSAGE_CONTENT  # asked for only because it is needed
+    answered = new_post(fake, "ChatGPT with Azure?", "Does buying Azure OpenAI give me ChatGPT?")
+    (reply,) = fake.wait_for("POST", f"/channels/{answered['id']}/messages")
+    assert reply.body["embeds"][0]["title"] == faq.get("azure-openai-includes-chatgpt").question("en")
+    unanswered = new_post(fake, "bread", "how do I bake sourdough bread?")
+    vague = new_post(fake, "azure", "azure openai")
+    time.sleep(QUIET)
+    assert replies_in(fake, unanswered) == [] and replies_in(fake, vague) == []
+    # the poster follows up in the thread, someone else chats there
+    fake.dispatch("MESSAGE_CREATE", in_channel(message_create(fake, "and what is RLHF?"), answered["id"]))
+    fake.dispatch("MESSAGE_CREATE", in_channel(message_create(fake, "what is RLHF?",
+                                                              author=person("1400000000000000077", "other")),
+                                               answered["id"]))
+    fake.wait_for("POST", f"/channels/{answered['id']}/messages", count=2)
+    time.sleep(QUIET)
+    first, second = replies_in(fake, answered)
+    assert second.body["embeds"][0]["title"] == faq.get("rlhf").question("en")
+
+
+def test_without_help_channels_or_follow_ups_nothing_privileged_is_asked_and_chatter_is_not_read(start, fake):
+    start()
+    assert fake.wait_until_identified()["intents"] & PRIVILEGED_INTENTS == 0
+    thread = new_post(fake, "q", "What is GPT?")
+    time.sleep(QUIET)
+    assert replies_in(fake, thread) == []

@@ -132,13 +132,13 @@ def test_an_entry_id_too_long_for_a_custom_id_only_loses_its_buttons():
     assert [item.entry_id for item in view.children] == ["short"]
 
 
-def test_the_invite_asks_for_exactly_send_messages_embed_links_and_read_message_history():
-    assert PERMISSIONS.value == (1 << 11) | (1 << 14) | (1 << 16) == 83968
+def test_the_invite_asks_for_exactly_send_messages_in_channels_and_threads_embed_links_and_history():
+    assert PERMISSIONS.value == (1 << 11) | (1 << 14) | (1 << 16) | (1 << 38) == 274877990912
     granted = {name for name, allowed in discord.Permissions(PERMISSIONS.value) if allowed}
-    assert granted == {"send_messages", "embed_links", "read_message_history"}
+    assert granted == {"send_messages", "send_messages_in_threads", "embed_links", "read_message_history"}
     assert SCOPES == ("bot", "applications.commands")
     assert invite_url(42) == ("https://discord.com/oauth2/authorize?client_id=42"
-                              "&scope=bot+applications.commands&permissions=83968")
+                              "&scope=bot+applications.commands&permissions=274877990912")
 
 
 @pytest.mark.parametrize(("env", "expected"), [

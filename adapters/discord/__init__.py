@@ -70,7 +70,8 @@ def start(runtime: Runtime, args: argparse.Namespace) -> Running:
     client = build_client(runtime.service, guild_id=int(guild) if guild else None,
                           sharded=args.sharded or runtime.config.discord_sharded,
                           shard_count=runtime.config.discord_shard_count, shard_ids=runtime.config.discord_shard_ids,
-                          when_ready=lambda: runtime.health.ready("discord"), engine=runtime.loop.answer)
+                          when_ready=lambda: runtime.health.ready("discord"), engine=runtime.loop.answer,
+                          overhear=bool(runtime.config.auto_answer) or runtime.config.discord_follow_ups)
     return Connected(client, os.environ["DISCORD_TOKEN"].strip(), runtime)
 
 

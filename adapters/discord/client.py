@@ -30,10 +30,13 @@ T = TypeVar("T")
 Engine = Callable[[Callable[[], Any]], Awaitable[Any]]
 
 
-def intents() -> discord.Intents:
-    """Nothing privileged: mentions and DMs carry their text without the message content intent."""
+def intents(overhear: bool = False) -> discord.Intents:
+    """Nothing privileged, unless the bot reads messages that do not mention it (`overhear`: help channels,
+    forums and follow-ups in threads), which only the Message Content intent carries the text of. Mentions
+    and DMs carry their text without it."""
     chosen = discord.Intents.default()
-    chosen.message_content = chosen.members = chosen.presences = False
+    chosen.members = chosen.presences = False
+    chosen.message_content = overhear
     return chosen
 
 
@@ -51,13 +54,14 @@ def no_pings() -> discord.AllowedMentions:
 def build_client(service: Service, *, guild_id: int | None = None, sharded: bool = False,
                  shard_count: int | None = None, shard_ids: tuple[int, ...] | None = None,
                  defer_after: float = DEFER_AFTER, when_ready: Callable[[], None] = lambda: None,
-                 engine: Engine = asyncio.to_thread) -> discord.Client:
+                 engine: Engine = asyncio.to_thread, overhear: bool = False) -> discord.Client:
     """The client `faqbot run discord` starts. `guild_id` syncs the commands to that server only (instant);
     otherwise they are synced globally. `sharded` uses AutoShardedClient, for more than 1,000 servers: every
     shard in this process, or `shard_ids` of `shard_count` (the others run in other processes).
-    `engine` runs the engine's work off the event loop (`faqbot run`: Loop.answer, one thread for every platform)."""
+    `engine` runs the engine's work off the event loop (`faqbot run`: Loop.answer, one thread for every platform).
+    `overhear` reads messages that do not mention the bot (Service.overhear), with the Message Content intent."""
     discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # faqbot never joins a voice channel
-    handlers = Handlers(service, defer_after=defer_after, engine=engine)
+    handlers = Handlers(service, defer_after=defer_after, engine=engine, overhear=overhear)
     if shard_count is None:
         return (ShardedFaqClient if sharded else FaqClient)(handlers, guild_id=guild_id, when_ready=when_ready)
     return ShardedFaqClient(handlers, guild_id=guild_id, when_ready=when_ready, shard_count=shard_count,
@@ -69,7 +73,8 @@ class _FaqClient:
 
     def __init__(self, handlers: Handlers, *, guild_id: int | None,
                  when_ready: Callable[[], None] = lambda: None, **shards: Any) -> None:
-        super().__init__(intents=intents(), allowed_mentions=no_pings(), max_messages=None,  # type: ignore[call-arg]
+        super().__init__(intents=intents(handlers.overhear), allowed_mentions=no_pings(),  # type: ignore[call-arg]
+                         max_messages=None,
                          member_cache_flags=discord.MemberCacheFlags.none(), **shards)
         self.handlers = handlers
         self.guild_id = guild_id
@@ -132,10 +137,12 @@ class FaqTree(app_commands.CommandTree):
 class Handlers:
     """Each one asks the service and sends what `render` makes of the reply."""
 
-    def __init__(self, service: Service, *, defer_after: float = DEFER_AFTER, engine: Engine = asyncio.to_thread) -> None:
+    def __init__(self, service: Service, *, defer_after: float = DEFER_AFTER, engine: Engine = asyncio.to_thread,
+                 overhear: bool = False) -> None:
         self.service = service
         self.defer_after = defer_after
         self.engine = engine
+        self.overhear = overhear
         self.answering = InFlight()  # what a graceful stop waits for
         self.closing = False
 
@@ -169,14 +176,24 @@ class Handlers:
         if message.type not in (discord.MessageType.default, discord.MessageType.reply):
             return
         direct = message.guild is None
-        if not direct and not any(user.id == me.id for user in message.mentions):
+        addressed = direct or any(user.id == me.id for user in message.mentions)
+        if not addressed and not self.overhear:
             return
-        where = Where("discord", str(message.guild.id) if message.guild else "", str(message.channel.id),
-                      str(message.author.id))
-        question = Question(message.content, where, me=str(me.id))
+        channel = message.channel
+        in_thread = isinstance(channel, discord.Thread)
+        # a thread (a forum post's included) is scoped like the channel it belongs to
+        where = Where("discord", str(message.guild.id) if message.guild else "",
+                      str(channel.parent_id if in_thread else channel.id), str(message.author.id))
+        thread = f"discord:{where.workspace}:{channel.id}" if in_thread else None
+        question = Question(message.content, where, me=str(me.id), thread=thread)
+        if addressed:
+            work = functools.partial(self.service.ask, question)
+        else:  # a new post in a help channel or forum (a forum post's first message has the thread's id)
+            top_level = not in_thread or message.id == channel.id
+            work = functools.partial(self.service.overhear, question, top_level=top_level)
 
         async def answer() -> None:
-            view = await self.engine(functools.partial(self.service.ask, question))
+            view = await self.engine(work)
             for piece in render(view) if view is not None else ():
                 await message.reply(**send_kwargs(piece), mention_author=False)
 
@@ -184,7 +201,7 @@ class Handlers:
             failed = self.service.notice("failed", asked=message.content)
             await message.reply(**send_kwargs(render(failed)[0]), mention_author=False)
 
-        await self.guard(f"answering message {message.id}", answer(), apologise)
+        await self.guard(f"answering message {message.id}", answer(), apologise if addressed else None)
 
     # --- slash commands -------------------------------------------------------------------------
 

@@ -99,7 +99,10 @@ async def run(client: discord.Client, token: str) -> int:
 
 def refused_intents(asked: discord.Intents) -> str:
     names = privileged(asked)
+    why = (" (asked for to read help channels, forums and follow-ups: auto_answer.channels or discord.follow_ups "
+           "is set)") if asked.message_content else ""
     if names:
-        return f"Discord refused the privileged gateway intents faqbot asked for (close code 4014): {', '.join(names)}"
+        return (f"Discord refused the privileged gateway intents faqbot asked for (close code 4014): "
+                f"{', '.join(names)}{why}")
     return ("Discord refused the gateway intents (close code 4014), though faqbot asks for none of the privileged "
             "ones (Message Content, Server Members, Presence)")

@@ -9,7 +9,9 @@ from collections.abc import Mapping
 import discord
 
 SCOPES = ("bot", "applications.commands")
-PERMISSIONS = discord.Permissions(send_messages=True, embed_links=True, read_message_history=True)
+# Send Messages in Threads: answers in forum posts and follow-ups in threads
+PERMISSIONS = discord.Permissions(send_messages=True, send_messages_in_threads=True, embed_links=True,
+                                  read_message_history=True)
 
 
 def invite_url(application_id: int) -> str:

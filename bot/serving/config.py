@@ -63,6 +63,7 @@ class Config:
     notify_slack: str | None = None
     notify_discord: str | None = None
     discord_sharded: bool = False
+    discord_follow_ups: bool = False  # read follow-ups in threads: needs the Message Content intent
     discord_shard_count: int | None = None  # with shard ids: this process runs those shards of that many
     discord_shard_ids: tuple[int, ...] | None = None
     eval_cases: Path | None = None  # what `faqbot eval` scores when no file is named
@@ -291,6 +292,7 @@ SETTINGS = (
     Setting("reload.notify.slack", "FAQBOT_RELOAD_NOTIFY_SLACK", _optional_text, _field("notify_slack")),
     Setting("reload.notify.discord", "FAQBOT_RELOAD_NOTIFY_DISCORD", _discord_channel, _field("notify_discord")),
     Setting("discord.sharded", "FAQBOT_DISCORD_SHARDED", _boolean, _field("discord_sharded")),
+    Setting("discord.follow_ups", "FAQBOT_DISCORD_FOLLOW_UPS", _boolean, _field("discord_follow_ups")),
     Setting("discord.shard_count", "FAQBOT_DISCORD_SHARD_COUNT", _number(int, 1, none=True),
             _field("discord_shard_count")),
     Setting("discord.shard_ids", "FAQBOT_DISCORD_SHARD_IDS", _shard_ids, _field("discord_shard_ids")),
