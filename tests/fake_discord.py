@@ -283,7 +283,8 @@ def application() -> dict:
 
 
 def command(sent: dict, guild_id: str | None) -> dict:
-    return {"id": COMMAND_ID, "application_id": APP_ID, "version": "1", "type": 1, "options": [],
+    # Discord gives every command a description: "" for the context menu's, which send none
+    return {"id": COMMAND_ID, "application_id": APP_ID, "version": "1", "type": 1, "options": [], "description": "",
             "default_member_permissions": None, "nsfw": False, **sent, **({"guild_id": guild_id} if guild_id else {})}
 
 

@@ -14,6 +14,7 @@ from fake_discord import (
     APP_ID,
     BOT_USER,
     CHANNEL_ID,
+    COMMAND_ID,
     DM_CHANNEL_ID,
     EPHEMERAL,
     FORUM_ID,
@@ -23,6 +24,7 @@ from fake_discord import (
     click,
     forum_post,
     in_channel,
+    interaction,
     message_create,
     person,
     pointed_at,
@@ -101,15 +103,27 @@ def wait_for_log(caplog, needle: str, timeout: float = 30.0) -> list[logging.Log
 # --- start-up --------------------------------------------------------------------------------------
 
 
-def test_start_up_logs_in_with_the_token_and_syncs_both_commands_globally(bot, fake):
+def test_start_up_logs_in_with_the_token_and_syncs_the_commands_globally(bot, fake):
     assert fake.sent("GET", "/users/@me")[0].headers["Authorization"] == f"Bot {TOKEN}"
     (sync,) = fake.sent("PUT", f"/applications/{APP_ID}/commands")
     commands = {c["name"]: c for c in sync.body}
-    assert set(commands) == {"faq", "help"}
+    assert {name: c["type"] for name, c in commands.items()} == {"faq": 1, "help": 1, "Ask FAQ": 3}  # 3: a message's menu
     (question,) = commands["faq"]["options"]
     assert (question["name"], question["type"], question["required"], question["autocomplete"]) == (
         "question", 3, True, True)
     assert not [r for r in fake.requests if r.status == 404]
+
+
+def test_the_commands_have_chinese_names_and_descriptions_for_chinese_discord(bot, fake):
+    (sync,) = fake.sent("PUT", f"/applications/{APP_ID}/commands")
+    commands = {c["name"]: c for c in sync.body}
+    assert commands["faq"]["name_localizations"] == {"zh-CN": "常见问题", "zh-TW": "常見問題"}
+    assert commands["faq"]["description_localizations"]["zh-CN"] == "向团队 FAQ 提问（中文或英文）"
+    assert commands["help"]["name_localizations"]["zh-CN"] == "帮助"
+    assert commands["Ask FAQ"]["name_localizations"] == {"zh-CN": "问 FAQ", "zh-TW": "問 FAQ"}
+    (question,) = commands["faq"]["options"]
+    assert question["name_localizations"] == {"zh-CN": "问题", "zh-TW": "問題"}
+    assert question["description_localizations"]["zh-TW"] == "你的問題：選一個提示，或者自己輸入"
 
 
 def test_once_ready_the_invite_url_is_logged(bot, caplog):
@@ -128,7 +142,7 @@ def test_no_privileged_intent_is_asked_for(bot, fake):
 def test_guild_id_syncs_the_commands_to_that_server(start, fake):
     start(guild_id=int(GUILD_ID))
     (sync,) = fake.sent("PUT", f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands")
-    assert {c["name"] for c in sync.body} == {"faq", "help"}
+    assert {c["name"] for c in sync.body} == {"faq", "help", "Ask FAQ"}
     assert not fake.sent("PUT", f"/applications/{APP_ID}/commands")
 
 
@@ -605,3 +619,15 @@ def test_without_help_channels_or_follow_ups_nothing_privileged_is_asked_and_cha
     thread = new_post(fake, "q", "What is GPT?")
     time.sleep(QUIET)
     assert replies_in(fake, thread) == []
+
+
+def test_ask_faq_on_a_message_answers_its_text_privately_with_a_share_button(bot, fake, faq):
+    target = message_create(fake, "Does buying Azure OpenAI give me ChatGPT?", author=person("1400000000000000042"))
+    data = {"id": COMMAND_ID, "name": "Ask FAQ", "type": 3, "target_id": target["id"],
+            "resolved": {"messages": {target["id"]: target}}}
+    event = interaction(fake, 2, data)
+    fake.dispatch("INTERACTION_CREATE", event)
+    body = callback(fake, event).body
+    assert body["data"]["flags"] & EPHEMERAL
+    assert body["data"]["embeds"][0]["title"] == faq.get("azure-openai-includes-chatgpt").question("en")
+    assert "faqbot:share:en:azure-openai-includes-chatgpt" in custom_ids(body["data"])

@@ -3,9 +3,11 @@ channel's new posts are answered when the FAQ has the answer. The real bolt app 
 
 from __future__ import annotations
 
+import json
 import time
+from urllib.parse import urlencode
 
-from fake_slack import BOT_USER
+from fake_slack import BOT_USER, TEAM
 
 QUIET = 0.5  # seconds to wait before asserting that nothing more was sent
 
@@ -81,3 +83,30 @@ def test_a_mention_in_a_channel_is_answered_once_not_also_overheard(slack, fake)
     fake.wait_for("/api/chat.postMessage")
     time.sleep(QUIET)
     assert len(posts(fake)) == 1
+
+
+def ask_about(slack, text: str, *, ts: str, thread_ts: str | None = None, response_url: str, user: str = "U2"):
+    """The message shortcut "Ask faqbot" on a message, as Slack posts it."""
+    message = {"type": "message", "user": "U1", "text": text, "ts": ts, **({"thread_ts": thread_ts} if thread_ts else {})}
+    payload = {"type": "message_action", "callback_id": "faqbot_ask", "trigger_id": "1.2.3", "team": {"id": TEAM},
+               "channel": {"id": "C1", "name": "general"}, "user": {"id": user}, "message_ts": ts,
+               "message": message, "response_url": response_url, "token": "legacy"}
+    return slack.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+
+
+def test_ask_faqbot_on_a_message_answers_it_in_its_thread_for_everyone(slack, fake, faq):
+    answer = ask_about(slack, "Does buying Azure OpenAI give me ChatGPT?", ts="700.1",
+                       response_url=fake.response_url("ask1"))
+    assert answer.status == 200
+    (sent,) = fake.wait_for("/api/chat.postMessage")
+    assert sent.body["channel"] == "C1" and sent.body["thread_ts"] == "700.1"
+    assert sent.body["text"].startswith(faq.get("azure-openai-includes-chatgpt").answer["en"][:40])
+
+
+def test_ask_faqbot_on_a_message_the_faq_cannot_answer_tells_only_the_asker(slack, fake):
+    ask_about(slack, "the build on main is red again", ts="800.2", thread_ts="800.1",
+              response_url=fake.response_url("ask2"))
+    (told,) = fake.wait_for("/respond/ask2")
+    assert told.body["response_type"] == "ephemeral" and "no answer to that message" in told.dump
+    time.sleep(QUIET)
+    assert posts(fake) == []

@@ -5,6 +5,8 @@ from __future__ import annotations
 import yaml
 from support import ROOT
 
+from adapters.slack.blocks import ASK_ABOUT
+
 
 def test_manifest_asks_for_exactly_what_the_adapter_uses():
     manifest = yaml.safe_load((ROOT / "slack" / "manifest.yaml").read_text(encoding="utf-8"))
@@ -16,6 +18,7 @@ def test_manifest_asks_for_exactly_what_the_adapter_uses():
     assert sorted(settings["event_subscriptions"]["bot_events"]) == ["app_mention", "message.channels",
                                                                      "message.groups", "message.im"]
     assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/faq"]
+    assert [(s["type"], s["callback_id"]) for s in manifest["features"]["shortcuts"]] == [("message", ASK_ABOUT)]
     assert settings["interactivity"]["is_enabled"] is True
     assert settings["socket_mode_enabled"] is True
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True  # people can DM the bot

@@ -19,6 +19,7 @@ from bot.serving.service import Question, Via
 
 from .invite import invite_url
 from .render import DOWN, MAX_CONTENT, PICK, SHARE, UP, Message, render
+from .translator import Translator
 from .views import EntryButton, custom_id, parse, view_for
 
 DEFER_AFTER = 1.0  # seconds an answer may take before the interaction is deferred; Discord allows 3
@@ -84,6 +85,7 @@ class _FaqClient:
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(EntryButton)  # type: ignore[attr-defined]
+        await self.tree.set_translator(Translator())
         await self._sync_commands()
 
     async def _sync_commands(self) -> None:
@@ -155,8 +157,12 @@ class Handlers:
             await guarded(what, work, apologise)
 
     def add_commands(self, tree: app_commands.CommandTree) -> None:
-        @tree.command(name="faq", description="Ask the team FAQ (English or Chinese)")
-        @app_commands.describe(question="Your question: pick a suggestion or type your own")
+        """/faq, /help and the message menu's "Ask FAQ", with their Chinese names (translator.COMMANDS)."""
+        text = app_commands.locale_str
+
+        @tree.command(name=text("faq"), description=text("Ask the team FAQ (English or Chinese)"))
+        @app_commands.rename(question=text("question"))
+        @app_commands.describe(question=text("Your question: pick a suggestion or type your own"))
         async def faq(interaction: discord.Interaction, question: str) -> None:
             await self.ask(interaction, question)
 
@@ -164,9 +170,14 @@ class Handlers:
         async def suggest(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
             return self.choices(interaction, current)
 
-        @tree.command(name="help", description="How to ask faqbot, and the topics the FAQ covers")
+        @tree.command(name=text("help"), description=text("How to ask faqbot, and the topics the FAQ covers"))
         async def help_command(interaction: discord.Interaction) -> None:
             await self.help(interaction)
+
+        @tree.context_menu(name=text("Ask FAQ"))
+        async def ask_about(interaction: discord.Interaction, message: discord.Message) -> None:
+            """Any message's text, asked privately: the answer comes with a Share button."""
+            await self.ask(interaction, message.content, chosen=False)
 
     # --- messages -------------------------------------------------------------------------------
 
@@ -205,11 +216,12 @@ class Handlers:
 
     # --- slash commands -------------------------------------------------------------------------
 
-    async def ask(self, interaction: discord.Interaction, question: str) -> None:
+    async def ask(self, interaction: discord.Interaction, question: str, *, chosen: bool = True) -> None:
+        """`question` typed into /faq, or an autocomplete choice (`chosen`), or a message's text."""
         where = clicked_by(interaction)
 
         async def answer() -> None:
-            picked = parse(question)
+            picked = parse(question) if chosen else None
             if picked and picked.action == PICK:  # an autocomplete choice: exactly that entry
                 work = functools.partial(self.service.pick, picked.entry_id, picked.lang, where, via=Via.AUTOCOMPLETE,
                                          private=True, lead=picked.lead)

@@ -23,6 +23,7 @@ from bot.serving.once import Once
 from bot.serving.service import Question, Via
 
 from .blocks import (
+    ASK_ABOUT,
     FEEDBACK_DOWN,
     FEEDBACK_UP,
     PICK,
@@ -60,6 +61,7 @@ def build_app(service: Service, replies: Replies, *, client: AsyncWebClient, ide
     app.action(re.compile(rf"^{RELATED}_\d+$"))(listeners.on_related)
     app.action(SHARE)(listeners.on_share)
     app.action(re.compile(rf"^({FEEDBACK_UP}|{FEEDBACK_DOWN})$"))(listeners.on_feedback)
+    app.shortcut(ASK_ABOUT)(listeners.on_ask_about)
     return app
 
 
@@ -194,6 +196,26 @@ class Listeners:
             view = self.service.vote(entry_id, up=up, where=clicker, lang=lang)
             return Respond(url, {"response_type": "ephemeral", "replace_original": False, **render(view).payload()},
                            self._failed(lang=lang))
+
+        self.replies.answer(reply)
+
+    # --- shortcuts ------------------------------------------------------------------------------
+
+    async def on_ask_about(self, ack, body: dict) -> None:
+        """"Ask faqbot" on a message: the answer in that message's thread for everyone, or a notice for the
+        person who asked."""
+        await ack()
+        message, url = body.get("message", {}), body["response_url"]
+        channel, thread_ts = body.get("channel", {}).get("id", ""), message.get("thread_ts") or message.get("ts")
+        text, asker = unescape(message.get("text", "")), _clicked_by(body)
+
+        def reply() -> Delivery:
+            view = self.service.ask_about(text, asker)
+            if view.private:
+                return Respond(url, {"response_type": "ephemeral", "replace_original": False,
+                                     **render(view).payload()}, self._failed(text))
+            return Post({"channel": channel, "thread_ts": thread_ts, **render(view).payload()},
+                        render(self.service.notice("failed", asked=text)).payload())
 
         self.replies.answer(reply)
 

@@ -25,6 +25,7 @@ ACTIONS = {Action.PICK: PICK, Action.OPEN: RELATED}
 SHARE = "faq_share"
 FEEDBACK_UP = "faq_feedback_up"
 FEEDBACK_DOWN = "faq_feedback_down"
+ASK_ABOUT = "faqbot_ask"  # the message shortcut "Ask faqbot" (slack/manifest.yaml)
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,17 @@ class Service:
         shared = self.shared.claim(key) if self.shared is not None else None
         return taken_here if shared is None else shared
 
+    def ask_about(self, text: str, where: Where, *, lang: str | None = None) -> View:
+        """A message someone asked the bot about ("Ask faqbot" on any message; `where.user` is who asked): the
+        answer, for everyone, when the FAQ has one; else a notice only they see."""
+        lang = lang or self.language_of(text)
+        if self._flood(where) is not Verdict.ANSWER:
+            return notice("flood", lang, private=True)
+        reply, lead = self._answer(without_mention(text, None), Context(), where)
+        if reply.kind is not Kind.ANSWER:
+            return notice("nothing_for_message", lang, private=True)
+        return view_of(reply, lead=lead)
+
     def help(self, where: Where, lang: str, *, private: bool = True) -> View:
         """How to ask, and the topics of this channel. Not a question: nothing is matched or recorded."""
         return view_of(self.engine.help(lang, self.scope(where)), private=private)
