@@ -58,3 +58,13 @@ def test_a_help_channel_gets_direct_answers_and_nothing_over_the_flood_limit(eng
     assert service.overhear(post, top_level=True) is None  # over the limit: no notice where nobody asked the bot
     elsewhere = Question("What is GPT?", Where("slack", "T1", "C2", "U3"))
     assert service.overhear(elsewhere, top_level=True) is None
+
+
+def test_the_home_page_lists_every_topic_by_tag_and_the_most_asked_that_still_exist(engine, faq):
+    service = Service(engine, most_asked=lambda: [("rlhf", 9), ("removed-since", 5), ("what-is-gpt", 2)])
+    home = service.home("en")
+    listed = [ref.id for _, refs in home.topics for ref in refs]
+    assert sorted(listed) == sorted(e.id for e in faq.entries if faq.matchable(e))
+    assert [tag for tag, _ in home.topics if tag] == sorted(tag for tag, _ in home.topics if tag)
+    assert [ref.id for ref in home.most_asked] == ["rlhf", "what-is-gpt"]
+    assert Service(engine).home("zh").most_asked == ()

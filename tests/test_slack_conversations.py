@@ -110,3 +110,31 @@ def test_ask_faqbot_on_a_message_the_faq_cannot_answer_tells_only_the_asker(slac
     assert told.body["response_type"] == "ephemeral" and "no answer to that message" in told.dump
     time.sleep(QUIET)
     assert posts(fake) == []
+
+
+def home_opened(user: str = "U1", tab: str = "home") -> dict:
+    return {"type": "app_home_opened", "user": user, "channel": "D1", "tab": tab, "event_ts": "900.1"}
+
+
+def test_opening_the_home_tab_publishes_the_topics_by_tag_once_and_a_click_answers_in_the_dms(slack, fake, faq):
+    slack.event(home_opened(), event_id="EvHome1")
+    (published,) = fake.wait_for("/api/views.publish")
+    assert published.body["user_id"] == "U1" and published.body["view"]["type"] == "home"
+    blocks = published.body["view"]["blocks"]
+    shown = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert len(shown) == len([e for e in faq.entries if faq.matchable(e)])  # every topic, each once
+    tags = {e.tags[0] for e in faq.entries if e.tags}
+    titles = [b["text"]["text"].strip("*") for b in blocks if b["type"] == "section" and b["text"]["text"].startswith("*")]
+    assert set(titles) >= tags
+    slack.event(home_opened(), event_id="EvHome2")  # opened again at once: nothing new to publish
+    slack.event(home_opened(tab="messages"), event_id="EvHome3")  # the Messages tab: no Home to publish
+    time.sleep(QUIET)
+    assert len(fake.sent("/api/views.publish")) == 1
+    gpt = next(e for e in shown if e["value"].startswith("what-is-gpt|"))
+    payload = {"type": "block_actions", "team": {"id": TEAM}, "user": {"id": "U1"}, "api_app_id": "A1",
+               "trigger_id": "1.2.3", "container": {"type": "view", "view_id": "V1"},
+               "view": {"id": "V1", "type": "home"}, "actions": [{**gpt, "action_ts": "1.2"}]}
+    slack.post(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
+    (answered,) = fake.wait_for("/api/chat.postMessage")
+    assert answered.body["channel"] == "U1"
+    assert answered.body["text"].startswith(faq.get("what-is-gpt").answer["en"][:40])

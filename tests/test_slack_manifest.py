@@ -15,8 +15,10 @@ def test_manifest_asks_for_exactly_what_the_adapter_uses():
                                                                   "im:history"]
     assert "user" not in manifest["oauth_config"]["scopes"]
     settings = manifest["settings"]
-    assert sorted(settings["event_subscriptions"]["bot_events"]) == ["app_mention", "message.channels",
-                                                                     "message.groups", "message.im"]
+    assert sorted(settings["event_subscriptions"]["bot_events"]) == ["app_home_opened", "app_mention",
+                                                                     "message.channels", "message.groups",
+                                                                     "message.im"]
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/faq"]
     assert [(s["type"], s["callback_id"]) for s in manifest["features"]["shortcuts"]] == [("message", ASK_ABOUT)]
     assert settings["interactivity"]["is_enabled"] is True

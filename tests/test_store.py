@@ -264,3 +264,16 @@ def test_a_pick_is_stored_with_the_words_that_led_to_it_and_linked_to_their_repl
     assert asked_row == ("azure openai", "suggest", "ambiguous", None, view.lead, None, None)
     assert pick_row[:4] == ("azure openai", "answer", "picked", view.choices[1].id)
     assert pick_row[5:] == (view.lead, "suggestion") and pick_row[4] is not None
+
+
+def test_the_most_asked_entries_of_the_last_days_are_read_back_for_the_home_tab(store_url):
+    month_ago = time.time() - 31 * 86400
+    with open_store(store_url) as store:
+        for entry_id, times in (("rlhf", 3), ("what-is-gpt", 2)):
+            for _ in range(times):
+                store.asked(asked(entry_id=entry_id))
+        store.asked(asked(entry_id="old", at=month_ago))
+        store.asked(asked(entry_id=None, kind="fallback", reason="no_match"))
+        store.asked(asked(entry_id="maybe", kind="suggest", reason="unsure"))
+    with open_store(store_url) as store:
+        assert store.most_asked(days=30, top=5) == [("rlhf", 3), ("what-is-gpt", 2)]

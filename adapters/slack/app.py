@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 
 from slack_bolt import BoltResponse
 from slack_bolt.async_app import AsyncApp
@@ -33,9 +34,11 @@ from .blocks import (
     render,
     unescape,
 )
-from .replies import Delivery, Post, Replies, Respond
+from .home import HOME_TOPIC, home_view
+from .replies import Delivery, Post, Publish, Replies, Respond
 
 log = logging.getLogger("faqbot.slack")
+HOME_FRESH = 300.0  # seconds a published Home tab is kept for its person, unless the FAQ changes
 
 
 def build_app(service: Service, replies: Replies, *, client: AsyncWebClient, identity: AsyncSlackResponse,
@@ -62,6 +65,8 @@ def build_app(service: Service, replies: Replies, *, client: AsyncWebClient, ide
     app.action(SHARE)(listeners.on_share)
     app.action(re.compile(rf"^({FEEDBACK_UP}|{FEEDBACK_DOWN})$"))(listeners.on_feedback)
     app.shortcut(ASK_ABOUT)(listeners.on_ask_about)
+    app.event("app_home_opened")(listeners.on_home_opened)
+    app.action(re.compile(rf"^{HOME_TOPIC}_\d+$"))(listeners.on_home_topic)
     return app
 
 
@@ -78,6 +83,7 @@ class Listeners:
         self.service = service
         self.replies = replies
         self.events = Once()  # event ids: Slack redelivers an event it thinks was not acknowledged
+        self.homes: dict[str, tuple[float, int]] = {}  # user -> (when their Home tab was published, of which FAQ)
 
     async def once_per_event(self, body: dict, request, next) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
@@ -196,6 +202,35 @@ class Listeners:
             view = self.service.vote(entry_id, up=up, where=clicker, lang=lang)
             return Respond(url, {"response_type": "ephemeral", "replace_original": False, **render(view).payload()},
                            self._failed(lang=lang))
+
+        self.replies.answer(reply)
+
+    # --- the App Home tab ------------------------------------------------------------------------
+
+    async def on_home_opened(self, event: dict) -> None:
+        """Publishes the person's Home tab, at most once in HOME_FRESH seconds for one FAQ: Slack sends this
+        event each time the tab is opened, and views.publish is rate limited."""
+        user = event.get("user", "")
+        if event.get("tab", "home") != "home" or not user:
+            return
+        now, serving = time.monotonic(), id(self.service.engine)
+        published = self.homes.get(user)
+        if published and now - published[0] < HOME_FRESH and published[1] == serving:
+            return
+        self.homes[user] = (now, serving)
+        if len(self.homes) > 10_000:
+            self.homes.pop(next(iter(self.homes)))
+        self.replies.answer(lambda: Publish(user, home_view(self.service.home())))
+
+    async def on_home_topic(self, ack, body: dict, action: dict) -> None:
+        """A topic clicked on the Home tab: answered in the person's direct messages with the bot."""
+        await ack()
+        entry_id, lang, _ = parse_value(action["value"])
+        clicker = _clicked_by(body)
+
+        def reply() -> Delivery:
+            view = self.service.pick(entry_id, lang, clicker, via=Via.TOPIC)
+            return Post({"channel": clicker.user, **render(view).payload()})  # a user id: the direct messages
 
         self.replies.answer(reply)
 

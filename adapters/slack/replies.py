@@ -61,7 +61,20 @@ class Respond:
         return self.url  # Slack limits each response_url on its own
 
 
-Delivery = Post | Respond
+@dataclass(frozen=True)
+class Publish:
+    """views.publish: a person's App Home tab."""
+
+    user_id: str
+    view: dict
+    fallback: dict | None = None  # never used: nobody is told that a Home tab could not be published
+
+    @property
+    def route(self) -> str:
+        return "views.publish"
+
+
+Delivery = Post | Respond | Publish
 
 
 @dataclass(frozen=True)
@@ -209,6 +222,9 @@ class Replies:
         try:
             if isinstance(delivery, Post):
                 await self.client.chat_postMessage(**delivery.args)
+                return 200, 0.0, ""
+            if isinstance(delivery, Publish):
+                await self.client.views_publish(user_id=delivery.user_id, view=delivery.view)
                 return 200, 0.0, ""
             timeout = aiohttp.ClientTimeout(total=self.policy.timeout)
             async with self.session.post(delivery.url, json=delivery.payload, timeout=timeout) as response:

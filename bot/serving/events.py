@@ -62,6 +62,10 @@ class Keeper(Recorder, Protocol):
         """Writes what it holds, within `timeout` seconds; returns how many events were lost."""
         ...
 
+    def most_asked(self, *, days: float = 30, top: int = 5) -> list[tuple[str, int]]:
+        """(entry id, times answered) for the entries answered most often in the last `days`."""
+        ...
+
 
 class NoRecorder:
     def asked(self, event: Asked) -> None:

@@ -129,7 +129,7 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
         metrics.watch_buffer(lambda: store.buffer_depth)
     service = Service(engine, recorder=Recorders([r for r in (store, metrics) if r is not None]),
                       channels=config.channels, flood=config.flood, log_bodies=config.log_bodies, shared=shared,
-                      auto_answer=config.auto_answer)
+                      auto_answer=config.auto_answer, most_asked=store.most_asked if store is not None else None)
     health = Health(tuple(adapters))
     runtime = Runtime(service, config, health, Status(health, metrics), Loop())
     runtime.status.serving(version)

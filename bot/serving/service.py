@@ -8,7 +8,7 @@ import logging
 import re
 import time
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -42,6 +42,16 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Home:
+    """What a platform's home page for the bot shows (Slack's App Home tab): how to ask, the topics by tag
+    (entries without a tag under ""), and the entries answered most often lately, when that is known."""
+
+    lang: str
+    topics: tuple[tuple[str, tuple[EntryRef, ...]], ...]
+    most_asked: tuple[EntryRef, ...] = ()
+
+
+@dataclass(frozen=True)
 class Completion:
     choices: tuple[EntryRef, ...]
     lead: str | None = None  # what was typed, for the pick of a choice (View.lead)
@@ -63,7 +73,8 @@ class Service:
     def __init__(self, engine: Engine, *, recorder: Recorder | None = None,
                  channels: Mapping[str, frozenset[str]] | None = None, flood: FloodRule = FloodRule(),
                  log_bodies: bool = False, shared: Shared | None = None,
-                 auto_answer: frozenset[str] = frozenset()) -> None:
+                 auto_answer: frozenset[str] = frozenset(),
+                 most_asked: Callable[[], list[tuple[str, int]]] | None = None) -> None:
         self._serving = (engine, Completer(engine))
         self.recorder = recorder or NoRecorder()
         self.channels = dict(channels or {})
@@ -72,6 +83,7 @@ class Service:
         self.conversations = Once()  # (thread, user) the bot replied to
         self.shared = shared
         self.auto_answer = auto_answer  # channels whose every new post is answered, when the FAQ has the answer
+        self.most_asked = most_asked  # (entry id, times) answered most often lately: the store's, when there is one
         self.log_bodies = log_bodies
         self.answering = InFlight()
         self.leads = Leads()
@@ -145,6 +157,24 @@ class Service:
         if reply.kind is not Kind.ANSWER:
             return notice("nothing_for_message", lang, private=True)
         return view_of(reply, lead=lead)
+
+    def home(self, lang: str | None = None) -> Home:
+        """The bot's home page: every topic a person may ask about (context-only entries aside), by tag, and
+        what was asked most. Not a question: nothing is recorded."""
+        engine = self.engine
+        lang = lang or engine.language
+        by_tag: dict[str, list[EntryRef]] = {}
+        for ref in engine.topics(lang):
+            entry = engine.faq.get(ref.id)
+            by_tag.setdefault(entry.tags[0] if entry and entry.tags else "", []).append(ref)
+        named = sorted((tag, tuple(refs)) for tag, refs in by_tag.items() if tag)
+        topics = tuple(named + ([("", tuple(by_tag[""]))] if "" in by_tag else []))
+        most = []
+        for entry_id, _ in (self.most_asked() if self.most_asked is not None else []):
+            entry = engine.faq.get(entry_id)
+            if entry is not None:  # an entry since removed from the FAQ is not offered
+                most.append(EntryRef(entry.id, entry.question(lang)))
+        return Home(lang, topics, tuple(most))
 
     def help(self, where: Where, lang: str, *, private: bool = True) -> View:
         """How to ask, and the topics of this channel. Not a question: nothing is matched or recorded."""

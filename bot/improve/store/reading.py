@@ -81,6 +81,14 @@ def picks(conn: Connection, since: float, top: int = 5) -> Picks:
     return Picks(suggested, picked, tuple((entry_id, count) for entry_id, count in most))
 
 
+def most_asked(conn: Connection, since: float, top: int = 5) -> list[tuple[str, int]]:
+    """(entry id, times answered, picks included) for the entries answered most often since `since`."""
+    answered = (questions.c.at >= since) & (questions.c.kind == "answer") & questions.c.entry_id.isnot(None)
+    rows = conn.execute(select(questions.c.entry_id, func.count()).where(answered).group_by(questions.c.entry_id)
+                        .order_by(func.count().desc(), questions.c.entry_id).limit(top))
+    return [(entry_id, count) for entry_id, count in rows]
+
+
 def led_to(conn: Connection, since: float) -> list[Led]:
     """The picks made after a reply that answered nothing (from a "did you mean", or a no-answer's closest
     topics) and those typed into autocomplete, with the words that led to them, counted."""

@@ -19,6 +19,7 @@ from sqlalchemy.exc import (
     IntegrityError,
     InterfaceError,
     OperationalError,
+    SQLAlchemyError,
     StatementError,
 )
 
@@ -77,6 +78,18 @@ class Store:
         self._drop_warned = -DROPS_EVERY
         self._thread = threading.Thread(target=self._write_forever, name="faqbot-store", daemon=True)
         self._thread.start()
+
+    def most_asked(self, *, days: float = 30, top: int = 5) -> list[tuple[str, int]]:
+        """The entries answered most often in the last `days` (what is written so far), for the Slack Home
+        tab; none when the database cannot be read."""
+        from bot.improve.store import reading
+
+        try:
+            with self.database.engine.connect() as conn:
+                return reading.most_asked(conn, time.time() - days * 86400, top)
+        except SQLAlchemyError as err:
+            log.warning("could not read the most asked questions: %s", describe_error(err, self.database.url))
+            return []
 
     # --- the answering path: never waits on the database --------------------------------------------
 
