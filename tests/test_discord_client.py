@@ -631,3 +631,21 @@ def test_ask_faq_on_a_message_answers_its_text_privately_with_a_share_button(bot
     assert body["data"]["flags"] & EPHEMERAL
     assert body["data"]["embeds"][0]["title"] == faq.get("azure-openai-includes-chatgpt").question("en")
     assert "faqbot:share:en:azure-openai-includes-chatgpt" in custom_ids(body["data"])
+
+
+def test_with_follow_ups_a_reply_to_the_bots_answer_needs_no_mention(start, fake, faq):
+    start(overhear=True)
+    mention(fake, "what is rlhf?")
+    (answer,) = fake.wait_for("POST", f"/channels/{CHANNEL_ID}/messages")
+    answer_message = fake.message(CHANNEL_ID, answer.body)
+    follow_up = {**message_create(fake, "and what is GPT?"), "type": 19,
+                 "message_reference": {"message_id": answer_message["id"], "channel_id": CHANNEL_ID,
+                                       "guild_id": GUILD_ID},
+                 "referenced_message": answer_message}
+    fake.dispatch("MESSAGE_CREATE", follow_up)
+    fake.dispatch("MESSAGE_CREATE", message_create(fake, "what is GPT?"))  # no reply, no mention: not to the bot
+    first, second = fake.wait_for("POST", f"/channels/{CHANNEL_ID}/messages", count=2)
+    time.sleep(QUIET)
+    assert len(fake.sent("POST", f"/channels/{CHANNEL_ID}/messages")) == 2
+    assert second.body["embeds"][0]["title"] == faq.get("what-is-gpt").question("en")
+    assert str(second.body["message_reference"]["message_id"]) == follow_up["id"]

@@ -195,12 +195,13 @@ class Handlers:
         # a thread (a forum post's included) is scoped like the channel it belongs to
         where = Where("discord", str(message.guild.id) if message.guild else "",
                       str(channel.parent_id if in_thread else channel.id), str(message.author.id))
-        thread = f"discord:{where.workspace}:{channel.id}" if in_thread else None
-        question = Question(message.content, where, me=str(me.id), thread=thread)
+        # the conversation a reply belongs to: a thread, or a channel's replies to the bot's messages
+        conversation = None if direct else f"discord:{where.workspace}:{channel.id}"
+        question = Question(message.content, where, me=str(me.id), thread=conversation)
         if addressed:
             work = functools.partial(self.service.ask, question)
         else:  # a new post in a help channel or forum (a forum post's first message has the thread's id)
-            top_level = not in_thread or message.id == channel.id
+            top_level = (not in_thread and not replies_to(message, me)) or message.id == channel.id
             work = functools.partial(self.service.overhear, question, top_level=top_level)
 
         async def answer() -> None:
@@ -294,6 +295,12 @@ class Handlers:
         else:
             view = self.service.pick(entry_id, lang, where, via=Via.TOPIC, private=private, lead=lead)
             await respond(interaction, render(view), ephemeral=view.private)
+
+
+def replies_to(message: discord.Message, me: discord.ClientUser) -> bool:
+    """Whether `message` answers one of the bot's own (Discord's reply, without the ping)."""
+    replied = message.reference.resolved if message.reference else None
+    return isinstance(replied, discord.Message) and replied.author.id == me.id
 
 
 def send_kwargs(message: Message, *, editing: bool = False) -> dict:
