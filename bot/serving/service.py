@@ -119,11 +119,9 @@ class Service:
         post, a direct answer; in a conversation, an answer from the asker's own thread, or a "did you mean"
         when the message reads as a question. Nothing else, not even a notice: thanks, chatter between
         people and questions the FAQ cannot answer get silence, and are not recorded."""
+        if not self.listening(question, top_level=top_level):
+            return None
         where = question.where
-        if top_level and where.channel not in self.auto_answer:
-            return None
-        if not top_level and not (question.thread and self._in_conversation(question.thread, where.user)):
-            return None
         text = without_mention(question.text, question.me)
         if classify(text) is not None:
             return None
@@ -272,6 +270,14 @@ class Service:
             reply = engine.answer(text, context)
             latency_ms = (time.perf_counter() - started) * 1000
         return reply, self._asked(text, reply, where, latency_ms)
+
+    def listening(self, question: Question, *, top_level: bool) -> bool:
+        """Whether a message not addressed to the bot is one `overhear` may reply to: a post in a help channel,
+        or a message in a conversation the bot took part in. Cheap: no engine, at most one lookup."""
+        where = question.where
+        if top_level:
+            return where.channel in self.auto_answer
+        return bool(question.thread) and self._in_conversation(question.thread, where.user)
 
     def _converse(self, question: Question) -> None:
         if question.thread is None:
