@@ -304,6 +304,8 @@ def _show(engine: Engine, args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     print(f"{entry.id}  ({entry.file}:{entry.line})")
+    if entry.context_only:
+        print("context only: never matched directly; reached only as a follow-up of another entry")
     for lang in [args.lang] if args.lang else list(entry.questions):
         if lang not in entry.questions:
             continue
@@ -311,9 +313,12 @@ def _show(engine: Engine, args: argparse.Namespace) -> int:
         print("\n".join(f"  - {q}" for q in entry.questions[lang]))
         print(f"[{lang}] answer:")
         print("\n".join(f"  {line}" for line in entry.answer[lang].splitlines()))
-    for name in ("tags", "related", "sources"):
-        if getattr(entry, name):
-            print(f"\n{name}: {', '.join(getattr(entry, name))}")
+    if entry.tags:
+        print(f"\ntags: {', '.join(entry.tags)}")
+    if entry.related:
+        print(f"\nrelated: {browse.related_line(entry)}")
+    if entry.sources:
+        print(f"\nsources: {', '.join(entry.sources)}")
     return 0
 
 

@@ -101,8 +101,8 @@ def test_list_json(faq):
     done = run_faqbot("list", "--json", "--tag", "llm")
     assert done.returncode == 0, done.stderr
     assert len(json.loads(done.stdout)) > 1
-    assert json.loads(done.stdout) == [{"id": e.id, "question": e.question("en"), "tags": list(e.tags)}
-                                       for e in faq.entries if "llm" in e.tags]
+    assert json.loads(done.stdout) == [{"id": e.id, "question": e.question("en"), "tags": list(e.tags),
+                                        "context_only": e.context_only} for e in faq.entries if "llm" in e.tags]
 
 
 def test_list_lang_zh():
@@ -139,6 +139,29 @@ def test_show(faq):
     for source in entry.sources:
         assert source in out
     assert f"related: {', '.join(entry.related)}" in out
+
+
+def test_list_and_show_say_which_entries_are_follow_ups_only_and_the_labels_of_follow_ups(make_faq):
+    faq_dir = make_faq({"faq.yaml": """
+        - id: vpn
+          questions: {en: [How do I connect to the VPN?, vpn setup]}
+          answer: {en: Install the client from the portal.}
+          related: [{id: vpn-mac, label: On a Mac?}, printers]
+        - id: vpn-mac
+          questions: {en: [VPN on a Mac]}
+          answer: {en: Use the built-in client.}
+          context_only: true
+        - id: printers
+          questions: {en: [How do I add a printer?, printer setup]}
+          answer: {en: From the settings page.}
+    """})
+    listed = run_faqbot("list", "--faq", faq_dir).stdout.splitlines()
+    assert [line.split()[0] for line in listed if "(follow-up only)" in line] == ["vpn-mac"]
+    as_json = json.loads(run_faqbot("list", "--json", "--faq", faq_dir).stdout)
+    assert [row["id"] for row in as_json if row["context_only"]] == ["vpn-mac"]
+    shown = run_faqbot("show", "vpn", "--faq", faq_dir).stdout
+    assert 'related: vpn-mac ("On a Mac?"), printers' in shown and "context only" not in shown
+    assert "context only: never matched directly" in run_faqbot("show", "vpn-mac", "--faq", faq_dir).stdout
 
 
 def test_show_one_language():

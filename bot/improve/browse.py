@@ -24,17 +24,28 @@ def tagged(entries: Sequence[Entry], tag: str | None) -> list[Entry]:
     return [e for e in entries if wanted in (t.casefold() for t in e.tags)]
 
 
+FOLLOW_UP_ONLY = "(follow-up only)"
+
+
 def rows(entries: Sequence[Entry], lang: str) -> list[dict]:
-    return [{"id": e.id, "question": e.question(lang), "tags": list(e.tags)} for e in entries]
+    return [{"id": e.id, "question": e.question(lang), "tags": list(e.tags), "context_only": e.context_only}
+            for e in entries]
 
 
 def columns(entries: Sequence[Entry], lang: str) -> list[str]:
-    """id, canonical question and tags, each column as wide as its widest cell (a Chinese character is two)."""
-    cells = [(r["id"], r["question"], ", ".join(r["tags"])) for r in rows(entries, lang)]
+    """id, canonical question and tags, each column as wide as its widest cell (a Chinese character is two).
+    An entry reached only as another's follow-up (context_only) is marked after its question."""
+    cells = [(r["id"], r["question"] + (f" {FOLLOW_UP_ONLY}" if r["context_only"] else ""), ", ".join(r["tags"]))
+             for r in rows(entries, lang)]
     id_width = max((width(c[0]) for c in cells), default=0)
     question_width = max((width(c[1]) for c in cells), default=0)
     return [(pad(i, id_width) + "  " + (pad(q, question_width) + "  " + t if t else q)).rstrip()
             for i, q, t in cells]
+
+
+def related_line(entry: Entry) -> str:
+    """The entry's follow-ups, each with its button's label where one is given: `a ("Label"), b`."""
+    return ", ".join(f'{r} ("{entry.related_labels[r]}")' if r in entry.related_labels else r for r in entry.related)
 
 
 def width(text: str) -> int:
