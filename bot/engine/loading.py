@@ -19,6 +19,11 @@ SYNONYMS_FILE = "synonyms.yaml"
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FIELDS = ("id", "questions", "answer", "tags", "related", "sources", "not_questions", "context_only")
 _URL = re.compile(r"^https?://\S+$")
+
+
+def is_link(text: str) -> bool:
+    """Whether `text` may be a source: an http(s) URL."""
+    return bool(_URL.match(text))
 REQUIRED = {
     "id": "add `id:` with a unique name such as azure-openai-billing",
     "questions": "add `questions:` with an `en:` and/or `zh:` list of ways to ask",

@@ -4,11 +4,11 @@ its QnaId, answer, source, metadata and prompts."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.engine.loading import is_link
 from bot.improve.importing.model import (
     Draft,
     Finding,
@@ -20,7 +20,6 @@ from bot.improve.importing.model import (
 COLUMNS = ("Question", "Answer", "Source", "Metadata", "SuggestedQuestions", "IsContextOnly", "Prompts", "QnaId")
 REQUIRED = ("question", "answer", "qnaid")
 IMPORTED = {"question", "answer", "source", "metadata", "iscontextonly", "prompts", "qnaid"}
-_URL = re.compile(r"^https?://\S+$")
 
 
 @dataclass
@@ -117,7 +116,7 @@ def _row(cell, line: int, pairs: dict[int, _Pair]) -> str | None:
     if question not in pair.questions:
         pair.questions.append(question)
     source = cell("Source")
-    if _URL.match(source) and source not in pair.sources:
+    if is_link(source) and source not in pair.sources:
         pair.sources.append(source)
     return None
 

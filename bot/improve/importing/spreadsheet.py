@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from bot.engine.faq import LANGUAGES
+from bot.engine.loading import is_link
 from bot.improve.importing.model import (
     Draft,
     Finding,
@@ -63,6 +64,10 @@ def read(path: Path, table: Iterable[tuple[int, list[str]]]) -> Read:
         if problem:
             errors.append(Finding(name, line, problem))
             continue
+        others = [text for cell in values.get("sources", ()) for text in split(cell) if not is_link(text)]
+        if others:
+            notes.append(Finding(name, line, f"source(s) {', '.join(map(repr, others))} left out: a source is an "
+                                             "http(s) link"))
         earlier = drafts.get(draft.key)
         if earlier is not None:
             draft = _merged(earlier, draft)
@@ -91,7 +96,7 @@ def _draft(name: str, line: int, values: dict[str, list[str]]) -> tuple[Draft, s
         target, _, label = (part.strip() for part in item.partition(LABEL))
         follow_ups.append(FollowUp(target, label or None))
     return Draft(draft.key, name, line, tuple((lang, q) for q in dict.fromkeys(questions)), ((lang, answer),),
-                 tuple(dict.fromkeys(split(one("tags")))), tuple(dict.fromkeys(split(one("sources")))),
+                 tuple(dict.fromkeys(split(one("tags")))), tuple(dict.fromkeys(s for s in split(one("sources")) if is_link(s))),
                  tuple(follow_ups), context in ("true", "yes", "1"), entry_id), None
 
 
