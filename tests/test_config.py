@@ -160,3 +160,13 @@ def test_discord_shard_ids_are_read_as_a_list_or_a_range(ids, count, expected):
 def test_discord_shards_that_cannot_be_run_are_refused_at_start(environ, said):
     with pytest.raises(ConfigError, match=said):
         load_config(None, environ, cwd=Path("/"))
+
+
+def test_an_empty_list_of_discord_shards_is_no_shards():
+    config = load_config(None, {"FAQBOT_DISCORD_SHARD_IDS": ""}, cwd=Path("/"))
+    assert config.discord_shard_ids is None
+
+
+def test_an_empty_yaml_list_of_discord_shards_is_no_shards(tmp_path):
+    (tmp_path / "faqbot.yaml").write_text("discord:\n  shard_ids: []\n", encoding="utf-8")
+    assert load_config(tmp_path / "faqbot.yaml", {}, cwd=tmp_path).discord_shard_ids is None

@@ -593,7 +593,7 @@ def replies_in(fake, thread: dict) -> list:
 
 
 def test_a_help_forum_post_is_answered_in_its_thread_only_with_a_direct_answer(start, fake, engine, faq):
-    start(service=Service(engine, auto_answer=frozenset({FORUM_ID})), overhear=True)
+    start(service=Service(engine, auto_answer=frozenset({FORUM_ID})), overhear=True, follow_ups=True)
     assert fake.wait_until_identified()["intents"] & MESSAGE_CONTENT  # asked for only because it is needed
     answered = new_post(fake, "ChatGPT with Azure?", "Does buying Azure OpenAI give me ChatGPT?")
     (reply,) = fake.wait_for("POST", f"/channels/{answered['id']}/messages")
@@ -634,7 +634,7 @@ def test_ask_faq_on_a_message_answers_its_text_privately_with_a_share_button(bot
 
 
 def test_with_follow_ups_a_reply_to_the_bots_answer_needs_no_mention(start, fake, faq):
-    start(overhear=True)
+    start(follow_ups=True)
     mention(fake, "what is rlhf?")
     (answer,) = fake.wait_for("POST", f"/channels/{CHANNEL_ID}/messages")
     answer_message = fake.message(CHANNEL_ID, answer.body)
@@ -649,3 +649,12 @@ def test_with_follow_ups_a_reply_to_the_bots_answer_needs_no_mention(start, fake
     assert len(fake.sent("POST", f"/channels/{CHANNEL_ID}/messages")) == 2
     assert second.body["embeds"][0]["title"] == faq.get("what-is-gpt").question("en")
     assert str(second.body["message_reference"]["message_id"]) == follow_up["id"]
+
+
+def test_a_help_forum_without_follow_ups_answers_posts_but_not_what_follows_in_their_threads(start, fake, engine):
+    start(service=Service(engine, auto_answer=frozenset({FORUM_ID})), overhear=True)
+    answered = new_post(fake, "ChatGPT with Azure?", "Does buying Azure OpenAI give me ChatGPT?")
+    fake.wait_for("POST", f"/channels/{answered['id']}/messages")
+    fake.dispatch("MESSAGE_CREATE", in_channel(message_create(fake, "and what is RLHF?"), answered["id"]))
+    time.sleep(QUIET)
+    assert len(replies_in(fake, answered)) == 1

@@ -8,6 +8,7 @@ from bot.engine.smalltalk import asks
 from bot.serving import Service, Where
 from bot.serving.events import Asked
 from bot.serving.flood import FloodRule
+from bot.serving.once import Recent
 from bot.serving.service import Question
 
 
@@ -68,3 +69,22 @@ def test_the_home_page_lists_every_topic_by_tag_and_the_most_asked_that_still_ex
     assert [tag for tag, _ in home.topics if tag] == sorted(tag for tag, _ in home.topics if tag)
     assert [ref.id for ref in home.most_asked] == ["rlhf", "what-is-gpt"]
     assert Service(engine).home("zh").most_asked == ()
+
+
+def test_the_most_asked_are_read_once_for_many_home_pages(engine):
+    reads = []
+    service = Service(engine, most_asked=lambda: reads.append(1) or [("rlhf", 3)])
+    assert [ref.id for ref in service.home("en").most_asked] == ["rlhf"]
+    service.home("en")
+    service.home("zh")
+    assert len(reads) == 1
+
+
+def test_a_conversation_is_followed_for_its_time_only():
+    now = [0.0]
+    recent = Recent(max_age=10, clock=lambda: now[0])
+    recent.add("slack:T1:C1:1.0:U1")
+    now[0] = 9.5
+    assert "slack:T1:C1:1.0:U1" in recent
+    now[0] = 10.5
+    assert "slack:T1:C1:1.0:U1" not in recent and "other" not in recent

@@ -112,3 +112,17 @@ def test_a_conversation_one_replica_took_part_in_is_known_to_the_others_for_a_da
     assert first.claim("slack:T1:C1:1.0:U1") is True  # a conversation is no claim of a message
     clock.now += 86400 + 1
     assert second.known("slack:T1:C1:1.0:U1") is False
+
+
+def test_a_replica_older_than_the_shared_schema_answers_on_its_own_memory(database, caplog):
+    from sqlalchemy import create_engine, text
+
+    from bot.improve.store.migrations import LATEST
+
+    (shared,) = replicas(database, 1, Clock())
+    assert shared.claim("first") is True  # brings the schema up to date
+    with create_engine(database_url(database)).begin() as conn:
+        conn.execute(text("UPDATE faqbot_meta SET value = :v WHERE key = 'schema_version'"), {"v": str(LATEST + 1)})
+    (older,) = replicas(database, 1, Clock())  # a replica that started before the upgrade's
+    assert older.claim("second") is None and older.flood("slack", "U1") is None
+    assert [r for r in caplog.records if "newer than this replica" in r.getMessage()]

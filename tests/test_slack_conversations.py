@@ -138,3 +138,10 @@ def test_opening_the_home_tab_publishes_the_topics_by_tag_once_and_a_click_answe
     (answered,) = fake.wait_for("/api/chat.postMessage")
     assert answered.body["channel"] == "U1"
     assert answered.body["text"].startswith(faq.get("what-is-gpt").answer["en"][:40])
+
+
+def test_ask_faqbot_in_a_channel_the_bot_is_not_in_tells_the_asker_privately(slack, fake):
+    fake.fail("/api/chat.postMessage", 200, error="not_in_channel")  # Slack refuses with HTTP 200, ok: false
+    ask_about(slack, "Does buying Azure OpenAI give me ChatGPT?", ts="710.1", response_url=fake.response_url("ask3"))
+    (told,) = fake.wait_for("/respond/ask3")
+    assert told.body["response_type"] == "ephemeral" and "let me send the answer" in told.dump

@@ -55,14 +55,18 @@ def no_pings() -> discord.AllowedMentions:
 def build_client(service: Service, *, guild_id: int | None = None, sharded: bool = False,
                  shard_count: int | None = None, shard_ids: tuple[int, ...] | None = None,
                  defer_after: float = DEFER_AFTER, when_ready: Callable[[], None] = lambda: None,
-                 engine: Engine = asyncio.to_thread, overhear: bool = False) -> discord.Client:
+                 engine: Engine = asyncio.to_thread, overhear: bool = False,
+                 follow_ups: bool = False) -> discord.Client:
     """The client `faqbot run discord` starts. `guild_id` syncs the commands to that server only (instant);
     otherwise they are synced globally. `sharded` uses AutoShardedClient, for more than 1,000 servers: every
     shard in this process, or `shard_ids` of `shard_count` (the others run in other processes).
     `engine` runs the engine's work off the event loop (`faqbot run`: Loop.answer, one thread for every platform).
-    `overhear` reads messages that do not mention the bot (Service.overhear), with the Message Content intent."""
+    `overhear` reads messages that do not mention the bot (Service.overhear: help channels and forums), with the
+    Message Content intent; `follow_ups` (which implies it) also follows the asker's later messages in a thread
+    or reply chain."""
     discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # faqbot never joins a voice channel
-    handlers = Handlers(service, defer_after=defer_after, engine=engine, overhear=overhear)
+    handlers = Handlers(service, defer_after=defer_after, engine=engine, overhear=overhear or follow_ups,
+                        follow_ups=follow_ups)
     if shard_count is None:
         return (ShardedFaqClient if sharded else FaqClient)(handlers, guild_id=guild_id, when_ready=when_ready)
     return ShardedFaqClient(handlers, guild_id=guild_id, when_ready=when_ready, shard_count=shard_count,
@@ -140,11 +144,12 @@ class Handlers:
     """Each one asks the service and sends what `render` makes of the reply."""
 
     def __init__(self, service: Service, *, defer_after: float = DEFER_AFTER, engine: Engine = asyncio.to_thread,
-                 overhear: bool = False) -> None:
+                 overhear: bool = False, follow_ups: bool = False) -> None:
         self.service = service
         self.defer_after = defer_after
         self.engine = engine
         self.overhear = overhear
+        self.follow_ups = follow_ups
         self.answering = InFlight()  # what a graceful stop waits for
         self.closing = False
 
@@ -202,6 +207,8 @@ class Handlers:
             work = functools.partial(self.service.ask, question)
         else:  # a new post in a help channel or forum (a forum post's first message has the thread's id)
             top_level = (not in_thread and not replies_to(message, me)) or message.id == channel.id
+            if not top_level and not self.follow_ups:
+                return
             work = functools.partial(self.service.overhear, question, top_level=top_level)
 
         async def answer() -> None:

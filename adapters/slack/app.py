@@ -251,8 +251,9 @@ class Listeners:
             if view.private:
                 return Respond(url, {"response_type": "ephemeral", "replace_original": False,
                                      **render(view).payload()}, self._failed(text))
+            # the bot may not be in that channel (not_in_channel): then the asker is told, privately
             return Post({"channel": channel, "thread_ts": thread_ts, **render(view).payload()},
-                        render(self.service.notice("failed", asked=text)).payload())
+                        Respond(url, self._failed(text)))
 
         self.replies.answer(reply)
 

@@ -22,6 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 log = logging.getLogger("faqbot.slack")
 
 SERVER_ERRORS = frozenset({500, 502, 503, 504})
+REFUSED = 400  # what a call Slack answered with ok: false counts as
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class Post:
     """A Web API call: chat.postMessage with `args` (channel, thread_ts, text, blocks)."""
 
     args: dict
-    fallback: dict | None = None  # sent instead, once, when Slack refuses `args`
+    fallback: dict | Delivery | None = None  # sent instead, once, when Slack refuses `args`: more args, or another delivery
 
     @property
     def route(self) -> str:
@@ -236,7 +237,9 @@ class Replies:
                 # an answer that claims to be JSON and is none comes as the raw HTTP response: it may have
                 # been delivered, so it is not sent again
                 return -1, 0.0, "an answer that is not JSON"
-            return (response.status_code, _retry_after(response.headers.get("Retry-After")),
+            # Slack refuses a call with HTTP 200 and ok: false (not_in_channel, invalid_blocks...): not sent
+            status = REFUSED if response.status_code == 200 else response.status_code
+            return (status, _retry_after(response.headers.get("Retry-After")),
                     f"{response.status_code} {response.get('error', '')}".strip())
         except aiohttp.ClientConnectorError as err:
             return 0, 0.0, f"cannot connect ({type(err).__name__})"
@@ -253,6 +256,8 @@ def _retry_after(value: str | None) -> float:
 
 
 def _fallback(delivery: Delivery) -> Delivery:
+    if isinstance(delivery.fallback, (Post, Respond, Publish)):  # told another way (the asker, privately)
+        return delivery.fallback
     if isinstance(delivery, Post):
         return Post({**delivery.args, **(delivery.fallback or {})})
     return Respond(delivery.url, delivery.fallback or {})

@@ -116,7 +116,7 @@ def _shard_ids(value: Any) -> tuple[int, ...] | None:
         if not low.isdigit() or (high and not high.isdigit()) or (high and int(high) < int(low)):
             raise ValueError('use shard numbers from 0, as a list or as text: "0,1,2" or "0-2"')
         ids.extend(range(int(low), int(high or low) + 1))
-    return tuple(sorted(set(ids)))
+    return tuple(sorted(set(ids))) or None  # an empty list: no shards named, as if the setting were absent
 
 
 def _boolean(value: Any) -> bool:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 
 
 class Once:
@@ -24,7 +25,23 @@ class Once:
                 self._seen.popitem(last=False)
             return True
 
-    def seen(self, key: Hashable) -> bool:
-        """Whether `key` is among the last `size` keys, without adding it."""
+
+class Recent:
+    """Keys remembered for `max_age` seconds (the last `size` of them), thread-safe."""
+
+    def __init__(self, max_age: float, size: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
+        self.max_age, self.size, self.clock = max_age, size, clock
+        self._at: OrderedDict[Hashable, float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def add(self, key: Hashable) -> None:
         with self._lock:
-            return key in self._seen
+            self._at.pop(key, None)
+            self._at[key] = self.clock()
+            if len(self._at) > self.size:
+                self._at.popitem(last=False)
+
+    def __contains__(self, key: Hashable) -> bool:
+        with self._lock:
+            at = self._at.get(key)
+            return at is not None and self.clock() - at <= self.max_age

@@ -21,11 +21,13 @@ from bot.serving.events import Asked, NoRecorder, Recorder, Voted, Where
 from bot.serving.flood import FloodLimit, FloodRule, Verdict
 from bot.serving.inflight import InFlight
 from bot.serving.leads import Leads, is_lead
-from bot.serving.once import Once
+from bot.serving.once import Once, Recent
 from bot.serving.shared import Shared
 
 log = logging.getLogger("faqbot")
 MAX_OPTION_DIGITS = 6  # a longer number is a question, not a pick
+CONVERSATIONS_KEPT = 86400.0  # seconds a conversation the bot replied in is followed after its last reply
+MOST_ASKED_FRESH = 600.0  # seconds the most asked entries read from the store are shown before being read again
 
 
 @dataclass(frozen=True)
@@ -80,10 +82,11 @@ class Service:
         self.channels = dict(channels or {})
         self.flood = FloodLimit(flood)
         self.taken = Once()
-        self.conversations = Once()  # (thread, user) the bot replied to
+        self.conversations = Recent(CONVERSATIONS_KEPT)  # (thread, user) the bot replied to
         self.shared = shared
         self.auto_answer = auto_answer  # channels whose every new post is answered, when the FAQ has the answer
         self.most_asked = most_asked  # (entry id, times) answered most often lately: the store's, when there is one
+        self._most_asked: tuple[float, list[tuple[str, int]]] = (-MOST_ASKED_FRESH, [])  # (when read, what)
         self.log_bodies = log_bodies
         self.answering = InFlight()
         self.leads = Leads()
@@ -168,11 +171,20 @@ class Service:
         named = sorted((tag, tuple(refs)) for tag, refs in by_tag.items() if tag)
         topics = tuple(named + ([("", tuple(by_tag[""]))] if "" in by_tag else []))
         most = []
-        for entry_id, _ in (self.most_asked() if self.most_asked is not None else []):
+        for entry_id, _ in self._lately_most_asked():
             entry = engine.faq.get(entry_id)
             if entry is not None:  # an entry since removed from the FAQ is not offered
                 most.append(EntryRef(entry.id, entry.question(lang)))
         return Home(lang, topics, tuple(most))
+
+    def _lately_most_asked(self) -> list[tuple[str, int]]:
+        """The store's most asked, read at most every MOST_ASKED_FRESH seconds: a Home tab opened by each person
+        in turn must not query the database each time (nor wait for one that is away)."""
+        read_at, found = self._most_asked
+        if self.most_asked is not None and time.monotonic() - read_at >= MOST_ASKED_FRESH:
+            found = self.most_asked()
+            self._most_asked = (time.monotonic(), found)
+        return found
 
     def help(self, where: Where, lang: str, *, private: bool = True) -> View:
         """How to ask, and the topics of this channel. Not a question: nothing is matched or recorded."""
@@ -283,14 +295,14 @@ class Service:
         if question.thread is None:
             return
         key = f"{question.thread}:{question.where.user}"
-        self.conversations.first(key)
+        self.conversations.add(key)
         if self.shared is not None:
             self.shared.remember(key)
 
     def _in_conversation(self, thread: str, user: str) -> bool:
         key = f"{thread}:{user}"
-        known = self.shared.known(key) if self.shared is not None else None
-        return self.conversations.seen(key) if known is None else known
+        # what this replica remembers counts too: it may have replied while the shared database was away
+        return key in self.conversations or bool(self.shared is not None and self.shared.known(key))
 
     def _flood(self, where: Where) -> Verdict:
         here = self.flood.check(f"{where.platform}:{where.user}")  # kept up to date for when `shared` is away

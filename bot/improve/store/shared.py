@@ -19,23 +19,26 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.improve.store.migrations import migrate
+from bot.improve.store.migrations import NewerSchema, migrate
 from bot.improve.store.privacy import UserHasher
 from bot.improve.store.schema import claims, flood
 from bot.improve.store.url import database_url
 from bot.serving.database_settings import USER_SALT, StoreConfigError
 from bot.serving.flood import FloodRule, Verdict
+from bot.serving.service import CONVERSATIONS_KEPT
 
 log = logging.getLogger("faqbot.store")
 
 CONNECT_TIMEOUT = 2  # seconds: the answering path waits at most this long for a database that is away
 STATEMENT_TIMEOUT_MS = 500
+TCP_USER_TIMEOUT_MS = 2000
 AWAY_FOR = 5.0  # seconds without trying again after a failure
 WARN_EVERY = 60.0  # seconds between two warnings that the database is away
 CLAIMS_KEPT = 3600.0  # seconds: Slack redelivers within minutes
-CONVERSATIONS_KEPT = 86400.0  # seconds a conversation the bot took part in is followed
 CONVERSATION = "conversation:"  # the prefix of a remembered conversation's key, beside the claims
+FLOOD_TOLD = "flood-told:"  # the prefix of a person's "please wait" in one window, beside the claims
 TIDY_EVERY = 60.0  # seconds between two clean-ups of old claims and windows
+TIDY_BATCH = 10_000  # claims deleted at most in one clean-up
 
 
 def open_shared(url: str, *, user_salt: str | None, rule: FloodRule = FloodRule()) -> SharedState | None:
@@ -57,9 +60,13 @@ class SharedState:
 
     def __init__(self, url: URL, *, user_salt: str, rule: FloodRule = FloodRule(),
                  clock: Callable[[], float] = time.time) -> None:
+        # A host that vanishes mid-call (a failover, a dead machine) must not hold the engine's thread for the
+        # minutes TCP takes to give up: unacknowledged data and silent connections time out within seconds.
         self.engine: Engine = create_engine(
             url, pool_size=4, max_overflow=4, pool_pre_ping=True,
-            connect_args={"connect_timeout": CONNECT_TIMEOUT, "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"})
+            connect_args={"connect_timeout": CONNECT_TIMEOUT, "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+                          "tcp_user_timeout": TCP_USER_TIMEOUT_MS, "keepalives": 1, "keepalives_idle": 5,
+                          "keepalives_interval": 2, "keepalives_count": 2})
         self.hasher = UserHasher(user_salt)
         self.rule = rule
         self.clock = clock
@@ -107,7 +114,10 @@ class SharedState:
             asked = last * left_of_last + now_count
             if asked <= rule.questions:
                 return Verdict.ANSWER
-            return Verdict.WARN if asked - 1 <= rule.questions else Verdict.IGNORE
+            # told at most once a window, by whichever replica gets there first
+            told = (postgresql.insert(claims).values(key=f"{FLOOD_TOLD}{person}:{window}", at=now)
+                    .on_conflict_do_nothing().returning(claims.c.key))
+            return Verdict.WARN if conn.execute(told).first() is not None else Verdict.IGNORE
 
         return self._run(count, now)
 
@@ -118,26 +128,41 @@ class SharedState:
         if time.monotonic() < self._away_until:
             return None
         try:
-            with self.engine.begin() as conn:
-                if not self._migrated:
+            if not self._migrated:
+                with self.engine.begin() as conn:
                     migrate(conn)
-                    self._migrated = True
+                self._migrated = True
+            with self.engine.begin() as conn:
                 found = work(conn)
-                if now - self._tidied_at > TIDY_EVERY:
-                    self._tidy(conn, now)
-            return found
-        except SQLAlchemyError as err:
-            with self._lock:
-                self._away_until = time.monotonic() + AWAY_FOR
-                if time.monotonic() - self._warned_at >= WARN_EVERY:
-                    self._warned_at = time.monotonic()
-                    log.warning("the shared database is away (%s): each replica now remembers answered messages and "
-                                "counts questions on its own, until it is back", type(err).__name__)
+        except NewerSchema as err:  # an older replica during a rollout: it answers on its own memory
+            self._away(f"the shared database is newer than this replica ({err})")
             return None
+        except SQLAlchemyError as err:
+            self._away(type(err).__name__)
+            return None
+        if now - self._tidied_at > TIDY_EVERY:
+            self._tidy(now)
+        return found
 
-    def _tidy(self, conn, now: float) -> None:
+    def _away(self, why: str) -> None:
+        with self._lock:
+            self._away_until = time.monotonic() + AWAY_FOR
+            if time.monotonic() - self._warned_at >= WARN_EVERY:
+                self._warned_at = time.monotonic()
+                log.warning("the shared database is away (%s): each replica now remembers answered messages and "
+                            "counts questions on its own, until it is back", why)
+
+    def _tidy(self, now: float) -> None:
+        """Old claims, conversations and windows go, each in a transaction of its own and in bounded batches,
+        so that a slow clean-up never costs a claim; a failed one is tried again next time."""
         self._tidied_at = now
         conversation = claims.c.key.startswith(CONVERSATION)
-        conn.execute(delete(claims).where(~conversation, claims.c.at < now - CLAIMS_KEPT))
-        conn.execute(delete(claims).where(conversation, claims.c.at < now - CONVERSATIONS_KEPT))
-        conn.execute(delete(flood).where(flood.c.slot < int(now // self.rule.per_seconds) - 1))
+        old = ((~conversation) & (claims.c.at < now - CLAIMS_KEPT)) | (conversation & (claims.c.at < now - CONVERSATIONS_KEPT))
+        batch = select(claims.c.key).where(old).limit(TIDY_BATCH)
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(delete(claims).where(claims.c.key.in_(batch)))
+            with self.engine.begin() as conn:
+                conn.execute(delete(flood).where(flood.c.slot < int(now // self.rule.per_seconds) - 1))
+        except SQLAlchemyError as err:
+            log.debug("tidying the shared state: %s", type(err).__name__)

@@ -29,6 +29,7 @@ from bot.improve.store.url import database_url, shown
 from bot.serving.events import Asked, Voted
 
 log = logging.getLogger("faqbot.store")
+MOST_ASKED_TIMEOUT_MS = 2000
 
 BUFFER_SIZE = 50_000  # events: hours of a busy team's questions, some tens of MB at worst
 BATCH_SIZE = 500  # events per transaction: one commit (an fsync) per batch, not per event
@@ -86,6 +87,8 @@ class Store:
 
         try:
             with self.database.engine.connect() as conn:
+                if conn.dialect.name == "postgresql":  # the Home tab must not wait on a slow scan
+                    conn.exec_driver_sql(f"SET LOCAL statement_timeout = {MOST_ASKED_TIMEOUT_MS}")
                 return reading.most_asked(conn, time.time() - days * 86400, top)
         except SQLAlchemyError as err:
             log.warning("could not read the most asked questions: %s", describe_error(err, self.database.url))
