@@ -652,7 +652,7 @@ def test_with_follow_ups_a_reply_to_the_bots_answer_needs_no_mention(start, fake
 
 
 def test_a_help_forum_without_follow_ups_answers_posts_but_not_what_follows_in_their_threads(start, fake, engine):
-    start(service=Service(engine, auto_answer=frozenset({FORUM_ID})), overhear=True)
+    start(service=Service(engine, auto_answer=frozenset({FORUM_ID}), follow_ups=frozenset({"slack"})), overhear=True)
     answered = new_post(fake, "ChatGPT with Azure?", "Does buying Azure OpenAI give me ChatGPT?")
     fake.wait_for("POST", f"/channels/{answered['id']}/messages")
     fake.dispatch("MESSAGE_CREATE", in_channel(message_create(fake, "and what is RLHF?"), answered["id"]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from support import Kept
 
 from bot.engine.smalltalk import asks
 from bot.serving import Service, Where
@@ -10,17 +11,6 @@ from bot.serving.events import Asked
 from bot.serving.flood import FloodRule
 from bot.serving.once import Recent
 from bot.serving.service import Question
-
-
-class Kept:
-    def __init__(self) -> None:
-        self.events: list = []
-
-    def asked(self, event) -> None:
-        self.events.append(event)
-
-    def voted(self, event) -> None:
-        self.events.append(event)
 
 
 @pytest.mark.parametrize("text", ["what about azure?", "Azure OpenAI 怎么收费", "is it free", "能用中文吗",

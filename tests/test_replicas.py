@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 from fake_slack import FakeSlack, SignedClient
-from support import ROOT, faqbot_command
-from test_store_shutdown import environment, free_port, healthy, wait_for
+from support import ROOT, faqbot_command, free_port
+from test_store_shutdown import environment, healthy, wait_for
 
 SALT = "replicas-test-salt-9f3e"
 SECRET = "store-signing-secret-51aa"  # test_store_shutdown.environment's

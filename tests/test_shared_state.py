@@ -3,10 +3,10 @@ and what happens when the database is away. A real PostgreSQL server (the `postg
 
 from __future__ import annotations
 
-import socket
 import time
 
 import pytest
+from support import free_port
 
 from bot.improve.store.shared import SharedState, open_shared
 from bot.improve.store.url import database_url
@@ -71,10 +71,7 @@ def test_a_person_is_kept_as_a_salted_hash(database):
 
 
 def test_a_database_that_is_away_is_asked_once_and_the_service_answers_on_its_own():
-    with socket.socket() as s:  # a port nothing listens on
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    shared = SharedState(database_url(f"postgresql://faqbot@127.0.0.1:{port}/faqbot"), user_salt=SALT)
+    shared = SharedState(database_url(f"postgresql://faqbot@127.0.0.1:{free_port()}/faqbot"), user_salt=SALT)
     started = time.monotonic()
     assert shared.claim("slack:T1:C1:1.1") is None
     assert shared.flood("slack", "U1") is None
@@ -83,10 +80,7 @@ def test_a_database_that_is_away_is_asked_once_and_the_service_answers_on_its_ow
 
 
 def test_the_service_falls_back_on_its_own_memory_when_the_database_is_away(engine, caplog):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    shared = SharedState(database_url(f"postgresql://faqbot@127.0.0.1:{port}/faqbot"), user_salt=SALT)
+    shared = SharedState(database_url(f"postgresql://faqbot@127.0.0.1:{free_port()}/faqbot"), user_salt=SALT)
     service = Service(engine, shared=shared, flood=FloodRule(questions=2))
     assert [service.first("k1"), service.first("k1")] == [True, False]
     asked = [service.ask(Question("What is GPT?", Where("slack", "T1", "C1", "U1"))) for _ in range(3)]

@@ -61,12 +61,11 @@ def build_client(service: Service, *, guild_id: int | None = None, sharded: bool
     otherwise they are synced globally. `sharded` uses AutoShardedClient, for more than 1,000 servers: every
     shard in this process, or `shard_ids` of `shard_count` (the others run in other processes).
     `engine` runs the engine's work off the event loop (`faqbot run`: Loop.answer, one thread for every platform).
-    `overhear` reads messages that do not mention the bot (Service.overhear: help channels and forums), with the
-    Message Content intent; `follow_ups` (which implies it) also follows the asker's later messages in a thread
-    or reply chain."""
+    `overhear` and `follow_ups` read messages that do not mention the bot (help channels and forums; the asker's
+    later messages in a thread or reply chain), with the Message Content intent: Service.overhear decides which
+    are answered."""
     discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # faqbot never joins a voice channel
-    handlers = Handlers(service, defer_after=defer_after, engine=engine, overhear=overhear or follow_ups,
-                        follow_ups=follow_ups)
+    handlers = Handlers(service, defer_after=defer_after, engine=engine, overhear=overhear or follow_ups)
     if shard_count is None:
         return (ShardedFaqClient if sharded else FaqClient)(handlers, guild_id=guild_id, when_ready=when_ready)
     return ShardedFaqClient(handlers, guild_id=guild_id, when_ready=when_ready, shard_count=shard_count,
@@ -144,12 +143,11 @@ class Handlers:
     """Each one asks the service and sends what `render` makes of the reply."""
 
     def __init__(self, service: Service, *, defer_after: float = DEFER_AFTER, engine: Engine = asyncio.to_thread,
-                 overhear: bool = False, follow_ups: bool = False) -> None:
+                 overhear: bool = False) -> None:
         self.service = service
         self.defer_after = defer_after
         self.engine = engine
         self.overhear = overhear
-        self.follow_ups = follow_ups
         self.answering = InFlight()  # what a graceful stop waits for
         self.closing = False
 
@@ -207,8 +205,6 @@ class Handlers:
             work = functools.partial(self.service.ask, question)
         else:  # a new post in a help channel or forum (a forum post's first message has the thread's id)
             top_level = (not in_thread and not replies_to(message, me)) or message.id == channel.id
-            if not top_level and not self.follow_ups:
-                return
             work = functools.partial(self.service.overhear, question, top_level=top_level)
 
         async def answer() -> None:

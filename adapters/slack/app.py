@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 
 from slack_bolt import BoltResponse
 from slack_bolt.async_app import AsyncApp
@@ -20,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.serving import Service, Where
-from bot.serving.once import Once
+from bot.serving.once import Once, Recent
 from bot.serving.service import Question, Via
 
 from .blocks import (
@@ -83,7 +82,7 @@ class Listeners:
         self.service = service
         self.replies = replies
         self.events = Once()  # event ids: Slack redelivers an event it thinks was not acknowledged
-        self.homes: dict[str, tuple[float, int]] = {}  # user -> (when their Home tab was published, of which FAQ)
+        self.homes = Recent(HOME_FRESH)  # (user, the FAQ served) whose Home tab was published lately
 
     async def once_per_event(self, body: dict, request, next) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
@@ -215,13 +214,10 @@ class Listeners:
         user = event.get("user", "")
         if event.get("tab", "home") != "home" or not user:
             return
-        now, serving = time.monotonic(), id(self.service.engine)
-        published = self.homes.get(user)
-        if published and now - published[0] < HOME_FRESH and published[1] == serving:
+        published = (user, id(self.service.engine))  # a reload serves a new engine: a new Home
+        if published in self.homes:
             return
-        self.homes[user] = (now, serving)
-        if len(self.homes) > 10_000:
-            self.homes.pop(next(iter(self.homes)))
+        self.homes.add(published)
         self.replies.answer(lambda: Publish(user, home_view(self.service.home())))
 
     async def on_home_topic(self, ack, body: dict, action: dict) -> None:

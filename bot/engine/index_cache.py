@@ -34,7 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.engine.faq import Entry, Faq
-from bot.engine.loading import faq_files
+from bot.engine.loading import digest_files
 from bot.engine.matcher import ArrayPostings, Index, Matcher, Phrasing, Weights
 
 FORMAT = 2
@@ -102,10 +102,7 @@ def fingerprint(directory: Path, weights: Weights) -> str:
     digest = hashlib.sha256(f"faqbot index {FORMAT}\n{_describe(weights)}\n".encode())
     for source in sorted([*_CODE.glob("*.py"), *_CODE.glob("data/*.tsv"), *_CODE.glob("data/*.yaml")]):
         digest.update(source.name.encode() + b"\0" + source.read_bytes())
-    for path in faq_files(directory):
-        digest.update(str(path.relative_to(directory)).encode() + b"\0")
-        if path.is_file():  # anything else is refused by the loader, and a pipe would never end
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    digest_files(directory, digest)
     return digest.hexdigest()[:32]
 
 

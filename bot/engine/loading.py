@@ -6,6 +6,7 @@ Every problem names the file, the line, the entry and the field, and says what t
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +58,15 @@ class FaqError(Exception):
 
 def faq_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml"))
+
+
+def digest_files(directory: Path, digest: hashlib._Hash) -> None:
+    """Feeds `digest` the FAQ files' names and contents, so that it changes whenever they do. OSError when one
+    cannot be read."""
+    for path in faq_files(directory):
+        digest.update(str(path.relative_to(directory)).encode("utf-8", "surrogatepass") + b"\0")
+        if path.is_file():  # anything else is refused by the loader, and a pipe would never end
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
 
 
 def load_faq(directory: Path | str, limits: Limits = Limits()) -> Faq:

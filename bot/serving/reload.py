@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.engine.answering import Engine
-from bot.engine.loading import FaqError, faq_files
+from bot.engine.loading import FaqError, digest_files, faq_files
 from bot.serving.service import Service
 
 log = logging.getLogger("faqbot.reload")
@@ -44,13 +44,10 @@ def faq_version(directory: Path) -> str:
     """12 hex digits that differ whenever the FAQ's files do (names and contents): what a replica serves, so
     that a rollout can be watched (/readyz, faqbot_faq_version_info)."""
     digest = hashlib.sha256()
-    for path in faq_files(directory):
-        if path.is_file():  # anything else is refused by the loader, and a pipe would never end
-            digest.update(str(path.relative_to(directory)).encode("utf-8", "surrogatepass") + b"\0")
-            try:
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
-            except OSError:
-                digest.update(b"unreadable")
+    try:
+        digest_files(directory, digest)
+    except OSError:
+        digest.update(b"unreadable")
     return digest.hexdigest()[:12]
 
 

@@ -129,7 +129,9 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
         metrics.watch_buffer(lambda: store.buffer_depth)
     service = Service(engine, recorder=Recorders([r for r in (store, metrics) if r is not None]),
                       channels=config.channels, flood=config.flood, log_bodies=config.log_bodies, shared=shared,
-                      auto_answer=config.auto_answer, most_asked=store.most_asked if store is not None else None)
+                      auto_answer=config.auto_answer, most_asked=store.most_asked if store is not None else None,
+                      # Discord's need the Message Content intent, so they are followed only when asked for
+                      follow_ups=frozenset({"slack", "discord"} if config.discord_follow_ups else {"slack"}))
     health = Health(tuple(adapters))
     runtime = Runtime(service, config, health, Status(health, metrics), Loop())
     runtime.status.serving(version)

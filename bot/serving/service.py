@@ -75,7 +75,7 @@ class Service:
     def __init__(self, engine: Engine, *, recorder: Recorder | None = None,
                  channels: Mapping[str, frozenset[str]] | None = None, flood: FloodRule = FloodRule(),
                  log_bodies: bool = False, shared: Shared | None = None,
-                 auto_answer: frozenset[str] = frozenset(),
+                 auto_answer: frozenset[str] = frozenset(), follow_ups: frozenset[str] | None = None,
                  most_asked: Callable[[], list[tuple[str, int]]] | None = None) -> None:
         self._serving = (engine, Completer(engine))
         self.recorder = recorder or NoRecorder()
@@ -85,6 +85,7 @@ class Service:
         self.conversations = Recent(CONVERSATIONS_KEPT)  # (thread, user) the bot replied to
         self.shared = shared
         self.auto_answer = auto_answer  # channels whose every new post is answered, when the FAQ has the answer
+        self.follow_ups = follow_ups  # the platforms whose conversations are followed; None: every one
         self.most_asked = most_asked  # (entry id, times) answered most often lately: the store's, when there is one
         self._most_asked: tuple[float, list[tuple[str, int]]] = (-MOST_ASKED_FRESH, [])  # (when read, what)
         self.log_bodies = log_bodies
@@ -128,12 +129,7 @@ class Service:
         text = without_mention(question.text, question.me)
         if classify(text) is not None:
             return None
-        engine = self.engine
-        context = Context(lang=question.lang, tags=self.scope(where))
-        with self.answering.track():
-            started = time.perf_counter()
-            reply = engine.answer(text, context)
-            latency_ms = (time.perf_counter() - started) * 1000
+        reply, latency_ms = self._reply(text, Context(lang=question.lang), where)
         worth = reply.kind is Kind.ANSWER or (not top_level and reply.kind is Kind.SUGGEST and asks(text))
         if not worth or self._flood(where) is not Verdict.ANSWER:
             return None
@@ -154,7 +150,7 @@ class Service:
         lang = lang or self.language_of(text)
         if self._flood(where) is not Verdict.ANSWER:
             return notice("flood", lang, private=True)
-        reply, lead = self._answer(without_mention(text, None), Context(), where)
+        reply, lead = self._answer(text.strip(), Context(), where)
         if reply.kind is not Kind.ANSWER:
             return notice("nothing_for_message", lang, private=True)
         return view_of(reply, lead=lead)
@@ -274,14 +270,18 @@ class Service:
         return self._answer(text, context, where)[0]
 
     def _answer(self, text: str, context: Context, where: Where) -> tuple[Reply, str | None]:
+        reply, latency_ms = self._reply(text, context, where)
+        return reply, self._asked(text, reply, where, latency_ms)
+
+    def _reply(self, text: str, context: Context, where: Where) -> tuple[Reply, float]:
+        """The engine's reply in this channel's scope, and how many ms it took; nothing recorded yet."""
         engine = self.engine  # one engine for the whole question, even if a reload lands meanwhile
         if context.tags is None:
             context = replace(context, tags=self.scope(where))
         with self.answering.track():
             started = time.perf_counter()
             reply = engine.answer(text, context)
-            latency_ms = (time.perf_counter() - started) * 1000
-        return reply, self._asked(text, reply, where, latency_ms)
+        return reply, (time.perf_counter() - started) * 1000
 
     def listening(self, question: Question, *, top_level: bool) -> bool:
         """Whether a message not addressed to the bot is one `overhear` may reply to: a post in a help channel,
@@ -289,7 +289,8 @@ class Service:
         where = question.where
         if top_level:
             return where.channel in self.auto_answer
-        return bool(question.thread) and self._in_conversation(question.thread, where.user)
+        followed = self.follow_ups is None or where.platform in self.follow_ups
+        return followed and bool(question.thread) and self._in_conversation(question.thread, where.user)
 
     def _converse(self, question: Question) -> None:
         if question.thread is None:

@@ -39,6 +39,7 @@ CONVERSATION = "conversation:"  # the prefix of a remembered conversation's key,
 FLOOD_TOLD = "flood-told:"  # the prefix of a person's "please wait" in one window, beside the claims
 TIDY_EVERY = 60.0  # seconds between two clean-ups of old claims and windows
 TIDY_BATCH = 10_000  # claims deleted at most in one clean-up
+REACH = "check that PostgreSQL at database.url (FAQBOT_DB_URL) is running and reachable from here"
 
 
 def open_shared(url: str, *, user_salt: str | None, rule: FloodRule = FloodRule()) -> SharedState | None:
@@ -135,7 +136,7 @@ class SharedState:
             with self.engine.begin() as conn:
                 found = work(conn)
         except NewerSchema as err:  # an older replica during a rollout: it answers on its own memory
-            self._away(f"the shared database is newer than this replica ({err})")
+            self._away(f"its schema is newer than this replica's: {err}", fix="upgrade faqbot on this replica")
             return None
         except SQLAlchemyError as err:
             self._away(type(err).__name__)
@@ -144,13 +145,13 @@ class SharedState:
             self._tidy(now)
         return found
 
-    def _away(self, why: str) -> None:
+    def _away(self, why: str, *, fix: str = REACH) -> None:
         with self._lock:
             self._away_until = time.monotonic() + AWAY_FOR
             if time.monotonic() - self._warned_at >= WARN_EVERY:
                 self._warned_at = time.monotonic()
                 log.warning("the shared database is away (%s): each replica now remembers answered messages and "
-                            "counts questions on its own, until it is back", why)
+                            "counts questions on its own until it is back; %s", why, fix)
 
     def _tidy(self, now: float) -> None:
         """Old claims, conversations and windows go, each in a transaction of its own and in bounded batches,
