@@ -1,21 +1,30 @@
-"""The semantic stage's fusion model, fitted and measured out of sample.
+"""The semantic stage's ranking and fusion models, fitted and measured out of sample.
 
     python -m bench.fusion
 
-Every question gets the signals the engine's semantic stage computes (bot.engine.semantic: the lexical
-ranking, the encoder's cosines to each entry's phrasings and answer, and to the nearest question of the
-everyday background set). A logistic model over them says how likely the fused candidate is right.
+Every question gets what the engine's semantic stage knows of each entry (bot.engine.semantic.Evidence:
+the encoder's cosines to its phrasings, answer sentences, answer and centre, the lexical score, the share
+of the question's words in its phrasings and answer) and of "none of these" (the closest everyday
+background question). Two models are fitted on them:
+- the Ranker, a conditional logit: which entry (or none) is the question about;
+- the Fusion, a logistic model over the Ranker's first entry: is it the right answer.
+The answer bar is a + b x log(phrasings an entry), (a, b) the pair that answers most questions on the
+fitting sets while, on their average, wrong answers and out-of-scope questions answered stay within three
+quarters of each set's own target (the shipped FAQ: 2 % and 5 %; another team's FAQ: 5 % and 10 %; a FAQ
+in one language asked in the other: 4 % and 8 %). The sets written with the FAQ in view (cases, holdout, third) help fit
+the models but not the bar.
 
-Leave one set out: for each eval set, the model and its answer threshold are fitted on the other sets
-alone and the set is scored with them, so every figure printed is out of sample. Each set weighs the
-same in a fit whatever its size, so that the shipped FAQ's many questions do not decide alone how a
-FAQ with two phrasings an entry is answered. The threshold is the lowest probability at which, on the
-fitting sets on average, wrong answers stay <= 2 % of in-scope questions and out-of-scope questions
-answered <= 5 %. The weights printed last (for bot.engine.semantic.Fusion) are fitted on every set.
+Leave one set out: for each eval set, both models and the bar are fitted on the other sets alone and the
+set is scored with them, so every figure printed is out of sample. Each set weighs the same in a fit
+whatever its size. The weights printed last (for bot.engine.semantic) are fitted on every set.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
+import shutil
+import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -24,12 +33,15 @@ import numpy
 from bench.crosslingual import cut, engine_for
 from bot.engine import build_engine
 from bot.engine.answering import detect_language
+from bot.engine.semantic import ENTRY_FEATURES, Evidence, Fusion, Ranker, Signals, judge
+from bot.improve import importing
 from bot.improve.evaluate import load_cases
 
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "tests" / "eval"
 SHIPPED = ROOT / "faq"
 BLIND_A, BLIND_B = EVAL / "blind/shipped-a.yaml", EVAL / "blind/shipped-b.yaml"
+IMPORTED = Path(tempfile.gettempdir()) / "faqbot-bench-fusion" / "imported"
 # name: (FAQ directory, cases, the FAQ cut to this one language or None, questions kept: all or one language)
 SETS = {
     "cases": (SHIPPED, EVAL / "cases.yaml", None, None), "holdout": (SHIPPED, EVAL / "holdout.yaml", None, None),
@@ -42,9 +54,27 @@ SETS = {
     "dev platform": (EVAL / "foreign/dev-platform/faq", EVAL / "foreign/dev-platform/questions.yaml", None, None),
     "security": (EVAL / "foreign/security-compliance/faq", EVAL / "foreign/security-compliance/questions.yaml",
                  None, None),
+    "shop support": (EVAL / "foreign/shop-support/faq", EVAL / "foreign/shop-support/questions.yaml", None, None),
+    "grad school": (EVAL / "foreign/grad-school/faq", EVAL / "foreign/grad-school/questions.yaml", None, None),
+    # a QnA Maker export, one or two phrasings an entry (imported into a temporary folder first)
+    "imported": (IMPORTED, EVAL / "imported/questions.yaml", None, None),
     "A, en FAQ, zh questions": (SHIPPED, BLIND_A, "en", "zh"), "A, zh FAQ, en questions": (SHIPPED, BLIND_A, "zh", "en"),
     "B, en FAQ, zh questions": (SHIPPED, BLIND_B, "en", "zh"), "B, zh FAQ, en questions": (SHIPPED, BLIND_B, "zh", "en"),
 }
+
+
+TARGETS = {"shipped": (0.02, 0.05), "foreign": (0.05, 0.10), "cross": (0.04, 0.08)}
+# Aim a quarter inside each target: a FAQ nobody fitted on scatters around the fitting sets' average
+MARGIN = 0.75
+TUNED = {"cases", "holdout", "third"}  # written with the FAQ in view: they fit the models, not the bar
+
+
+def kind(name: str) -> str | None:
+    if name in TUNED:
+        return None
+    if "," in name:
+        return "cross"
+    return "shipped" if name.startswith("shipped") else "foreign"
 
 
 def source(name: str) -> str:
@@ -52,47 +82,86 @@ def source(name: str) -> str:
     return {"A": "shipped A", "B": "shipped B"}.get(name.split(",")[0], name)
 
 
-FEATURES = ("lexical confidence", "lexical score", "unknown share", "evidence", "cosine", "answer cosine",
-            "cosine lead", "fused lead", "cosine over background", "rankings agree", "answer first",
-            "phrasings per entry (log)", "crosses languages", "bias")
-WRONG, OUT_OF_SCOPE = 0.02, 0.05
+@dataclass(frozen=True)
+class Question:
+    expect: int | None  # the right entry's position; None out of scope
+    lexical: tuple[str, str | None]  # the lexical engine's decision: kind, entry
+    evidence: Evidence
+    lexical_best: int
+    confidence: float
 
 
 @dataclass(frozen=True)
 class Row:
-    expect: str | None
-    lexical: tuple[str, str | None]  # the lexical engine's decision: kind, entry
-    candidate: str
-    offered: tuple[str, ...]  # the fused top 3
-    x: numpy.ndarray
+    question: Question
+    candidate: int
+    offered: tuple[int, ...]
+    x: numpy.ndarray  # the Fusion's signals, then 1.0
+    ids: tuple[str, ...] = ()  # the FAQ's entry ids, by position
+
+    @property
+    def expect(self) -> str | None:
+        return None if self.question.expect is None else self.ids[self.question.expect]
 
 
-def rows_of(faq_dir: Path, cases_path: Path, faq_lang: str | None = None, asked_lang: str | None = None) -> list[Row]:
-    """The signals the engine's own semantic stage computes for each question (bot.engine.semantic)."""
+def questions_of(faq_dir: Path, cases_path: Path, faq_lang: str | None = None,
+                 asked_lang: str | None = None) -> tuple[list[str], list[Question], float]:
+    """The FAQ's entry ids, each question's evidence, and the FAQ's log(phrasings an entry) before the
+    engine reads it within FITTED_DENSITY."""
     faq = build_engine(faq_dir, semantic="off").faq
     if faq_lang is not None:
         faq = cut(faq, faq_lang)
     lexical_only, engine = engine_for(faq, semantic=False), engine_for(faq, semantic=True)
     ids = [e.id for e in engine.faq.entries]
-    rows = []
+    found = []
     for case in load_cases(cases_path, {e.id for e in build_engine(faq_dir, semantic="off").faq.entries}):
         if asked_lang is not None and detect_language(case.q) != asked_lang:
             continue
-        if case.expect is not None and case.expect not in ids:
-            case = replace(case, expect=None)  # its entry has no text in this language: nothing answers it
         reply = lexical_only.answer(case.q)
         candidates, _, confidence = engine.assess(engine.rank(case.q))
-        fused = engine.fuse(case.q, candidates, confidence)
-        rows.append(Row(case.expect, (str(reply.kind), reply.entry_id), ids[fused.entry],
-                        tuple(ids[i] for i in fused.offered), numpy.array(fused.signals.vector())))
+        found.append(Question(ids.index(case.expect) if case.expect in ids else None, (str(reply.kind), reply.entry_id),
+                              engine.semantic.evidence(case.q, candidates),
+                              engine.faq.position(candidates[0].entry.id) if candidates else -1, confidence))
+    return ids, found, math.log(sum(len(e.phrasings()) for e in engine.faq.entries) / len(ids))
+
+
+def fit_ranker(sets: list[list[Question]], l2: float = 0.01, steps: int = 25) -> Ranker:
+    """Conditional logit by Newton's method: which of the entries, or none of them, is the question about."""
+    data = []
+    for questions in sets:
+        for q in questions:
+            e = q.evidence
+            X = numpy.zeros((len(e.entries) + 1, ENTRY_FEATURES + len(e.none)))
+            X[:-1, :ENTRY_FEATURES], X[-1, ENTRY_FEATURES:] = e.entries, e.none
+            data.append((X, len(e.entries) if q.expect is None else q.expect, 1.0 / len(questions)))
+    w = numpy.zeros(data[0][0].shape[1])
+    for _ in range(steps):
+        gradient, hessian = l2 * w, l2 * numpy.eye(len(w))
+        for X, y, weight in data:
+            s = X @ w
+            p = numpy.exp(s - s.max())
+            p /= p.sum()
+            mean = p @ X
+            gradient += weight * (mean - X[y])
+            hessian += weight * ((X * p[:, None]).T @ X - numpy.outer(mean, mean))
+        w -= numpy.linalg.solve(hessian, gradient)
+    return Ranker(*(round(float(v), 2) for v in w))
+
+
+def rows_of(questions: list[Question], ranker: Ranker) -> list[Row]:
+    rows = []
+    for q in questions:
+        best, signals, _, offered = judge(q.evidence, ranker, Fusion(), lexical_best=q.lexical_best,
+                                          confidence=q.confidence)
+        rows.append(Row(q, best, offered, numpy.array(signals.vector())))
     return rows
 
 
 def fit(sets: list[list[Row]], l2: float = 1.0, steps: int = 50) -> numpy.ndarray:
-    """Logistic regression by Newton's method: is the fused candidate the right answer? Each set weighs the same."""
+    """Logistic regression by Newton's method: is the ranked first entry the right answer? Each set weighs the same."""
     rows = [r for rs in sets for r in rs]
     X = numpy.stack([r.x for r in rows])
-    y = numpy.array([float(r.expect is not None and r.candidate == r.expect) for r in rows])
+    y = numpy.array([float(r.question.expect is not None and r.candidate == r.question.expect) for r in rows])
     weight = numpy.concatenate([numpy.full(len(rs), len(rows) / (len(sets) * len(rs))) for rs in sets])
     w = numpy.zeros(X.shape[1])
     for _ in range(steps):
@@ -103,13 +172,21 @@ def fit(sets: list[list[Row]], l2: float = 1.0, steps: int = 50) -> numpy.ndarra
     return w
 
 
-def answer_threshold(sets: list[list[Row]], w: numpy.ndarray) -> float:
-    for t in numpy.arange(0.30, 1.0, 0.01):
-        scores = [figures(rs, w, t) for rs in sets]
-        if (numpy.mean([f["wrong"] for f in scores]) <= WRONG
-                and numpy.mean([f["out of scope answered"] for f in scores]) <= OUT_OF_SCOPE):
-            return round(float(t), 2)
-    return 1.0
+def answer_bar(named: dict[str, list[Row]], w: numpy.ndarray) -> tuple[float, float]:
+    """(a, b): answer at p >= a + b x density. The pair that answers most on the sets' average, among those
+    that keep wrong answers and out-of-scope answers within the sets' own targets on average."""
+    judged = {name: rows for name, rows in named.items() if kind(name) is not None}
+    best = (-1.0, 1.0, 0.0)
+    for b in numpy.arange(0.0, 0.161, 0.02):
+        for a in numpy.arange(0.30, 1.0, 0.02):
+            scores = {name: figures(rows, w, a + b * rows[0].question.evidence.density) for name, rows in judged.items()}
+            if (numpy.mean([f["wrong"] - MARGIN * TARGETS[kind(n)][0] for n, f in scores.items()]) <= 0
+                    and numpy.mean([f["out of scope answered"] - MARGIN * TARGETS[kind(n)][1]
+                                    for n, f in scores.items()]) <= 0):
+                best = max(best, (float(numpy.mean([f["top-1"] for f in scores.values()])), round(float(a), 2),
+                                  round(float(b), 2)))
+                break
+    return best[1], best[2]
 
 
 def suggest_threshold(sets: list[list[Row]], w: numpy.ndarray) -> float:
@@ -121,50 +198,68 @@ def suggest_threshold(sets: list[list[Row]], w: numpy.ndarray) -> float:
 
 def figures(rows: list[Row], w: numpy.ndarray | None, threshold: float) -> dict:
     """w None: the lexical engine alone."""
-    inside = [r for r in rows if r.expect is not None]
-    outside = [r for r in rows if r.expect is None]
+    inside = [r for r in rows if r.question.expect is not None]
+    outside = [r for r in rows if r.question.expect is None]
 
     def answered(r: Row) -> str | None:
-        if w is None:
-            return r.lexical[1] if r.lexical[0] == "answer" else None
-        if r.lexical[0] == "answer":
-            return r.lexical[1]
-        return r.candidate if 1 / (1 + numpy.exp(-r.x @ w)) >= threshold else None
+        kind, entry = r.question.lexical
+        if w is None or kind == "answer":
+            return entry if kind == "answer" else None
+        return r.ids[r.candidate] if 1 / (1 + numpy.exp(-r.x @ w)) >= threshold else None
 
     got = [answered(r) for r in inside]
     return {"top-1": sum(g == r.expect for g, r in zip(got, inside)) / len(inside),
             "wrong": sum(g is not None and g != r.expect for g, r in zip(got, inside)) / len(inside),
             "out of scope answered": sum(answered(r) is not None for r in outside) / len(outside),
-            "offered": sum(r.expect in r.offered for r in inside) / len(inside)}
+            "offered": sum(r.question.expect in r.offered for r in inside) / len(inside)}
 
 
 def shown(rows: list[Row], w: numpy.ndarray | None, suggest: float) -> float:
     """Share of out-of-scope questions that get a "did you mean" (w None: the lexical engine alone)."""
-    outside = [r for r in rows if r.expect is None]
-    fused = [w is not None and r.lexical[0] != "answer" and 1 / (1 + numpy.exp(-r.x @ w)) >= suggest
+    outside = [r for r in rows if r.question.expect is None]
+    fused = [w is not None and r.question.lexical[0] != "answer" and 1 / (1 + numpy.exp(-r.x @ w)) >= suggest
              for r in outside]
-    return sum(r.lexical[0] == "suggest" or f for r, f in zip(outside, fused)) / len(outside)
+    return sum(r.question.lexical[0] == "suggest" or f for r, f in zip(outside, fused)) / len(outside)
 
 
 def main() -> None:
-    rows = {name: rows_of(*how) for name, how in SETS.items()}
-    print("Each set scored by a model fitted without it (nor any set made of the same questions).")
+    shutil.rmtree(IMPORTED, ignore_errors=True)
+    importing.run([EVAL / "imported" / "makerspace.tsv"], IMPORTED)
+    asked = {name: questions_of(*how) for name, how in SETS.items()}
+    print("Each set scored by models fitted without it (nor any set made of the same questions).")
     print("| set | lexical top-1 / wrong / oos answered | fused top-1 / wrong / oos answered | answer at p >= "
-          "| right entry in fused top 3 | oos shown a did-you-mean: lexical / fused |")
+          "| right entry ranked first / in top 3 | oos shown a did-you-mean: lexical / fused |")
     print("|---|---|---|--:|--:|---|")
     for name in SETS:
-        others = [rows[n] for n in SETS if source(n) != source(name)]
-        w = fit(others)
-        threshold, suggest = answer_threshold(others, w), suggest_threshold(others, w)
+        others = [n for n in SETS if source(n) != source(name)]
+        ranker = fit_ranker([asked[n][1] for n in others])
+        rows = {n: _with_ids(asked[n], ranker) for n in [*others, name]}
+        w = fit([rows[n] for n in others])
+        a, b = answer_bar({n: rows[n] for n in others}, w)
+        suggest = suggest_threshold([rows[n] for n in others], w)
+        threshold = a + b * rows[name][0].question.evidence.density
         lexical, fused = figures(rows[name], None, 0), figures(rows[name], w, threshold)
+        inside = [r for r in rows[name] if r.question.expect is not None]
+        first = sum(r.candidate == r.question.expect for r in inside) / len(inside)
         print(f"| {name} | {lexical['top-1']:.3f} / {lexical['wrong']:.3f} / {lexical['out of scope answered']:.3f} | "
               f"{fused['top-1']:.3f} / {fused['wrong']:.3f} / {fused['out of scope answered']:.3f} | {threshold:.2f} | "
-              f"{fused['offered']:.3f} | {shown(rows[name], None, suggest):.3f} / {shown(rows[name], w, suggest):.3f} |")
-    everything = list(rows.values())
-    w = fit(everything)
-    print("\nFitted on every set (bot.engine.semantic.Fusion):")
-    print(", ".join(f"{n} {v:+.2f}" for n, v in zip(FEATURES, w)),
-          f"; answer at p >= {answer_threshold(everything, w):.2f}; suggest at p >= {suggest_threshold(everything, w):.2f}")
+              f"{first:.3f} / {fused['offered']:.3f} | "
+              f"{shown(rows[name], None, suggest):.3f} / {shown(rows[name], w, suggest):.3f} |", flush=True)
+    ranker = fit_ranker([q for _, q, _ in asked.values()])
+    rows = {n: _with_ids(asked[n], ranker) for n in SETS}
+    w = fit(list(rows.values()))
+    a, b = answer_bar(rows, w)
+    print("\nFitted on every set (bot.engine.semantic):")
+    print("Ranker:", ", ".join(f"{f.name} {getattr(ranker, f.name):+.2f}" for f in dataclasses.fields(Ranker)))
+    print("Fusion:", ", ".join(f"{n} {v:+.2f}" for n, v in zip([f.name for f in dataclasses.fields(Signals)] + ["bias"], w)),
+          f"; answer at p >= {a:.2f} + {b:.2f} x density; suggest at p >= {suggest_threshold(list(rows.values()), w):.2f}")
+    densities = [density for _, _, density in asked.values()]
+    print(f"FITTED_DENSITY: ({min(densities):.2f}, {max(densities):.2f})")
+
+
+def _with_ids(asked: tuple[list[str], list[Question], float], ranker: Ranker) -> list[Row]:
+    ids, questions, _ = asked
+    return [replace(r, ids=tuple(ids)) for r in rows_of(questions, ranker)]
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ BLIND = {  # set -> the FAQ it is asked of
     EVAL / "foreign" / "office-admin" / "questions.yaml": EVAL / "foreign" / "office-admin" / "faq",
     EVAL / "foreign" / "dev-platform" / "questions.yaml": EVAL / "foreign" / "dev-platform" / "faq",
     EVAL / "foreign" / "security-compliance" / "questions.yaml": EVAL / "foreign" / "security-compliance" / "faq",
+    EVAL / "foreign" / "shop-support" / "questions.yaml": EVAL / "foreign" / "shop-support" / "faq",
+    EVAL / "foreign" / "grad-school" / "questions.yaml": EVAL / "foreign" / "grad-school" / "faq",
 }
 
 

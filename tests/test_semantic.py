@@ -40,7 +40,7 @@ ENGLISH_ONLY = """
   tags: [it]
 """
 # Meant to exercise the wiring, not the calibration (bench.fusion fits and measures that).
-EAGER = Fusion(answer=0.0, suggest=0.0)
+EAGER = Fusion(answer=0.0, answer_density=0.0, suggest=0.0)
 
 
 @pytest.fixture(scope="module")
@@ -147,8 +147,10 @@ def test_embeddings_kept_in_the_index_cache_are_read_back_instead_of_embedded_ag
     question = "how much paid time off do employees get each year"
     fused = first.fuse(question, [], 0.0)
     stored = sorted(p.name for p in first.semantic.keep.glob("semantic-*/*.npy"))
-    assert stored == ["answers.npy", "background.npy", "centres.npy", "owners.npy", "phrasings.npy", "sentences.npy",
-                      "speakers.npy"]
+    words = [f"words-{field}-{part}.npy" for field in ("answer", "asked")
+             for part in ("entries", "idf", "offsets", "terms", "weights")]
+    assert stored == sorted(["answers.npy", "background.npy", "centres.npy", "owners.npy", "phrasings.npy",
+                             "sentences.npy", "speakers.npy", *words])
 
     calls = []
 
@@ -260,7 +262,7 @@ def test_an_answer_sentence_counts_as_a_phrasing_the_faq_did_not_write(make_faq)
     said = encoder.encode(["Taxis to and from the airport are refunded, so keep the receipt."])[0]
     asked = encoder.encode(["travel expenses"])[0]
     assert q @ said > q @ asked  # the sentence is what brings it close, not the phrasing
-    assert fused.signals.cosine == pytest.approx(float(q @ said), abs=0.01)
+    assert fused.inputs["said"] == pytest.approx(float(q @ said), abs=0.01)
     assert fused.phrasing == "travel expenses"  # still the entry's own closest phrasing
 
 

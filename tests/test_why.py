@@ -35,14 +35,16 @@ def test_the_semantic_signals_follow_the_lexical_ones(semantic):
     assert lines[1].startswith("decision: answer (confident) -> vpn")
     assert lines[2].startswith("1. vpn  score 1.000")
     first = next(i for i, line in enumerate(lines) if line.startswith("semantic: "))
-    assert first > 2 and len(lines) == first + 4
+    assert first > 2 and len(lines) == first + 5
     assert lines[first].startswith("semantic: vpn  fused probability ")
-    fusion = Fusion()
-    assert lines[first].endswith(f"(answer at {fusion.answer:.2f}, suggest at {fusion.suggest:.2f}: at or above answer)")
+    answer_at = semantic.semantic.answer_at()
+    assert answer_at == pytest.approx(Fusion().answer_at(semantic.semantic.evidence("VPN setup", []).density))
+    assert lines[first].endswith(f"(answer at {answer_at:.2f}, suggest at {Fusion().suggest:.2f}: at or above answer)")
     assert lines[first + 1] == "   closest phrasing: VPN setup"
-    assert lines[first + 2].startswith("   cosine 1.000  answer cosine ")
-    assert "lead over the runner-up or background: cosine " in lines[first + 2]
-    assert lines[first + 3] == "   words and meaning rank it first: yes  runners-up: vacation"
+    assert lines[first + 2].startswith("   cosine to its closest phrasing 1.000, answer sentence ")
+    assert "over everyday questions " in lines[first + 2]
+    assert lines[first + 3].startswith("   its words in the question: of its phrasings ")
+    assert lines[first + 4] == "   the words alone rank it first: yes  runners-up: vacation"
 
 
 def test_meaning_alone_and_a_sentence_of_the_answer_closer_than_any_phrasing(semantic):

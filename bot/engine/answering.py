@@ -135,7 +135,7 @@ class Engine:
             # distinguishes the entry. Meaning does not make it narrower: ask which one.
             broad = (best is not None and best.entry.id == entry.id and not best.signals.exact
                      and best.signals.unknown == 0.0 and best.signals.evidence < t.evidence)
-            if fused.probability >= self.semantic.fusion.answer and not broad:
+            if fused.probability >= self.semantic.answer_at() and not broad:
                 return self._answer(entry, lang, reason=Reason.CONFIDENT, asked=asked, matched=fused.phrasing,
                                     score=fused.probability, tags=tags)
             offered = tuple(self._ref(self.faq.entries[i], lang) for i in fused.offered)

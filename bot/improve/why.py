@@ -35,8 +35,9 @@ def semantic_lines(engine: Engine, question: str) -> list[str]:
 
 
 def _fused_lines(engine: Engine, fused: Fused, fusion: Fusion) -> list[str]:
-    s = fused.signals
-    if fused.probability >= fusion.answer:
+    s, read = fused.signals, fused.inputs
+    answer = engine.semantic.answer_at()
+    if fused.probability >= answer:
         where = "at or above answer"
     elif fused.probability >= fusion.suggest:
         where = "between them"
@@ -45,15 +46,18 @@ def _fused_lines(engine: Engine, fused: Fused, fusion: Fusion) -> list[str]:
     closest = f"   closest phrasing: {fused.phrasing}"
     if fused.said is not None:
         closest = f"   closest: a sentence of its answer, {fused.said!r}  (closest phrasing: {fused.phrasing})"
-    if s.answer_cosine > s.cosine:
-        closest += f"  (the whole answer is closer: {s.answer_cosine:.3f})"
+    if read["answer"] > max(read["asked"], read["said"]):
+        closest += f"  (the whole answer is closer: {read['answer']:.3f})"
     others = [engine.faq.entries[i].id for i in fused.offered[1:]]
     return [
         (f"semantic: {engine.faq.entries[fused.entry].id}  fused probability {fused.probability:.3f}  "
-         f"(answer at {fusion.answer:.2f}, suggest at {fusion.suggest:.2f}: {where})"),
+         f"(answer at {answer:.2f}, suggest at {fusion.suggest:.2f}: {where})"),
         closest,
-        (f"   cosine {s.cosine:.3f}  answer cosine {s.answer_cosine:.3f}  lead over the runner-up or background: "
-         f"cosine {s.cosine_lead:.3f}, fused {s.fused_lead:.3f}  over background {s.over_background:.3f}"),
-        f"   words and meaning rank it first: {'yes' if s.agree else 'no'}"
+        (f"   cosine to its closest phrasing {read['asked']:.3f}, answer sentence {read['said']:.3f}, answer "
+         f"{read['answer']:.3f}, centre {read['centre']:.3f}; over everyday questions {s.over_background:.3f}"),
+        (f"   its words in the question: of its phrasings {read['words_asked']:.2f}, of its answer "
+         f"{read['words_answer']:.2f}; ranked first at odds {s.odds:+.2f}, lead {s.lead:.2f}, "
+         f"over none of these {s.over_none:.2f}"),
+        f"   the words alone rank it first: {'yes' if s.agree else 'no'}"
         + (f"  runners-up: {', '.join(others)}" if others else ""),
     ]

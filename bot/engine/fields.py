@@ -1,0 +1,96 @@
+"""How much of a question's words each entry's text holds: BM25 over one field (all an entry's phrasings, or
+its answer), scaled by the score a text holding every word would get, so that 1.0 means "all of them,
+often" whatever the question's length or the FAQ's size. The semantic stage ranks with it beside the
+encoder's cosines: a FAQ with two phrasings an entry says most of its words in its answers, which the
+lexical stage does not read.
+
+The postings are flat arrays (a term's entries and weights between two offsets), so that a large FAQ keeps
+them in a few arrays and a cached start reads them back without analysing any text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy
+
+from bot.engine.text import terms
+
+K1, B = 1.2, 0.75
+
+
+def _idf(entries: int, holding: int) -> float:
+    return math.log(1 + (entries - holding + 0.5) / (holding + 0.5))
+
+
+@dataclass(frozen=True)
+class Field:
+    vocabulary: dict[str, int]  # term -> its postings' number
+    offsets: numpy.ndarray  # postings of term t: entries[offsets[t]:offsets[t + 1]]
+    entries: numpy.ndarray
+    weights: numpy.ndarray  # BM25's idf x saturated term frequency, per (term, entry)
+    idf: numpy.ndarray  # per term
+    size: int  # entries in the FAQ
+
+    @classmethod
+    def of(cls, texts: Sequence[str]) -> Field:
+        """One text per entry."""
+        counted = [Counter(terms(text)) for text in texts]
+        lengths = numpy.array([sum(c.values()) for c in counted], dtype=numpy.float64)
+        average = max(float(lengths.mean()) if len(lengths) else 0.0, 1e-9)
+        postings: dict[str, list[tuple[int, int]]] = {}
+        for entry, counts in enumerate(counted):
+            for term, count in counts.items():
+                postings.setdefault(term, []).append((entry, count))
+        vocabulary = {term: i for i, term in enumerate(postings)}
+        offsets = numpy.zeros(len(postings) + 1, dtype=numpy.int64)
+        entries, weights, idf = [], [], numpy.zeros(len(postings))
+        for term, i in vocabulary.items():
+            held = postings[term]
+            idf[i] = _idf(len(texts), len(held))
+            offsets[i + 1] = offsets[i] + len(held)
+            for entry, count in held:
+                norm = K1 * (1 - B + B * lengths[entry] / average)
+                entries.append(entry)
+                weights.append(idf[i] * count * (K1 + 1) / (count + norm))
+        return cls(vocabulary, offsets, numpy.asarray(entries, dtype=numpy.int32),
+                   numpy.asarray(weights, dtype=numpy.float32), idf, len(texts))
+
+    def scores(self, question: str) -> numpy.ndarray:
+        """Each entry's share of the best score this question could get, from 0.0 to 1.0."""
+        found = numpy.zeros(self.size)
+        asked = set(terms(question))
+        if not asked:
+            return found
+        unknown = _idf(self.size, 0)
+        best = 0.0
+        for term in asked:
+            i = self.vocabulary.get(term)
+            if i is None:
+                best += unknown
+                continue
+            best += self.idf[i]
+            start, end = self.offsets[i], self.offsets[i + 1]
+            found[self.entries[start:end]] += self.weights[start:end]  # a term holds each entry once
+        return found / (best * (K1 + 1))
+
+    def save(self, where: Path, name: str) -> None:
+        numpy.save(where / f"{name}-terms.npy", numpy.array(list(self.vocabulary), dtype=str))
+        for part in ("offsets", "entries", "weights", "idf"):
+            numpy.save(where / f"{name}-{part}.npy", getattr(self, part))
+
+    @classmethod
+    def load(cls, where: Path, name: str, size: int) -> Field:
+        """Raises OSError or ValueError when the files are missing or do not fit together."""
+        vocabulary = {str(t): i for i, t in enumerate(numpy.load(where / f"{name}-terms.npy"))}
+        parts = {part: numpy.load(where / f"{name}-{part}.npy") for part in ("offsets", "entries", "weights", "idf")}
+        field = cls(vocabulary, size=size, **parts)
+        if len(field.offsets) != len(vocabulary) + 1 or len(field.idf) != len(vocabulary) \
+                or len(field.entries) != len(field.weights) or int(field.offsets[-1]) != len(field.entries) \
+                or (len(field.entries) and int(field.entries.max()) >= size):
+            raise ValueError(f"the stored field {name} does not fit this FAQ")
+        return field
