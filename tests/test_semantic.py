@@ -15,8 +15,9 @@ from bot.engine import Engine, build_engine
 from bot.engine.answering import Context
 from bot.engine.encoder import shared_encoder
 from bot.engine.faq import Entry, Faq
+from bot.engine.fusion import Fusion
 from bot.engine.reply import Kind, Reason
-from bot.engine.semantic import Fusion, SemanticStage
+from bot.engine.semantic import SemanticStage
 from bot.engine.view import plain_text, view_of
 
 ENGLISH_ONLY = """
@@ -40,7 +41,7 @@ ENGLISH_ONLY = """
   tags: [it]
 """
 # Meant to exercise the wiring, not the calibration (bench.fusion fits and measures that).
-EAGER = Fusion(answer=0.0, answer_density=0.0, suggest=0.0)
+EAGER = Fusion(answer=0.0, suggest=0.0)
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +148,7 @@ def test_embeddings_kept_in_the_index_cache_are_read_back_instead_of_embedded_ag
     question = "how much paid time off do employees get each year"
     fused = first.fuse(question, [], 0.0)
     stored = sorted(p.name for p in first.semantic.keep.glob("semantic-*/*.npy"))
-    words = [f"words-{field}-{part}.npy" for field in ("answer", "asked")
+    words = [f"words-{field}-{lang}-{part}.npy" for field in ("answer", "asked") for lang in ("en", "zh")
              for part in ("entries", "idf", "offsets", "terms", "weights")]
     assert stored == sorted(["answers.npy", "background.npy", "centres.npy", "owners.npy", "phrasings.npy",
                              "sentences.npy", "speakers.npy", *words])
@@ -169,6 +170,34 @@ def test_embeddings_kept_in_the_index_cache_are_read_back_instead_of_embedded_ag
     restored = stage.fuse(question, [], 0.0)
     assert calls == [1, 1]  # a probe that loads the weights, then the question: no FAQ text was embedded
     assert restored.entry == fused.entry and abs(restored.probability - fused.probability) < 0.01
+
+
+def test_a_damaged_index_cache_is_embedded_or_counted_again_never_fatal(tmp_path):
+    from bot.engine.index_cache import IndexCache
+
+    (tmp_path / "faq").mkdir()
+    (tmp_path / "faq" / "faq.yaml").write_text(ENGLISH_ONLY, encoding="utf-8")
+    first = build_engine(tmp_path / "faq", cache=IndexCache(tmp_path / "cache"), semantic="on")
+    question = "how much paid time off do employees get each year"
+    fused = first.fuse(question, [], 0.0)
+    kept = next(first.semantic.keep.glob("semantic-*"))
+    calls = []
+
+    class Counting:
+        def encode(self, texts):
+            calls.append(len(texts))
+            return first.semantic.encoder.encode(texts)
+
+    # a words file gone: counted again from the FAQ, the embeddings still read back
+    (kept / "words-answer-en-idf.npy").unlink()
+    stage = SemanticStage(first.faq, Counting, keep=first.semantic.keep)
+    assert stage.fuse(question, [], 0.0).entry == fused.entry and calls == [1, 1]
+    # an embeddings file cut short (a crash while it was written): embedded again, not an error on every question
+    (kept / "answers.npy").write_bytes(b"")
+    calls.clear()
+    stage = SemanticStage(first.faq, Counting, keep=first.semantic.keep)
+    assert stage.fuse(question, [], 0.0).entry == fused.entry and stage.failed is None
+    assert max(calls) > 1  # the FAQ's texts were embedded
 
 
 def test_a_cached_start_loads_the_encoder_at_warm_up_not_on_a_question(tmp_path):
@@ -227,7 +256,7 @@ def test_a_progress_report_that_fails_does_not_turn_meaning_off():
 def test_ties_go_to_the_lower_position_whatever_the_partition_picks():
     import numpy
 
-    from bot.engine.semantic import _best_first
+    from bot.engine.fusion import best_first as _best_first
 
     scores = numpy.array([0.1, 0.5, 0.9, 0.5, 0.5, -numpy.inf, 0.9])
     assert list(_best_first(scores, 3)) == [2, 6, 1]
@@ -262,7 +291,7 @@ def test_an_answer_sentence_counts_as_a_phrasing_the_faq_did_not_write(make_faq)
     said = encoder.encode(["Taxis to and from the airport are refunded, so keep the receipt."])[0]
     asked = encoder.encode(["travel expenses"])[0]
     assert q @ said > q @ asked  # the sentence is what brings it close, not the phrasing
-    assert fused.inputs["said"] == pytest.approx(float(q @ said), abs=0.01)
+    assert dict(fused.inputs)["said"] == pytest.approx(float(q @ said), abs=0.01)
     assert fused.phrasing == "travel expenses"  # still the entry's own closest phrasing
 
 
@@ -300,3 +329,21 @@ def test_a_text_the_faq_repeats_is_embedded_once(make_faq):
     assert seen.count(repeated) == 1
     said = stage._embedded().sentences
     assert len(said) == 4 and numpy.array_equal(said[1], said[3])  # each entry still has it
+
+
+def test_a_large_faq_ranks_only_the_entries_it_read_row_by_row(make_faq, monkeypatch):
+    import bot.engine.nearest as nearest
+
+    engine = build_engine(make_faq({"faq.yaml": SPARSE}), semantic="on")
+    question = "will I get my cab fare back after flying out?"
+    candidates, _, confidence = engine.assess(engine.rank(question))
+    whole = engine.semantic.fuse(question, candidates, confidence)
+    monkeypatch.setattr(nearest, "EXACT_ROWS", 0)  # as if it were large: read through the centres
+    monkeypatch.setattr(nearest, "POOL", 1)
+    evidence = engine.semantic.evidence(question, [], None)
+    assert evidence.allowed is not None and evidence.allowed.sum() == 1  # the closest centre's entry alone
+    pooled = engine.semantic.fuse(question, [], confidence)
+    assert pooled.entry == whole.entry and pooled.offered == (whole.entry,)
+    with_words = engine.semantic.evidence(question, candidates, None)
+    assert with_words.allowed.sum() == len({*numpy.flatnonzero(evidence.allowed), *(
+        engine.faq.position(c.entry.id) for c in candidates)})  # and the words' candidates

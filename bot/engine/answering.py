@@ -79,15 +79,19 @@ class Engine:
         """The semantic stage's candidate for `text`; None without a semantic stage."""
         if self.semantic is None:
             return None
-        allowed = self._matchable
-        if tags is not None:
-            scoped = numpy.array([in_scope(e, tags) for e in self.faq.entries], dtype=bool)
-            allowed = scoped if allowed is None else scoped & allowed
         try:
-            return self.semantic.fuse(text[:MAX_QUESTION_CHARS], candidates, confidence, allowed,
+            return self.semantic.fuse(text[:MAX_QUESTION_CHARS], candidates, confidence, self.reachable(tags),
                                       offer=self.thresholds.max_suggestions)
         except SemanticUnavailable:
             return None  # said once in the log; the words alone answer
+
+    def reachable(self, tags: frozenset[str] | None = None) -> numpy.ndarray | None:
+        """The semantic stage's mask of the entries a question may reach: none context-only, and with `tags` (a
+        scoped channel) only those inside them; None: all of them."""
+        if tags is None:
+            return self._matchable
+        scoped = numpy.array([in_scope(e, tags) for e in self.faq.entries], dtype=bool)
+        return scoped if self._matchable is None else scoped & self._matchable
 
     def rank(self, text: str, context: Context = Context(), *, limit: int = 5) -> Ranking:
         tags = context.tags
@@ -135,7 +139,7 @@ class Engine:
             # distinguishes the entry. Meaning does not make it narrower: ask which one.
             broad = (best is not None and best.entry.id == entry.id and not best.signals.exact
                      and best.signals.unknown == 0.0 and best.signals.evidence < t.evidence)
-            if fused.probability >= self.semantic.answer_at() and not broad:
+            if fused.probability >= self.semantic.fusion.answer and not broad:
                 return self._answer(entry, lang, reason=Reason.CONFIDENT, asked=asked, matched=fused.phrasing,
                                     score=fused.probability, tags=tags)
             offered = tuple(self._ref(self.faq.entries[i], lang) for i in fused.offered)

@@ -79,14 +79,16 @@ class Field:
         return found / (best * (K1 + 1))
 
     def save(self, where: Path, name: str) -> None:
-        numpy.save(where / f"{name}-terms.npy", numpy.array(list(self.vocabulary), dtype=str))
+        # UTF-8, a line a term: a fixed-width array would give every term the longest one's width
+        numpy.save(where / f"{name}-terms.npy", numpy.frombuffer("\n".join(self.vocabulary).encode(), dtype=numpy.uint8))
         for part in ("offsets", "entries", "weights", "idf"):
             numpy.save(where / f"{name}-{part}.npy", getattr(self, part))
 
     @classmethod
     def load(cls, where: Path, name: str, size: int) -> Field:
         """Raises OSError or ValueError when the files are missing or do not fit together."""
-        vocabulary = {str(t): i for i, t in enumerate(numpy.load(where / f"{name}-terms.npy"))}
+        text = numpy.load(where / f"{name}-terms.npy").tobytes().decode()
+        vocabulary = {term: i for i, term in enumerate(text.split("\n"))} if text else {}
         parts = {part: numpy.load(where / f"{name}-{part}.npy") for part in ("offsets", "entries", "weights", "idf")}
         field = cls(vocabulary, size=size, **parts)
         if len(field.offsets) != len(vocabulary) + 1 or len(field.idf) != len(vocabulary) \

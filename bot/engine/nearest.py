@@ -5,7 +5,7 @@ would read most of a gigabyte a second under load (10,000 entries are about 80,0
 so each entry also has a centre (the normalised sum of its rows): the question is compared with every
 centre, and only the POOL entries with the closest centres, and the words' candidates, are read row by
 row, from float16 rows that stay on disk (memory-mapped) until a question needs them. The others keep
-their centre's cosine, which ranks them below the entries read.
+their centre's cosine; the semantic stage ranks only the entries read.
 """
 
 from __future__ import annotations
@@ -57,23 +57,30 @@ def exact(rows: int) -> bool:
     return rows <= EXACT_ROWS
 
 
+def pool(coarse: numpy.ndarray, *, must: Iterable[int] = (), allowed: numpy.ndarray | None = None) -> numpy.ndarray:
+    """The entries a large FAQ reads row by row, given each entry's centre cosine (`coarse`): the POOL closest,
+    and `must`."""
+    ranked = coarse if allowed is None else numpy.where(allowed, coarse, -numpy.inf)
+    return numpy.union1d(numpy.argpartition(-ranked, min(POOL, len(ranked)) - 1)[:POOL],
+                         numpy.fromiter(must, dtype=numpy.int64))
+
+
 def closeness(q: numpy.ndarray, asked: tuple[numpy.ndarray, Segments], said: tuple[numpy.ndarray, Segments],
-              centre: numpy.ndarray, *, must: Iterable[int] = (),
-              allowed: numpy.ndarray | None = None) -> tuple[numpy.ndarray, numpy.ndarray]:
+              centre: numpy.ndarray, *, must: Iterable[int] = (), allowed: numpy.ndarray | None = None,
+              coarse: numpy.ndarray | None = None, read: numpy.ndarray | None = None) -> tuple[numpy.ndarray, numpy.ndarray]:
     """Each entry's cosine to its closest phrasing and to its closest answer sentence. `must`: entries read row
-    by row whatever their centre (the words' candidates); `allowed`: the only entries worth reading."""
+    by row whatever their centre (the words' candidates); `allowed`: the only entries worth reading. `coarse`
+    and `read`: the centres' cosines and the pool, when the caller has them already."""
     (phrasings, by_entry), (sentences, spoken_by) = asked, said
     if exact(len(phrasings) + len(sentences)):
         return (numpy.maximum.reduceat(numpy.asarray(phrasings) @ q, by_entry.first),
                 numpy.maximum.reduceat(numpy.asarray(sentences) @ q, spoken_by.first))
-    coarse = centre @ q
-    ranked = coarse if allowed is None else numpy.where(allowed, coarse, -numpy.inf)
-    pool = numpy.union1d(numpy.argpartition(-ranked, min(POOL, len(ranked)) - 1)[:POOL],
-                         numpy.fromiter(must, dtype=numpy.int64))
+    coarse = centre @ q if coarse is None else coarse
+    read = pool(coarse, must=must, allowed=allowed) if read is None else read
     found = []
     for vectors, segments in ((phrasings, by_entry), (sentences, spoken_by)):
         cosine = coarse.copy()
-        rows, starts = segments.rows(pool)
-        cosine[pool] = numpy.maximum.reduceat(numpy.asarray(vectors[rows], dtype=numpy.float32) @ q, starts)
+        rows, starts = segments.rows(read)
+        cosine[read] = numpy.maximum.reduceat(numpy.asarray(vectors[rows], dtype=numpy.float32) @ q, starts)
         found.append(cosine)
     return found[0], found[1]

@@ -1,24 +1,21 @@
-"""The semantic stage: how close a question is to each entry in meaning, from a multilingual sentence
-encoder, fused with the lexical signals into one calibrated probability.
+"""The semantic stage: what a multilingual sentence encoder and the words of each entry's phrasings and
+answer say of a question, turned by two fitted models (bot.engine.fusion) into the entry it is about and
+the probability that it is right.
 
-The encoder (bot.engine.encoder) is loaded on first use and kept for the process. An entry is
-as close as its closest phrasing; its answer counts as a weaker field. An everyday question closer to
-the bundled background set (IT, HR, office, small talk, other products) than to any entry counts
-against answering. The fused candidate is the entry with the best lexical score plus cosine; `Fusion`
-turns its signals into the probability that it is the right answer (`python -m bench.fusion` fits it
-on some eval sets and reports it on others).
+The encoder (bot.engine.encoder) is loaded on first use and kept for the process. Every phrasing, every
+answer whole and sentence by sentence, and the bundled background set of everyday questions (IT, HR,
+office, small talk, other products: "none of these") are embedded once and kept in the index cache.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import os
 import shutil
 import tempfile
 import threading
 from collections.abc import Callable
-from dataclasses import astuple, dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import numpy
@@ -32,118 +29,23 @@ from bot.engine.encoder import (
 )
 from bot.engine.faq import Entry, Faq
 from bot.engine.fields import Field
+from bot.engine.fusion import (
+    ENTRY_FIELDS,
+    Evidence,
+    Fusion,
+    Ranker,
+    Signals,
+    density,
+    judge,
+)
 from bot.engine.matcher import Candidate
-from bot.engine.nearest import Segments, centres, closeness, exact
+from bot.engine.nearest import Segments, centres, closeness, exact, pool
 from bot.engine.text import has_han, sentences
 
 BACKGROUND = Path(__file__).parent / "data" / "background.yaml"
 log = logging.getLogger(__name__)
 PROGRESS_FROM, PROGRESS_STEP = 4000, 1000  # phrasings: about two seconds of embedding, and half a second
 PARAPHRASE = 0.7  # a cosine this high between two questions: they ask the same thing
-
-
-@dataclass(frozen=True)
-class Ranker:
-    """Which entry a question is about: a score per entry, linear in what the encoder and the words say of it,
-    against one more rival, "none of these", scored from how close the question is to everyday questions.
-    The scores' softmax is the first estimate that an entry is the one (`python -m bench.fusion` fits it)."""
-
-    asked: float = 3.42  # cosine to the entry's closest phrasing
-    said: float = 4.24  # ... to the closest sentence of its answer
-    answer: float = 3.86  # ... to the whole answer
-    centre: float = 7.56  # ... to the sum of its phrasings and sentences
-    lexical: float = 4.33  # the lexical stage's score, for the part of the question the FAQ knows
-    words_asked: float = 3.14  # share of the question's words in the entry's phrasings (BM25, bot.engine.fields)
-    words_answer: float = 5.05  # ... in its answer
-    # the FAQ's phrasings an entry (log): with twenty, the closest phrasing says more than with two
-    asked_density: float = 1.25
-    said_density: float = -0.46
-    answer_density: float = -2.06
-    centre_density: float = 1.93
-    crosses: float = 0.18  # the entry has no phrasing in the question's language: cosines run lower
-    crosses_cosine: float = 4.17
-    none_everyday: float = 8.56  # "none of these": the closest everyday background question's cosine
-    none_bias: float = 0.94
-    none_density: float = 2.61
-
-    def entry_weights(self) -> numpy.ndarray:
-        return numpy.array([getattr(self, f.name) for f in fields(self)][:ENTRY_FEATURES])
-
-    def none_weights(self) -> numpy.ndarray:
-        return numpy.array([getattr(self, f.name) for f in fields(self)][ENTRY_FEATURES:])
-
-
-ENTRY_FEATURES = 13  # Ranker's fields before the three of "none of these"
-CROSSES = 11  # Ranker's field "crosses"
-
-
-@dataclass(frozen=True)
-class Fusion:
-    """A logistic model over the ranked first entry's signals: how likely it is the right answer; and the
-    probabilities that answer or suggest. The answer's bar rises with the FAQ's phrasings an entry: where
-    each entry has many, the words have answered the easy questions before meaning is asked."""
-
-    odds: float = 0.63
-    lead: float = 0.20
-    over_none: float = -0.01
-    over_background: float = 2.01
-    lexical_confidence: float = 0.11
-    agree: float = 0.82
-    density: float = -0.25
-    crosses: float = 0.60
-    bias: float = 0.06
-    answer: float = 0.74  # answer when the lexical stage did not and the probability is this high ...
-    answer_density: float = 0.02  # ... plus this much per unit of log(phrasings an entry)
-    suggest: float = 0.60  # below this, nothing is worth a "did you mean"
-
-    def probability(self, s: Signals) -> float:
-        """Each signal times the weight of the same name, plus the bias."""
-        z = self.bias + sum(getattr(self, f.name) * getattr(s, f.name) for f in fields(Signals))
-        return 1 / (1 + math.exp(-max(min(z, 50.0), -50.0)))
-
-    def answer_at(self, density: float) -> float:
-        """The probability that answers, in a FAQ of this log(phrasings an entry)."""
-        return self.answer + self.answer_density * density
-
-
-@dataclass(frozen=True)
-class Signals:
-    """What decides whether the Ranker's first entry answers."""
-
-    odds: float  # log odds of the Ranker's softmax for it, "none of these" among the rivals
-    lead: float  # its Ranker score over the next entry's (over none's, in a one-entry FAQ)
-    over_none: float  # its Ranker score over none's
-    over_background: float  # its cosine minus the closest everyday background question's
-    lexical_confidence: float  # the lexical confidence, when the lexical best is this entry
-    agree: float  # 1.0 when the lexical ranking puts it first too
-    density: float  # log of the FAQ's phrasings per entry
-    crosses: float  # 1.0 when it has no phrasing in the question's language
-
-    def vector(self) -> list[float]:
-        """The signals in field order, then 1.0 for the bias: what bench.fusion fits a Fusion on."""
-        return [*astuple(self), 1.0]
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """What the stage knows of one question, entry by entry: the Ranker's inputs."""
-
-    entries: numpy.ndarray  # (entries, ENTRY_FEATURES), in Ranker's field order
-    none: numpy.ndarray  # "none of these": everyday cosine, 1.0, density
-    allowed: numpy.ndarray | None
-    cosine: numpy.ndarray  # closest phrasing or sentence
-    asked: numpy.ndarray
-    said: numpy.ndarray
-    everyday: float
-    density: float
-    q: numpy.ndarray  # the question's unit vector
-
-    def scores(self, ranker: Ranker) -> tuple[numpy.ndarray, float]:
-        """Each entry's score (-inf outside `allowed`) and none's."""
-        score = self.entries @ ranker.entry_weights()
-        if self.allowed is not None:
-            score = numpy.where(self.allowed, score, -numpy.inf)
-        return score, float(self.none @ ranker.none_weights())
 
 
 @dataclass(frozen=True)
@@ -159,10 +61,12 @@ class Embedded:
     speakers: numpy.ndarray  # each answer sentence's entry
     sentences: numpy.ndarray
     centres: numpy.ndarray  # each entry's phrasings and sentences summed, unit length (bot.engine.nearest)
-    words: tuple[Field, Field]  # the words of each entry's phrasings, and of its answer
+    words: dict[str, Field]  # by _WORDS name: the words of each entry's phrasings, and of its answer, by language
 
 
 _ARRAYS = tuple(f.name for f in fields(Embedded) if f.name != "words")
+# A language's words apart from the other's: a translation appended would make each entry's text twice as long
+_WORDS = {"en": ("words-asked-en", "words-answer-en"), "zh": ("words-asked-zh", "words-answer-zh")}
 _OWNED = {"owners", "speakers"}
 
 
@@ -171,10 +75,10 @@ class Fused:
     entry: int  # the candidate's position in the FAQ
     signals: Signals
     probability: float
-    offered: tuple[int, ...]  # the best few by fused score, the candidate first
+    offered: tuple[int, ...]  # the best few by the Ranker's score, the candidate first
     phrasing: str  # the candidate's phrasing closest in meaning
     said: str | None = None  # the sentence of its answer, when one is closer than any phrasing
-    inputs: dict[str, float] = field(default_factory=dict)  # what the Ranker read of it, by Ranker field
+    inputs: tuple[tuple[str, float], ...] = ()  # what the Ranker read of it: (field, value)
 
 
 class SemanticStage:
@@ -223,7 +127,8 @@ class SemanticStage:
                         if restored is not None:
                             self.encoder.encode(["warm up"])  # the encoder loads its weights on first use
                         self._index = restored or self._embed()
-                    except (SemanticUnavailable, ImportError, OSError, ValueError, RuntimeError, MemoryError) as err:
+                    except (SemanticUnavailable, ImportError, OSError, ValueError, EOFError, RuntimeError,
+                            MemoryError) as err:
                         self._give_up(str(err) or type(err).__name__)
         if self.failed is not None:
             raise SemanticUnavailable(self.failed)
@@ -301,7 +206,7 @@ class SemanticStage:
             for name in _ARRAYS:
                 array = getattr(index, name)
                 numpy.save(staging / f"{name}.npy", array if name in _OWNED else array.astype(numpy.float16))
-            for name, words in zip(_WORDS, index.words):
+            for name, words in index.words.items():
                 words.save(staging, name)
             shutil.rmtree(where, ignore_errors=True)
             os.replace(staging, where)
@@ -317,9 +222,12 @@ class SemanticStage:
         entries = len(self.faq.entries)
         try:
             stored = {name: numpy.load(where / f"{name}.npy", mmap_mode="r") for name in _ARRAYS}
-            words = tuple(Field.load(where, name, entries) for name in _WORDS)
-        except (OSError, ValueError):
+        except (OSError, ValueError, EOFError):  # EOFError: a file cut short
             return None
+        try:
+            words = {name: Field.load(where, name, entries) for names in _WORDS.values() for name in names}
+        except (OSError, ValueError, EOFError):
+            words = _words(self.faq)  # seconds to count again, where embedding again would take minutes
         if (len(stored["owners"]) != len(stored["phrasings"]) or len(stored["speakers"]) != len(stored["sentences"])
                 or len(stored["answers"]) != len(self.faq.entries) or len(stored["centres"]) != len(self.faq.entries)):
             return None
@@ -339,7 +247,8 @@ class SemanticStage:
         return self._first
 
     def evidence(self, question: str, candidates: list[Candidate], allowed: numpy.ndarray | None = None) -> Evidence:
-        """What the encoder and the words say of each entry for `question`, given the lexical candidates."""
+        """What the encoder and the words say of each entry for `question`, given the lexical candidates.
+        `allowed`: a mask of the entries that may answer (a scoped channel's, context-only ones left out)."""
         index = self._embedded()
         entries = self.faq.entries
         try:
@@ -347,33 +256,38 @@ class SemanticStage:
         except (OSError, ValueError, RuntimeError, MemoryError) as err:
             self._give_up(f"the encoder failed on a question: {err}")
         asked_by, said_by = self._starts(index, len(entries))
+        centre = index.centres @ q
+        must = [self.faq.position(c.entry.id) for c in candidates]
+        if not exact(len(index.owners) + len(index.speakers)):
+            read = pool(centre, must=must, allowed=allowed)  # only these are read row by row: only these are ranked
+            mask = numpy.zeros(len(entries), dtype=bool)
+            mask[read] = True
+            allowed = mask if allowed is None else allowed & mask
         asked, said = closeness(q, (index.phrasings, asked_by), (index.sentences, said_by), index.centres,
-                                must=(self.faq.position(c.entry.id) for c in candidates), allowed=allowed)
-        asked, said = asked.astype(numpy.float64), said.astype(numpy.float64)
-        by_answer, centre = (index.answers @ q).astype(numpy.float64), (index.centres @ q).astype(numpy.float64)
+                                must=must, allowed=allowed, coarse=centre)
         lexical = numpy.zeros(len(entries))
         for c in candidates:
             # the words' score speaks for the part of the question the FAQ knows ("pricing" of
             # "kubernetes pricing"), not for the rest
             lexical[self.faq.position(c.entry.id)] = c.score * (1.0 - c.signals.unknown)
-        words_asked, words_answer = (field.scores(question) for field in index.words)
-        density = _density(len(index.owners), len(entries))
         lang = "zh" if has_han(question) else "en"
+        # each language's text apart, the better of the two: a Chinese answer names English products too
+        words_asked, words_answer = (numpy.maximum(*(index.words[names[kind]].scores(question) for names in _WORDS.values()))
+                                     for kind in (0, 1))
         crosses = self._crosses.get(lang)
         if crosses is None:  # entries with no phrasing in the question's language
             crosses = self._crosses[lang] = numpy.fromiter((lang not in e.questions for e in entries),
                                                            dtype=numpy.float64, count=len(entries))
-        cosine = numpy.maximum(asked, said)
-        everyday = float((index.background @ q).max(initial=-1.0))
-        features = numpy.stack([asked, said, by_answer, centre, lexical, words_asked, words_answer, asked * density,
-                                said * density, by_answer * density, centre * density, crosses, crosses * cosine], axis=1)
-        return Evidence(features, numpy.array([everyday, 1.0, density]), allowed, cosine, asked, said, everyday,
-                        density, q)
+        return Evidence.of(asked=asked.astype(numpy.float64), said=said.astype(numpy.float64),
+                           answer=(index.answers @ q).astype(numpy.float64), centre=centre.astype(numpy.float64),
+                           lexical=lexical, words_asked=words_asked, words_answer=words_answer, crosses=crosses,
+                           everyday=float((index.background @ q).max(initial=-1.0)),
+                           density=density(len(index.owners), len(entries)), allowed=allowed, q=q)
 
     def fuse(self, question: str, candidates: list[Candidate], confidence: float,
              allowed: numpy.ndarray | None = None, *, offer: int = 3) -> Fused | None:
         """The fused candidate for `question`, given the lexical candidates (best first) and confidence.
-        `allowed`: a mask of the entries a scoped channel may answer."""
+        `allowed`: a mask of the entries that may answer."""
         if not self.faq.entries:
             return None
         evidence = self.evidence(question, candidates, allowed)
@@ -381,47 +295,13 @@ class SemanticStage:
         judged = judge(evidence, self.ranker, self.fusion, lexical_best=lexical_best, confidence=confidence, offer=offer)
         if judged is None:
             return None
-        best, signals, probability, offered = judged
-        index = self._embedded()
+        index, best = self._embedded(), judged.entry
         asked_by, said_by = self._starts(index, len(self.faq.entries))
         entry, q = self.faq.entries[best], evidence.q
         phrasing = entry.phrasings()[asked_by.closest(index.phrasings, best, q)][1]
         said = _said(entry)[said_by.closest(index.sentences, best, q)] if evidence.said[best] > evidence.asked[best] else None
-        inputs = dict(zip((f.name for f in fields(Ranker)), map(float, evidence.entries[best])))
-        return Fused(best, signals, probability, offered, phrasing, said, inputs)
-
-    def answer_at(self) -> float:
-        """The probability at which this FAQ's fused candidate answers."""
-        index = self._embedded()
-        return self.fusion.answer_at(_density(len(index.owners), len(self.faq.entries)))
-
-
-def judge(evidence: Evidence, ranker: Ranker, fusion: Fusion, *, lexical_best: int, confidence: float,
-          offer: int = 3) -> tuple[int, Signals, float, tuple[int, ...]] | None:
-    """The Ranker's first entry, its signals and the Fusion's probability that it is right, and the
-    best few to offer; None when no entry may answer."""
-    score, none = evidence.scores(ranker)
-    order = _best_first(score, max(offer, 2))
-    best = int(order[0])
-    if not numpy.isfinite(score[best]):
-        return None
-    top = max(float(score[best]), none)
-    finite = score[numpy.isfinite(score)]
-    share = math.exp(score[best] - top) / (float(numpy.exp(finite - top).sum()) + math.exp(none - top))
-    share = min(max(share, 1e-9), 1 - 1e-9)
-    runner = float(score[order[1]]) if len(order) > 1 and numpy.isfinite(score[order[1]]) else none
-    signals = Signals(
-        odds=math.log(share) - math.log1p(-share),
-        lead=float(score[best]) - runner,
-        over_none=float(score[best]) - none,
-        over_background=float(evidence.cosine[best]) - evidence.everyday,
-        lexical_confidence=confidence if lexical_best == best else 0.0,
-        agree=float(lexical_best == best),
-        density=evidence.density,
-        crosses=float(evidence.entries[best][CROSSES]),
-    )
-    offered = tuple(int(i) for i in order[:offer] if numpy.isfinite(score[i]))
-    return best, signals, fusion.probability(signals), offered
+        inputs = tuple(zip(ENTRY_FIELDS, map(float, evidence.entries[best])))
+        return Fused(best, judged.signals, judged.probability, judged.offered, phrasing, said, inputs)
 
 
 def _without_phrasings(faq: Faq) -> str:
@@ -430,36 +310,15 @@ def _without_phrasings(faq: Faq) -> str:
     return f"entries without a phrasing: {', '.join(bare[:5])}{'…' if len(bare) > 5 else ''}: give each at least one" if bare else ""
 
 
-# log(phrasings an entry) of the FAQs the models were fitted on (bench.fusion): from one or two phrasings
-# an entry to about forty. A FAQ outside it is read as the nearest end: a linear model extrapolated to a
-# FAQ with one phrasing an entry grows eager exactly where the encoder knows least.
-FITTED_DENSITY = (0.53, 3.61)
-
-
-def _density(phrasings: int, entries: int) -> float:
-    low, high = FITTED_DENSITY
-    return min(max(math.log(max(phrasings, 1) / max(entries, 1)), low), high)
-
-
-_WORDS = ("words-asked", "words-answer")
-
-
-def _words(faq: Faq) -> tuple[Field, Field]:
-    return (Field.of([" ".join(q for _, q in e.phrasings()) for e in faq.entries]),
-            Field.of([" ".join(e.answer.values()) for e in faq.entries]))
+def _words(faq: Faq) -> dict[str, Field]:
+    found = {}
+    for lang, (asked, answer) in _WORDS.items():
+        found[asked] = Field.of([" ".join(e.questions.get(lang, ())) for e in faq.entries])
+        found[answer] = Field.of([e.answer.get(lang, "") for e in faq.entries])
+    return found
 
 
 def _said(entry: Entry) -> list[str]:
     """The answer's sentences, in every language it has; at least one, so that each entry's rows can be found
     by where they start."""
     return [line for answer in entry.answer.values() for line in sentences(answer)] or [entry.phrasings()[-1][1]]
-
-
-def _best_first(scores: numpy.ndarray, count: int) -> numpy.ndarray:
-    """The positions of the `count` highest scores, highest first (the lower position first on a tie)."""
-    if len(scores) > count:
-        cut = scores[numpy.argpartition(-scores, count - 1)[count - 1]]
-        top = numpy.flatnonzero(scores >= cut)  # every score tied at the cut, so that the lower position wins
-    else:
-        top = numpy.arange(len(scores))
-    return top[numpy.lexsort((top, -scores[top]))][:count]

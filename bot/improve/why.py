@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.engine.answering import Engine
-from bot.engine.semantic import Fused, Fusion
+from bot.engine.fusion import Fusion
+from bot.engine.semantic import Fused
 
 
 def explain(engine: Engine, question: str, top: int) -> list[str]:
@@ -35,8 +36,8 @@ def semantic_lines(engine: Engine, question: str) -> list[str]:
 
 
 def _fused_lines(engine: Engine, fused: Fused, fusion: Fusion) -> list[str]:
-    s, read = fused.signals, fused.inputs
-    answer = engine.semantic.answer_at()
+    s, read = fused.signals, dict(fused.inputs)
+    answer = fusion.answer
     if fused.probability >= answer:
         where = "at or above answer"
     elif fused.probability >= fusion.suggest:

@@ -1,0 +1,187 @@
+"""The semantic stage's two fitted models (`python -m bench.fusion` fits them, leave one set out).
+
+The Ranker scores every entry the stage read, linear in what the encoder and the words say of it, against
+one more rival, "none of these", scored from the question's closeness to everyday questions; the scores'
+softmax over the best RIVALS and none is its odds that an entry is the one. The Fusion turns the first
+entry's standing into the probability that it is the right answer.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import astuple, dataclass, fields
+
+import numpy
+
+# log(phrasings an entry) of the FAQs the models were fitted on: from one or two phrasings an entry to about
+# forty. A FAQ outside it is read as the nearest end: a linear model extrapolated to a FAQ with one phrasing
+# an entry grows eager exactly where the encoder knows least.
+FITTED_DENSITY = (0.53, 3.61)
+# The FAQs the models were fitted on have about thirty entries: in a larger one, the first entry's odds are
+# taken against its thirty-two closest rivals and none, so that a thousand unrelated entries do not dilute them
+RIVALS = 32
+
+
+@dataclass(frozen=True)
+class Ranker:
+    asked: float = 3.55  # cosine to the entry's closest phrasing
+    said: float = 4.34  # ... to the closest sentence of its answer
+    answer: float = 3.90  # ... to the whole answer
+    centre: float = 7.58  # ... to the sum of its phrasings and sentences
+    lexical: float = 4.43  # the lexical stage's score, for the part of the question the FAQ knows
+    words_asked: float = 3.15  # share of the question's words in the entry's phrasings (BM25, bot.engine.fields)
+    words_answer: float = 5.16  # ... in its answer
+    # the same cosines times log(phrasings an entry): with forty, the closest phrasing says a lot; with two,
+    # the centre and the answer say more
+    asked_density: float = 1.28
+    said_density: float = -0.37
+    answer_density: float = -2.02
+    centre_density: float = 1.83
+    crosses: float = 0.28  # the entry has no phrasing in the question's language: cosines run lower
+    crosses_cosine: float = 4.04
+    none_everyday: float = 8.52  # "none of these": the closest everyday background question's cosine
+    none_bias: float = 1.23
+    none_density: float = 2.58
+
+    def weights(self, names: tuple[str, ...]) -> numpy.ndarray:
+        return numpy.array([getattr(self, name) for name in names])
+
+
+ENTRY_FIELDS = tuple(f.name for f in fields(Ranker) if not f.name.startswith("none_"))
+NONE_FIELDS = tuple(f.name for f in fields(Ranker) if f.name.startswith("none_"))
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What decides whether the Ranker's first entry answers."""
+
+    odds: float  # log odds of the Ranker's softmax for it, among its closest rivals and none
+    lead: float  # its Ranker score over the next entry's (over none's, in a one-entry FAQ)
+    over_none: float  # its Ranker score over none's
+    over_background: float  # its cosine minus the closest everyday background question's
+    lexical_confidence: float  # the lexical confidence, when the lexical best is this entry
+    agree: float  # 1.0 when the lexical ranking puts it first too
+    density: float  # log of the FAQ's phrasings per entry
+    crosses: float  # 1.0 when it has no phrasing in the question's language
+
+    def vector(self) -> list[float]:
+        """The signals in field order, then 1.0 for the bias: what bench.fusion fits a Fusion on."""
+        return [*astuple(self), 1.0]
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """A logistic model over the Signals; and the probabilities that answer or suggest."""
+
+    odds: float = 0.68
+    lead: float = 0.17
+    over_none: float = -0.03
+    over_background: float = 1.96
+    lexical_confidence: float = -0.07
+    agree: float = 0.96
+    density: float = -0.17
+    crosses: float = 0.64
+    bias: float = -0.08
+    answer: float = 0.76  # answer when the lexical stage did not and the probability is this high
+    suggest: float = 0.60  # below this, nothing is worth a "did you mean"
+
+    def probability(self, s: Signals) -> float:
+        """Each signal times the weight of the same name, plus the bias."""
+        z = self.bias + sum(getattr(self, f.name) * getattr(s, f.name) for f in fields(Signals))
+        return 1 / (1 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the semantic stage knows of one question, entry by entry: the Ranker's inputs."""
+
+    entries: numpy.ndarray  # (entries, ENTRY_FIELDS)
+    none: numpy.ndarray  # NONE_FIELDS: everyday cosine, 1.0, density
+    allowed: numpy.ndarray | None  # the entries that may be ranked; None: all of them
+    cosine: numpy.ndarray  # to each entry's closest phrasing or answer sentence
+    asked: numpy.ndarray
+    said: numpy.ndarray
+    everyday: float
+    density: float
+    q: numpy.ndarray  # the question's unit vector
+
+    @classmethod
+    def of(cls, *, asked: numpy.ndarray, said: numpy.ndarray, answer: numpy.ndarray, centre: numpy.ndarray,
+           lexical: numpy.ndarray, words_asked: numpy.ndarray, words_answer: numpy.ndarray, crosses: numpy.ndarray,
+           everyday: float, density: float, allowed: numpy.ndarray | None, q: numpy.ndarray) -> Evidence:
+        """From each entry's cosines, words and crossing; `density` as read within FITTED_DENSITY."""
+        cosine = numpy.maximum(asked, said)
+        columns = {"asked": asked, "said": said, "answer": answer, "centre": centre, "lexical": lexical,
+                   "words_asked": words_asked, "words_answer": words_answer, "asked_density": asked * density,
+                   "said_density": said * density, "answer_density": answer * density,
+                   "centre_density": centre * density, "crosses": crosses, "crosses_cosine": crosses * cosine}
+        return cls(numpy.stack([columns[name] for name in ENTRY_FIELDS], axis=1),
+                   numpy.array([everyday, 1.0, density]), allowed, cosine, asked, said, everyday, density, q)
+
+    def column(self, name: str) -> numpy.ndarray:
+        return self.entries[:, ENTRY_FIELDS.index(name)]
+
+    def design(self) -> numpy.ndarray:
+        """One row an entry, then none's, over ENTRY_FIELDS + NONE_FIELDS: what bench.fusion fits a Ranker on."""
+        rows = numpy.zeros((len(self.entries) + 1, len(ENTRY_FIELDS) + len(NONE_FIELDS)))
+        rows[:-1, : len(ENTRY_FIELDS)], rows[-1, len(ENTRY_FIELDS) :] = self.entries, self.none
+        return rows
+
+    def scores(self, ranker: Ranker) -> tuple[numpy.ndarray, float]:
+        """Each entry's score (-inf where it may not be ranked) and none's."""
+        score = self.entries @ ranker.weights(ENTRY_FIELDS)
+        if self.allowed is not None:
+            score = numpy.where(self.allowed, score, -numpy.inf)
+        return score, float(self.none @ ranker.weights(NONE_FIELDS))
+
+
+@dataclass(frozen=True)
+class Judged:
+    entry: int  # the Ranker's first entry
+    signals: Signals
+    probability: float
+    offered: tuple[int, ...]  # the best few, first entry first
+
+
+def judge(evidence: Evidence, ranker: Ranker, fusion: Fusion, *, lexical_best: int, confidence: float,
+          offer: int = 3) -> Judged | None:
+    """The Ranker's first entry, its signals and the Fusion's probability that it is right, and the best few
+    to offer; None when no entry may be ranked."""
+    score, none = evidence.scores(ranker)
+    order = best_first(score, max(offer, RIVALS))
+    order = order[numpy.isfinite(score[order])]
+    if not len(order):
+        return None
+    best, rivals = int(order[0]), score[order]
+    top = max(float(rivals[0]), none)
+    share = math.exp(rivals[0] - top) / (float(numpy.exp(rivals - top).sum()) + math.exp(none - top))
+    share = min(max(share, 1e-9), 1 - 1e-9)
+    runner = float(rivals[1]) if len(rivals) > 1 else none
+    signals = Signals(
+        odds=math.log(share) - math.log1p(-share),
+        lead=float(rivals[0]) - runner,
+        over_none=float(rivals[0]) - none,
+        over_background=float(evidence.cosine[best]) - evidence.everyday,
+        lexical_confidence=confidence if lexical_best == best else 0.0,
+        agree=float(lexical_best == best),
+        density=evidence.density,
+        crosses=float(evidence.column("crosses")[best]),
+    )
+    return Judged(best, signals, fusion.probability(signals), tuple(int(i) for i in order[:offer]))
+
+
+def density(phrasings: int, entries: int, *, within: bool = True) -> float:
+    """log(phrasings an entry); `within`: read within FITTED_DENSITY."""
+    raw = math.log(max(phrasings, 1) / max(entries, 1))
+    low, high = FITTED_DENSITY
+    return min(max(raw, low), high) if within else raw
+
+
+def best_first(scores: numpy.ndarray, count: int) -> numpy.ndarray:
+    """The positions of the `count` highest scores, highest first (the lower position first on a tie)."""
+    if len(scores) > count:
+        cut = scores[numpy.argpartition(-scores, count - 1)[count - 1]]
+        top = numpy.flatnonzero(scores >= cut)  # every score tied at the cut, so that the lower position wins
+    else:
+        top = numpy.arange(len(scores))
+    return top[numpy.lexsort((top, -scores[top]))][:count]
