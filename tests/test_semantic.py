@@ -17,7 +17,7 @@ from bot.engine.encoder import shared_encoder
 from bot.engine.faq import Entry, Faq
 from bot.engine.fusion import Fusion
 from bot.engine.reply import Kind, Reason
-from bot.engine.semantic import SemanticStage
+from bot.engine.semantic import Fused, SemanticStage
 from bot.engine.view import plain_text, view_of
 
 ENGLISH_ONLY = """
@@ -139,14 +139,24 @@ def test_an_encoder_that_cannot_load_leaves_the_words_to_answer_and_says_so_once
                     "Reload the FAQ or restart to try again, or set matching.semantic to off"]
 
 
-def test_embeddings_kept_in_the_index_cache_are_read_back_instead_of_embedded_again(tmp_path):
+QUESTION = "how much paid time off do employees get each year"
+
+
+def cached(tmp_path) -> tuple[Engine, Fused]:
+    """An engine over ENGLISH_ONLY whose embeddings are in an index cache, and its fused answer to QUESTION."""
     from bot.engine.index_cache import IndexCache
 
     (tmp_path / "faq").mkdir()
     (tmp_path / "faq" / "faq.yaml").write_text(ENGLISH_ONLY, encoding="utf-8")
     first = build_engine(tmp_path / "faq", cache=IndexCache(tmp_path / "cache"), semantic="on")
-    question = "how much paid time off do employees get each year"
-    fused = first.fuse(question, [], 0.0)
+    return first, first.fuse(QUESTION, [], 0.0)
+
+
+def test_embeddings_kept_in_the_index_cache_are_read_back_instead_of_embedded_again(tmp_path):
+    from bot.engine.index_cache import IndexCache
+
+    first, fused = cached(tmp_path)
+    question = QUESTION
     stored = sorted(p.name for p in first.semantic.keep.glob("semantic-*/*.npy"))
     words = [f"words-{field}-{lang}-{part}.npy" for field in ("answer", "asked") for lang in ("en", "zh")
              for part in ("entries", "idf", "offsets", "terms", "weights")]
@@ -173,13 +183,8 @@ def test_embeddings_kept_in_the_index_cache_are_read_back_instead_of_embedded_ag
 
 
 def test_a_damaged_index_cache_is_embedded_or_counted_again_never_fatal(tmp_path):
-    from bot.engine.index_cache import IndexCache
-
-    (tmp_path / "faq").mkdir()
-    (tmp_path / "faq" / "faq.yaml").write_text(ENGLISH_ONLY, encoding="utf-8")
-    first = build_engine(tmp_path / "faq", cache=IndexCache(tmp_path / "cache"), semantic="on")
-    question = "how much paid time off do employees get each year"
-    fused = first.fuse(question, [], 0.0)
+    first, fused = cached(tmp_path)
+    question = QUESTION
     kept = next(first.semantic.keep.glob("semantic-*"))
     calls = []
 

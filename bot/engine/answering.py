@@ -136,8 +136,9 @@ class Engine:
         if fused is not None and fused.probability >= self.semantic.fusion.suggest:
             entry = self.faq.entries[fused.entry]
             # Too broad for one entry (a bare "Azure OpenAI"): every word is one the FAQ knows, and none
-            # distinguishes the entry. Meaning does not make it narrower: ask which one.
-            broad = (best is not None and best.entry.id == entry.id and not best.signals.exact
+            # distinguishes the entry the words rank first, let alone another. Meaning does not make it
+            # narrower: ask which one.
+            broad = (best is not None and not best.signals.exact
                      and best.signals.unknown == 0.0 and best.signals.evidence < t.evidence)
             if fused.probability >= self.semantic.fusion.answer and not broad:
                 return self._answer(entry, lang, reason=Reason.CONFIDENT, asked=asked, matched=fused.phrasing,
