@@ -39,26 +39,24 @@ class Field:
     @classmethod
     def of(cls, texts: Sequence[str]) -> Field:
         """One text per entry."""
-        counted = [Counter(terms(text)) for text in texts]
-        lengths = numpy.array([sum(c.values()) for c in counted], dtype=numpy.float64)
-        average = max(float(lengths.mean()) if len(lengths) else 0.0, 1e-9)
-        postings: dict[str, list[tuple[int, int]]] = {}
-        for entry, counts in enumerate(counted):
-            for term, count in counts.items():
-                postings.setdefault(term, []).append((entry, count))
-        vocabulary = {term: i for i, term in enumerate(postings)}
-        offsets = numpy.zeros(len(postings) + 1, dtype=numpy.int64)
-        entries, weights, idf = [], [], numpy.zeros(len(postings))
-        for term, i in vocabulary.items():
-            held = postings[term]
-            idf[i] = _idf(len(texts), len(held))
-            offsets[i + 1] = offsets[i] + len(held)
-            for entry, count in held:
-                norm = K1 * (1 - B + B * lengths[entry] / average)
+        vocabulary: dict[str, int] = {}
+        held, entries, counts, lengths = [], [], [], numpy.zeros(len(texts))
+        for entry, text in enumerate(texts):
+            counted = Counter(terms(text))
+            lengths[entry] = sum(counted.values())
+            for term, count in counted.items():
+                held.append(vocabulary.setdefault(term, len(vocabulary)))
                 entries.append(entry)
-                weights.append(idf[i] * count * (K1 + 1) / (count + norm))
-        return cls(vocabulary, offsets, numpy.asarray(entries, dtype=numpy.int32),
-                   numpy.asarray(weights, dtype=numpy.float32), idf, len(texts))
+                counts.append(count)
+        held_by, by_entry, count = (numpy.asarray(a, dtype=numpy.int64) for a in (held, entries, counts))
+        holding = numpy.bincount(held_by, minlength=len(vocabulary))
+        idf = numpy.log1p((len(texts) - holding + 0.5) / (holding + 0.5))
+        norm = K1 * (1 - B + B * lengths[by_entry] / max(float(lengths.mean()) if len(texts) else 0.0, 1e-9))
+        weights = idf[held_by] * count * (K1 + 1) / (count + norm)
+        order = numpy.argsort(held_by, kind="stable")  # postings term by term, entries in order
+        offsets = numpy.concatenate(([0], numpy.cumsum(holding))).astype(numpy.int64)
+        return cls(vocabulary, offsets, by_entry[order].astype(numpy.int32), weights[order].astype(numpy.float32),
+                   idf, len(texts))
 
     def scores(self, question: str) -> numpy.ndarray:
         """Each entry's share of the best score this question could get, from 0.0 to 1.0."""

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy
 import yaml
 
+from bot.engine import embedding
 from bot.engine.encoder import (
     Encoder,
     SemanticUnavailable,
@@ -175,20 +176,20 @@ class SemanticStage:
         return index
 
     def _encode_all(self, texts: list[str]) -> numpy.ndarray:
-        """Each text once, however often the FAQ repeats it (a sentence many answers end with)."""
+        """Each text once, however often the FAQ repeats it (a sentence many answers end with); a large FAQ on
+        every core (bot.engine.embedding)."""
         position = {text: i for i, text in enumerate(dict.fromkeys(texts))}
         unique = list(position)
-        if self.progress is None or len(unique) < PROGRESS_FROM:
-            vectors = self.encoder.encode(unique)
-        else:
-            parts = []
-            for start in range(0, len(unique), PROGRESS_STEP):
-                parts.append(self.encoder.encode(unique[start : start + PROGRESS_STEP]))
-                try:
-                    self.progress(min(start + PROGRESS_STEP, len(unique)), len(unique))
-                except Exception:  # a terminal gone away must not turn meaning off
-                    pass
-            vectors = numpy.concatenate(parts)
+        told = self.progress if self.progress is not None and len(unique) >= PROGRESS_FROM else None
+
+        def progress(done: int) -> None:
+            try:
+                if told is not None:
+                    told(done, len(unique))
+            except Exception:  # a terminal gone away must not turn meaning off
+                pass
+
+        vectors = embedding.encode(unique, self.encoder, self._encoder, step=PROGRESS_STEP, progress=progress)
         return vectors[[position[text] for text in texts]] if len(unique) < len(texts) else vectors
 
     def _stored(self) -> Path | None:
