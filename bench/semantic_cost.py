@@ -31,9 +31,10 @@ ROOT = Path(__file__).resolve().parents[1]
 def child(spec: dict) -> dict:
     from bench.scale import memory_mb
     from bench.synth import make_queries, synthetic_entries
-    from bot.engine import build_engine
+    from bot.engine import build_engine, embedding
     from bot.engine.index_cache import IndexCache
 
+    embedding.allow_helpers()  # as faqbot's commands do
     faq_dir, semantic = Path(spec["faq"]), spec["semantic"]
     started = time.perf_counter()
     cache = IndexCache(spec["cache"])

@@ -160,8 +160,8 @@ def test_embeddings_kept_in_the_index_cache_are_read_back_instead_of_embedded_ag
     stored = sorted(p.name for p in first.semantic.keep.glob("semantic-*/*.npy"))
     words = [f"words-{field}-{lang}-{part}.npy" for field in ("answer", "asked") for lang in ("en", "zh")
              for part in ("entries", "idf", "offsets", "terms", "weights")]
-    assert stored == sorted(["answers.npy", "background.npy", "centres.npy", "owners.npy", "phrasings.npy",
-                             "sentences.npy", "speakers.npy", *words])
+    assert stored == sorted(["answers.npy", "background.npy", "centres.npy", "languages.npy", "owners.npy",
+                             "phrasings.npy", "sentences.npy", "speakers.npy", *words])
 
     calls = []
 
@@ -346,9 +346,9 @@ def test_a_large_faq_ranks_only_the_entries_it_read_row_by_row(make_faq, monkeyp
     monkeypatch.setattr(nearest, "EXACT_ROWS", 0)  # as if it were large: read through the centres
     monkeypatch.setattr(nearest, "POOL", 1)
     evidence = engine.semantic.evidence(question, [], None)
-    assert evidence.allowed is not None and evidence.allowed.sum() == 1  # the closest centre's entry alone
+    assert list(evidence.positions) == [whole.entry] and len(evidence.entries) == 1  # the closest centre's alone
     pooled = engine.semantic.fuse(question, [], confidence)
     assert pooled.entry == whole.entry and pooled.offered == (whole.entry,)
     with_words = engine.semantic.evidence(question, candidates, None)
-    assert with_words.allowed.sum() == len({*numpy.flatnonzero(evidence.allowed), *(
-        engine.faq.position(c.entry.id) for c in candidates)})  # and the words' candidates
+    assert set(with_words.positions) == {whole.entry, *(engine.faq.position(c.entry.id) for c in candidates)}
+    assert len(with_words.entries) == len(with_words.positions)  # and the words' candidates, nothing else

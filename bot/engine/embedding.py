@@ -4,7 +4,9 @@ minute and more on one core.
 
 Helpers are fresh processes (spawned, never forked: a server has threads) that load their own encoder
 with `loader` and embed every few chunks of `step` texts while this process embeds the rest. A helper
-that fails leaves its chunks to this process.
+that fails leaves its chunks to this process. A spawned process imports the program's main module again,
+so helpers start only in programs that said they may (`allow_helpers`: faqbot's own commands do), never
+in a script that builds an engine at its top level.
 """
 
 from __future__ import annotations
@@ -25,6 +27,13 @@ PARALLEL_FROM = 8000  # texts: about eight seconds on one core, several times wh
 MOST_HELPERS = 3  # each holds its own encoder, about 150 MB
 
 _helper_encoder: Encoder | None = None
+_allowed = False
+
+
+def allow_helpers() -> None:
+    """This program's main module starts nothing when imported again: helper processes may be spawned."""
+    global _allowed
+    _allowed = True
 
 
 def helpers_here() -> int:
@@ -39,13 +48,13 @@ def helpers_here() -> int:
 def encode(texts: Sequence[str], encoder: Encoder, loader: Callable[[], Encoder], *, step: int,
            progress: Callable[[int], None] = lambda done: None, helpers: int | None = None) -> numpy.ndarray:
     """`texts` embedded in order. `progress` is told how many are done after each chunk. `helpers`: how many
-    helper processes (by default helpers_here(), and none below PARALLEL_FROM texts or when `loader` cannot
-    be sent to another process)."""
+    helper processes (by default helpers_here() once allowed, and none below PARALLEL_FROM texts or when
+    `loader` cannot be sent to another process)."""
     if not texts:
         return numpy.asarray(encoder.encode([]), dtype=numpy.float32)
     chunks = [list(texts[start : start + step]) for start in range(0, len(texts), step)]
     if helpers is None:
-        helpers = helpers_here() if len(texts) >= PARALLEL_FROM else 0
+        helpers = helpers_here() if _allowed and len(texts) >= PARALLEL_FROM else 0
     if helpers and not _can_send(loader):
         helpers = 0
     done, parts = 0, [None] * len(chunks)

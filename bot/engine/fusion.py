@@ -104,19 +104,24 @@ class Evidence:
     everyday: float
     density: float
     q: numpy.ndarray  # the question's unit vector
+    positions: numpy.ndarray | None = None  # each row's entry (its position in the FAQ); None: row i is entry i
 
     @classmethod
     def of(cls, *, asked: numpy.ndarray, said: numpy.ndarray, answer: numpy.ndarray, centre: numpy.ndarray,
            lexical: numpy.ndarray, words_asked: numpy.ndarray, words_answer: numpy.ndarray, crosses: numpy.ndarray,
-           everyday: float, density: float, allowed: numpy.ndarray | None, q: numpy.ndarray) -> Evidence:
-        """From each entry's cosines, words and crossing; `density` as read within FITTED_DENSITY."""
+           everyday: float, density: float, allowed: numpy.ndarray | None, q: numpy.ndarray,
+           positions: numpy.ndarray | None = None) -> Evidence:
+        """From each entry's cosines, words and crossing, a row an entry; `density` as read within FITTED_DENSITY."""
         cosine = numpy.maximum(asked, said)
         columns = {"asked": asked, "said": said, "answer": answer, "centre": centre, "lexical": lexical,
                    "words_asked": words_asked, "words_answer": words_answer, "asked_density": asked * density,
                    "said_density": said * density, "answer_density": answer * density,
                    "centre_density": centre * density, "crosses": crosses, "crosses_cosine": crosses * cosine}
         return cls(numpy.stack([columns[name] for name in ENTRY_FIELDS], axis=1),
-                   numpy.array([everyday, 1.0, density]), allowed, cosine, asked, said, everyday, density, q)
+                   numpy.array([everyday, 1.0, density]), allowed, cosine, asked, said, everyday, density, q, positions)
+
+    def position(self, row: int) -> int:
+        return row if self.positions is None else int(self.positions[row])
 
     def column(self, name: str) -> numpy.ndarray:
         return self.entries[:, ENTRY_FIELDS.index(name)]
@@ -137,7 +142,8 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Judged:
-    entry: int  # the Ranker's first entry
+    entry: int  # the Ranker's first entry (its position in the FAQ)
+    row: int  # ... and its row in the Evidence
     signals: Signals
     probability: float
     offered: tuple[int, ...]  # the best few, first entry first
@@ -153,6 +159,7 @@ def judge(evidence: Evidence, ranker: Ranker, fusion: Fusion, *, lexical_best: i
     if not len(order):
         return None
     best, rivals = int(order[0]), score[order]
+    entry = evidence.position(best)
     top = max(float(rivals[0]), none)
     share = math.exp(rivals[0] - top) / (float(numpy.exp(rivals - top).sum()) + math.exp(none - top))
     share = min(max(share, 1e-9), 1 - 1e-9)
@@ -162,12 +169,12 @@ def judge(evidence: Evidence, ranker: Ranker, fusion: Fusion, *, lexical_best: i
         lead=float(rivals[0]) - runner,
         over_none=float(rivals[0]) - none,
         over_background=float(evidence.cosine[best]) - evidence.everyday,
-        lexical_confidence=confidence if lexical_best == best else 0.0,
-        agree=float(lexical_best == best),
+        lexical_confidence=confidence if lexical_best == entry else 0.0,
+        agree=float(lexical_best == entry),
         density=evidence.density,
         crosses=float(evidence.column("crosses")[best]),
     )
-    return Judged(best, signals, fusion.probability(signals), tuple(int(i) for i in order[:offer]))
+    return Judged(entry, best, signals, fusion.probability(signals), tuple(evidence.position(int(i)) for i in order[:offer]))
 
 
 def density(phrasings: int, entries: int, *, within: bool = True) -> float:

@@ -62,13 +62,16 @@ class Embedded:
     speakers: numpy.ndarray  # each answer sentence's entry
     sentences: numpy.ndarray
     centres: numpy.ndarray  # each entry's phrasings and sentences summed, unit length (bot.engine.nearest)
+    # each entry's phrasings' languages, _LANGUAGE_BITS: read from here, a large FAQ's entries stay undecoded
+    languages: numpy.ndarray
     words: dict[str, Field]  # by _WORDS name: the words of each entry's phrasings, and of its answer, by language
 
 
 _ARRAYS = tuple(f.name for f in fields(Embedded) if f.name != "words")
 # A language's words apart from the other's: a translation appended would make each entry's text twice as long
 _WORDS = {"en": ("words-asked-en", "words-answer-en"), "zh": ("words-asked-zh", "words-answer-zh")}
-_OWNED = {"owners", "speakers"}
+_OWNED = {"owners", "speakers", "languages"}
+_LANGUAGE_BITS = {"en": 1, "zh": 2}
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,6 @@ class SemanticStage:
         self.failed: str | None = None  # why the encoder could not be used
         self._index: Embedded | None = None
         self._first: tuple[Segments, Segments] | None = None
-        self._crosses: dict[str, numpy.ndarray] = {}
         self._building = threading.Lock()
 
     def warm_up(self) -> bool:
@@ -171,7 +173,9 @@ class SemanticStage:
                          entries, phrasings.shape[1]).astype(numpy.float16).astype(numpy.float32)
         if not exact(len(phrasings) + len(spoken)):  # read a few rows a question: half the memory
             phrasings, spoken = phrasings.astype(numpy.float16), spoken.astype(numpy.float16)
-        index = Embedded(owners, phrasings, answers, background, speakers, spoken, middle, _words(self.faq))
+        languages = numpy.array([sum(bit for lang, bit in _LANGUAGE_BITS.items() if lang in e.questions)
+                                 for e in self.faq.entries], dtype=numpy.int32)
+        index = Embedded(owners, phrasings, answers, background, speakers, spoken, middle, languages, _words(self.faq))
         self._save(index)
         return index
 
@@ -230,7 +234,7 @@ class SemanticStage:
         except (OSError, ValueError, EOFError):
             words = _words(self.faq)  # seconds to count again, where embedding again would take minutes
         if (len(stored["owners"]) != len(stored["phrasings"]) or len(stored["speakers"]) != len(stored["sentences"])
-                or len(stored["answers"]) != len(self.faq.entries) or len(stored["centres"]) != len(self.faq.entries)):
+                or any(len(stored[name]) != len(self.faq.entries) for name in ("answers", "centres", "languages"))):
             return None
         # float32 once, in memory, for what every question reads whole: a float16 product would be converted
         # again each time. A large FAQ's rows stay memory-mapped float16: a question reads a few of them.
@@ -259,13 +263,12 @@ class SemanticStage:
         asked_by, said_by = self._starts(index, len(entries))
         centre = index.centres @ q
         must = [self.faq.position(c.entry.id) for c in candidates]
+        rows = slice(None)  # the entries ranked: all of them, or in a large FAQ those read row by row
         if not exact(len(index.owners) + len(index.speakers)):
-            read = pool(centre, must=must, allowed=allowed)  # only these are read row by row: only these are ranked
-            mask = numpy.zeros(len(entries), dtype=bool)
-            mask[read] = True
-            allowed = mask if allowed is None else allowed & mask
+            rows = pool(centre, must=must, allowed=allowed)
         asked, said = closeness(q, (index.phrasings, asked_by), (index.sentences, said_by), index.centres,
-                                must=must, allowed=allowed, coarse=centre)
+                                must=must, allowed=allowed, coarse=centre,
+                                read=None if isinstance(rows, slice) else rows)
         lexical = numpy.zeros(len(entries))
         for c in candidates:
             # the words' score speaks for the part of the question the FAQ knows ("pricing" of
@@ -275,15 +278,15 @@ class SemanticStage:
         # each language's text apart, the better of the two: a Chinese answer names English products too
         words_asked, words_answer = (numpy.maximum(*(index.words[names[kind]].scores(question) for names in _WORDS.values()))
                                      for kind in (0, 1))
-        crosses = self._crosses.get(lang)
-        if crosses is None:  # entries with no phrasing in the question's language
-            crosses = self._crosses[lang] = numpy.fromiter((lang not in e.questions for e in entries),
-                                                           dtype=numpy.float64, count=len(entries))
-        return Evidence.of(asked=asked.astype(numpy.float64), said=said.astype(numpy.float64),
-                           answer=(index.answers @ q).astype(numpy.float64), centre=centre.astype(numpy.float64),
-                           lexical=lexical, words_asked=words_asked, words_answer=words_answer, crosses=crosses,
-                           everyday=float((index.background @ q).max(initial=-1.0)),
-                           density=density(len(index.owners), len(entries)), allowed=allowed, q=q)
+        crosses = (index.languages[rows] & _LANGUAGE_BITS[lang]) == 0  # no phrasing in the question's language
+        return Evidence.of(asked=asked[rows].astype(numpy.float64), said=said[rows].astype(numpy.float64),
+                           answer=(index.answers[rows] @ q).astype(numpy.float64),
+                           centre=centre[rows].astype(numpy.float64), lexical=lexical[rows],
+                           words_asked=words_asked[rows], words_answer=words_answer[rows],
+                           crosses=crosses.astype(numpy.float64), everyday=float((index.background @ q).max(initial=-1.0)),
+                           density=density(len(index.owners), len(entries)),
+                           allowed=None if allowed is None else allowed[rows], q=q,
+                           positions=None if isinstance(rows, slice) else rows)
 
     def fuse(self, question: str, candidates: list[Candidate], confidence: float,
              allowed: numpy.ndarray | None = None, *, offer: int = 3) -> Fused | None:
@@ -296,12 +299,12 @@ class SemanticStage:
         judged = judge(evidence, self.ranker, self.fusion, lexical_best=lexical_best, confidence=confidence, offer=offer)
         if judged is None:
             return None
-        index, best = self._embedded(), judged.entry
+        index, best, row = self._embedded(), judged.entry, judged.row
         asked_by, said_by = self._starts(index, len(self.faq.entries))
         entry, q = self.faq.entries[best], evidence.q
         phrasing = entry.phrasings()[asked_by.closest(index.phrasings, best, q)][1]
-        said = _said(entry)[said_by.closest(index.sentences, best, q)] if evidence.said[best] > evidence.asked[best] else None
-        inputs = tuple(zip(ENTRY_FIELDS, map(float, evidence.entries[best])))
+        said = _said(entry)[said_by.closest(index.sentences, best, q)] if evidence.said[row] > evidence.asked[row] else None
+        inputs = tuple(zip(ENTRY_FIELDS, map(float, evidence.entries[row])))
         return Fused(best, judged.signals, judged.probability, judged.offered, phrasing, said, inputs)
 
 
