@@ -18,6 +18,7 @@ from bot.improve.confusion import confusion, confusion_lines
 from bot.improve.evaluate import evaluate, load_cases
 from bot.improve.lint import check, near_duplicates
 from bot.improve.spelling import spelling_notes
+from bot.improve.thin import thin_notes
 from bot.improve.why import explain
 from bot.serving.config import (
     Config,
@@ -347,7 +348,8 @@ def load_engine(faq_dir: Path, config: Config, *, cache: IndexCache | None) -> E
 
 
 def _lint(engine: Engine, args: argparse.Namespace) -> int:
-    return _findings(args.faq, check(engine), spelling_notes(engine) + (near_duplicates(engine) if args.alike else []))
+    notes = spelling_notes(engine) + thin_notes(engine) + (near_duplicates(engine) if args.alike else [])
+    return _findings(args.faq, check(engine), notes)
 
 
 def _findings(faq_dir: Path, problems: list[Problem], notes: list[Problem]) -> int:

@@ -347,3 +347,12 @@ def test_export_numbers_every_qna_pair_once(tmp_path):
         numbers = [(row["Question"], int(row["QnaId"])) for row in csv.DictReader(stream, dialect=csv.excel_tab)]
     assert numbers == [("What is alpha?", 3), ("What is entry-2?", 2), ("What is beta?", 4), ("什么是 beta？", 7),
                        ("What is entry-02?", 5), ("What is entry-1?", 1), ("What is gamma?", 6)]
+
+
+def test_an_export_of_single_phrasings_is_told_what_would_help(tmp_path):
+    from support import EVAL_CASES
+
+    done = run_faqbot("import", EVAL_CASES.parent / "imported" / "makerspace.tsv", "--out", tmp_path / "faq")
+    assert done.returncode == 0, done.stderr
+    assert "note: the entries have 1.7 phrasings each on average (6 have one: " in done.stdout
+    assert "`faqbot learn` proposes them" in done.stdout

@@ -152,3 +152,31 @@ def test_a_synonyms_group_that_folds_the_spellings_silences_the_note(make_faq):
     assert len(notes) == 1 and "add 'on-call' to the group [oncall, on call] in synonyms.yaml" in notes[0], notes
     directory = make_faq({"fruit.yaml": SPELT.replace("on-call", "on call"), "synonyms.yaml": "- [oncall, on call]\n"})
     assert spelling_notes(build_engine(directory)) == []
+
+
+THIN = "".join(f"""
+- id: topic-{i}
+  questions:
+    en: [{question}]
+  answer:
+    en: Answer {i}.
+""" for i, question in enumerate(["Where do I park?", "When are you open?", "How much is membership?",
+                                   "Can children come?"])) + """
+- id: guests
+  questions:
+    en: [Can I bring a guest?, bringing a friend along]
+  answer:
+    en: Yes, one guest at a time.
+"""
+
+
+def test_a_faq_of_single_phrasings_gets_a_note_that_fails_nothing(make_faq):
+    from support import run_faqbot
+
+    faq = make_faq({"faq.yaml": THIN})
+    done = run_faqbot("lint", "--faq", faq, env={"FAQBOT_SEMANTIC": "off"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    note, verdict = done.stdout.splitlines()
+    assert ": note: the entries have 1.2 phrasings each on average (4 have one: 'topic-0', 'topic-1', " in note
+    assert "`faqbot learn` proposes them" in note and verdict == f"ok: {faq} has no problems; 1 note(s)"
+    assert "phrasings each on average" not in run_faqbot("lint", env={"FAQBOT_SEMANTIC": "off"}).stdout  # shipped

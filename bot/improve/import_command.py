@@ -13,6 +13,7 @@ from bot.improve import importing
 from bot.improve.exporting import CannotExport, export
 from bot.improve.importing.model import CannotImport, Format
 from bot.improve.lint import check
+from bot.improve.thin import thin_notes
 from bot.serving.progress import progress_reporter
 
 EXIT_PROBLEM, EXIT_USAGE = 1, 2
@@ -65,9 +66,13 @@ def run_import(args: argparse.Namespace) -> int:
         print("notes:")
         _list(summary.notes, sys.stdout)
     try:
-        problems = check(build_engine(args.out))
+        imported = build_engine(args.out)
     except FaqError as err:  # written only after it loaded; another process may have changed it since
-        problems = err.problems
+        imported, problems = None, err.problems
+    if imported is not None:
+        problems = check(imported)
+        for note in thin_notes(imported):
+            print(note.message)
     if problems:
         print(f"lint (words alone) finds {len(problems)} problem(s) for you to resolve, collisions mostly; "
               f"`faqbot lint --faq {args.out}` checks with meaning too:")
