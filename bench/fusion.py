@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy
@@ -96,7 +96,7 @@ class Row:
     candidate: int
     offered: tuple[int, ...]
     x: numpy.ndarray  # the Fusion's signals, then 1.0
-    ids: tuple[str, ...] = ()  # the FAQ's entry ids, by position
+    ids: tuple[str, ...]  # the FAQ's entry ids, by position
 
     @property
     def expect(self) -> str | None:
@@ -148,11 +148,12 @@ def fit_ranker(sets: list[list[Question]], l2: float = 0.01, steps: int = 25) ->
     return Ranker(*(round(float(v), 2) for v in w))
 
 
-def rows_of(questions: list[Question], ranker: Ranker) -> list[Row]:
+def rows_of(asked: tuple[list[str], list[Question], float], ranker: Ranker) -> list[Row]:
+    ids, questions, _ = asked
     rows = []
     for q in questions:
         judged = judge(q.evidence, ranker, Fusion(), lexical_best=q.lexical_best, confidence=q.confidence)
-        rows.append(Row(q, judged.entry, judged.offered, numpy.array(judged.signals.vector())))
+        rows.append(Row(q, judged.entry, judged.offered, numpy.array(judged.signals.vector()), tuple(ids)))
     return rows
 
 
@@ -197,9 +198,11 @@ def figures(rows: list[Row], w: numpy.ndarray | None, threshold: float) -> dict:
     outside = [r for r in rows if r.question.expect is None]
 
     def answered(r: Row) -> str | None:
-        kind, entry = r.question.lexical
-        if w is None or kind == "answer":
-            return entry if kind == "answer" else None
+        decided, entry = r.question.lexical
+        if decided == "answer":
+            return entry
+        if w is None:
+            return None
         return r.ids[r.candidate] if 1 / (1 + numpy.exp(-r.x @ w)) >= threshold else None
 
     got = [answered(r) for r in inside]
@@ -228,7 +231,7 @@ def main() -> None:
     for name in SETS:
         others = [n for n in SETS if source(n) != source(name)]
         ranker = fit_ranker([asked[n][1] for n in others])
-        rows = {n: _with_ids(asked[n], ranker) for n in [*others, name]}
+        rows = {n: rows_of(asked[n], ranker) for n in [*others, name]}
         w = fit([rows[n] for n in others])
         threshold = answer_threshold({n: rows[n] for n in others}, w)
         suggest = suggest_threshold([rows[n] for n in others], w)
@@ -240,7 +243,7 @@ def main() -> None:
               f"{first:.3f} / {fused['offered']:.3f} | "
               f"{shown(rows[name], None, suggest):.3f} / {shown(rows[name], w, suggest):.3f} |", flush=True)
     ranker = fit_ranker([q for _, q, _ in asked.values()])
-    rows = {n: _with_ids(asked[n], ranker) for n in SETS}
+    rows = {n: rows_of(asked[n], ranker) for n in SETS}
     w = fit(list(rows.values()))
     print("\nFitted on every set (bot.engine.semantic):")
     print("Ranker:", ", ".join(f"{f.name} {getattr(ranker, f.name):+.2f}" for f in dataclasses.fields(Ranker)))
@@ -248,11 +251,6 @@ def main() -> None:
           f"; answer at p >= {answer_threshold(rows, w):.2f}; suggest at p >= {suggest_threshold(list(rows.values()), w):.2f}")
     densities = [density for _, _, density in asked.values()]
     print(f"FITTED_DENSITY: ({min(densities):.2f}, {max(densities):.2f})")
-
-
-def _with_ids(asked: tuple[list[str], list[Question], float], ranker: Ranker) -> list[Row]:
-    ids, questions, _ = asked
-    return [replace(r, ids=tuple(ids)) for r in rows_of(questions, ranker)]
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ def test_a_helper_that_fails_leaves_its_part_here(caplog):
     assert "embedding it here" in caplog.text
 
 
-def test_one_core_or_few_texts_start_no_helper(monkeypatch):
+def test_one_core_starts_no_helper(monkeypatch):
     monkeypatch.setattr(embedding.os, "sched_getaffinity", lambda _: {0})
     assert embedding.helpers_here() == 0
     monkeypatch.setattr(embedding.os, "sched_getaffinity", lambda _: set(range(16)))

@@ -156,7 +156,6 @@ def test_embeddings_kept_in_the_index_cache_are_read_back_instead_of_embedded_ag
     from bot.engine.index_cache import IndexCache
 
     first, fused = cached(tmp_path)
-    question = QUESTION
     stored = sorted(p.name for p in first.semantic.keep.glob("semantic-*/*.npy"))
     words = [f"words-{field}-{lang}-{part}.npy" for field in ("answer", "asked") for lang in ("en", "zh")
              for part in ("entries", "idf", "offsets", "terms", "weights")]
@@ -177,14 +176,13 @@ def test_embeddings_kept_in_the_index_cache_are_read_back_instead_of_embedded_ag
     again = build_engine(tmp_path / "faq", cache=cache, semantic="on")
     assert cache.status == "hit"
     stage = SemanticStage(again.faq, lambda: Counting(first.semantic.encoder), keep=cache.path)
-    restored = stage.fuse(question, [], 0.0)
+    restored = stage.fuse(QUESTION, [], 0.0)
     assert calls == [1, 1]  # a probe that loads the weights, then the question: no FAQ text was embedded
     assert restored.entry == fused.entry and abs(restored.probability - fused.probability) < 0.01
 
 
 def test_a_damaged_index_cache_is_embedded_or_counted_again_never_fatal(tmp_path):
     first, fused = cached(tmp_path)
-    question = QUESTION
     kept = next(first.semantic.keep.glob("semantic-*"))
     calls = []
 
@@ -196,12 +194,12 @@ def test_a_damaged_index_cache_is_embedded_or_counted_again_never_fatal(tmp_path
     # a words file gone: counted again from the FAQ, the embeddings still read back
     (kept / "words-answer-en-idf.npy").unlink()
     stage = SemanticStage(first.faq, Counting, keep=first.semantic.keep)
-    assert stage.fuse(question, [], 0.0).entry == fused.entry and calls == [1, 1]
+    assert stage.fuse(QUESTION, [], 0.0).entry == fused.entry and calls == [1, 1]
     # an embeddings file cut short (a crash while it was written): embedded again, not an error on every question
     (kept / "answers.npy").write_bytes(b"")
     calls.clear()
     stage = SemanticStage(first.faq, Counting, keep=first.semantic.keep)
-    assert stage.fuse(question, [], 0.0).entry == fused.entry and stage.failed is None
+    assert stage.fuse(QUESTION, [], 0.0).entry == fused.entry and stage.failed is None
     assert max(calls) > 1  # the FAQ's texts were embedded
 
 
@@ -261,12 +259,12 @@ def test_a_progress_report_that_fails_does_not_turn_meaning_off():
 def test_ties_go_to_the_lower_position_whatever_the_partition_picks():
     import numpy
 
-    from bot.engine.fusion import best_first as _best_first
+    from bot.engine.fusion import best_first
 
     scores = numpy.array([0.1, 0.5, 0.9, 0.5, 0.5, -numpy.inf, 0.9])
-    assert list(_best_first(scores, 3)) == [2, 6, 1]
-    assert list(_best_first(scores, 2)) == [2, 6]
-    assert list(_best_first(scores, 10)) == [2, 6, 1, 3, 4, 0, 5]
+    assert list(best_first(scores, 3)) == [2, 6, 1]
+    assert list(best_first(scores, 2)) == [2, 6]
+    assert list(best_first(scores, 10)) == [2, 6, 1, 3, 4, 0, 5]
 
 
 SPARSE = """
@@ -336,19 +334,16 @@ def test_a_text_the_faq_repeats_is_embedded_once(make_faq):
     assert len(said) == 4 and numpy.array_equal(said[1], said[3])  # each entry still has it
 
 
-def test_a_large_faq_ranks_only_the_entries_it_read_row_by_row(make_faq, monkeypatch):
-    import bot.engine.nearest as nearest
-
+def test_a_large_faq_ranks_only_the_entries_it_read_row_by_row(make_faq):
     engine = build_engine(make_faq({"faq.yaml": SPARSE}), semantic="on")
     question = "will I get my cab fare back after flying out?"
     candidates, _, confidence = engine.assess(engine.rank(question))
     whole = engine.semantic.fuse(question, candidates, confidence)
-    monkeypatch.setattr(nearest, "EXACT_ROWS", 0)  # as if it were large: read through the centres
-    monkeypatch.setattr(nearest, "POOL", 1)
-    evidence = engine.semantic.evidence(question, [], None)
+    large = SemanticStage(engine.faq, ranks_all_up_to=0, pool_size=1)  # as if it were large: through the centres
+    evidence = large.evidence(question, [], None)
     assert list(evidence.positions) == [whole.entry] and len(evidence.entries) == 1  # the closest centre's alone
-    pooled = engine.semantic.fuse(question, [], confidence)
+    pooled = large.fuse(question, [], confidence)
     assert pooled.entry == whole.entry and pooled.offered == (whole.entry,)
-    with_words = engine.semantic.evidence(question, candidates, None)
+    with_words = large.evidence(question, candidates, None)
     assert set(with_words.positions) == {whole.entry, *(engine.faq.position(c.entry.id) for c in candidates)}
     assert len(with_words.entries) == len(with_words.positions)  # and the words' candidates, nothing else

@@ -10,7 +10,6 @@ them in a few arrays and a cached start reads them back without analysing any te
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,13 +17,10 @@ from pathlib import Path
 
 import numpy
 
+from bot.engine.matcher import idf
 from bot.engine.text import terms
 
 K1, B = 1.2, 0.75
-
-
-def _idf(entries: int, holding: int) -> float:
-    return math.log(1 + (entries - holding + 0.5) / (holding + 0.5))
 
 
 @dataclass(frozen=True)
@@ -50,13 +46,13 @@ class Field:
                 counts.append(count)
         held_by, by_entry, count = (numpy.asarray(a, dtype=numpy.int64) for a in (held, entries, counts))
         holding = numpy.bincount(held_by, minlength=len(vocabulary))
-        idf = numpy.log1p((len(texts) - holding + 0.5) / (holding + 0.5))
+        rarity = numpy.log1p((len(texts) - holding + 0.5) / (holding + 0.5))  # idf() for every term at once
         norm = K1 * (1 - B + B * lengths[by_entry] / max(float(lengths.mean()) if len(texts) else 0.0, 1e-9))
-        weights = idf[held_by] * count * (K1 + 1) / (count + norm)
+        weights = rarity[held_by] * count * (K1 + 1) / (count + norm)
         order = numpy.argsort(held_by, kind="stable")  # postings term by term, entries in order
         offsets = numpy.concatenate(([0], numpy.cumsum(holding))).astype(numpy.int64)
         return cls(vocabulary, offsets, by_entry[order].astype(numpy.int32), weights[order].astype(numpy.float32),
-                   idf, len(texts))
+                   rarity, len(texts))
 
     def scores(self, question: str) -> numpy.ndarray:
         """Each entry's share of the best score this question could get, from 0.0 to 1.0."""
@@ -64,7 +60,7 @@ class Field:
         asked = set(terms(question))
         if not asked:
             return found
-        unknown = _idf(self.size, 0)
+        unknown = idf(self.size, 0)
         best = 0.0
         for term in asked:
             i = self.vocabulary.get(term)

@@ -118,7 +118,8 @@ class Evidence:
                    "said_density": said * density, "answer_density": answer * density,
                    "centre_density": centre * density, "crosses": crosses, "crosses_cosine": crosses * cosine}
         return cls(numpy.stack([columns[name] for name in ENTRY_FIELDS], axis=1),
-                   numpy.array([everyday, 1.0, density]), allowed, cosine, asked, said, everyday, density, q, positions)
+                   numpy.array([{"none_everyday": everyday, "none_bias": 1.0, "none_density": density}[name]
+                                for name in NONE_FIELDS]), allowed, cosine, asked, said, everyday, density, q, positions)
 
     def position(self, row: int) -> int:
         return row if self.positions is None else int(self.positions[row])

@@ -137,9 +137,9 @@ class Matcher:
             stage_one = ArrayPostings.from_postings if len(self.entries) >= ARRAYS_FROM else DictPostings
         self.postings = stage_one(postings)
         n = len(self.entries)
-        self.idf = {t: _idf(n, len(ids)) for t, ids in postings.items()}
+        self.idf = {t: idf(n, len(ids)) for t, ids in postings.items()}
         self.term_weight = {t: idf * self._general(t) for t, idf in self.idf.items()}
-        self.unknown_idf = _idf(n, 0)
+        self.unknown_idf = idf(n, 0)
         spelled = {w for phrasings in analysed for q, _ in phrasings for w in words(q)}
         spelled |= {w for group in faq.synonyms for term in group for w in words(term)}
         self._set_vocabulary(frozenset(w for w in spelled if w.isascii() and w.isalpha()) | ENGLISH_STOP_WORDS)
@@ -368,5 +368,5 @@ class ArrayPostings:
         return found[:k] if wanted is None else [f for f in found if wanted(f[0])][:k]
 
 
-def _idf(n: int, df: int) -> float:
+def idf(n: int, df: int) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))

@@ -57,11 +57,12 @@ def exact(rows: int) -> bool:
     return rows <= EXACT_ROWS
 
 
-def pool(coarse: numpy.ndarray, *, must: Iterable[int] = (), allowed: numpy.ndarray | None = None) -> numpy.ndarray:
-    """The entries a large FAQ reads row by row, given each entry's centre cosine (`coarse`): the POOL closest,
-    and `must`."""
+def pool(coarse: numpy.ndarray, *, must: Iterable[int] = (), allowed: numpy.ndarray | None = None,
+         size: int = POOL) -> numpy.ndarray:
+    """The entries a large FAQ reads row by row, given each entry's centre cosine (`coarse`): the `size`
+    closest, and `must`."""
     ranked = coarse if allowed is None else numpy.where(allowed, coarse, -numpy.inf)
-    return numpy.union1d(numpy.argpartition(-ranked, min(POOL, len(ranked)) - 1)[:POOL],
+    return numpy.union1d(numpy.argpartition(-ranked, min(size, len(ranked)) - 1)[:size],
                          numpy.fromiter(must, dtype=numpy.int64))
 
 

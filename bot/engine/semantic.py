@@ -40,12 +40,21 @@ from bot.engine.fusion import (
     judge,
 )
 from bot.engine.matcher import Candidate
-from bot.engine.nearest import Segments, centres, closeness, exact, pool
+from bot.engine.nearest import (
+    EXACT_ROWS,
+    POOL,
+    Segments,
+    centres,
+    closeness,
+    exact,
+    pool,
+)
 from bot.engine.text import has_han, sentences
 
 BACKGROUND = Path(__file__).parent / "data" / "background.yaml"
 log = logging.getLogger(__name__)
-PROGRESS_FROM, PROGRESS_STEP = 4000, 1000  # phrasings: about two seconds of embedding, and half a second
+# phrasings: about two seconds of embedding, and half a second (also the chunk a helper process embeds at once)
+PROGRESS_FROM, PROGRESS_STEP = 4000, 1000
 PARAPHRASE = 0.7  # a cosine this high between two questions: they ask the same thing
 
 
@@ -91,7 +100,10 @@ class SemanticStage:
     memory-mapped, by the next start over the same FAQ."""
 
     def __init__(self, faq: Faq, encoder: Callable[[], Encoder] = shared_encoder, *, ranker: Ranker = Ranker(),
-                 fusion: Fusion = Fusion(), keep: Path | None = None, progress: Callable[[int, int], None] | None = None) -> None:
+                 fusion: Fusion = Fusion(), keep: Path | None = None, progress: Callable[[int, int], None] | None = None,
+                 ranks_all_up_to: int = EXACT_ROWS, pool_size: int = POOL) -> None:
+        """`ranks_all_up_to`: phrasings and answer sentences up to which every entry is ranked; past it, the
+        `pool_size` entries with the closest centres and the words' candidates (bot.engine.nearest)."""
         self.faq = faq
         self._encoder = encoder  # loaded on first use, so that commands that never need it do not wait
         self.encoder: Encoder | None = None
@@ -99,6 +111,7 @@ class SemanticStage:
         self.fusion = fusion
         self.keep = keep
         self.progress = progress  # told (done, total) while a large FAQ is embedded
+        self.ranks_all_up_to, self.pool_size = ranks_all_up_to, pool_size
         self.failed: str | None = None  # why the encoder could not be used
         self._index: Embedded | None = None
         self._first: tuple[Segments, Segments] | None = None
@@ -234,7 +247,7 @@ class SemanticStage:
         except (OSError, ValueError, EOFError):
             words = _words(self.faq)  # seconds to count again, where embedding again would take minutes
         if (len(stored["owners"]) != len(stored["phrasings"]) or len(stored["speakers"]) != len(stored["sentences"])
-                or any(len(stored[name]) != len(self.faq.entries) for name in ("answers", "centres", "languages"))):
+                or any(len(stored[name]) != entries for name in ("answers", "centres", "languages"))):
             return None
         # float32 once, in memory, for what every question reads whole: a float16 product would be converted
         # again each time. A large FAQ's rows stay memory-mapped float16: a question reads a few of them.
@@ -264,8 +277,8 @@ class SemanticStage:
         centre = index.centres @ q
         must = [self.faq.position(c.entry.id) for c in candidates]
         rows = slice(None)  # the entries ranked: all of them, or in a large FAQ those read row by row
-        if not exact(len(index.owners) + len(index.speakers)):
-            rows = pool(centre, must=must, allowed=allowed)
+        if len(index.owners) + len(index.speakers) > self.ranks_all_up_to:
+            rows = pool(centre, must=must, allowed=allowed, size=self.pool_size)
         asked, said = closeness(q, (index.phrasings, asked_by), (index.sentences, said_by), index.centres,
                                 must=must, allowed=allowed, coarse=centre,
                                 read=None if isinstance(rows, slice) else rows)
@@ -290,7 +303,8 @@ class SemanticStage:
 
     def fuse(self, question: str, candidates: list[Candidate], confidence: float,
              allowed: numpy.ndarray | None = None, *, offer: int = 3) -> Fused | None:
-        """The fused candidate for `question`, given the lexical candidates (best first) and confidence.
+        """The Ranker's first entry for `question` and the Fusion's probability that it is right, given the
+        lexical candidates (best first) and confidence.
         `allowed`: a mask of the entries that may answer."""
         if not self.faq.entries:
             return None

@@ -68,11 +68,11 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         imported = build_engine(args.out)
     except FaqError as err:  # written only after it loaded; another process may have changed it since
-        imported, problems = None, err.problems
-    if imported is not None:
+        problems = err.problems
+    else:
         problems = check(imported)
         for note in thin_notes(imported):
-            print(note.message)
+            print(note)
     if problems:
         print(f"lint (words alone) finds {len(problems)} problem(s) for you to resolve, collisions mostly; "
               f"`faqbot lint --faq {args.out}` checks with meaning too:")

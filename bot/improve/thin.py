@@ -13,15 +13,15 @@ FEWER_THAN = 2.0  # phrasings an entry, on average over the entries a question c
 def thin_notes(engine: Engine) -> list[Problem]:
     faq = engine.faq
     reachable = [e for e in faq.entries if faq.matchable(e)]
-    counts = [len(e.phrasings()) for e in reachable]
-    if len(reachable) < 2 or sum(counts) / len(reachable) >= FEWER_THAN:
+    average = sum(len(e.phrasings()) for e in reachable) / max(len(reachable), 1)
+    if len(reachable) < 2 or average >= FEWER_THAN:
         return []
-    fewest = sorted(reachable, key=lambda e: len(e.phrasings()))
-    first = fewest[0]
-    named = ", ".join(f"'{e.id}'" for e in fewest[:3]) + (", …" if len(fewest) > 3 else "")
+    ones = [e for e in reachable if len(e.phrasings()) == 1]
+    first = (ones or reachable)[0]
+    named = ", ".join(f"'{e.id}'" for e in ones[:3]) + (", …" if len(ones) > 3 else "")
     return [Problem(first.file, first.line,
-                    f"note: the entries have {sum(counts) / len(reachable):.1f} phrasings each on average "
-                    f"({counts.count(1)} have one: {named}): a question worded unlike them is answered less "
+                    f"note: the entries have {average:.1f} phrasings each on average "
+                    f"({len(ones)} have one{': ' + named if ones else ''}): a question worded unlike them is answered less "
                     "surely, and neighbouring entries are taken for each other more often. Three or more "
                     "phrasings an entry, worded as people ask, help; `faqbot learn` proposes them from the "
                     "questions asked", first.id, "questions")]

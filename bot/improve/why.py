@@ -37,8 +37,7 @@ def semantic_lines(engine: Engine, question: str) -> list[str]:
 
 def _fused_lines(engine: Engine, fused: Fused, fusion: Fusion) -> list[str]:
     s, read = fused.signals, dict(fused.inputs)
-    answer = fusion.answer
-    if fused.probability >= answer:
+    if fused.probability >= fusion.answer:
         where = "at or above answer"
     elif fused.probability >= fusion.suggest:
         where = "between them"
@@ -52,7 +51,7 @@ def _fused_lines(engine: Engine, fused: Fused, fusion: Fusion) -> list[str]:
     others = [engine.faq.entries[i].id for i in fused.offered[1:]]
     return [
         (f"semantic: {engine.faq.entries[fused.entry].id}  fused probability {fused.probability:.3f}  "
-         f"(answer at {answer:.2f}, suggest at {fusion.suggest:.2f}: {where})"),
+         f"(answer at {fusion.answer:.2f}, suggest at {fusion.suggest:.2f}: {where})"),
         closest,
         (f"   cosine to its closest phrasing {read['asked']:.3f}, answer sentence {read['said']:.3f}, answer "
          f"{read['answer']:.3f}, centre {read['centre']:.3f}; over everyday questions {s.over_background:.3f}"),
