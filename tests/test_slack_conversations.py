@@ -145,3 +145,4 @@ def test_ask_faqbot_in_a_channel_the_bot_is_not_in_tells_the_asker_privately(sla
     ask_about(slack, "Does buying Azure OpenAI give me ChatGPT?", ts="710.1", response_url=fake.response_url("ask3"))
     (told,) = fake.wait_for("/respond/ask3")
     assert told.body["response_type"] == "ephemeral" and "let me send the answer" in told.dump
+    assert "/invite @faqbot" in told.dump  # and how to fix it

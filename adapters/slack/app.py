@@ -247,15 +247,15 @@ class Listeners:
             if view.private:
                 return Respond(url, {"response_type": "ephemeral", "replace_original": False,
                                      **render(view).payload()}, self._failed(text))
-            # the bot may not be in that channel (not_in_channel): then the asker is told, privately
+            # the bot may not be in that channel (not_in_channel): then the asker is told, privately, how to fix it
             return Post({"channel": channel, "thread_ts": thread_ts, **render(view).payload()},
-                        Respond(url, self._failed(text)))
+                        Respond(url, self._failed(text, key="not_posted")))
 
         self.replies.answer(reply)
 
-    def _failed(self, asked: str = "", *, lang: str | None = None) -> dict:
+    def _failed(self, asked: str = "", *, lang: str | None = None, key: str = "failed") -> dict:
         """What a response_url gets instead when the reply cannot be sent."""
-        view = self.service.notice("failed", asked=asked, lang=lang)
+        view = self.service.notice(key, asked=asked, lang=lang)
         return {"response_type": "ephemeral", "replace_original": False, **render(view).payload()}
 
 

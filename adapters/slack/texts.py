@@ -9,6 +9,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "helpful": "👍 Helpful",
         "not_helpful": "👎 Not helpful",
         "failed": "Sorry, Slack didn't let me send the answer just now. Please try again in a minute.",
+        "not_posted": "Sorry, Slack didn't let me send the answer in that channel. If I'm not a member there, "
+                      "invite me with `/invite @faqbot` and ask again; otherwise try again in a minute.",
         "gone": "That FAQ entry no longer exists. Type `/faq help` to browse the topics.",
         "shortened": "(The answer was shortened to fit in one Slack message.)",
         "home_title": "faqbot",
@@ -23,6 +25,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "helpful": "👍 有帮助",
         "not_helpful": "👎 没帮助",
         "failed": "抱歉，Slack 暂时没能发出回答，请过一分钟再试。",
+        "not_posted": "抱歉，Slack 没让我在那个频道里发出回答。如果我还不是频道成员，请用 `/invite @faqbot` 邀请我后再问；"
+                      "否则请过一分钟再试。",
         "gone": "这个 FAQ 条目已不存在。输入 `/faq help` 可以浏览话题。",
         "shortened": "（回答太长，已截短以放进一条 Slack 消息。）",
         "home_title": "faqbot",

@@ -87,7 +87,7 @@ class Service:
         self.auto_answer = auto_answer  # channels whose every new post is answered, when the FAQ has the answer
         self.follow_ups = follow_ups  # the platforms whose conversations are followed; None: every one
         self.most_asked = most_asked  # (entry id, times) answered most often lately: the store's, when there is one
-        self._most_asked: tuple[float, list[tuple[str, int]]] = (-MOST_ASKED_FRESH, [])  # (when read, what)
+        self._most_asked_read: tuple[float, list[tuple[str, int]]] = (-MOST_ASKED_FRESH, [])  # (when read, what)
         self.log_bodies = log_bodies
         self.answering = InFlight()
         self.leads = Leads()
@@ -176,10 +176,10 @@ class Service:
     def _lately_most_asked(self) -> list[tuple[str, int]]:
         """The store's most asked, read at most every MOST_ASKED_FRESH seconds: a Home tab opened by each person
         in turn must not query the database each time (nor wait for one that is away)."""
-        read_at, found = self._most_asked
+        read_at, found = self._most_asked_read
         if self.most_asked is not None and time.monotonic() - read_at >= MOST_ASKED_FRESH:
             found = self.most_asked()
-            self._most_asked = (time.monotonic(), found)
+            self._most_asked_read = (time.monotonic(), found)
         return found
 
     def help(self, where: Where, lang: str, *, private: bool = True) -> View:

@@ -19,6 +19,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.improve.store.database import describe_error
 from bot.improve.store.migrations import NewerSchema, migrate
 from bot.improve.store.privacy import UserHasher
 from bot.improve.store.schema import claims, flood
@@ -139,7 +140,7 @@ class SharedState:
             self._away(f"its schema is newer than this replica's: {err}", fix="upgrade faqbot on this replica")
             return None
         except SQLAlchemyError as err:
-            self._away(type(err).__name__)
+            self._away(describe_error(err, self.engine.url))
             return None
         if now - self._tidied_at > TIDY_EVERY:
             self._tidy(now)
