@@ -28,6 +28,7 @@ BLIND = {  # set -> the FAQ it is asked of
     EVAL / "foreign" / "shop-support" / "questions.yaml": EVAL / "foreign" / "shop-support" / "faq",
     EVAL / "foreign" / "grad-school" / "questions.yaml": EVAL / "foreign" / "grad-school" / "faq",
     EVAL / "foreign" / "property-management" / "questions.yaml": EVAL / "foreign" / "property-management" / "faq",
+    EVAL / "foreign" / "clinic" / "questions.yaml": EVAL / "foreign" / "clinic" / "faq",
 }
 
 

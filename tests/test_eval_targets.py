@@ -20,18 +20,19 @@ EVAL = EVAL_CASES.parent
 WORDS_ALONE = [(EVAL_CASES, 0.90), (EVAL / "holdout.yaml", 0.79), (EVAL / "third.yaml", 0.80)]
 # (cases, FAQ directory or None for the shipped one, top-1 floor, wrong answers at most, out of scope answered at most)
 BLIND = [
-    (EVAL / "blind/shipped-a.yaml", None, 0.80, 0.02, 0.03),
-    (EVAL / "blind/shipped-b.yaml", None, 0.62, 0.04, 0.08),
-    (EVAL / "foreign/it-helpdesk/questions.yaml", EVAL / "foreign/it-helpdesk/faq", 0.51, 0.07, 0.08),
-    (EVAL / "foreign/hr-policies/questions.yaml", EVAL / "foreign/hr-policies/faq", 0.54, 0.04, 0.06),
-    (EVAL / "foreign/saas-support/questions.yaml", EVAL / "foreign/saas-support/faq", 0.60, 0.03, 0.08),
-    (EVAL / "foreign/office-admin/questions.yaml", EVAL / "foreign/office-admin/faq", 0.51, 0.02, 0.11),
-    (EVAL / "foreign/dev-platform/questions.yaml", EVAL / "foreign/dev-platform/faq", 0.50, 0.04, 0.06),
-    (EVAL / "foreign/security-compliance/questions.yaml", EVAL / "foreign/security-compliance/faq", 0.57, 0.06, 0.03),
-    (EVAL / "foreign/shop-support/questions.yaml", EVAL / "foreign/shop-support/faq", 0.58, 0.04, 0.06),
-    (EVAL / "foreign/grad-school/questions.yaml", EVAL / "foreign/grad-school/faq", 0.69, 0.04, 0.06),
-    # never fitted on (bench.fusion leaves it out): a check of how the engine does on a FAQ it has not seen
-    (EVAL / "foreign/property-management/questions.yaml", EVAL / "foreign/property-management/faq", 0.64, 0.03, 0.12),
+    (EVAL / "blind/shipped-a.yaml", None, 0.79, 0.02, 0.03),
+    (EVAL / "blind/shipped-b.yaml", None, 0.64, 0.03, 0.08),
+    (EVAL / "foreign/it-helpdesk/questions.yaml", EVAL / "foreign/it-helpdesk/faq", 0.53, 0.06, 0.14),
+    (EVAL / "foreign/hr-policies/questions.yaml", EVAL / "foreign/hr-policies/faq", 0.64, 0.04, 0.06),
+    (EVAL / "foreign/saas-support/questions.yaml", EVAL / "foreign/saas-support/faq", 0.61, 0.03, 0.11),
+    (EVAL / "foreign/office-admin/questions.yaml", EVAL / "foreign/office-admin/faq", 0.57, 0.02, 0.11),
+    (EVAL / "foreign/dev-platform/questions.yaml", EVAL / "foreign/dev-platform/faq", 0.52, 0.04, 0.06),
+    (EVAL / "foreign/security-compliance/questions.yaml", EVAL / "foreign/security-compliance/faq", 0.60, 0.05, 0.03),
+    (EVAL / "foreign/shop-support/questions.yaml", EVAL / "foreign/shop-support/faq", 0.62, 0.05, 0.12),
+    (EVAL / "foreign/grad-school/questions.yaml", EVAL / "foreign/grad-school/faq", 0.72, 0.03, 0.06),
+    # never fitted on (bench.fusion leaves them out): checks of how the engine does on FAQs it has not seen
+    (EVAL / "foreign/property-management/questions.yaml", EVAL / "foreign/property-management/faq", 0.70, 0.02, 0.12),
+    (EVAL / "foreign/clinic/questions.yaml", EVAL / "foreign/clinic/faq", 0.49, 0.05, 0.12),
 ]
 
 
@@ -55,7 +56,8 @@ def test_words_alone_quality(cases, top1_floor):
 
 @pytest.mark.parametrize(("cases", "faq", "top1_floor", "wrong", "out_of_scope"), BLIND,
                          ids=["shipped A", "shipped B", "IT helpdesk", "HR policies", "SaaS support", "office admin",
-                              "dev platform", "security", "shop support", "grad school", "property management"])
+                              "dev platform", "security", "shop support", "grad school", "property management",
+                              "clinic"])
 def test_default_quality_on_blind_sets(cases, faq, top1_floor, wrong, out_of_scope):
     result, summary, failures = scored(cases, *(("--faq", faq) if faq else ()))
     assert result["in_scope"] > 80 and result["out_of_scope"] > 25

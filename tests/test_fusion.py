@@ -57,3 +57,16 @@ def test_an_everyday_question_closer_than_the_entry_is_less_likely_answered():
     everyday = judge(evidence([0.7, 0.3], everyday=0.9), Ranker(), Fusion(), lexical_best=-1, confidence=0.0)
     assert everyday.probability < near.probability
     assert everyday.signals.over_none < near.signals.over_none
+
+
+def test_votes_count_the_views_that_put_an_entry_first_among_those_that_may_be_ranked():
+    asked = numpy.array([0.8, 0.6, 0.9])
+    e = Evidence.of(asked=asked, said=numpy.array([0.2, 0.5, 0.9]), answer=numpy.array([0.7, 0.1, 0.9]),
+                    centre=numpy.array([0.75, 0.5, 0.9]), lexical=numpy.array([0.0, 0.4, 0.9]),
+                    words_asked=numpy.array([0.3, 0.3, 0.9]), words_answer=numpy.zeros(3), crosses=numpy.zeros(3),
+                    everyday=0.3, density=1.5, allowed=numpy.array([True, True, False]), q=numpy.zeros(4))
+    # entry 2 is first in every view but may not be ranked; of the others, entry 0 leads asked, answer and
+    # centre, entry 1 said and lexical, both tie on words_asked, and all tie on words_answer
+    assert e.votes(0) == pytest.approx(5 / 7) and e.votes(1) == pytest.approx(4 / 7)
+    judged = judge(e, Ranker(), Fusion(), lexical_best=1, confidence=0.5)
+    assert judged.entry == 0 and judged.signals.votes == pytest.approx(5 / 7)

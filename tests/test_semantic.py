@@ -96,6 +96,20 @@ def test_between_the_thresholds_it_asks_did_you_mean(small):
     assert reply.suggestions[0].id == "vacation"
 
 
+def test_with_meaning_the_words_confidence_is_a_signal_and_only_a_phrasing_word_for_word_answers_alone(small):
+    question = "how do i connect to the vpn from home"
+    words = Engine(small.faq, matcher=small.matcher)
+    assert words.answer(question).kind == Kind.ANSWER  # the words alone are confident
+    doubting = eager(small, Fusion(answer=1.01, suggest=0.0))  # a Fusion that answers nothing
+    reply = doubting.answer(question)
+    assert reply.kind == Kind.SUGGEST and reply.suggestions[0].id == "vpn"
+    exact = doubting.answer("How do I connect to the VPN?")
+    assert exact.kind == Kind.ANSWER and exact.entry_id == "vpn"
+    # below the Fusion's suggest bar too, the words' confident entry is still offered, never a fallback
+    reply = eager(small, Fusion(answer=1.01, suggest=1.01)).answer(question)
+    assert reply.kind == Kind.SUGGEST and reply.suggestions[0].id == "vpn"
+
+
 def test_a_scoped_channel_gets_only_its_entries(small):
     reply = eager(small).answer("how much paid time off do we get", Context(tags=frozenset({"it"})))
     assert reply.entry_id != "vacation" and "vacation" not in [s.id for s in reply.suggestions]

@@ -48,6 +48,8 @@ class Ranker:
 
 
 ENTRY_FIELDS = tuple(f.name for f in fields(Ranker) if not f.name.startswith("none_"))
+# Each says on its own which entry the question is about; an entry most of them put first is seldom wrong
+VIEWS = ("asked", "said", "answer", "centre", "lexical", "words_asked", "words_answer")
 NONE_FIELDS = tuple(f.name for f in fields(Ranker) if f.name.startswith("none_"))
 
 
@@ -61,6 +63,7 @@ class Signals:
     over_background: float  # its cosine minus the closest everyday background question's
     lexical_confidence: float  # the lexical confidence, when the lexical best is this entry
     agree: float  # 1.0 when the lexical ranking puts it first too
+    votes: float  # share of the Ranker's views of an entry (VIEWS) that put it first on their own
     density: float  # log of the FAQ's phrasings per entry
     crosses: float  # 1.0 when it has no phrasing in the question's language
 
@@ -73,17 +76,18 @@ class Signals:
 class Fusion:
     """A logistic model over the Signals; and the probabilities that answer or suggest."""
 
-    odds: float = 0.68
-    lead: float = 0.17
+    odds: float = 0.69
+    lead: float = 0.04
     over_none: float = -0.03
-    over_background: float = 1.96
-    lexical_confidence: float = -0.07
-    agree: float = 0.96
-    density: float = -0.17
-    crosses: float = 0.64
-    bias: float = -0.08
-    answer: float = 0.76  # answer when the lexical stage did not and the probability is this high
-    suggest: float = 0.60  # below this, nothing is worth a "did you mean"
+    over_background: float = 2.14
+    lexical_confidence: float = 0.09
+    agree: float = 0.73
+    votes: float = 1.47
+    density: float = -0.10
+    crosses: float = 0.67
+    bias: float = -0.79
+    answer: float = 0.74  # answer when the probability is this high (a phrasing asked word for word is answered anyway)
+    suggest: float = 0.40  # below this, nothing is worth a "did you mean"
 
     def probability(self, s: Signals) -> float:
         """Each signal times the weight of the same name, plus the bias."""
@@ -126,6 +130,13 @@ class Evidence:
 
     def column(self, name: str) -> numpy.ndarray:
         return self.entries[:, ENTRY_FIELDS.index(name)]
+
+    def votes(self, row: int) -> float:
+        """The share of VIEWS in which `row` scores highest of the entries that may be ranked (ties count)."""
+        views = self.entries[:, [ENTRY_FIELDS.index(name) for name in VIEWS]]
+        if self.allowed is not None:
+            views = numpy.where(self.allowed[:, None], views, -numpy.inf)
+        return float(numpy.mean(views[row] >= views.max(axis=0)))
 
     def design(self) -> numpy.ndarray:
         """One row an entry, then none's, over ENTRY_FIELDS + NONE_FIELDS: what bench.fusion fits a Ranker on."""
@@ -172,6 +183,7 @@ def judge(evidence: Evidence, ranker: Ranker, fusion: Fusion, *, lexical_best: i
         over_background=float(evidence.cosine[best]) - evidence.everyday,
         lexical_confidence=confidence if lexical_best == entry else 0.0,
         agree=float(lexical_best == entry),
+        votes=evidence.votes(best),
         density=evidence.density,
         crosses=float(evidence.column("crosses")[best]),
     )
