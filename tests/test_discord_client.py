@@ -215,6 +215,16 @@ def test_messages_without_a_mention_from_bots_and_from_itself_are_ignored(bot, f
     assert len(fake.sent("POST", "/channels/")) == 1
 
 
+def test_a_message_delivered_twice_gets_one_reply(bot, fake):
+    """A gateway that resumes may dispatch a message again; two replicas on one token each get it."""
+    event = mention(fake, "What is GPT?")
+    fake.dispatch("MESSAGE_CREATE", event)
+    (sent,) = fake.wait_for("POST", "/channels/")
+    assert str(sent.body["message_reference"]["message_id"]) == event["id"]
+    time.sleep(0.3)
+    assert len(fake.sent("POST", "/channels/")) == 1
+
+
 def test_a_bare_mention_and_an_odd_question_get_polite_replies(bot, fake):
     mention(fake, "")
     mention(fake, "？？？ " + "ж" * 3000)

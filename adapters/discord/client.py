@@ -200,7 +200,7 @@ class Handlers:
                       str(channel.parent_id if in_thread else channel.id), str(message.author.id))
         # the conversation a reply belongs to: a thread, or a channel's replies to the bot's messages
         conversation = None if direct else f"discord:{where.workspace}:{channel.id}"
-        question = Question(message.content, where, me=str(me.id), thread=conversation)
+        question = Question(message.content, where, me=str(me.id), thread=conversation, key=f"discord:{message.id}")
         if addressed:
             work = functools.partial(self.service.ask, question)
         else:  # a new post in a help channel or forum (a forum post's first message has the thread's id)

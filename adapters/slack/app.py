@@ -132,12 +132,7 @@ class Listeners:
         thread = f"slack:{where.workspace}:{channel}:{thread_ts}" if thread_ts else None
 
         def reply() -> Delivery | None:
-            question = Question(text, where, me=me, thread=thread)
-            if overheard and not self.service.listening(question, top_level=top_level):
-                return None  # most channel messages: nothing claimed, nothing written
-            # one message can arrive as app_mention and as message, and a redelivery on another replica
-            if not self.service.first(f"slack:{where.workspace}:{channel}:{ts}"):
-                return None
+            question = Question(text, where, me=me, thread=thread, key=f"slack:{where.workspace}:{channel}:{ts}")
             view = self.service.overhear(question, top_level=top_level) if overheard else self.service.ask(question)
             if view is None:
                 return None

@@ -41,6 +41,9 @@ class Question:
     # Where the reply goes, when that is a conversation (a Slack thread, a Discord thread or reply chain): once
     # the bot has replied there, the asker's later messages there are followed up without a mention.
     thread: str | None = None
+    # The platform's name for this message: one delivered twice (as a mention and as a message, or to two
+    # replicas) is answered once. None: a command or a click, which the platform delivers once.
+    key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,8 @@ class Service:
 
     def ask(self, question: Question) -> View | None:
         """What to say to a question, or None to stay quiet (a flood already told, in public, to wait)."""
+        if question.key is not None and not self.first(question.key):
+            return None
         text = without_mention(question.text, question.me)
         lang = question.lang or self.language_of(text)
         verdict = self._flood(question.where)
@@ -124,6 +129,8 @@ class Service:
         when the message reads as a question. Nothing else, not even a notice: thanks, chatter between
         people and questions the FAQ cannot answer get silence, and are not recorded."""
         if not self.listening(question, top_level=top_level):
+            return None  # most channel messages: nothing claimed, nothing written
+        if question.key is not None and not self.first(question.key):
             return None
         where = question.where
         text = without_mention(question.text, question.me)
