@@ -16,6 +16,7 @@ from bot.improve.importing.model import (
     Read,
     control_character,
 )
+from bot.improve.importing.rows import readable
 
 COLUMNS = ("Question", "Answer", "Source", "Metadata", "SuggestedQuestions", "IsContextOnly", "Prompts", "QnaId")
 REQUIRED = ("question", "answer", "qnaid")
@@ -50,23 +51,14 @@ def read(path: Path, table: Iterable[tuple[int, list[str]]]) -> Read:
         return Read(errors=(Finding(name, line, f"the header should name the columns {', '.join(COLUMNS)} "
                                     f"(it has: {', '.join(header) or 'nothing'})"),))
     pairs: dict[int, _Pair] = {}
-    for line, cells in rows:
-        if not any(cell.strip() for cell in cells):
-            skipped.append(Finding(name, line, "empty row"))
-            continue
-        if len(cells) != len(header):
-            errors.append(Finding(name, line, f"has {len(cells)} fields where the header has {len(header)}: "
-                                  "a tab or line break inside a field that is not quoted?"))
-            continue
+    read_as = [title.strip().casefold() if title.strip().casefold() in IMPORTED else None for title in header]
+    for line, cells in readable(name, rows, header, read_as, errors=errors, skipped=skipped, exact=True):
 
         def cell(column: str) -> str:
             position = columns.get(column.casefold())
             return "" if position is None else cells[position].strip()
 
-        problem = next((p for title, text in zip(header, cells) if title.strip().casefold() in IMPORTED
-                        and (p := control_character(f"the {title.strip()} cell", text,
-                                                    answer=title.strip().casefold() == "answer"))), None)
-        problem = problem or _row(cell, line, pairs)
+        problem = _row(cell, line, pairs)
         if problem:
             errors.append(Finding(name, line, problem))
         if cell("SuggestedQuestions") not in ("", "[]"):

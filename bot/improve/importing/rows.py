@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
-from bot.improve.importing.model import CannotImport
+from bot.improve.importing.model import CannotImport, Finding, control_character
 
 Progress = Callable[[int, int], None]
 XLSX_EXTRA = 'reading .xlsx needs the xlsx extra: pip install "faqbot[xlsx]"'
@@ -42,6 +42,28 @@ def rows(path: Path, *, tabs: bool | None = None, progress: Progress | None = No
         raise CannotImport(f"{path}: is not UTF-8 text (byte {err.start}): save it as UTF-8") from None
     except OSError as err:
         raise CannotImport(f"{path}: cannot be read ({err.strerror})") from None
+
+
+def readable(name: str, table: Iterable[tuple[int, list[str]]], header: list[str], read: Sequence[str | None], *,
+             errors: list[Finding], skipped: list[Finding], exact: bool) -> Iterator[tuple[int, list[str]]]:
+    """The rows below `header` worth reading. An empty row is skipped; a row with more fields than the header
+    (or, `exact`, any other number) or with a control character in a column read is an error. `read`: each
+    column's name as the reader knows it, None for a column it leaves out ("answer" may hold line breaks)."""
+    for line, cells in table:
+        if not any(cell.strip() for cell in cells):
+            skipped.append(Finding(name, line, "empty row"))
+            continue
+        if len(cells) != len(header) if exact else any(cell.strip() for cell in cells[len(header):]):
+            errors.append(Finding(name, line, f"has {len(cells)} fields where the header has {len(header)}: "
+                                  "a separator or line break inside a field that is not quoted?"))
+            continue
+        problem = next((p for title, column, cell in zip(header, read, cells) if column is not None
+                        and (p := control_character(f"the {title.strip()} cell", cell, answer=column == "answer"))),
+                       None)
+        if problem:
+            errors.append(Finding(name, line, problem))
+            continue
+        yield line, cells
 
 
 class _Semicolons(csv.excel):

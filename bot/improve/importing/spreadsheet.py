@@ -8,13 +8,8 @@ from pathlib import Path
 
 from bot.engine.faq import LANGUAGES
 from bot.engine.loading import is_link
-from bot.improve.importing.model import (
-    Draft,
-    Finding,
-    FollowUp,
-    Read,
-    control_character,
-)
+from bot.improve.importing.model import Draft, Finding, FollowUp, Read
+from bot.improve.importing.rows import readable
 
 ALIASES = {
     "question": "question", "questions": "question", "answer": "answer", "id": "id", "tags": "tags", "tag": "tags",
@@ -42,20 +37,7 @@ def read(path: Path, table: Iterable[tuple[int, list[str]]]) -> Read:
     errors: list[Finding] = []
     skipped: list[Finding] = []
     drafts: dict[str, Draft] = {}
-    for line, cells in rows:
-        if not any(cell.strip() for cell in cells):
-            skipped.append(Finding(name, line, "empty row"))
-            continue
-        if len(cells) > len(header) and any(cell.strip() for cell in cells[len(header):]):
-            errors.append(Finding(name, line, f"has {len(cells)} fields where the header has {len(header)}: "
-                                  "a separator inside a field that is not quoted?"))
-            continue
-        problem = next((p for title, column, cell in zip(header, columns, cells) if column is not None
-                        and (p := control_character(f"the {title.strip()} cell", cell, answer=column == "answer"))),
-                       None)
-        if problem:
-            errors.append(Finding(name, line, problem))
-            continue
+    for line, cells in readable(name, rows, header, columns, errors=errors, skipped=skipped, exact=False):
         values: dict[str, list[str]] = {}
         for column, cell in zip(columns, cells):
             if column is not None:
