@@ -85,6 +85,13 @@ def test_a_long_title_and_a_very_long_answer_fit_discords_limits():
     assert " ".join(e.description for m in messages for e in m.embeds if e.description).split() == body.split()
 
 
+def test_headings_deeper_than_discord_shows_are_raised_to_its_deepest_code_aside():
+    body = "# Steps\n#### Before you start\n  ###### Fine print ##\n```\n#### a comment in code\n```\nDone."
+    (message,) = show(answer(body))
+    assert message.embeds[0].description == (
+        "# Steps\n### Before you start\n  ### Fine print\n```\n#### a comment in code\n```\nDone.")
+
+
 def test_mentions_echoed_from_the_question_are_neutralised():
     reply = Reply(kind="fallback", lang="en", text="", reason="no_match", asked="@everyone <@&123456789012345678> **x**")
     (message,) = show(reply)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import discord
 
+from bot.engine.markdown import headings_at_most
 from bot.engine.view import Action, Choice, Shape, View, notice_text
 from bot.engine.wording import say, shorten, split_text
 
@@ -22,6 +23,7 @@ MAX_EMBEDS = 10
 MAX_BUTTONS = 25  # 5 rows of 5
 MAX_LABEL = 80
 MAX_ECHO = 300  # characters of the person's question shown back to them
+HEADING_LEVELS = 3  # an embed's description shows # to ###; #### and deeper would show their #'s
 
 UP, DOWN, SHARE, PICK, TOPIC = "up", "down", "share", "pick", "topic"
 ACTIONS = {Action.PICK: PICK, Action.OPEN: TOPIC}
@@ -58,7 +60,8 @@ def render(view: View) -> tuple[Message, ...]:
 
 def _answer(view: View) -> list[discord.Embed]:
     lang = view.lang
-    pieces = split_text(discord.utils.escape_mentions(view.body or ""), MAX_DESCRIPTION) or [""]
+    body = headings_at_most(view.body or "", HEADING_LEVELS)
+    pieces = split_text(discord.utils.escape_mentions(body), MAX_DESCRIPTION) or [""]
     embeds = [discord.Embed(description=piece) for piece in pieces]
     embeds[0].title = shorten(discord.utils.escape_mentions((view.title or "").strip()), MAX_TITLE)
     tail = discord.Embed()

@@ -105,6 +105,19 @@ def parse(text: str) -> list[Line]:
     return lines
 
 
+def headings_at_most(text: str, level: int) -> str:
+    """`text` with every heading deeper than `level` raised to it, code blocks left as written: for a platform
+    that shows only the first few levels and would print a deeper one's #'s."""
+    out, fenced = [], False
+    for raw in text.split("\n"):
+        if _FENCE.match(raw):
+            fenced = not fenced
+        elif not fenced and (heading := _HEADING.match(raw)) and len(raw.lstrip()) - len(raw.lstrip().lstrip("#")) > level:
+            raw = f"{heading.group(1)}{'#' * level} {heading.group(2)}"
+        out.append(raw)
+    return "\n".join(out)
+
+
 def render(text: str, span: Callable[[Span], str], line: Callable[[Line, str], str]) -> str:
     """`text` written span by span and line by line in a platform's way."""
     return "\n".join(line(each, "".join(map(span, each.spans))) for each in parse(text))
