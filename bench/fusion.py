@@ -86,7 +86,7 @@ def source(name: str) -> str:
 class Question:
     expect: int | None  # the right entry's position; None out of scope
     lexical: tuple[str, str | None]  # the lexical engine's decision: kind, entry
-    exact: bool  # the question is one of the FAQ's phrasings word for word: the words answer it alone
+    exact: bool  # the question is one of the FAQ's phrasings as written: when the words answer it, they alone do
     evidence: Evidence
     lexical_best: int
     confidence: float
@@ -222,7 +222,7 @@ def shown(rows: list[Row], w: numpy.ndarray | None, suggest: float, answer: floa
     if w is None:
         return sum(r.question.lexical[0] == "suggest" for r in outside) / len(outside)
     return sum(suggest <= probability(r, w) < answer or (probability(r, w) < suggest and r.question.lexical[0] in ("answer", "suggest"))
-               for r in outside if not r.question.exact) / len(outside)
+               for r in outside if not (r.question.exact and r.question.lexical[0] == "answer")) / len(outside)
 
 
 def probability(r: Row, w: numpy.ndarray) -> float:

@@ -78,3 +78,18 @@ def test_a_conversation_is_followed_for_its_time_only():
     assert "slack:T1:C1:1.0:U1" in recent
     now[0] = 10.5
     assert "slack:T1:C1:1.0:U1" not in recent and "other" not in recent
+
+
+def test_a_message_delivered_twice_is_answered_recorded_and_counted_once(engine):
+    kept = Kept()
+    service = Service(engine, recorder=kept, flood=FloodRule(questions=2), auto_answer=frozenset({"C1"}))
+    twice = Question("What is GPT?", Where("slack", "T1", "C1", "U1"), key="slack:T1:C1:5.0")
+    assert service.ask(twice) is not None and service.ask(twice) is None
+    assert len(kept.events) == 1
+    second = service.ask(Question("What is RLHF?", Where("slack", "T1", "C1", "U1")))
+    assert second.entry_id == "rlhf"  # the 2nd of 2 a minute: the repeat did not count
+    assert service.ask(Question("What is ChatGPT?", Where("slack", "T1", "C1", "U1"))).notice == "flood"
+    # a message nobody listens for claims nothing: were it delivered again where it is listened for, it is answered
+    elsewhere = Question("What is GPT?", Where("slack", "T1", "C9", "U2"), key="slack:T1:C9:6.0")
+    assert service.overhear(elsewhere, top_level=True) is None
+    assert service.first("slack:T1:C9:6.0")

@@ -147,7 +147,7 @@ def test_an_encoder_that_cannot_load_leaves_the_words_to_answer_and_says_so_once
     assert engine.semantic.warm_up() is False
     for _ in range(2):
         assert engine.answer("how much paid time off do employees get each year").kind == Kind.FALLBACK
-    assert engine.answer("How do I add a printer?").entry_id == "printer"
+    assert engine.answer("how do I add a printer to my laptop").entry_id == "printer"  # no phrasing as written
     said = [r.getMessage() for r in caplog.records if "semantic matching is off" in r.getMessage()]
     assert said == ["semantic matching is off, words alone answer: the encoder's weights are missing. "
                     "Reload the FAQ or restart to try again, or set matching.semantic to off"]
@@ -246,7 +246,7 @@ def test_an_encoder_that_fails_on_a_question_leaves_the_words_to_answer(small, c
             return shared_encoder().encode(texts)
 
     engine = Engine(small.faq, matcher=small.matcher, semantic=SemanticStage(small.faq, Failing, fusion=EAGER))
-    assert engine.answer("How do I add a printer?").entry_id == "printer"
+    assert engine.answer("how do I add a printer to my laptop").entry_id == "printer"  # no phrasing as written
     assert engine.answer("how much paid time off do employees get each year").kind == Kind.FALLBACK
     assert engine.answer("is there a company gym").kind == Kind.FALLBACK
     said = [r.getMessage() for r in caplog.records if "semantic matching is off" in r.getMessage()]

@@ -10,14 +10,15 @@ from bot.engine.reply import Kind
 
 def entry_for(engine: Engine, question: str) -> str | None:
     """The entry the engine answers `question` with; or, for a "did you mean", its first entry when the
-    words alone are confident of it and tell it apart from the others (only a close runner-up held the
-    answer back), and, with a semantic stage, the meaning agrees."""
+    words alone are confident of it and tell it apart from the others, only a close runner-up held the
+    answer back, and, with a semantic stage, the meaning agrees. When the words would have answered and
+    the meaning doubted (with a semantic stage the Fusion decides), the doubt stands: None."""
     reply = engine.answer(question)
     if reply.kind == Kind.ANSWER:
         return reply.entry_id
     if reply.kind != Kind.SUGGEST:
         return None
-    candidates, _, confidence = engine.assess(engine.rank(question))
+    candidates, lead, confidence = engine.assess(engine.rank(question))
     if not candidates or candidates[0].entry.id != reply.suggestions[0].id:
         return None
     best, t = candidates[0], engine.thresholds
@@ -26,5 +27,7 @@ def entry_for(engine: Engine, question: str) -> str | None:
     fused = engine.fuse(question, candidates, confidence)
     if fused is None:
         return best.entry.id
+    if lead >= t.margin:
+        return None
     agrees = engine.faq.entries[fused.entry].id == best.entry.id
     return best.entry.id if agrees and fused.probability >= engine.semantic.fusion.suggest else None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.engine.answering import Engine
-from bot.engine.fusion import Fusion
+from bot.engine.fusion import VIEWS, Fusion
 from bot.engine.semantic import Fused
 
 
@@ -28,7 +28,9 @@ def semantic_lines(engine: Engine, question: str) -> list[str]:
     if engine.semantic is None:
         return ["semantic matching is off"]
     # the candidates the answer was decided on, whatever --top shows
-    candidates, _, confidence = engine.assess(engine.rank(question))
+    candidates, lead, confidence = engine.assess(engine.rank(question))
+    if engine.as_written(candidates, lead, confidence):
+        return ["semantic: not consulted, the question is a phrasing of the words' first entry as written"]
     fused = engine.fuse(question, candidates, confidence)
     if fused is None:
         return ["semantic: no entry to fuse"]
@@ -58,6 +60,7 @@ def _fused_lines(engine: Engine, fused: Fused, fusion: Fusion) -> list[str]:
         (f"   its words in the question: of its phrasings {read['words_asked']:.2f}, of its answer "
          f"{read['words_answer']:.2f}; ranked first at odds {s.odds:+.2f}, lead {s.lead:.2f}, "
          f"over none of these {s.over_none:.2f}"),
-        f"   the words alone rank it first: {'yes' if s.agree else 'no'}"
+        f"   views that rank it first: {round(s.votes * len(VIEWS))} of {len(VIEWS)}; "
+        f"the words alone rank it first: {'yes' if s.agree else 'no'}"
         + (f"  runners-up: {', '.join(others)}" if others else ""),
     ]
