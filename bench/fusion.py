@@ -8,10 +8,12 @@ of the question's words in its phrasings and answer) and of "none of these" (the
 background question). Two models are fitted on them:
 - the Ranker, a conditional logit: which entry (or none) is the question about;
 - the Fusion, a logistic model over the Ranker's first entry: is it the right answer.
-The answer threshold is the lowest probability at which, on the fitting sets' average, wrong answers
-and out-of-scope questions answered stay within three quarters of each set's own target (the shipped
-FAQ: 2 % and 5 %; another team's FAQ: 5 % and 10 %; a FAQ in one language asked in the other: 4 % and
-8 %). The sets written with the FAQ in view (cases, holdout, third) help fit the models, not the threshold.
+The words answer alone a phrasing asked as written and, from a bar of their confidence (WORDS_BARS: the one
+that answers the most questions right on the fitting sets, each with its own answer threshold), what they are
+very sure of; the Fusion decides the rest. The answer threshold is the lowest probability at which, on the
+fitting sets' average, wrong answers and out-of-scope questions answered stay within three quarters of each
+set's own target (the shipped FAQ: 2 % and 5 %; another team's FAQ: 5 % and 10 %; a FAQ in one language
+asked in the other: 4 % and 8 %). The sets written with the FAQ in view (cases, holdout, third) help fit the models, not the threshold.
 
 Leave one set out: for each eval set, both models and the threshold are fitted on the other sets alone and the
 set is scored with them, so every figure printed is out of sample. Each set weighs the same in a fit
@@ -175,12 +177,29 @@ def fit(sets: list[list[Row]], l2: float = 1.0, steps: int = 50) -> numpy.ndarra
     return w
 
 
-def answer_threshold(named: dict[str, list[Row]], w: numpy.ndarray) -> float:
+# The words' confidence at which they answer alone, the Fusion not asked; above 1.0, never
+WORDS_BARS = (1.01, 0.95, 0.9, 0.85, 0.8)
+
+
+def decision(named: dict[str, list[Row]], w: numpy.ndarray) -> tuple[float, float]:
+    """The words' bar (of WORDS_BARS) and the answer threshold that answer the most questions right on the sets'
+    average, each bar with its own answer_threshold; on a tie, the higher bar (the Fusion asked more often)."""
+    judged = [name for name in named if kind(name) is not None]
+    best = None
+    for words in WORDS_BARS:
+        t = answer_threshold(named, w, words)
+        right = float(numpy.mean([figures(named[n], w, t, words)["top-1"] for n in judged]))
+        if best is None or right > best[0] + 1e-9:
+            best = (right, words, t)
+    return best[1], best[2]
+
+
+def answer_threshold(named: dict[str, list[Row]], w: numpy.ndarray, words: float = WORDS_BARS[0]) -> float:
     """The lowest probability at which, on the sets' average, wrong answers and out-of-scope answers stay
     within MARGIN of each set's own target."""
     judged = {name: rows for name, rows in named.items() if kind(name) is not None}
     for t in numpy.arange(0.30, 1.0, 0.01):
-        scores = {name: figures(rows, w, t) for name, rows in judged.items()}
+        scores = {name: figures(rows, w, t, words) for name, rows in judged.items()}
         if (numpy.mean([f["wrong"] - MARGIN * TARGETS[kind(n)][0] for n, f in scores.items()]) <= 0
                 and numpy.mean([f["out of scope answered"] - MARGIN * TARGETS[kind(n)][1]
                                 for n, f in scores.items()]) <= 0):
@@ -188,21 +207,27 @@ def answer_threshold(named: dict[str, list[Row]], w: numpy.ndarray) -> float:
     return 1.0
 
 
-def suggest_threshold(sets: list[list[Row]], w: numpy.ndarray, answer: float) -> float:
+def suggest_threshold(sets: list[list[Row]], w: numpy.ndarray, answer: float, words: float) -> float:
     """The lowest probability that shows out-of-scope questions a "did you mean" at most 5 points more
     often than the lexical engine does, on the sets' average."""
     return round(float(next((t for t in numpy.arange(0.20, 1.0, 0.05)
-                             if numpy.mean([shown(rs, w, t, answer) - shown(rs, None, t) for rs in sets]) <= 0.05), answer)), 2)
+                             if numpy.mean([shown(rs, w, t, answer, words) - shown(rs, None, t) for rs in sets]) <= 0.05),
+                            answer)), 2)
 
 
-def figures(rows: list[Row], w: numpy.ndarray | None, threshold: float) -> dict:
+def words_alone(q: Question, words: float) -> bool:
+    """The words answer it without the Fusion: a phrasing asked as written, or the words' confidence at `words`."""
+    return q.lexical[0] == "answer" and (q.exact or q.confidence >= words)
+
+
+def figures(rows: list[Row], w: numpy.ndarray | None, threshold: float, words: float = WORDS_BARS[0]) -> dict:
     """w None: the lexical engine alone."""
     inside = [r for r in rows if r.question.expect is not None]
     outside = [r for r in rows if r.question.expect is None]
 
     def answered(r: Row) -> str | None:
         decided, entry = r.question.lexical
-        if decided == "answer" and (w is None or r.question.exact):
+        if decided == "answer" and (w is None or words_alone(r.question, words)):
             return entry
         if w is None:
             return None
@@ -215,14 +240,15 @@ def figures(rows: list[Row], w: numpy.ndarray | None, threshold: float) -> dict:
             "offered": sum(r.question.expect in r.offered for r in inside) / len(inside)}
 
 
-def shown(rows: list[Row], w: numpy.ndarray | None, suggest: float, answer: float = 1.0) -> float:
+def shown(rows: list[Row], w: numpy.ndarray | None, suggest: float, answer: float = 1.0,
+          words: float = WORDS_BARS[0]) -> float:
     """Share of out-of-scope questions that get a "did you mean" (w None: the lexical engine alone). With a
     Fusion, a question the words would answer and the Fusion does not is offered the words' best few."""
     outside = [r for r in rows if r.question.expect is None]
     if w is None:
         return sum(r.question.lexical[0] == "suggest" for r in outside) / len(outside)
     return sum(suggest <= probability(r, w) < answer or (probability(r, w) < suggest and r.question.lexical[0] in ("answer", "suggest"))
-               for r in outside if not (r.question.exact and r.question.lexical[0] == "answer")) / len(outside)
+               for r in outside if not words_alone(r.question, words)) / len(outside)
 
 
 def probability(r: Row, w: numpy.ndarray) -> float:
@@ -234,31 +260,32 @@ def main() -> None:
     importing.run([EVAL / "imported" / "makerspace.tsv"], IMPORTED)
     asked = {name: questions_of(*how) for name, how in SETS.items()}
     print("Each set scored by models fitted without it (nor any set made of the same questions).")
-    print("| set | lexical top-1 / wrong / oos answered | fused top-1 / wrong / oos answered | answer at p >= "
-          "| right entry ranked first / in top 3 | oos shown a did-you-mean: lexical / fused |")
+    print("| set | lexical top-1 / wrong / oos answered | fused top-1 / wrong / oos answered | words alone at / answer "
+          "at p >= | right entry ranked first / in top 3 | oos shown a did-you-mean: lexical / fused |")
     print("|---|---|---|--:|--:|---|")
     for name in SETS:
         others = [n for n in SETS if source(n) != source(name)]
         ranker = fit_ranker([asked[n][1] for n in others])
         rows = {n: rows_of(asked[n], ranker) for n in [*others, name]}
         w = fit([rows[n] for n in others])
-        threshold = answer_threshold({n: rows[n] for n in others}, w)
-        suggest = suggest_threshold([rows[n] for n in others], w, threshold)
-        lexical, fused = figures(rows[name], None, 0), figures(rows[name], w, threshold)
+        words, threshold = decision({n: rows[n] for n in others}, w)
+        suggest = suggest_threshold([rows[n] for n in others], w, threshold, words)
+        lexical, fused = figures(rows[name], None, 0), figures(rows[name], w, threshold, words)
         inside = [r for r in rows[name] if r.question.expect is not None]
         first = sum(r.candidate == r.question.expect for r in inside) / len(inside)
         print(f"| {name} | {lexical['top-1']:.3f} / {lexical['wrong']:.3f} / {lexical['out of scope answered']:.3f} | "
-              f"{fused['top-1']:.3f} / {fused['wrong']:.3f} / {fused['out of scope answered']:.3f} | {threshold:.2f} | "
+              f"{fused['top-1']:.3f} / {fused['wrong']:.3f} / {fused['out of scope answered']:.3f} | {words:.2f} / {threshold:.2f} | "
               f"{first:.3f} / {fused['offered']:.3f} | "
-              f"{shown(rows[name], None, suggest):.3f} / {shown(rows[name], w, suggest, threshold):.3f} |", flush=True)
+              f"{shown(rows[name], None, suggest):.3f} / {shown(rows[name], w, suggest, threshold, words):.3f} |", flush=True)
     ranker = fit_ranker([q for _, q, _ in asked.values()])
     rows = {n: rows_of(asked[n], ranker) for n in SETS}
     w = fit(list(rows.values()))
-    answer = answer_threshold(rows, w)
+    words, answer = decision(rows, w)
     print("\nFitted on every set (bot.engine.semantic):")
     print("Ranker:", ", ".join(f"{f.name} {getattr(ranker, f.name):+.2f}" for f in dataclasses.fields(Ranker)))
     print("Fusion:", ", ".join(f"{n} {v:+.2f}" for n, v in zip([f.name for f in dataclasses.fields(Signals)] + ["bias"], w)),
-          f"; answer at p >= {answer:.2f}; suggest at p >= {suggest_threshold(list(rows.values()), w, answer):.2f}")
+          f"; words alone at confidence >= {words:.2f}; answer at p >= {answer:.2f}; "
+          f"suggest at p >= {suggest_threshold(list(rows.values()), w, answer, words):.2f}")
     densities = [density for _, _, density in asked.values()]
     print(f"FITTED_DENSITY: ({min(densities):.2f}, {max(densities):.2f})")
 

@@ -41,7 +41,7 @@ ENGLISH_ONLY = """
   tags: [it]
 """
 # Meant to exercise the wiring, not the calibration (bench.fusion fits and measures that).
-EAGER = Fusion(answer=0.0, suggest=0.0)
+EAGER = Fusion(answer=0.0, suggest=0.0, words=1.01)  # every question but a phrasing as written goes to the Fusion
 
 
 @pytest.fixture(scope="module")
@@ -100,14 +100,17 @@ def test_with_meaning_the_words_confidence_is_a_signal_and_only_a_phrasing_word_
     question = "how do i connect to the vpn from home"
     words = Engine(small.faq, matcher=small.matcher)
     assert words.answer(question).kind == Kind.ANSWER  # the words alone are confident
-    doubting = eager(small, Fusion(answer=1.01, suggest=0.0))  # a Fusion that answers nothing
+    doubting = eager(small, Fusion(answer=1.01, suggest=0.0, words=1.01))  # a Fusion that answers nothing
     reply = doubting.answer(question)
     assert reply.kind == Kind.SUGGEST and reply.suggestions[0].id == "vpn"
     exact = doubting.answer("How do I connect to the VPN?")
     assert exact.kind == Kind.ANSWER and exact.entry_id == "vpn"
     # below the Fusion's suggest bar too, the words' confident entry is still offered, never a fallback
-    reply = eager(small, Fusion(answer=1.01, suggest=1.01)).answer(question)
+    reply = eager(small, Fusion(answer=1.01, suggest=1.01, words=1.01)).answer(question)
     assert reply.kind == Kind.SUGGEST and reply.suggestions[0].id == "vpn"
+    # words sure enough (Fusion.words) answer alone, the Fusion not asked
+    sure = eager(small, Fusion(answer=1.01, suggest=1.01, words=0.0)).answer(question)
+    assert sure.kind == Kind.ANSWER and sure.entry_id == "vpn"
 
 
 def test_a_scoped_channel_gets_only_its_entries(small):

@@ -31,19 +31,26 @@ def semantic(tmp_path_factory):
 
 
 def test_the_semantic_signals_follow_the_lexical_ones(semantic):
-    lines = explain(semantic, "VPN setup", top=5)
+    lines = explain(semantic, "vpn setup on my laptop", top=5)
     assert lines[1].startswith("decision: answer (confident) -> vpn")
-    assert lines[2].startswith("1. vpn  score 1.000")
+    assert lines[2].startswith("1. vpn  score ")
     first = next(i for i, line in enumerate(lines) if line.startswith("semantic: "))
     assert first > 2 and len(lines) == first + 5
     assert lines[first].startswith("semantic: vpn  fused probability ")
     fusion = Fusion()
     assert lines[first].endswith(f"(answer at {fusion.answer:.2f}, suggest at {fusion.suggest:.2f}: at or above answer)")
     assert lines[first + 1] == "   closest phrasing: VPN setup"
-    assert lines[first + 2].startswith("   cosine to its closest phrasing 1.000, answer sentence ")
+    assert lines[first + 2].startswith("   cosine to its closest phrasing 0.")
     assert "over everyday questions " in lines[first + 2]
     assert lines[first + 3].startswith("   its words in the question: of its phrasings ")
-    assert lines[first + 4] == "   the words alone rank it first: yes  runners-up: vacation"
+    assert lines[first + 4] == "   views that rank it first: 7 of 7; the words alone rank it first: yes  runners-up: vacation"
+
+
+def test_a_phrasing_asked_as_written_is_answered_by_the_words_and_says_meaning_was_not_asked(semantic):
+    lines = explain(semantic, "VPN setup", top=5)
+    assert lines[1].startswith("decision: answer (confident) -> vpn")
+    assert lines[2].startswith("1. vpn  score 1.000")
+    assert lines[-1].startswith("semantic: not consulted, the words answer alone")
 
 
 def test_meaning_alone_and_a_sentence_of_the_answer_closer_than_any_phrasing(semantic):

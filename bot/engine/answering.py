@@ -122,14 +122,16 @@ class Engine:
         lead = best.score - (candidates[1].score if len(candidates) > 1 else 0.0)
         return candidates, lead, self.calibration.confidence(best.signals, lead)
 
-    def as_written(self, candidates: list[Candidate], lead: float, confidence: float) -> bool:
-        """Whether the question is a phrasing of the words' first entry as written (its terms, stop words aside)
-        and the words answer it: then they alone do. Otherwise, with a semantic stage, the words' confidence is
-        one of the Fusion's signals, not a verdict of its own: fitted on FAQs with two phrasings an entry as well
-        as forty, the Fusion is right more often and wrong less."""
+    def words_alone(self, candidates: list[Candidate], lead: float, confidence: float) -> bool:
+        """Whether the words answer without the semantic stage: they would answer, and the question is a phrasing
+        of their first entry as written (its terms, stop words aside) or they are very sure of it (Fusion.words).
+        Otherwise the words' confidence is one of the Fusion's signals, not a verdict of its own: fitted on FAQs
+        with two phrasings an entry as well as forty, the Fusion is right more often and wrong less."""
         best = candidates[0] if candidates else None
-        return best is not None and best.signals.exact and self.thresholds.answers(
-            confidence, lead, exact=True, evidence=best.signals.evidence)
+        if best is None or not self.thresholds.answers(confidence, lead, exact=best.signals.exact,
+                                                       evidence=best.signals.evidence):
+            return False
+        return best.signals.exact or self.semantic is None or confidence >= self.semantic.fusion.words
 
     def _decide(self, ranking: Ranking, lang: str, asked: str, tags: frozenset[str] | None) -> Reply:
         t = self.thresholds
@@ -140,7 +142,7 @@ class Engine:
         best = candidates[0] if candidates else None
         words_answer = best is not None and t.answers(confidence, lead, exact=best.signals.exact,
                                                       evidence=best.signals.evidence)
-        fused = None if self.as_written(candidates, lead, confidence) else self.fuse(asked, candidates, confidence, tags)
+        fused = None if self.words_alone(candidates, lead, confidence) else self.fuse(asked, candidates, confidence, tags)
         if words_answer and fused is None:
             return self._answer(best.entry, lang, reason=Reason.CONFIDENT, asked=asked, candidate=best,
                                 score=confidence, tags=tags)

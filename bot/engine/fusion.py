@@ -86,7 +86,8 @@ class Fusion:
     density: float = -0.10
     crosses: float = 0.67
     bias: float = -0.79
-    answer: float = 0.74  # answer when the probability is this high (a phrasing asked word for word is answered anyway)
+    answer: float = 0.74  # answer when the probability is this high...
+    words: float = 0.90  # ...unless the words answer alone: their confidence this high, or a phrasing asked as written
     suggest: float = 0.40  # below this, nothing is worth a "did you mean"
 
     def probability(self, s: Signals) -> float:

@@ -29,8 +29,9 @@ def semantic_lines(engine: Engine, question: str) -> list[str]:
         return ["semantic matching is off"]
     # the candidates the answer was decided on, whatever --top shows
     candidates, lead, confidence = engine.assess(engine.rank(question))
-    if engine.as_written(candidates, lead, confidence):
-        return ["semantic: not consulted, the question is a phrasing of the words' first entry as written"]
+    if engine.words_alone(candidates, lead, confidence):
+        return [f"semantic: not consulted, the words answer alone (a phrasing asked as written, or confidence at "
+                f"{engine.semantic.fusion.words:.2f} or more)"]
     fused = engine.fuse(question, candidates, confidence)
     if fused is None:
         return ["semantic: no entry to fuse"]
