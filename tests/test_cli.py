@@ -206,11 +206,11 @@ def test_why_for_a_question_with_no_terms():
 
 
 def test_why_with_the_semantic_stage(make_faq):
-    done = run_faqbot("why", "What is an apple?", "--faq", make_faq({"fruit.yaml": SMALL_FAQ}),
+    done = run_faqbot("why", "so what exactly is an apple, the fruit", "--faq", make_faq({"fruit.yaml": SMALL_FAQ}),
                       env={"FAQBOT_SEMANTIC": "on"})
     assert done.returncode == 0, done.stderr
     assert "\nsemantic: fruit-apple  fused probability " in done.stdout
-    assert "   closest phrasing: What is an apple?\n" in done.stdout
+    assert "\n   closest" in done.stdout and "views that rank it first" in done.stdout
 
 
 # --- lint ---------------------------------------------------------------------------------------
