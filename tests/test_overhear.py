@@ -93,3 +93,11 @@ def test_a_message_delivered_twice_is_answered_recorded_and_counted_once(engine)
     elsewhere = Question("What is GPT?", Where("slack", "T1", "C9", "U2"), key="slack:T1:C9:6.0")
     assert service.overhear(elsewhere, top_level=True) is None
     assert service.first("slack:T1:C9:6.0")
+
+
+def test_discord_reads_unaddressed_messages_only_when_a_channel_or_a_conversation_there_may_get_a_reply(engine):
+    slack_only = Service(engine, auto_answer=frozenset({"C0123HELP"}), follow_ups=frozenset({"slack"}))
+    assert slack_only.overhears("slack") and not slack_only.overhears("discord")
+    assert Service(engine, auto_answer=frozenset({"112233445566778899"}), follow_ups=frozenset()).overhears("discord")
+    assert Service(engine, follow_ups=frozenset({"slack", "discord"})).overhears("discord")
+    assert not Service(engine, follow_ups=frozenset({"slack"})).overhears("discord")

@@ -71,10 +71,7 @@ def start(runtime: Runtime, args: argparse.Namespace) -> Running:
                           sharded=args.sharded or runtime.config.discord_sharded,
                           shard_count=runtime.config.discord_shard_count, shard_ids=runtime.config.discord_shard_ids,
                           when_ready=lambda: runtime.health.ready("discord"), engine=runtime.loop.answer,
-                          # Slack's channel ids are letters and digits; Discord's are numbers: a Slack-only list
-                          # does not make Discord ask for the Message Content intent
-                          overhear=any(channel.isdigit() for channel in runtime.config.auto_answer),
-                          follow_ups=runtime.config.discord_follow_ups)
+                          overhear=runtime.service.overhears("discord"))
     return Connected(client, os.environ["DISCORD_TOKEN"].strip(), runtime)
 
 

@@ -46,6 +46,11 @@ class Question:
     key: str | None = None
 
 
+# What a platform's channel ids look like, where it is known: a channel of auto_answer may be on the platform only
+# if its id does (Slack's are letters and digits, Discord's numbers)
+CHANNEL_IDS: dict[str, Callable[[str], bool]] = {"discord": str.isdigit}
+
+
 @dataclass(frozen=True)
 class Home:
     """What a platform's home page for the bot shows (Slack's App Home tab): how to ask, the topics by tag
@@ -289,6 +294,13 @@ class Service:
             started = time.perf_counter()
             reply = engine.answer(text, context)
         return reply, (time.perf_counter() - started) * 1000
+
+    def overhears(self, platform: str) -> bool:
+        """Whether messages on `platform` that do not mention the bot may get a reply (Discord must then ask for the
+        Message Content intent): a channel it answers on its own may be there, or it follows conversations there."""
+        shaped = CHANNEL_IDS.get(platform)
+        posts = any(shaped is None or shaped(channel) for channel in self.auto_answer)
+        return posts or self.follow_ups is None or platform in self.follow_ups
 
     def listening(self, question: Question, *, top_level: bool) -> bool:
         """Whether a message not addressed to the bot is one `overhear` may reply to: a post in a help channel,
