@@ -101,3 +101,11 @@ def test_discord_reads_unaddressed_messages_only_when_a_channel_or_a_conversatio
     assert Service(engine, auto_answer=frozenset({"112233445566778899"}), follow_ups=frozenset()).overhears("discord")
     assert Service(engine, follow_ups=frozenset({"slack", "discord"})).overhears("discord")
     assert not Service(engine, follow_ups=frozenset({"slack"})).overhears("discord")
+
+
+def test_a_home_page_is_shown_once_a_while_per_person_and_again_when_the_faq_changes(engine):
+    service = Service(engine)
+    assert service.home_for("U1") is not None and service.home_for("U1") is None
+    assert service.home_for("U2") is not None
+    service.replace(engine)  # a reload serves the FAQ anew, even one with the same entries
+    assert service.home_for("U1") is not None

@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.serving import Service, Where
-from bot.serving.once import Once, Recent
+from bot.serving.once import Once
 from bot.serving.service import Question, Via
 
 from .blocks import (
@@ -37,7 +37,6 @@ from .home import HOME_TOPIC, home_view
 from .replies import Delivery, Post, Publish, Replies, Respond
 
 log = logging.getLogger("faqbot.slack")
-HOME_FRESH = 300.0  # seconds a published Home tab is kept for its person, unless the FAQ changes
 
 
 def build_app(service: Service, replies: Replies, *, client: AsyncWebClient, identity: AsyncSlackResponse,
@@ -82,7 +81,6 @@ class Listeners:
         self.service = service
         self.replies = replies
         self.events = Once()  # event ids: Slack redelivers an event it thinks was not acknowledged
-        self.homes = Recent(HOME_FRESH)  # (user, the FAQ served) whose Home tab was published lately
 
     async def once_per_event(self, body: dict, request, next) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
@@ -204,16 +202,17 @@ class Listeners:
     # --- the App Home tab ------------------------------------------------------------------------
 
     async def on_home_opened(self, event: dict) -> None:
-        """Publishes the person's Home tab, at most once in HOME_FRESH seconds for one FAQ: Slack sends this
-        event each time the tab is opened, and views.publish is rate limited."""
+        """Publishes the person's Home tab when Service.home_for has one: Slack sends this event each time the tab
+        is opened, and views.publish is rate limited."""
         user = event.get("user", "")
         if event.get("tab", "home") != "home" or not user:
             return
-        published = (user, id(self.service.engine))  # a reload serves a new engine: a new Home
-        if published in self.homes:
-            return
-        self.homes.add(published)
-        self.replies.answer(lambda: Publish(user, home_view(self.service.home())))
+
+        def publish() -> Publish | None:
+            home = self.service.home_for(user)
+            return None if home is None else Publish(user, home_view(home))
+
+        self.replies.answer(publish)
 
     async def on_home_topic(self, ack, body: dict, action: dict) -> None:
         """A topic clicked on the Home tab: answered in the person's direct messages with the bot."""

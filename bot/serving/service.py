@@ -28,6 +28,7 @@ log = logging.getLogger("faqbot")
 MAX_OPTION_DIGITS = 6  # a longer number is a question, not a pick
 CONVERSATIONS_KEPT = 86400.0  # seconds a conversation the bot replied in is followed after its last reply
 MOST_ASKED_FRESH = 600.0  # seconds the most asked entries read from the store are shown before being read again
+HOME_FRESH = 300.0  # seconds a person's home page stands once shown, unless the FAQ changes
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,8 @@ class Service:
                  auto_answer: frozenset[str] = frozenset(), follow_ups: frozenset[str] | None = None,
                  most_asked: Callable[[], list[tuple[str, int]]] | None = None) -> None:
         self._serving = (engine, Completer(engine))
+        self.served = 0  # how many times the FAQ was replaced: a home page shown before shows an older FAQ
+        self.homes = Recent(HOME_FRESH)  # (person, self.served) whose home page was shown lately
         self.recorder = recorder or NoRecorder()
         self.channels = dict(channels or {})
         self.flood = FloodLimit(flood)
@@ -107,6 +110,7 @@ class Service:
     def replace(self, engine: Engine) -> None:
         """Serve a new FAQ from the next question on; one already being answered finishes on the old one."""
         self._serving = (engine, Completer(engine))
+        self.served += 1
 
     # --- what adapters call -----------------------------------------------------------------------
 
@@ -184,6 +188,15 @@ class Service:
             if entry is not None:  # an entry since removed from the FAQ is not offered
                 most.append(EntryRef(entry.id, entry.question(lang)))
         return Home(lang, topics, tuple(most))
+
+    def home_for(self, person: str, lang: str | None = None) -> Home | None:
+        """`person`'s home page, or None when it was shown to them within HOME_FRESH seconds for the FAQ served
+        now: a platform that asks each time the page is opened (Slack's App Home) need not show it again."""
+        shown = (person, self.served)
+        if shown in self.homes:
+            return None
+        self.homes.add(shown)
+        return self.home(lang)
 
     def _lately_most_asked(self) -> list[tuple[str, int]]:
         """The store's most asked, read at most every MOST_ASKED_FRESH seconds: a Home tab opened by each person
