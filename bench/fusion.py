@@ -43,8 +43,8 @@ SHIPPED = ROOT / "faq"
 BLIND_A, BLIND_B = EVAL / "blind/shipped-a.yaml", EVAL / "blind/shipped-b.yaml"
 IMPORTED = Path(tempfile.gettempdir()) / "faqbot-bench-fusion" / "imported"
 # name: (FAQ directory, cases, the FAQ cut to this one language or None, questions kept: all or one language).
-# tests/eval/foreign/property-management and clinic are left out on purpose: FAQs no fit has seen, to check the next
-# fit on.
+# tests/eval/foreign/property-management, clinic and library are left out on purpose: FAQs no fit has seen, to check
+# the next fit on.
 SETS = {
     "cases": (SHIPPED, EVAL / "cases.yaml", None, None), "holdout": (SHIPPED, EVAL / "holdout.yaml", None, None),
     "third": (SHIPPED, EVAL / "third.yaml", None, None),

@@ -29,6 +29,7 @@ BLIND = {  # set -> the FAQ it is asked of
     EVAL / "foreign" / "grad-school" / "questions.yaml": EVAL / "foreign" / "grad-school" / "faq",
     EVAL / "foreign" / "property-management" / "questions.yaml": EVAL / "foreign" / "property-management" / "faq",
     EVAL / "foreign" / "clinic" / "questions.yaml": EVAL / "foreign" / "clinic" / "faq",
+    EVAL / "foreign" / "library" / "questions.yaml": EVAL / "foreign" / "library" / "faq",
 }
 
 

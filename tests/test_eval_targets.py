@@ -33,6 +33,7 @@ BLIND = [
     # never fitted on (bench.fusion leaves them out): checks of how the engine does on FAQs it has not seen
     (EVAL / "foreign/property-management/questions.yaml", EVAL / "foreign/property-management/faq", 0.70, 0.02, 0.12),
     (EVAL / "foreign/clinic/questions.yaml", EVAL / "foreign/clinic/faq", 0.49, 0.05, 0.12),
+    (EVAL / "foreign/library/questions.yaml", EVAL / "foreign/library/faq", 0.53, 0.03, 0.07),
 ]
 
 
@@ -57,7 +58,7 @@ def test_words_alone_quality(cases, top1_floor):
 @pytest.mark.parametrize(("cases", "faq", "top1_floor", "wrong", "out_of_scope"), BLIND,
                          ids=["shipped A", "shipped B", "IT helpdesk", "HR policies", "SaaS support", "office admin",
                               "dev platform", "security", "shop support", "grad school", "property management",
-                              "clinic"])
+                              "clinic", "library"])
 def test_default_quality_on_blind_sets(cases, faq, top1_floor, wrong, out_of_scope):
     result, summary, failures = scored(cases, *(("--faq", faq) if faq else ()))
     assert result["in_scope"] > 80 and result["out_of_scope"] > 25
