@@ -188,10 +188,12 @@ def decision(named: dict[str, list[Row]], w: numpy.ndarray) -> tuple[float, floa
     best = None
     for words in WORDS_BARS:
         t = answer_threshold(named, w, words)
+        if t >= 1.0:
+            continue  # the words alone already answer too many wrongly: no threshold keeps the targets
         right = float(numpy.mean([figures(named[n], w, t, words)["top-1"] for n in judged]))
         if best is None or right > best[0] + 1e-9:
             best = (right, words, t)
-    return best[1], best[2]
+    return (WORDS_BARS[0], 1.0) if best is None else (best[1], best[2])
 
 
 def answer_threshold(named: dict[str, list[Row]], w: numpy.ndarray, words: float = WORDS_BARS[0]) -> float:

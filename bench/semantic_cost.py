@@ -9,7 +9,8 @@ Each figure comes from a fresh child process (so one size's memory never shows i
   (float16, memory-mapped) and only the encoder is loaded;
 - per question: `engine.answer` on noisy variants of the FAQ's phrasings and out-of-scope
   questions, and the words and the semantic stage together (`engine.rank` then `engine.fuse`, which
-  every question but a phrasing asked as written goes through), p50 and p99 in ms;
+  every question goes through but a phrasing asked as written and one the words are very sure of,
+  Fusion.words), p50 and p99 in ms;
 - memory: peak RSS of the process, and the same FAQ with matching.semantic off.
 31 entries is the shipped FAQ (its 1,149 phrasings); the larger FAQs are bench.synth's.
 """

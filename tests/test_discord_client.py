@@ -603,7 +603,8 @@ def replies_in(fake, thread: dict) -> list:
 
 
 def test_a_help_forum_post_is_answered_in_its_thread_only_with_a_direct_answer(start, fake, engine, faq):
-    start(service=Service(engine, auto_answer=frozenset({FORUM_ID})), overhear=True, follow_ups=True)
+    service = Service(engine, auto_answer=frozenset({FORUM_ID}), follow_ups=frozenset({"discord"}))
+    start(service=service, overhear=service.overhears("discord"))
     assert fake.wait_until_identified()["intents"] & MESSAGE_CONTENT  # asked for only because it is needed
     answered = new_post(fake, "ChatGPT with Azure?", "Does buying Azure OpenAI give me ChatGPT?")
     (reply,) = fake.wait_for("POST", f"/channels/{answered['id']}/messages")
@@ -643,8 +644,9 @@ def test_ask_faq_on_a_message_answers_its_text_privately_with_a_share_button(bot
     assert "faqbot:share:en:azure-openai-includes-chatgpt" in custom_ids(body["data"])
 
 
-def test_with_follow_ups_a_reply_to_the_bots_answer_needs_no_mention(start, fake, faq):
-    start(follow_ups=True)
+def test_with_follow_ups_a_reply_to_the_bots_answer_needs_no_mention(start, fake, faq, engine):
+    service = Service(engine, follow_ups=frozenset({"discord"}))
+    start(service=service, overhear=service.overhears("discord"))
     mention(fake, "what is rlhf?")
     (answer,) = fake.wait_for("POST", f"/channels/{CHANNEL_ID}/messages")
     answer_message = fake.message(CHANNEL_ID, answer.body)
@@ -662,7 +664,8 @@ def test_with_follow_ups_a_reply_to_the_bots_answer_needs_no_mention(start, fake
 
 
 def test_a_help_forum_without_follow_ups_answers_posts_but_not_what_follows_in_their_threads(start, fake, engine):
-    start(service=Service(engine, auto_answer=frozenset({FORUM_ID}), follow_ups=frozenset({"slack"})), overhear=True)
+    service = Service(engine, auto_answer=frozenset({FORUM_ID}), follow_ups=frozenset({"slack"}))
+    start(service=service, overhear=service.overhears("discord"))
     answered = new_post(fake, "ChatGPT with Azure?", "Does buying Azure OpenAI give me ChatGPT?")
     fake.wait_for("POST", f"/channels/{answered['id']}/messages")
     fake.dispatch("MESSAGE_CREATE", in_channel(message_create(fake, "and what is RLHF?"), answered["id"]))

@@ -364,3 +364,23 @@ def test_a_large_faq_ranks_only_the_entries_it_read_row_by_row(make_faq):
     with_words = large.evidence(question, candidates, None)
     assert set(with_words.positions) == {whole.entry, *(engine.faq.position(c.entry.id) for c in candidates)}
     assert len(with_words.entries) == len(with_words.positions)  # and the words' candidates, nothing else
+
+
+def test_from_the_words_bar_up_the_encoder_never_reads_the_question(small):
+    asked = []
+
+    class Counting:
+        def encode(self, texts):
+            if len(texts) == 1:
+                asked.append(texts[0])
+            return shared_encoder().encode(texts)
+
+    question = "how do I add a printer to my laptop"
+    _, _, confidence = small.assess(small.rank(question))
+    assert 0.0 < confidence < 1.0
+    for bar, reads in ((confidence, False), (min(confidence + 0.01, 1.0), True)):
+        engine = Engine(small.faq, matcher=small.matcher,
+                        semantic=SemanticStage(small.faq, Counting, fusion=Fusion(answer=0.0, suggest=0.0, words=bar)))
+        asked.clear()
+        assert engine.answer(question).entry_id == "printer"
+        assert (question in asked) is reads

@@ -55,17 +55,16 @@ def no_pings() -> discord.AllowedMentions:
 def build_client(service: Service, *, guild_id: int | None = None, sharded: bool = False,
                  shard_count: int | None = None, shard_ids: tuple[int, ...] | None = None,
                  defer_after: float = DEFER_AFTER, when_ready: Callable[[], None] = lambda: None,
-                 engine: Engine = asyncio.to_thread, overhear: bool = False,
-                 follow_ups: bool = False) -> discord.Client:
+                 engine: Engine = asyncio.to_thread, overhear: bool = False) -> discord.Client:
     """The client `faqbot run discord` starts. `guild_id` syncs the commands to that server only (instant);
     otherwise they are synced globally. `sharded` uses AutoShardedClient, for more than 1,000 servers: every
     shard in this process, or `shard_ids` of `shard_count` (the others run in other processes).
     `engine` runs the engine's work off the event loop (`faqbot run`: Loop.answer, one thread for every platform).
-    `overhear` and `follow_ups` read messages that do not mention the bot (help channels and forums; the asker's
-    later messages in a thread or reply chain), with the Message Content intent: Service.overhear decides which
-    are answered."""
+    `overhear` reads messages that do not mention the bot (help channels and forums; the asker's later messages in
+    a thread or reply chain), with the Message Content intent (`faqbot run`: Service.overhears("discord")):
+    Service.overhear decides which are answered."""
     discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False  # faqbot never joins a voice channel
-    handlers = Handlers(service, defer_after=defer_after, engine=engine, overhear=overhear or follow_ups)
+    handlers = Handlers(service, defer_after=defer_after, engine=engine, overhear=overhear)
     if shard_count is None:
         return (ShardedFaqClient if sharded else FaqClient)(handlers, guild_id=guild_id, when_ready=when_ready)
     return ShardedFaqClient(handlers, guild_id=guild_id, when_ready=when_ready, shard_count=shard_count,

@@ -28,13 +28,17 @@ def semantic_lines(engine: Engine, question: str) -> list[str]:
     if engine.semantic is None:
         return ["semantic matching is off"]
     # the candidates the answer was decided on, whatever --top shows
-    candidates, lead, confidence = engine.assess(engine.rank(question))
+    ranking = engine.rank(question)
+    if ranking.candidates and ranking.candidates[0].negative:
+        return ["semantic: not consulted, the question is closest to a not_question"]
+    candidates, lead, confidence = engine.assess(ranking)
     if engine.words_alone(candidates, lead, confidence):
         return [f"semantic: not consulted, the words answer alone (a phrasing asked as written, or confidence at "
                 f"{engine.semantic.fusion.words:.2f} or more)"]
     fused = engine.fuse(question, candidates, confidence)
     if fused is None:
-        return ["semantic: no entry to fuse"]
+        failed = engine.semantic.failed
+        return [f"semantic: unavailable ({failed}), the words decide" if failed else "semantic: no entry to fuse"]
     return _fused_lines(engine, fused, engine.semantic.fusion)
 
 

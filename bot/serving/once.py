@@ -36,10 +36,22 @@ class Recent:
 
     def add(self, key: Hashable) -> None:
         with self._lock:
-            self._at.pop(key, None)
-            self._at[key] = self.clock()
-            if len(self._at) > self.size:
-                self._at.popitem(last=False)
+            self._add(key)
+
+    def first(self, key: Hashable) -> bool:
+        """True, and `key` remembered from now, unless it was remembered within `max_age` seconds."""
+        with self._lock:
+            at = self._at.get(key)
+            if at is not None and self.clock() - at <= self.max_age:
+                return False
+            self._add(key)
+            return True
+
+    def _add(self, key: Hashable) -> None:
+        self._at.pop(key, None)
+        self._at[key] = self.clock()
+        if len(self._at) > self.size:
+            self._at.popitem(last=False)
 
     def __contains__(self, key: Hashable) -> bool:
         with self._lock:

@@ -192,11 +192,7 @@ class Service:
     def home_for(self, person: str, lang: str | None = None) -> Home | None:
         """`person`'s home page, or None when it was shown to them within HOME_FRESH seconds for the FAQ served
         now: a platform that asks each time the page is opened (Slack's App Home) need not show it again."""
-        shown = (person, self.served)
-        if shown in self.homes:
-            return None
-        self.homes.add(shown)
-        return self.home(lang)
+        return self.home(lang) if self.homes.first((person, self.served)) else None
 
     def _lately_most_asked(self) -> list[tuple[str, int]]:
         """The store's most asked, read at most every MOST_ASKED_FRESH seconds: a Home tab opened by each person
@@ -310,7 +306,8 @@ class Service:
 
     def overhears(self, platform: str) -> bool:
         """Whether messages on `platform` that do not mention the bot may get a reply (Discord must then ask for the
-        Message Content intent): a channel it answers on its own may be there, or it follows conversations there."""
+        Message Content intent): a channel it answers on its own may be there, or it follows conversations there
+        (`follow_ups` None: on every platform)."""
         shaped = CHANNEL_IDS.get(platform)
         posts = any(shaped is None or shaped(channel) for channel in self.auto_answer)
         return posts or self.follow_ups is None or platform in self.follow_ups
