@@ -103,11 +103,6 @@ class Evidence:
     entries: numpy.ndarray  # (entries, ENTRY_FIELDS)
     none: numpy.ndarray  # NONE_FIELDS: everyday cosine, 1.0, density
     allowed: numpy.ndarray | None  # the entries that may be ranked; None: all of them
-    cosine: numpy.ndarray  # to each entry's closest phrasing or answer sentence
-    asked: numpy.ndarray
-    said: numpy.ndarray
-    everyday: float
-    density: float
     q: numpy.ndarray  # the question's unit vector
     positions: numpy.ndarray | None = None  # each row's entry (its position in the FAQ); None: row i is entry i
 
@@ -117,14 +112,27 @@ class Evidence:
            everyday: float, density: float, allowed: numpy.ndarray | None, q: numpy.ndarray,
            positions: numpy.ndarray | None = None) -> Evidence:
         """From each entry's cosines, words and crossing, a row an entry; `density` as read within FITTED_DENSITY."""
-        cosine = numpy.maximum(asked, said)
         columns = {"asked": asked, "said": said, "answer": answer, "centre": centre, "lexical": lexical,
                    "words_asked": words_asked, "words_answer": words_answer, "asked_density": asked * density,
                    "said_density": said * density, "answer_density": answer * density,
-                   "centre_density": centre * density, "crosses": crosses, "crosses_cosine": crosses * cosine}
+                   "centre_density": centre * density, "crosses": crosses,
+                   "crosses_cosine": crosses * numpy.maximum(asked, said)}
         return cls(numpy.stack([columns[name] for name in ENTRY_FIELDS], axis=1),
                    numpy.array([{"none_everyday": everyday, "none_bias": 1.0, "none_density": density}[name]
-                                for name in NONE_FIELDS]), allowed, cosine, asked, said, everyday, density, q, positions)
+                                for name in NONE_FIELDS]), allowed, q, positions)
+
+    @property
+    def everyday(self) -> float:
+        """The closest everyday background question's cosine."""
+        return float(self.none[NONE_FIELDS.index("none_everyday")])
+
+    @property
+    def density(self) -> float:
+        return float(self.none[NONE_FIELDS.index("none_density")])
+
+    def cosine(self, row: int) -> float:
+        """To the entry's closest phrasing or answer sentence."""
+        return float(max(self.column("asked")[row], self.column("said")[row]))
 
     def position(self, row: int) -> int:
         return row if self.positions is None else int(self.positions[row])
@@ -181,7 +189,7 @@ def judge(evidence: Evidence, ranker: Ranker, fusion: Fusion, *, lexical_best: i
         odds=math.log(share) - math.log1p(-share),
         lead=float(rivals[0]) - runner,
         over_none=float(rivals[0]) - none,
-        over_background=float(evidence.cosine[best]) - evidence.everyday,
+        over_background=evidence.cosine(best) - evidence.everyday,
         lexical_confidence=confidence if lexical_best == entry else 0.0,
         agree=float(lexical_best == entry),
         votes=evidence.votes(best),

@@ -317,7 +317,7 @@ class SemanticStage:
         asked_by, said_by = self._starts(index, len(self.faq.entries))
         entry, q = self.faq.entries[best], evidence.q
         phrasing = entry.phrasings()[asked_by.closest(index.phrasings, best, q)][1]
-        said = _said(entry)[said_by.closest(index.sentences, best, q)] if evidence.said[row] > evidence.asked[row] else None
+        said = _said(entry)[said_by.closest(index.sentences, best, q)] if evidence.column("said")[row] > evidence.column("asked")[row] else None
         inputs = tuple(zip(ENTRY_FIELDS, map(float, evidence.entries[row])))
         return Fused(best, judged.signals, judged.probability, judged.offered, phrasing, said, inputs)
 
