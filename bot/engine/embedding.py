@@ -75,7 +75,8 @@ def encode(texts: Sequence[str], encoder: Encoder, loader: Callable[[], Encoder]
             try:
                 parts[i] = future.result()
             except Exception as err:  # a helper that died (out of memory, killed): this process does its part
-                log.warning("a helper process could not embed its part of the FAQ (%s); embedding it here", err)
+                log.warning("a helper process could not embed its part of the FAQ (%s); embedding it here. If this "
+                            "repeats, give faqbot more memory: each helper holds its own encoder, about 150 MB", err)
                 parts[i] = encoder.encode(chunks[i])
             done += len(chunks[i])
             progress(done)

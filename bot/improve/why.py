@@ -38,7 +38,8 @@ def semantic_lines(engine: Engine, question: str) -> list[str]:
     fused = engine.fuse(question, candidates, confidence)
     if fused is None:
         failed = engine.semantic.failed
-        return [f"semantic: unavailable ({failed}), the words decide" if failed else "semantic: no entry to fuse"]
+        return [f"semantic: unavailable ({failed}), the words decide; reload the FAQ or restart to try again, or set "
+                f"matching.semantic to off" if failed else "semantic: no entry to fuse"]
     return _fused_lines(engine, fused, engine.semantic.fusion)
 
 
