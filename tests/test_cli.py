@@ -211,6 +211,8 @@ def test_why_with_the_semantic_stage(make_faq):
     assert done.returncode == 0, done.stderr
     assert "\nsemantic: fruit-apple  fused probability " in done.stdout
     assert "\n   closest" in done.stdout and "views that rank it first" in done.stdout
+    closest = next(line for line in done.stdout.splitlines() if line.startswith("   closest"))
+    assert "apple" in closest.casefold()  # one of fruit-apple's phrasings or answer sentences
 
 
 # --- lint ---------------------------------------------------------------------------------------

@@ -13,13 +13,14 @@ from bot.engine.encoder import shared_encoder
 TEXTS = [f"how do I request item number {i} from the store?" for i in range(45)] + ["重置密码", "VPN 连不上"]
 
 
-def test_helpers_embed_the_same_vectors_in_the_same_order():
+def test_helpers_embed_the_same_vectors_in_the_same_order(caplog):
     encoder = shared_encoder()
     told = []
     both = embedding.encode(TEXTS, encoder, functools.partial(shared_encoder, None), step=10, progress=told.append,
                             helpers=1)
     assert numpy.allclose(both, encoder.encode(TEXTS), atol=1e-6)
     assert told[-1] == len(TEXTS) and len(told) == 5 and told == sorted(told)
+    assert "embedding it here" not in caplog.text  # the helper did its part: nothing fell back to this process
 
 
 def test_a_loader_that_cannot_reach_another_process_embeds_here():

@@ -18,7 +18,9 @@ from support import EVAL_CASES, run_faqbot
 
 EVAL = EVAL_CASES.parent
 WORDS_ALONE = [(EVAL_CASES, 0.90), (EVAL / "holdout.yaml", 0.79), (EVAL / "third.yaml", 0.80)]
-# (cases, FAQ directory or None for the shipped one, top-1 floor, wrong answers at most, out of scope answered at most)
+# (cases, FAQ directory or None for the shipped one, top-1 floor, wrong answers at most, out of scope answered at most);
+# measured again when the Fusion came to decide what the words are unsure of: it answers more of every set, near
+# misses included (IT helpdesk 0.114 out of scope answered, SaaS 0.088, shop 0.100, shipped B 0.057, in sample)
 BLIND = [
     (EVAL / "blind/shipped-a.yaml", None, 0.79, 0.02, 0.03),
     (EVAL / "blind/shipped-b.yaml", None, 0.64, 0.03, 0.08),
