@@ -9,6 +9,7 @@ other language, out-of-scope ones included. Nothing here was fitted on these fig
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -33,8 +34,8 @@ def cut(faq: Faq, lang: str) -> Faq:
     return Faq(tuple(kept), faq.synonyms, faq.root)
 
 
-def engine_for(faq: Faq, semantic: bool) -> Engine:
-    return Engine(faq, matcher=Matcher(faq), semantic=SemanticStage(faq) if semantic else None)
+def engine_for(faq: Faq, semantic: bool, stage: Callable[[Faq], SemanticStage] = SemanticStage) -> Engine:
+    return Engine(faq, matcher=Matcher(faq), semantic=stage(faq) if semantic else None)
 
 
 def main() -> None:

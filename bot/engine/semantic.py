@@ -101,9 +101,10 @@ class SemanticStage:
 
     def __init__(self, faq: Faq, encoder: Callable[[], Encoder] = shared_encoder, *, ranker: Ranker = Ranker(),
                  fusion: Fusion = Fusion(), keep: Path | None = None, progress: Callable[[int, int], None] | None = None,
-                 ranks_all_up_to: int = EXACT_ROWS, pool_size: int = POOL) -> None:
+                 ranks_all_up_to: int = EXACT_ROWS, pool_size: int = POOL, paraphrase: float = PARAPHRASE) -> None:
         """`ranks_all_up_to`: phrasings and answer sentences up to which every entry is ranked; past it, the
-        `pool_size` entries with the closest centres and the words' candidates (bot.engine.nearest)."""
+        `pool_size` entries with the closest centres and the words' candidates (bot.engine.nearest).
+        `paraphrase`: the encoder's cosine from which two questions ask the same thing."""
         self.faq = faq
         self._encoder = encoder  # loaded on first use, so that commands that never need it do not wait
         self.encoder: Encoder | None = None
@@ -112,6 +113,7 @@ class SemanticStage:
         self.keep = keep
         self.progress = progress  # told (done, total) while a large FAQ is embedded
         self.ranks_all_up_to, self.pool_size = ranks_all_up_to, pool_size
+        self.paraphrase = paraphrase
         self.failed: str | None = None  # why the encoder could not be used
         self._index: Embedded | None = None
         self._first: tuple[Segments, Segments] | None = None
@@ -176,7 +178,7 @@ class SemanticStage:
         # An everyday question this FAQ itself answers (an HR FAQ's "how many vacation days")
         # is no "none of these": only the rest of the background counts against an entry.
         if len(phrasings):
-            background = background[(background @ phrasings.T).max(axis=1) < PARAPHRASE]
+            background = background[(background @ phrasings.T).max(axis=1) < self.paraphrase]
         # Rounded to float16 as the cache keeps them, so that a cached start answers exactly as this one
         phrasings, answers, background, spoken = (a.astype(numpy.float16).astype(numpy.float32)
                                                   for a in (phrasings, answers, background, spoken))
