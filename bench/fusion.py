@@ -97,6 +97,7 @@ class Question:
     expect: int | None  # the right entry's position; None out of scope
     lexical: tuple[str, str | None]  # the lexical engine's decision: kind, entry
     exact: bool  # the question is one of the FAQ's phrasings as written: when the words answer it, they alone do
+    broad: bool  # a bare topic the engine never answers (Engine.too_broad): at most a "did you mean"
     evidence: Evidence
     lexical_best: int
     confidence: float
@@ -132,6 +133,7 @@ def questions_of(faq_dir: Path, cases_path: Path, faq_lang: str | None = None, a
         candidates, _, confidence = engine.assess(engine.rank(case.q))
         found.append(Question(ids.index(case.expect) if case.expect in ids else None, (str(reply.kind), reply.entry_id),
                               bool(candidates) and candidates[0].signals.exact,
+                              engine.too_broad(candidates[0] if candidates else None, case.q),
                               engine.semantic.evidence(case.q, candidates, engine.reachable()),
                               engine.faq.position(candidates[0].entry.id) if candidates else -1, confidence))
     return ids, found, density(sum(len(e.phrasings()) for e in engine.faq.entries), len(ids), within=False)
@@ -255,7 +257,7 @@ def figures(rows: list[Row], w: numpy.ndarray | None, threshold: float, words: f
             return entry
         if w is None:
             return None
-        return r.ids[r.candidate] if probability(r, w) >= threshold else None
+        return r.ids[r.candidate] if probability(r, w) >= threshold and not r.question.broad else None
 
     got = [answered(r) for r in inside]
     return {"top-1": sum(g == r.expect for g, r in zip(got, inside)) / len(inside),
@@ -271,7 +273,8 @@ def shown(rows: list[Row], w: numpy.ndarray | None, suggest: float, answer: floa
     outside = [r for r in rows if r.question.expect is None]
     if w is None:
         return sum(r.question.lexical[0] == "suggest" for r in outside) / len(outside)
-    return sum(suggest <= probability(r, w) < answer or (probability(r, w) < suggest and r.question.lexical[0] in ("answer", "suggest"))
+    return sum(suggest <= probability(r, w) < answer or (probability(r, w) >= answer and r.question.broad)
+               or (probability(r, w) < suggest and r.question.lexical[0] in ("answer", "suggest"))
                for r in outside if not words_alone(r.question, words)) / len(outside)
 
 

@@ -20,9 +20,10 @@ EVAL = EVAL_CASES.parent
 WORDS_ALONE = [(EVAL_CASES, 0.90), (EVAL / "holdout.yaml", 0.79), (EVAL / "third.yaml", 0.80)]
 # (cases, FAQ directory or None for the shipped one, top-1 floor, wrong answers at most, out of scope answered at most);
 # measured again when the Fusion came to decide what the words are unsure of: it answers more of every set, near
-# misses included (IT helpdesk 0.114 out of scope answered, SaaS 0.088, shop 0.100, shipped B 0.057, in sample)
+# misses included (IT helpdesk 0.114 out of scope answered, SaaS 0.088, shop 0.100, shipped B 0.057, in sample); floors
+# raised when a question around a FAQ's common words stopped counting as a bare topic (Engine.too_broad)
 BLIND = [
-    (EVAL / "blind/shipped-a.yaml", None, 0.79, 0.02, 0.03),
+    (EVAL / "blind/shipped-a.yaml", None, 0.80, 0.02, 0.03),
     (EVAL / "blind/shipped-b.yaml", None, 0.64, 0.03, 0.08),
     (EVAL / "foreign/it-helpdesk/questions.yaml", EVAL / "foreign/it-helpdesk/faq", 0.53, 0.06, 0.14),
     (EVAL / "foreign/hr-policies/questions.yaml", EVAL / "foreign/hr-policies/faq", 0.64, 0.04, 0.06),
@@ -34,8 +35,8 @@ BLIND = [
     (EVAL / "foreign/grad-school/questions.yaml", EVAL / "foreign/grad-school/faq", 0.72, 0.03, 0.06),
     # never fitted on (bench.fusion leaves them out): checks of how the engine does on FAQs it has not seen
     (EVAL / "foreign/property-management/questions.yaml", EVAL / "foreign/property-management/faq", 0.70, 0.02, 0.12),
-    (EVAL / "foreign/clinic/questions.yaml", EVAL / "foreign/clinic/faq", 0.49, 0.05, 0.12),
-    (EVAL / "foreign/library/questions.yaml", EVAL / "foreign/library/faq", 0.53, 0.03, 0.07),
+    (EVAL / "foreign/clinic/questions.yaml", EVAL / "foreign/clinic/faq", 0.52, 0.05, 0.12),
+    (EVAL / "foreign/library/questions.yaml", EVAL / "foreign/library/faq", 0.54, 0.03, 0.07),
 ]
 
 

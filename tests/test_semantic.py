@@ -124,6 +124,24 @@ def test_a_bare_keyword_shared_by_many_entries_is_never_answered():
     assert reply.kind == Kind.SUGGEST and reply.reason == Reason.AMBIGUOUS
 
 
+def test_a_question_built_around_those_words_is_no_bare_topic():
+    engine = eager(build_engine(FAQ_DIR))
+    best = engine.assess(engine.rank("azure openai"))[0][0]
+    assert engine.too_broad(best, "azure openai")
+    # the same words, the same lexical verdict on them, but asked as a question: the Fusion decides
+    assert not engine.too_broad(best, "could you tell me about azure openai please")
+    reply = engine.answer("could you tell me about azure openai please")
+    assert reply.kind == Kind.ANSWER
+
+
+def test_why_says_a_bare_topic_is_asked_back_whatever_its_probability():
+    from bot.improve.why import semantic_lines
+
+    engine = eager(build_engine(FAQ_DIR))
+    assert "a bare topic" in semantic_lines(engine, "azure openai")[0]
+    assert "a bare topic" not in semantic_lines(engine, "could you tell me about azure openai please")[0]
+
+
 @pytest.mark.parametrize("text", ["0\ud800", "\x00", "👍" * 500, "", "   "])
 def test_any_text_gets_a_reply(small, text):
     assert eager(small).answer(text).text

@@ -9,7 +9,7 @@ import pytest
 from support import FAQ_DIR
 
 from bot.engine.loading import load_faq
-from bot.engine.text import Synonyms, bigrams, clean, has_han, stem, terms
+from bot.engine.text import Synonyms, bare, bigrams, clean, has_han, stem, terms
 
 
 @pytest.fixture(scope="module")
@@ -243,3 +243,11 @@ def test_synonym_targets_are_not_stemmed():
     synonyms = Synonyms([["billing", "pricing", "收费"]])
     assert terms("Azure pricing", synonyms) == ["azure", "billing"]
     assert terms("Azure billing", None) == ["azure", "bill"]
+
+
+@pytest.mark.parametrize(("text", "is_bare"), [
+    ("Azure OpenAI", True), ("GPT or LLM?", True), ("模型", True), ("微软 AI", True),
+    ("how do I book in with a doctor", False), ("大模型到底是指什么", False), ("ChatGPT 就是 GPT 吗？", False),
+])
+def test_a_bare_topic_is_three_words_at_most_two_chinese_characters_counting_as_one(text, is_bare):
+    assert bare(text) is is_bare

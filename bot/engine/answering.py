@@ -14,7 +14,7 @@ from bot.engine.matcher import Candidate, Matcher, Ranking, Weights
 from bot.engine.reply import EntryRef, Kind, Reason, Reply
 from bot.engine.semantic import Fused, SemanticStage
 from bot.engine.smalltalk import classify
-from bot.engine.text import has_han
+from bot.engine.text import bare, has_han
 from bot.engine.view import plain_text, view_of
 
 MAX_QUESTION_CHARS = 2000  # longer input is cut before matching; no FAQ question is that long
@@ -133,6 +133,13 @@ class Engine:
             return False
         return best.signals.exact or self.semantic is None or confidence >= self.semantic.fusion.words
 
+    def too_broad(self, best: Candidate | None, text: str) -> bool:
+        """A bare topic too broad for one entry ("Azure OpenAI"): a few words, every one the FAQ knows, none that
+        tells the words' first entry apart, let alone another. Meaning does not make it narrower: it gets a "did
+        you mean", never an answer. A question around such words ("how do I book in with a doctor") is no topic."""
+        return (best is not None and not best.signals.exact and best.signals.unknown == 0.0
+                and best.signals.evidence < self.thresholds.evidence and bare(text))
+
     def _decide(self, ranking: Ranking, lang: str, asked: str, tags: frozenset[str] | None) -> Reply:
         t = self.thresholds
         candidates, lead, confidence = self.assess(ranking)
@@ -148,12 +155,7 @@ class Engine:
                                 score=confidence, tags=tags)
         if fused is not None and fused.probability >= self.semantic.fusion.suggest:
             entry = self.faq.entries[fused.entry]
-            # Too broad for one entry (a bare "Azure OpenAI"): every word is one the FAQ knows, and none
-            # distinguishes the entry the words rank first, let alone another. Meaning does not make it
-            # narrower: ask which one.
-            broad = (best is not None and not best.signals.exact
-                     and best.signals.unknown == 0.0 and best.signals.evidence < t.evidence)
-            if fused.probability >= self.semantic.fusion.answer and not broad:
+            if fused.probability >= self.semantic.fusion.answer and not self.too_broad(best, asked):
                 return self._answer(entry, lang, reason=Reason.CONFIDENT, asked=asked, matched=fused.phrasing,
                                     score=fused.probability, tags=tags)
             offered = tuple(self._ref(self.faq.entries[i], lang) for i in fused.offered)

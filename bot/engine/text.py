@@ -249,6 +249,12 @@ def words(text: str) -> list[str]:
     return _TOKEN.findall(_join_versions(clean(text)))
 
 
+def bare(text: str, most: int = 3) -> bool:
+    """`text` is a few words and nothing more, a topic rather than a question ("Azure OpenAI", "GPT or LLM?",
+    "模型"): at most `most` words, two Chinese characters counting as one."""
+    return sum((len(t) + 1) // 2 if has_han(t[:1]) else 1 for t in words(text)) <= most
+
+
 def normalised(text: str) -> str:
     """`text` as the engine reads it, stop words included: two phrasings that differ only in case, width,
     punctuation, spacing or script normalise alike."""

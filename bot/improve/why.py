@@ -40,12 +40,15 @@ def semantic_lines(engine: Engine, question: str) -> list[str]:
         failed = engine.semantic.failed
         return [f"semantic: unavailable ({failed}), the words decide; reload the FAQ or restart to try again, or set "
                 f"matching.semantic to off" if failed else "semantic: no entry to fuse"]
-    return _fused_lines(engine, fused, engine.semantic.fusion)
+    broad = engine.too_broad(candidates[0] if candidates else None, question)
+    return _fused_lines(engine, fused, engine.semantic.fusion, broad)
 
 
-def _fused_lines(engine: Engine, fused: Fused, fusion: Fusion) -> list[str]:
+def _fused_lines(engine: Engine, fused: Fused, fusion: Fusion, broad: bool) -> list[str]:
     s, read = fused.signals, dict(fused.inputs)
-    if fused.probability >= fusion.answer:
+    if fused.probability >= fusion.answer and broad:
+        where = "at or above answer, but a bare topic whose words tell no entry apart is asked back"
+    elif fused.probability >= fusion.answer:
         where = "at or above answer"
     elif fused.probability >= fusion.suggest:
         where = "between them"
