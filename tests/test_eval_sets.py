@@ -30,6 +30,7 @@ BLIND = {  # set -> the FAQ it is asked of
     EVAL / "foreign" / "property-management" / "questions.yaml": EVAL / "foreign" / "property-management" / "faq",
     EVAL / "foreign" / "clinic" / "questions.yaml": EVAL / "foreign" / "clinic" / "faq",
     EVAL / "foreign" / "library" / "questions.yaml": EVAL / "foreign" / "library" / "faq",
+    EVAL / "foreign" / "transit" / "questions.yaml": EVAL / "foreign" / "transit" / "faq",
 }
 
 

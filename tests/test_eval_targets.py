@@ -37,6 +37,9 @@ BLIND = [
     (EVAL / "foreign/property-management/questions.yaml", EVAL / "foreign/property-management/faq", 0.70, 0.02, 0.12),
     (EVAL / "foreign/clinic/questions.yaml", EVAL / "foreign/clinic/faq", 0.52, 0.05, 0.12),
     (EVAL / "foreign/library/questions.yaml", EVAL / "foreign/library/faq", 0.54, 0.03, 0.07),
+    # written after all of the above: its out-of-scope questions are mostly other services' words (a taxi fare, a
+    # parking fine, a phone top-up), which the engine answers too often (0.207, over the 0.10 target)
+    (EVAL / "foreign/transit/questions.yaml", EVAL / "foreign/transit/faq", 0.55, 0.06, 0.24),
 ]
 
 
@@ -61,7 +64,7 @@ def test_words_alone_quality(cases, top1_floor):
 @pytest.mark.parametrize(("cases", "faq", "top1_floor", "wrong", "out_of_scope"), BLIND,
                          ids=["shipped A", "shipped B", "IT helpdesk", "HR policies", "SaaS support", "office admin",
                               "dev platform", "security", "shop support", "grad school", "property management",
-                              "clinic", "library"])
+                              "clinic", "library", "transit"])
 def test_default_quality_on_blind_sets(cases, faq, top1_floor, wrong, out_of_scope):
     result, summary, failures = scored(cases, *(("--faq", faq) if faq else ()))
     assert result["in_scope"] > 80 and result["out_of_scope"] > 25
