@@ -291,3 +291,29 @@ def test_load_bench_acks_everything_and_delivers_each_reply_once_whatever_slack_
     for r in results:
         assert (r.acked, r.errors, r.delivered, r.duplicates, r.lost) == (45, 0, 45, 0, 0), r
     assert "| slack ratelimit | 45 | 8 | 100.0% |" in capsys.readouterr().out
+
+
+def test_bench_fusion_decides_every_question_as_the_engine_does(tmp_path: Path) -> None:
+    """The figures bench.fusion fits thresholds on are the engine's own: with the shipped models, its decision for
+    each question (words alone, a not_question first, a bare topic, the Fusion) is the answer the engine gives."""
+    from dataclasses import fields
+
+    import numpy
+
+    from bench import fusion
+    from bot.engine.fusion import Fusion, Ranker, Signals
+    from bot.engine.reply import Kind
+
+    asked = yaml.safe_load((EVAL_CASES.parent / "blind" / "shipped-a.yaml").read_text(encoding="utf-8"))
+    bare = [{"q": q, "expect": None} for q in ("azure openai", "OpenAI", "模型", "GPT or LLM?")]
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(yaml.safe_dump(asked + bare, allow_unicode=True), encoding="utf-8")
+    ids, questions, faq_density = fusion.questions_of(FAQ_DIR, cases)
+    assert any(q.negative for q in questions) and any(q.broad for q in questions)  # both paths are exercised
+    shipped = Fusion()
+    w = numpy.array([getattr(shipped, f.name) for f in fields(Signals)] + [shipped.bias])
+    engine = build_engine(FAQ_DIR, semantic="on")
+    for row, case in zip(fusion.rows_of((ids, questions, faq_density), Ranker()), load_cases(cases, set(ids))):
+        reply = engine.answer(case.q)
+        assert fusion.answered(row, w, shipped.answer, shipped.words) == (
+            reply.entry_id if reply.kind == Kind.ANSWER else None), case.q

@@ -126,12 +126,16 @@ def test_a_bare_keyword_shared_by_many_entries_is_never_answered():
 
 def test_a_question_built_around_those_words_is_no_bare_topic():
     engine = eager(build_engine(FAQ_DIR))
-    best = engine.assess(engine.rank("azure openai"))[0][0]
-    assert engine.too_broad(best, "azure openai")
-    # the same words, the same lexical verdict on them, but asked as a question: the Fusion decides
-    assert not engine.too_broad(best, "could you tell me about azure openai please")
-    reply = engine.answer("could you tell me about azure openai please")
-    assert reply.kind == Kind.ANSWER
+    bare, asked = "azure openai", "could you tell me about azure openai please"
+    best, t = engine.assess(engine.rank(bare))[0][0], engine.thresholds
+    assert engine.too_broad(best, bare)
+    # the same terms and the same lexical verdict on them (no unknown word, no distinguishing evidence), but
+    # asked as a question: the Fusion decides
+    around = engine.assess(engine.rank(asked))[0][0]
+    assert engine.rank(asked).terms == engine.rank(bare).terms and around.entry.id == best.entry.id
+    assert not around.signals.exact and around.signals.unknown == 0.0 and around.signals.evidence < t.evidence
+    assert not engine.too_broad(around, asked)
+    assert engine.answer(asked).kind == Kind.ANSWER
 
 
 def test_why_says_a_bare_topic_is_asked_back_whatever_its_probability():

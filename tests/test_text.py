@@ -246,8 +246,10 @@ def test_synonym_targets_are_not_stemmed():
 
 
 @pytest.mark.parametrize(("text", "is_bare"), [
-    ("Azure OpenAI", True), ("GPT or LLM?", True), ("模型", True), ("微软 AI", True),
+    ("Azure OpenAI", True), ("GPT or LLM?", True), ("模型", True), ("微软 AI", True), ("云计算", True),
+    ("什么是大模型", True), ("什么是大模型呢", False), ("what is azure openai", False),
     ("how do I book in with a doctor", False), ("大模型到底是指什么", False), ("ChatGPT 就是 GPT 吗？", False),
+    ("", True), ("?!", True),  # no words: no candidate either, so never "too broad"
 ])
 def test_a_bare_topic_is_three_words_at_most_two_chinese_characters_counting_as_one(text, is_bare):
     assert bare(text) is is_bare

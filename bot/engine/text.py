@@ -250,8 +250,8 @@ def words(text: str) -> list[str]:
 
 
 def bare(text: str, most: int = 3) -> bool:
-    """`text` is a few words and nothing more, a topic rather than a question ("Azure OpenAI", "GPT or LLM?",
-    "模型"): at most `most` words, two Chinese characters counting as one."""
+    """`text` is too short to be more than a topic ("Azure OpenAI", "GPT or LLM?", "模型"): at most `most` words,
+    whatever they are, two Chinese characters counting as one."""
     return sum((len(t) + 1) // 2 if has_han(t[:1]) else 1 for t in words(text)) <= most
 
 
