@@ -198,8 +198,8 @@ def test_embeddings_kept_in_the_index_cache_are_read_back_instead_of_embedded_ag
     stored = sorted(p.name for p in first.semantic.keep.glob("semantic-*/*.npy"))
     words = [f"words-{field}-{lang}-{part}.npy" for field in ("answer", "asked") for lang in ("en", "zh")
              for part in ("entries", "idf", "offsets", "terms", "weights")]
-    assert stored == sorted(["answers.npy", "background.npy", "centres.npy", "languages.npy", "owners.npy",
-                             "phrasings.npy", "sentences.npy", "speakers.npy", *words])
+    assert stored == sorted(["answers.npy", "background.npy", "centres.npy", "denied.npy", "denied_by.npy",
+                             "languages.npy", "owners.npy", "phrasings.npy", "sentences.npy", "speakers.npy", *words])
 
     calls = []
 
@@ -406,3 +406,45 @@ def test_from_the_words_bar_up_the_encoder_never_reads_the_question(small):
         asked.clear()
         assert engine.answer(question).entry_id == "printer"
         assert (question in asked) is reads
+
+
+def test_a_not_question_keeps_its_own_entry_from_answering_and_leaves_the_others_to_meaning():
+    engine = build_engine(FAQ_DIR, semantic="on")
+    question = "what does azure openai cost us each month"
+    ranking = engine.rank(question)
+    candidates, _, confidence = engine.assess(ranking)
+    negative = [c.entry.id for c in ranking.candidates if c.negative]
+    refused = [engine.faq.entries[i].id for i in engine.fuse(question, candidates, confidence).refused]
+    # closer in words to a not_question of two entries; in meaning, to one of them ("How much does a ChatGPT Plus
+    # subscription cost?"), which never answers it
+    assert sorted(negative) == ["azure-openai-target-users", "chatgpt-free-vs-plus"]
+    assert "chatgpt-free-vs-plus" in refused and "azure-openai-target-users" not in refused
+    eager_reply = eager(engine).answer(question)
+    assert eager_reply.kind == Kind.ANSWER and eager_reply.entry_id not in refused
+
+
+def test_a_not_question_asked_is_never_answered_by_its_entry_whatever_the_words_rank():
+    engine = eager(build_engine(FAQ_DIR))
+    for entry in engine.faq.entries:
+        for _, question in entry.negative_phrasings():
+            assert engine.answer(question).entry_id != entry.id, question
+    # the words do not even rank what-is-gpt among their first five: meaning alone keeps it from answering
+    assert engine.answer("What is a GPT partition table?").entry_id != "what-is-gpt"
+    reply = build_engine(FAQ_DIR, semantic="on").answer("Azure 虚拟机怎么收费？")
+    assert (reply.kind, reply.entry_id) == (Kind.FALLBACK, None)
+    assert "azure-openai-billing" not in {s.id for s in reply.suggestions}
+
+
+def test_the_words_first_entry_refused_leaves_the_question_to_meaning():
+    engine = build_engine(FAQ_DIR, semantic="on")
+    question = "How is Azure Blob Storage billed, compared to Azure OpenAI?"
+    ranking = engine.rank(question)
+    first = ranking.candidates[0]
+    assert first.negative and first.entry.id == "azure-openai-billing"  # its not_question: Blob Storage billing
+    # the words alone fall back; meaning may answer with another entry, never with the refused one
+    assert build_engine(FAQ_DIR).answer(question).kind == Kind.FALLBACK
+    reply = eager(engine).answer(question)
+    assert reply.kind == Kind.ANSWER and reply.entry_id != first.entry.id
+    # nor offered: with the shipped models, "did you mean" the entries meaning finds instead
+    shipped = engine.answer(question)
+    assert shipped.entry_id != first.entry.id and first.entry.id not in {s.id for s in shipped.suggestions}

@@ -143,13 +143,19 @@ class Engine:
     def _decide(self, ranking: Ranking, lang: str, asked: str, tags: frozenset[str] | None) -> Reply:
         t = self.thresholds
         candidates, lead, confidence = self.assess(ranking)
-        if ranking.candidates and ranking.candidates[0].negative:
-            # Closest to a question the maintainers marked as not covered: say so.
+        # Closest in words to a question the maintainers marked as not the first entry's: that entry never answers.
+        # Meaning may find another entry that does, or find the question closer to the entry's own phrasings.
+        first_refused = bool(ranking.candidates) and ranking.candidates[0].negative
+        if first_refused and self.semantic is None:
             return self._reply(Kind.FALLBACK, lang, Reason.NO_MATCH, asked, suggestions=self._closest(candidates, lang))
         best = candidates[0] if candidates else None
         words_answer = best is not None and t.answers(confidence, lead, exact=best.signals.exact,
                                                       evidence=best.signals.evidence)
         fused = None if self.words_alone(candidates, lead, confidence) else self.fuse(asked, candidates, confidence, tags)
+        if first_refused and fused is not None:
+            first_refused = self.faq.position(ranking.candidates[0].entry.id) in fused.refused
+        if first_refused and fused is None:
+            return self._reply(Kind.FALLBACK, lang, Reason.NO_MATCH, asked, suggestions=self._closest(candidates, lang))
         if words_answer and fused is None:
             return self._answer(best.entry, lang, reason=Reason.CONFIDENT, asked=asked, candidate=best,
                                 score=confidence, tags=tags)
@@ -161,7 +167,7 @@ class Engine:
             offered = tuple(self._ref(self.faq.entries[i], lang) for i in fused.offered)
             reason = Reason.AMBIGUOUS if confidence >= t.answer else Reason.UNSURE
             return self._reply(Kind.SUGGEST, lang, reason, asked, score=fused.probability, suggestions=offered)
-        if confidence < t.suggest:
+        if confidence < t.suggest or first_refused:
             return self._reply(Kind.FALLBACK, lang, Reason.NO_MATCH, asked, score=confidence,
                                suggestions=self._closest(candidates, lang))
         floor = candidates[0].score - t.suggest_window

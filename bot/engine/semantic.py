@@ -73,13 +73,15 @@ class Embedded:
     centres: numpy.ndarray  # each entry's phrasings and sentences summed, unit length (bot.engine.nearest)
     # each entry's phrasings' languages, _LANGUAGE_BITS: read from here, a large FAQ's entries stay undecoded
     languages: numpy.ndarray
+    denied_by: numpy.ndarray  # each not_question's entry
+    denied: numpy.ndarray  # the not_questions, entry by entry
     words: dict[str, Field]  # by _WORDS name: the words of each entry's phrasings, and of its answer, by language
 
 
 _ARRAYS = tuple(f.name for f in fields(Embedded) if f.name != "words")
 # A language's words apart from the other's: a translation appended would make each entry's text twice as long
 _WORDS = {"en": ("words-asked-en", "words-answer-en"), "zh": ("words-asked-zh", "words-answer-zh")}
-_OWNED = {"owners", "speakers", "languages"}
+_OWNED = {"owners", "speakers", "languages", "denied_by"}
 _LANGUAGE_BITS = {"en": 1, "zh": 2}
 
 
@@ -92,6 +94,7 @@ class Fused:
     phrasing: str  # the candidate's phrasing closest in meaning
     said: str | None = None  # the sentence of its answer, when one is closer than any phrasing
     inputs: tuple[tuple[str, float], ...] = ()  # what the Ranker read of it: (field, value)
+    refused: tuple[int, ...] = ()  # the entries left out: the question means one of their not_questions (refusing)
 
 
 class SemanticStage:
@@ -162,7 +165,7 @@ class SemanticStage:
     def _embed(self) -> Embedded:
         if bare := _without_phrasings(self.faq):  # a FAQ built in code may hold one
             raise ValueError(bare)
-        owners, texts, speakers, said = [], [], [], []
+        owners, texts, speakers, said, denied_by, denied = [], [], [], [], [], []
         for position, entry in enumerate(self.faq.entries):
             for _, question in entry.phrasings():
                 owners.append(position)
@@ -170,18 +173,22 @@ class SemanticStage:
             lines = _said(entry)
             speakers += [position] * len(lines)
             said += lines
+            for _, question in entry.negative_phrasings():
+                denied_by.append(position)
+                denied.append(question)
         everyday = yaml.safe_load(BACKGROUND.read_text(encoding="utf-8"))
         whole = [next(iter(e.answer.values())) for e in self.faq.entries]
-        vectors = self._encode_all(texts + said + whole)
-        phrasings, spoken, answers = numpy.split(vectors, [len(texts), len(texts) + len(said)])
+        vectors = self._encode_all(texts + said + denied + whole)
+        phrasings, spoken, refused, answers = numpy.split(
+            vectors, numpy.cumsum([len(texts), len(said), len(denied)]))
         background = self.encoder.encode([q for questions in everyday.values() for q in questions])
         # An everyday question this FAQ itself answers (an HR FAQ's "how many vacation days")
         # is no "none of these": only the rest of the background counts against an entry.
         if len(phrasings):
             background = background[(background @ phrasings.T).max(axis=1) < self.paraphrase]
         # Rounded to float16 as the cache keeps them, so that a cached start answers exactly as this one
-        phrasings, answers, background, spoken = (a.astype(numpy.float16).astype(numpy.float32)
-                                                  for a in (phrasings, answers, background, spoken))
+        phrasings, answers, background, spoken, refused = (a.astype(numpy.float16).astype(numpy.float32)
+                                                           for a in (phrasings, answers, background, spoken, refused))
         owners, speakers = numpy.asarray(owners, dtype=numpy.int32), numpy.asarray(speakers, dtype=numpy.int32)
         entries = len(self.faq.entries)
         middle = centres([(phrasings, Segments.of(owners, entries)), (spoken, Segments.of(speakers, entries))],
@@ -190,7 +197,8 @@ class SemanticStage:
             phrasings, spoken = phrasings.astype(numpy.float16), spoken.astype(numpy.float16)
         languages = numpy.array([sum(bit for lang, bit in _LANGUAGE_BITS.items() if lang in e.questions)
                                  for e in self.faq.entries], dtype=numpy.int32)
-        index = Embedded(owners, phrasings, answers, background, speakers, spoken, middle, languages, _words(self.faq))
+        index = Embedded(owners, phrasings, answers, background, speakers, spoken, middle, languages,
+                         numpy.asarray(denied_by, dtype=numpy.int32), refused, _words(self.faq))
         self._save(index)
         return index
 
@@ -249,6 +257,7 @@ class SemanticStage:
         except (OSError, ValueError, EOFError):
             words = _words(self.faq)  # seconds to count again, where embedding again would take minutes
         if (len(stored["owners"]) != len(stored["phrasings"]) or len(stored["speakers"]) != len(stored["sentences"])
+                or len(stored["denied_by"]) != len(stored["denied"])
                 or any(len(stored[name]) != entries for name in ("answers", "centres", "languages"))):
             return None
         # float32 once, in memory, for what every question reads whole: a float16 product would be converted
@@ -266,15 +275,37 @@ class SemanticStage:
             self._first = (Segments.of(index.owners, entries), Segments.of(index.speakers, entries))
         return self._first
 
+    def refusing(self, q: numpy.ndarray) -> tuple[int, ...]:
+        """The entries (positions in the FAQ) the question `q` (its unit vector) means one of the not_questions of at
+        least as much as any of their phrasings: they never answer it. A not_question says what an entry is not
+        about, not what the FAQ lacks: another entry may answer."""
+        index = self._embedded()
+        if not len(index.denied):
+            return ()
+        asked_by, _ = self._starts(index, len(self.faq.entries))
+        closest = index.denied @ q
+        refused = []
+        for entry in numpy.unique(index.denied_by).tolist():
+            own = numpy.asarray(index.phrasings[asked_by.first[entry] : asked_by.end[entry]], dtype=numpy.float32) @ q
+            if float(closest[index.denied_by == entry].max()) >= float(own.max(initial=-1.0)):
+                refused.append(entry)
+        return tuple(refused)
+
+    def _question(self, question: str) -> numpy.ndarray:
+        try:
+            return self.encoder.encode([question])[0].astype(numpy.float16).astype(numpy.float32)
+        except (OSError, ValueError, RuntimeError, MemoryError) as err:
+            self._give_up(f"the encoder failed on a question: {err}")
+
     def evidence(self, question: str, candidates: list[Candidate], allowed: numpy.ndarray | None = None) -> Evidence:
         """What the encoder and the words say of each entry for `question`, given the lexical candidates.
         `allowed`: a mask of the entries that may answer (a scoped channel's, context-only ones left out)."""
         index = self._embedded()
         entries = self.faq.entries
-        try:
-            q = self.encoder.encode([question])[0].astype(numpy.float16).astype(numpy.float32)
-        except (OSError, ValueError, RuntimeError, MemoryError) as err:
-            self._give_up(f"the encoder failed on a question: {err}")
+        q = self._question(question)
+        if refused := self.refusing(q):
+            allowed = numpy.ones(len(entries), dtype=bool) if allowed is None else allowed.copy()
+            allowed[list(refused)] = False
         asked_by, said_by = self._starts(index, len(entries))
         centre = index.centres @ q
         must = [self.faq.position(c.entry.id) for c in candidates]
@@ -321,7 +352,7 @@ class SemanticStage:
         phrasing = entry.phrasings()[asked_by.closest(index.phrasings, best, q)][1]
         said = _said(entry)[said_by.closest(index.sentences, best, q)] if evidence.column("said")[row] > evidence.column("asked")[row] else None
         inputs = tuple(zip(ENTRY_FIELDS, map(float, evidence.entries[row])))
-        return Fused(best, judged.signals, judged.probability, judged.offered, phrasing, said, inputs)
+        return Fused(best, judged.signals, judged.probability, judged.offered, phrasing, said, inputs, self.refusing(q))
 
 
 def _without_phrasings(faq: Faq) -> str:

@@ -15,7 +15,7 @@ def explain(engine: Engine, question: str, top: int) -> list[str]:
              f"decision: {reply.kind} ({reply.reason})" + (f" -> {reply.entry_id}" if reply.entry_id else "")
              + f"; confidence {confidence:.3f}, lead {lead:.3f}"]
     for rank, c in enumerate(ranking.candidates, start=1):
-        flag = "  (closest to a not_question: never answers)" if c.negative else ""
+        flag = "  (closest to a not_question)" if c.negative else ""
         s = c.signals
         lines += [f"{rank}. {c.entry.id}  score {c.score:.3f}{flag}",
                   (f"   coverage {s.entry_coverage:.2f}  f1 {s.phrasing_f1:.2f}  fuzzy {s.fuzzy:.2f}  "
@@ -29,8 +29,6 @@ def semantic_lines(engine: Engine, question: str) -> list[str]:
         return ["semantic matching is off"]
     # the candidates the answer was decided on, whatever --top shows
     ranking = engine.rank(question)
-    if ranking.candidates and ranking.candidates[0].negative:
-        return ["semantic: not consulted, the question is closest to a not_question"]
     candidates, lead, confidence = engine.assess(ranking)
     if engine.words_alone(candidates, lead, confidence):
         return [f"semantic: not consulted, the words answer alone (a phrasing asked as written, or confidence at "
@@ -38,10 +36,20 @@ def semantic_lines(engine: Engine, question: str) -> list[str]:
     fused = engine.fuse(question, candidates, confidence)
     if fused is None:
         failed = engine.semantic.failed
-        return [f"semantic: unavailable ({failed}), the words decide; reload the FAQ or restart to try again, or set "
-                f"matching.semantic to off" if failed else "semantic: no entry to fuse"]
+        return [_unavailable(failed) if failed else "semantic: no entry to fuse"]
     broad = engine.too_broad(candidates[0] if candidates else None, question)
-    return _fused_lines(engine, fused, engine.semantic.fusion, broad)
+    refused = [engine.faq.entries[i].id for i in fused.refused]
+    overruled = [c.entry.id for c in ranking.candidates if c.negative and c.entry.id not in refused]
+    return (_fused_lines(engine, fused, engine.semantic.fusion, broad)
+            + [f"   never answers it: {entry} (it means one of its not_questions as much as any of its phrasings)"
+               for entry in refused]
+            + [f"   may answer it: {entry} (closest to one of its not_questions in words, not in meaning)"
+               for entry in overruled])
+
+
+def _unavailable(failed: str) -> str:
+    return (f"semantic: unavailable ({failed}), the words decide; reload the FAQ or restart to try again, or set "
+            f"matching.semantic to off")
 
 
 def _fused_lines(engine: Engine, fused: Fused, fusion: Fusion, broad: bool) -> list[str]:
