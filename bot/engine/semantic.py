@@ -120,6 +120,7 @@ class SemanticStage:
         self.failed: str | None = None  # why the encoder could not be used
         self._index: Embedded | None = None
         self._first: tuple[Segments, Segments] | None = None
+        self._refusal: tuple | None = None
         self._building = threading.Lock()
 
     def warm_up(self) -> bool:
@@ -282,14 +283,19 @@ class SemanticStage:
         index = self._embedded()
         if not len(index.denied):
             return ()
-        asked_by, _ = self._starts(index, len(self.faq.entries))
-        closest = index.denied @ q
-        refused = []
-        for entry in numpy.unique(index.denied_by).tolist():
-            own = numpy.asarray(index.phrasings[asked_by.first[entry] : asked_by.end[entry]], dtype=numpy.float32) @ q
-            if float(closest[index.denied_by == entry].max()) >= float(own.max(initial=-1.0)):
-                refused.append(entry)
-        return tuple(refused)
+        entries, denied_from, own, own_from = self._refusals(index)
+        denied = numpy.maximum.reduceat(index.denied @ q, denied_from)
+        return tuple(entries[denied >= numpy.maximum.reduceat(own @ q, own_from)].tolist())
+
+    def _refusals(self, index: Embedded) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray, numpy.ndarray]:
+        """The entries with not_questions, where each one's not_questions begin, and their phrasings (and where each
+        one's begin): read once an index."""
+        if self._refusal is None or self._refusal[0] is not index:
+            entries, denied_from = numpy.unique(index.denied_by, return_index=True)
+            asked_by, _ = self._starts(index, len(self.faq.entries))
+            rows, own_from = asked_by.rows(entries)
+            self._refusal = (index, entries, denied_from, numpy.asarray(index.phrasings[rows], dtype=numpy.float32), own_from)
+        return self._refusal[1:]
 
     def _question(self, question: str) -> numpy.ndarray:
         try:
