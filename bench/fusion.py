@@ -98,7 +98,6 @@ class Question:
     lexical: tuple[str, str | None]  # the lexical engine's decision: kind, entry
     exact: bool  # the question is one of the FAQ's phrasings as written: when the words answer it, they alone do
     broad: bool  # a bare topic the engine never answers (Engine.too_broad): at most a "did you mean"
-    negative: bool  # the words rank a not_question first: the engine falls back without asking the Fusion
     evidence: Evidence
     lexical_best: int
     confidence: float
@@ -131,12 +130,10 @@ def questions_of(faq_dir: Path, cases_path: Path, faq_lang: str | None = None, a
         if asked_lang is not None and detect_language(case.q) != asked_lang:
             continue
         reply = lexical_only.answer(case.q)
-        ranking = engine.rank(case.q)
-        candidates, _, confidence = engine.assess(ranking)
+        candidates, _, confidence = engine.assess(engine.rank(case.q))
         found.append(Question(ids.index(case.expect) if case.expect in ids else None, (str(reply.kind), reply.entry_id),
                               bool(candidates) and candidates[0].signals.exact,
                               engine.too_broad(candidates[0] if candidates else None, case.q),
-                              bool(ranking.candidates) and ranking.candidates[0].negative,
                               engine.semantic.evidence(case.q, candidates, engine.reachable()),
                               engine.faq.position(candidates[0].entry.id) if candidates else -1, confidence))
     return ids, found, density(sum(len(e.phrasings()) for e in engine.faq.entries), len(ids), within=False)
@@ -256,7 +253,7 @@ def answered(r: Row, w: numpy.ndarray | None, threshold: float, words: float = W
     decided, entry = r.question.lexical
     if decided == "answer" and (w is None or words_alone(r.question, words)):
         return entry
-    if w is None or r.question.negative:
+    if w is None:
         return None
     return r.ids[r.candidate] if probability(r, w) >= threshold and not r.question.broad else None
 
@@ -275,13 +272,15 @@ def figures(rows: list[Row], w: numpy.ndarray | None, threshold: float, words: f
 def shown(rows: list[Row], w: numpy.ndarray | None, suggest: float, answer: float = 1.0,
           words: float = WORDS_BARS[0]) -> float:
     """Share of out-of-scope questions that get a "did you mean" (w None: the lexical engine alone). With a
-    Fusion, a question the words would answer and the Fusion does not is offered the words' best few."""
+    Fusion, a question the words would answer and the Fusion does not is offered the words' best few (a question
+    closest in words to a not_question, which the lexical engine never suggests for, is counted as it would: the
+    engine may offer the words' next few when meaning keeps the not_question's entry)."""
     outside = [r for r in rows if r.question.expect is None]
     if w is None:
         return sum(r.question.lexical[0] == "suggest" for r in outside) / len(outside)
     return sum(suggest <= probability(r, w) < answer or (probability(r, w) >= answer and r.question.broad)
                or (probability(r, w) < suggest and r.question.lexical[0] in ("answer", "suggest"))
-               for r in outside if not words_alone(r.question, words) and not r.question.negative) / len(outside)
+               for r in outside if not words_alone(r.question, words)) / len(outside)
 
 
 def probability(r: Row, w: numpy.ndarray) -> float:

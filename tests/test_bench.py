@@ -296,12 +296,13 @@ def test_load_bench_acks_everything_and_delivers_each_reply_once_whatever_slack_
 def test_bench_fusion_decides_every_question_as_the_engine_does(tmp_path: Path) -> None:
     """The figures bench.fusion fits thresholds on are the engine's own: with the shipped models, its decision for
     each question (words alone, a not_question's entry left out, a bare topic, the Fusion) is the answer the engine
-    gives."""
+    gives, on the shipped FAQ and on it cut to Chinese and asked in English."""
     from dataclasses import fields
 
     import numpy
 
     from bench import fusion
+    from bench.crosslingual import cut, engine_for
     from bot.engine.fusion import Fusion, Ranker, Signals
     from bot.engine.reply import Kind
 
@@ -311,13 +312,22 @@ def test_bench_fusion_decides_every_question_as_the_engine_does(tmp_path: Path) 
                                              "how do i learn python from zero", "Python 零基础怎么学比较快")]
     cases = tmp_path / "cases.yaml"
     cases.write_text(yaml.safe_dump(asked + odd, allow_unicode=True), encoding="utf-8")
-    ids, questions, faq_density = fusion.questions_of(FAQ_DIR, cases)
-    assert any(q.broad for q in questions)  # every path is exercised
-    assert any(q.evidence.allowed is not None and not q.evidence.allowed.all() for q in questions)  # an entry refused
     shipped = Fusion()
     w = numpy.array([getattr(shipped, f.name) for f in fields(Signals)] + [shipped.bias])
-    engine = build_engine(FAQ_DIR, semantic="on")
-    for row, case in zip(fusion.rows_of((ids, questions, faq_density), Ranker()), load_cases(cases, set(ids))):
-        reply = engine.answer(case.q)
-        assert fusion.answered(row, w, shipped.answer, shipped.words) == (
-            reply.entry_id if reply.kind == Kind.ANSWER else None), case.q
+    paths = {"broad": 0, "refused": 0, "answered past a not_question": 0}
+    for faq_lang, asked_lang in ((None, None), ("zh", "en")):
+        ids, questions, faq_density = fusion.questions_of(FAQ_DIR, cases, faq_lang, asked_lang)
+        faq = build_engine(FAQ_DIR).faq
+        engine = engine_for(faq if faq_lang is None else cut(faq, faq_lang), semantic=True)
+        rows = fusion.rows_of((ids, questions, faq_density), Ranker())
+        kept = [c for c in load_cases(cases, {e.id for e in faq.entries})
+                if asked_lang is None or fusion.detect_language(c.q) == asked_lang]
+        for row, case in zip(rows, kept, strict=True):
+            reply = engine.answer(case.q)
+            got = reply.entry_id if reply.kind == Kind.ANSWER else None
+            assert fusion.answered(row, w, shipped.answer, shipped.words) == got, case.q
+            paths["broad"] += row.question.broad
+            paths["refused"] += row.question.evidence.allowed is not None and not row.question.evidence.allowed.all()
+            first = engine.rank(case.q).candidates[:1]
+            paths["answered past a not_question"] += bool(first and first[0].negative and got)
+    assert all(paths.values()), paths  # every path is exercised

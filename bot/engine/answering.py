@@ -122,14 +122,15 @@ class Engine:
         lead = best.score - (candidates[1].score if len(candidates) > 1 else 0.0)
         return candidates, lead, self.calibration.confidence(best.signals, lead)
 
-    def words_alone(self, candidates: list[Candidate], lead: float, confidence: float) -> bool:
-        """Whether the words answer without the semantic stage: they would answer, and the question is a phrasing
-        of their first entry as written (its terms, stop words aside) or they are very sure of it (Fusion.words).
-        Otherwise the words' confidence is one of the Fusion's signals, not a verdict of its own: fitted on FAQs
-        with two phrasings an entry as well as forty, the Fusion is right more often and wrong less."""
+    def words_alone(self, ranking: Ranking, candidates: list[Candidate], lead: float, confidence: float) -> bool:
+        """Whether the words answer without the semantic stage: they would answer, nothing they rank first is
+        closer to a not_question, and the question is a phrasing of their first entry as written (its terms, stop
+        words aside) or they are very sure of it (Fusion.words). Otherwise the words' confidence is one of the
+        Fusion's signals, not a verdict of its own: fitted on FAQs with two phrasings an entry as well as forty,
+        the Fusion is right more often and wrong less."""
         best = candidates[0] if candidates else None
-        if best is None or not self.thresholds.answers(confidence, lead, exact=best.signals.exact,
-                                                       evidence=best.signals.evidence):
+        if best is None or ranking.candidates[0].negative or not self.thresholds.answers(
+                confidence, lead, exact=best.signals.exact, evidence=best.signals.evidence):
             return False
         return best.signals.exact or self.semantic is None or confidence >= self.semantic.fusion.words
 
@@ -143,18 +144,17 @@ class Engine:
     def _decide(self, ranking: Ranking, lang: str, asked: str, tags: frozenset[str] | None) -> Reply:
         t = self.thresholds
         candidates, lead, confidence = self.assess(ranking)
-        # Closest in words to a question the maintainers marked as not the first entry's: that entry never answers.
-        # Meaning may find another entry that does, or find the question closer to the entry's own phrasings.
-        first_refused = bool(ranking.candidates) and ranking.candidates[0].negative
-        if first_refused and self.semantic is None:
-            return self._reply(Kind.FALLBACK, lang, Reason.NO_MATCH, asked, suggestions=self._closest(candidates, lang))
         best = candidates[0] if candidates else None
         words_answer = best is not None and t.answers(confidence, lead, exact=best.signals.exact,
                                                       evidence=best.signals.evidence)
-        fused = None if self.words_alone(candidates, lead, confidence) else self.fuse(asked, candidates, confidence, tags)
-        if first_refused and fused is not None:
-            first_refused = self.faq.position(ranking.candidates[0].entry.id) in fused.refused
-        if first_refused and fused is None:
+        alone = self.words_alone(ranking, candidates, lead, confidence)
+        fused = None if alone else self.fuse(asked, candidates, confidence, tags)
+        # Closest in words to a question the maintainers marked as not the first entry's, and in meaning too (or
+        # meaning is unavailable): that entry never answers, and only meaning may offer another
+        first = ranking.candidates[0] if ranking.candidates else None
+        refused = first is not None and first.negative and (
+            fused is None or self.faq.position(first.entry.id) in fused.refused)
+        if refused and fused is None:
             return self._reply(Kind.FALLBACK, lang, Reason.NO_MATCH, asked, suggestions=self._closest(candidates, lang))
         if words_answer and fused is None:
             return self._answer(best.entry, lang, reason=Reason.CONFIDENT, asked=asked, candidate=best,
@@ -167,7 +167,7 @@ class Engine:
             offered = tuple(self._ref(self.faq.entries[i], lang) for i in fused.offered)
             reason = Reason.AMBIGUOUS if confidence >= t.answer else Reason.UNSURE
             return self._reply(Kind.SUGGEST, lang, reason, asked, score=fused.probability, suggestions=offered)
-        if confidence < t.suggest or first_refused:
+        if confidence < t.suggest or refused:
             return self._reply(Kind.FALLBACK, lang, Reason.NO_MATCH, asked, score=confidence,
                                suggestions=self._closest(candidates, lang))
         floor = candidates[0].score - t.suggest_window

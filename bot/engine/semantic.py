@@ -298,6 +298,7 @@ class SemanticStage:
         return self._refusal[1:]
 
     def _question(self, question: str) -> numpy.ndarray:
+        self._embedded()  # the encoder loads with the index
         try:
             return self.encoder.encode([question])[0].astype(numpy.float16).astype(numpy.float32)
         except (OSError, ValueError, RuntimeError, MemoryError) as err:
@@ -305,10 +306,14 @@ class SemanticStage:
 
     def evidence(self, question: str, candidates: list[Candidate], allowed: numpy.ndarray | None = None) -> Evidence:
         """What the encoder and the words say of each entry for `question`, given the lexical candidates.
-        `allowed`: a mask of the entries that may answer (a scoped channel's, context-only ones left out)."""
+        `allowed`: a mask of the entries that may answer (a scoped channel's, context-only ones left out); the
+        entries refusing it (SemanticStage.refusing) are left out too."""
+        return self._evidence(question, self._question(question), candidates, allowed)[0]
+
+    def _evidence(self, question: str, q: numpy.ndarray, candidates: list[Candidate],
+                  allowed: numpy.ndarray | None) -> tuple[Evidence, tuple[int, ...]]:
         index = self._embedded()
         entries = self.faq.entries
-        q = self._question(question)
         if refused := self.refusing(q):
             allowed = numpy.ones(len(entries), dtype=bool) if allowed is None else allowed.copy()
             allowed[list(refused)] = False
@@ -331,14 +336,15 @@ class SemanticStage:
         words_asked, words_answer = (numpy.maximum(*(index.words[names[kind]].scores(question) for names in _WORDS.values()))
                                      for kind in (0, 1))
         crosses = (index.languages[rows] & _LANGUAGE_BITS[lang]) == 0  # no phrasing in the question's language
-        return Evidence.of(asked=asked[rows].astype(numpy.float64), said=said[rows].astype(numpy.float64),
-                           answer=(index.answers[rows] @ q).astype(numpy.float64),
-                           centre=centre[rows].astype(numpy.float64), lexical=lexical[rows],
-                           words_asked=words_asked[rows], words_answer=words_answer[rows],
-                           crosses=crosses.astype(numpy.float64), everyday=float((index.background @ q).max(initial=-1.0)),
-                           density=density(len(index.owners), len(entries)),
-                           allowed=None if allowed is None else allowed[rows], q=q,
-                           positions=None if isinstance(rows, slice) else rows)
+        evidence = Evidence.of(asked=asked[rows].astype(numpy.float64), said=said[rows].astype(numpy.float64),
+                               answer=(index.answers[rows] @ q).astype(numpy.float64),
+                               centre=centre[rows].astype(numpy.float64), lexical=lexical[rows],
+                               words_asked=words_asked[rows], words_answer=words_answer[rows],
+                               crosses=crosses.astype(numpy.float64), everyday=float((index.background @ q).max(initial=-1.0)),
+                               density=density(len(index.owners), len(entries)),
+                               allowed=None if allowed is None else allowed[rows], q=q,
+                               positions=None if isinstance(rows, slice) else rows)
+        return evidence, refused
 
     def fuse(self, question: str, candidates: list[Candidate], confidence: float,
              allowed: numpy.ndarray | None = None, *, offer: int = 3) -> Fused | None:
@@ -347,7 +353,7 @@ class SemanticStage:
         `allowed`: a mask of the entries that may answer."""
         if not self.faq.entries:
             return None
-        evidence = self.evidence(question, candidates, allowed)
+        evidence, refused = self._evidence(question, self._question(question), candidates, allowed)
         lexical_best = self.faq.position(candidates[0].entry.id) if candidates else -1
         judged = judge(evidence, self.ranker, self.fusion, lexical_best=lexical_best, confidence=confidence, offer=offer)
         if judged is None:
@@ -358,7 +364,7 @@ class SemanticStage:
         phrasing = entry.phrasings()[asked_by.closest(index.phrasings, best, q)][1]
         said = _said(entry)[said_by.closest(index.sentences, best, q)] if evidence.column("said")[row] > evidence.column("asked")[row] else None
         inputs = tuple(zip(ENTRY_FIELDS, map(float, evidence.entries[row])))
-        return Fused(best, judged.signals, judged.probability, judged.offered, phrasing, said, inputs, self.refusing(q))
+        return Fused(best, judged.signals, judged.probability, judged.offered, phrasing, said, inputs, refused)
 
 
 def _without_phrasings(faq: Faq) -> str:

@@ -30,7 +30,7 @@ def semantic_lines(engine: Engine, question: str) -> list[str]:
     # the candidates the answer was decided on, whatever --top shows
     ranking = engine.rank(question)
     candidates, lead, confidence = engine.assess(ranking)
-    if engine.words_alone(candidates, lead, confidence):
+    if engine.words_alone(ranking, candidates, lead, confidence):
         return [f"semantic: not consulted, the words answer alone (a phrasing asked as written, or confidence at "
                 f"{engine.semantic.fusion.words:.2f} or more)"]
     fused = engine.fuse(question, candidates, confidence)
