@@ -31,6 +31,8 @@ BLIND = {  # set -> the FAQ it is asked of
     EVAL / "foreign" / "clinic" / "questions.yaml": EVAL / "foreign" / "clinic" / "faq",
     EVAL / "foreign" / "library" / "questions.yaml": EVAL / "foreign" / "library" / "faq",
     EVAL / "foreign" / "transit" / "questions.yaml": EVAL / "foreign" / "transit" / "faq",
+    EVAL / "foreign" / "recycling" / "questions.yaml": EVAL / "foreign" / "recycling" / "faq",
+    EVAL / "foreign" / "football" / "questions.yaml": EVAL / "foreign" / "football" / "faq",
 }
 
 
