@@ -13,6 +13,8 @@ from bot.engine.loading import SYNONYMS_FILE, Problem
 from bot.engine.text import ENGLISH_STOP_WORDS, clean, terms
 
 _WORD = re.compile(r"[a-z]+")
+# a link or an address is no way of writing a word: riverton.example/newbin is no "newbin" for "new bin"
+_ADDRESS = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.)\S+|\S+@\S+\.\w+")
 _JOINS = ("-", " ")  # what may stand between the two halves of a term written apart
 
 
@@ -28,7 +30,7 @@ def spelling_notes(engine: Engine) -> list[Problem]:
     ways: dict[str, dict[str, Place]] = {}  # the term as one word -> each way it is written -> where first
     for entry in engine.faq.entries:
         for field, text in _texts(entry):
-            for joined, written in _ways(clean(text)):
+            for joined, written in _ways(_ADDRESS.sub(" ", clean(text))):
                 ways.setdefault(joined, {}).setdefault(written, Place(entry, field))
     notes = []
     synonyms = engine.matcher.synonyms
