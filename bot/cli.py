@@ -16,7 +16,7 @@ from bot.engine.loading import FaqError, Problem
 from bot.improve import browse, import_command, scaffold
 from bot.improve.confusion import confusion, confusion_lines
 from bot.improve.evaluate import evaluate, load_cases
-from bot.improve.lint import check, near_duplicates
+from bot.improve.lint import check, near_duplicates, same_words
 from bot.improve.spelling import spelling_notes
 from bot.improve.thin import thin_notes
 from bot.improve.why import explain
@@ -348,7 +348,8 @@ def load_engine(faq_dir: Path, config: Config, *, cache: IndexCache | None) -> E
 
 
 def _lint(engine: Engine, args: argparse.Namespace) -> int:
-    notes = spelling_notes(engine) + thin_notes(engine) + (near_duplicates(engine) if args.alike else [])
+    notes = same_words(engine) + spelling_notes(engine) + thin_notes(engine)
+    notes += near_duplicates(engine) if args.alike else []
     return _findings(args.faq, check(engine), notes)
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from support import ALIKE, FAQ_DIR, SMALL_FAQ, line_no
 
 from bot.engine import build_engine
+from bot.engine.answering import Context
 from bot.engine.yamlsafe import Limits
-from bot.improve.lint import lint, near_duplicates
+from bot.improve.lint import lint, near_duplicates, same_words
 from bot.improve.spelling import spelling_notes
 
 
@@ -152,6 +153,42 @@ def test_a_synonyms_group_that_folds_the_spellings_silences_the_note(make_faq):
     assert len(notes) == 1 and "add 'on-call' to the group [oncall, on call] in synonyms.yaml" in notes[0], notes
     directory = make_faq({"fruit.yaml": SPELT.replace("on-call", "on call"), "synonyms.yaml": "- [oncall, on call]\n"})
     assert spelling_notes(build_engine(directory)) == []
+
+
+def test_a_link_is_no_way_of_writing_a_word(make_faq):
+    text = SMALL_FAQ.replace("    en: A pear is a sweet fruit with a narrow top.",
+                             "    en: A pear is a sweet fruit; see https://example.org/peartree or mail peartree@example.org.")
+    text = text.replace("      - What is a pear?\n", "      - What is a pear?\n      - which pear tree grows best\n")
+    assert spelling_notes(build_engine(make_faq({"fruit.yaml": text}))) == []
+    written = text.replace("see https://example.org/peartree", "see our peartree page")
+    assert len(spelling_notes(build_engine(make_faq({"fruit.yaml": written})))) == 1
+
+
+BINS = """\
+- id: collection-day
+  questions:
+    en: [When is my bin collected?]
+  answer:
+    en: Enter your postcode on the bins page.
+- id: missed-bin
+  questions:
+    en: [My bin wasn't collected]
+  answer:
+    en: Report it within two working days.
+"""
+
+
+def test_phrasings_with_the_same_words_told_apart_as_written_are_a_note_not_a_collision(make_faq):
+    directory = make_faq({"bins.yaml": BINS})
+    engine = build_engine(directory)
+    for phrasing, entry in (("My bin wasn't collected", "missed-bin"), ("When is my bin collected?", "collection-day")):
+        assert engine.answer(phrasing, Context(lang="en")).entry_id == entry
+    assert lint(directory) == []
+    notes = [str(n) for n in same_words(engine)]
+    assert len(notes) == 1 and "entry 'missed-bin'" in notes[0] and "'collection-day'" in notes[0], notes
+    assert "When is my bin collected?" in notes[0] and "My bin wasn't collected" in notes[0]
+    # worded between them, the question is no phrasing: the words still cannot tell which
+    assert engine.answer("my bin collected", Context(lang="en")).kind != "answer"
 
 
 THIN = "".join(f"""

@@ -14,7 +14,7 @@ from bot.engine.matcher import Candidate, Matcher, Ranking, Weights
 from bot.engine.reply import EntryRef, Kind, Reason, Reply
 from bot.engine.semantic import Fused, SemanticStage
 from bot.engine.smalltalk import classify
-from bot.engine.text import bare, has_han
+from bot.engine.text import bare, has_han, normalised
 from bot.engine.view import plain_text, view_of
 
 MAX_QUESTION_CHARS = 2000  # longer input is cut before matching; no FAQ question is that long
@@ -134,6 +134,17 @@ class Engine:
             return False
         return best.signals.exact or self.semantic is None or confidence >= self.semantic.fusion.words
 
+    def as_written(self, ranking: Ranking, candidates: list[Candidate], text: str) -> Candidate | None:
+        """The one entry whose phrasing the question is, as written, when the words rank others as high: its
+        maintainers' own wording tells "My bin wasn't collected" from "When is my bin collected?", which have
+        the same words once stop words are set aside."""
+        if not candidates or ranking.candidates[0].negative or not candidates[0].signals.exact:
+            return None
+        asked = normalised(text)
+        tied = [c for c in candidates if c.signals.exact and c.score >= candidates[0].score - 1e-9]
+        written = [c for c in tied if normalised(c.phrasing) == asked]
+        return written[0] if len(tied) > 1 and len(written) == 1 else None
+
     def too_broad(self, best: Candidate | None, text: str) -> bool:
         """A bare topic too broad for one entry ("Azure OpenAI"): a few words, every one the FAQ knows, none that
         tells the words' first entry apart, let alone another. Meaning does not make it narrower: it gets a "did
@@ -144,6 +155,10 @@ class Engine:
     def _decide(self, ranking: Ranking, lang: str, asked: str, tags: frozenset[str] | None) -> Reply:
         t = self.thresholds
         candidates, lead, confidence = self.assess(ranking)
+        written = self.as_written(ranking, candidates, asked)
+        if written is not None:
+            return self._answer(written.entry, lang, reason=Reason.CONFIDENT, asked=asked, candidate=written,
+                                score=confidence, tags=tags)
         best = candidates[0] if candidates else None
         words_answer = best is not None and t.answers(confidence, lead, exact=best.signals.exact,
                                                       evidence=best.signals.evidence)

@@ -32,13 +32,8 @@ def lint(directory: Path, limits: Limits = Limits(), *, semantic: str = "off", *
 def check(engine: Engine) -> list[Problem]:
     faq = engine.faq
     problems: list[Problem] = []
-    owners: dict[tuple[str, ...], list[str]] = {}  # matcher terms -> ids of the entries phrasing them so
     matched = [entry for entry in faq.entries if faq.matchable(entry)]  # a context-only entry is only picked
-    for entry in matched:
-        for _, phrasing in entry.phrasings():
-            ids = owners.setdefault(_key(phrasing, engine), [])
-            if entry.id not in ids:
-                ids.append(entry.id)
+    owners = _owners(matched, engine)
     for entry in matched:
         said: dict[str, tuple[str, str]] = {}  # normalised phrasing -> (field, phrasing) where the entry first has it
         for field, lang, phrasing in _phrasings(entry):
@@ -57,11 +52,13 @@ def check(engine: Engine) -> list[Problem]:
             if not key:
                 problem("has no words the matcher can use (only stop words or punctuation): make it more specific")
                 continue
-            if owners[key][0] != entry.id:
-                problem(f"means the same as a phrasing of '{owners[key][0]}' to the matcher (collision): "
-                        "keep it in one entry only")
-                continue
-            if len(owners[key]) > 1:
+            first = owners[key][0][0]
+            if first is not entry:
+                if not _told_apart(phrasing, lang, entry, owners[key], engine):
+                    problem(f"means the same as a phrasing of '{first.id}' to the matcher (collision): "
+                            "keep it in one entry only")
+                continue  # else the words it leaves out tell them apart: a note (same_words)
+            if not all(_told_apart(q, language, other, owners[key], engine) for other, language, q in owners[key][1:]):
                 continue  # reported once, at the entry that repeats it
             reply = engine.answer(phrasing, Context(lang=lang))
             if reply.kind == "answer" and reply.entry_id != entry.id:
@@ -115,6 +112,46 @@ def near_duplicates(engine: Engine, cells: int = CELLS) -> list[Problem]:
                              "get the other entry or a did-you-mean; word them apart, or merge the entries",
                              entry.id, field))
     return notes
+
+
+def same_words(engine: Engine) -> list[Problem]:
+    """Notes on a phrasing with the same words to the matcher as another entry's once the words it leaves out are
+    set aside ("My bin wasn't collected", "When is my bin collected?"), which the bot still answers with its own
+    entry as written: a question worded between them may get either."""
+    faq = engine.faq
+    matched = [entry for entry in faq.entries if faq.matchable(entry)]
+    owners = _owners(matched, engine)
+    notes = []
+    for entry in matched:
+        for field, lang, phrasing in _phrasings(entry):
+            key = _key(phrasing, engine)
+            first, _, words = owners[key][0]
+            if key and first is not entry and _told_apart(phrasing, lang, entry, owners[key], engine):
+                notes.append(Problem(entry.file, entry.line, f"note: {phrasing!r} has the words of {words!r} of "
+                                     f"'{first.id}' once those the matcher leaves out are set aside; the bot tells "
+                                     "the two apart as written, but a question worded like both may get either: "
+                                     "word it with a word of its own", entry.id, field))
+    return notes
+
+
+def _owners(matched: list[Entry], engine: Engine) -> dict[tuple[str, ...], list[tuple[Entry, str, str]]]:
+    """Matcher terms -> (entry, language, phrasing) of the first phrasing of each entry with those terms."""
+    owners: dict[tuple[str, ...], list[tuple[Entry, str, str]]] = {}
+    for entry in matched:
+        for _, lang, phrasing in _phrasings(entry):
+            found = owners.setdefault(_key(phrasing, engine), [])
+            if all(owner is not entry for owner, _, _ in found):
+                found.append((entry, lang, phrasing))
+    return owners
+
+
+def _told_apart(phrasing: str, lang: str, entry: Entry, rivals: list[tuple[Entry, str, str]], engine: Engine) -> bool:
+    """Whether the bot answers `phrasing` with its own entry although the `rivals` (their entries) have its words."""
+    text = normalised(phrasing)
+    if any(text == normalised(q) for rival, _, _ in rivals if rival is not entry for _, q in rival.phrasings()):
+        return False  # the same question twice: no wording tells them apart
+    reply = engine.answer(phrasing, Context(lang=lang))
+    return reply.kind == "answer" and reply.entry_id == entry.id
 
 
 def _phrasings(entry: Entry):

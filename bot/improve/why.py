@@ -30,6 +30,9 @@ def semantic_lines(engine: Engine, question: str) -> list[str]:
     # the candidates the answer was decided on, whatever --top shows
     ranking = engine.rank(question)
     candidates, lead, confidence = engine.assess(ranking)
+    if engine.as_written(ranking, candidates, question) is not None:
+        return ["semantic: not consulted, the question is one entry's phrasing as written, though another's has the "
+                "same words"]
     if engine.words_alone(ranking, candidates, lead, confidence):
         return [f"semantic: not consulted, the words answer alone (a phrasing asked as written, or confidence at "
                 f"{engine.semantic.fusion.words:.2f} or more)"]
