@@ -220,6 +220,24 @@ def test_embeddings_kept_in_the_index_cache_are_read_back_instead_of_embedded_ag
     assert restored.entry == fused.entry and abs(restored.probability - fused.probability) < 0.01
 
 
+def test_another_encoder_or_paraphrase_cosine_never_reads_embeddings_kept_for_the_bundled_one(tmp_path):
+    first, _ = cached(tmp_path)
+    kept = sorted(p.name for p in first.semantic.keep.glob("semantic-*"))
+    calls = []
+
+    class Counting:
+        def encode(self, texts):
+            calls.append(len(texts))
+            return first.semantic.encoder.encode(texts)
+
+    for other in (dict(encoder_name="another"), dict(paraphrase=0.9)):
+        calls.clear()
+        SemanticStage(first.faq, Counting, keep=first.semantic.keep, **other).fuse(QUESTION, [], 0.0)
+        assert sum(calls) > 2, other  # the FAQ embedded again, not read from the bundled encoder's files
+    assert len(list(first.semantic.keep.glob("semantic-*"))) == len(kept) + 2
+    assert set(kept) <= {p.name for p in first.semantic.keep.glob("semantic-*")}
+
+
 def test_a_damaged_index_cache_is_embedded_or_counted_again_never_fatal(tmp_path):
     first, fused = cached(tmp_path)
     kept = next(first.semantic.keep.glob("semantic-*"))

@@ -9,7 +9,7 @@ any of them and the fingerprint changes, so a stale index is never used. Inside:
 - postings.npy, offsets.npy: which entries hold each term, as one flat array;
 - entries.bin, entry-offsets.npy: one marshal record per entry (the entry, its analysed
   phrasings, its term index), decoded only when that entry is needed;
-- semantic-<encoder>/: the semantic stage's embeddings (bot.engine.semantic), written on its
+- semantic-<encoder>-<its paraphrase cosine>/: the semantic stage's embeddings (bot.engine.semantic), written on its
   first use.
 
 Beside the indexes, encoder-<version>/ keeps the sentence encoder ready to load (bot.engine.encoder).

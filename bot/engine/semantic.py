@@ -104,10 +104,12 @@ class SemanticStage:
 
     def __init__(self, faq: Faq, encoder: Callable[[], Encoder] = shared_encoder, *, ranker: Ranker = Ranker(),
                  fusion: Fusion = Fusion(), keep: Path | None = None, progress: Callable[[int, int], None] | None = None,
-                 ranks_all_up_to: int = EXACT_ROWS, pool_size: int = POOL, paraphrase: float = PARAPHRASE) -> None:
+                 ranks_all_up_to: int = EXACT_ROWS, pool_size: int = POOL, paraphrase: float = PARAPHRASE,
+                 encoder_name: str | None = None) -> None:
         """`ranks_all_up_to`: phrasings and answer sentences up to which every entry is ranked; past it, the
         `pool_size` entries with the closest centres and the words' candidates (bot.engine.nearest).
-        `paraphrase`: the encoder's cosine from which two questions ask the same thing."""
+        `paraphrase`: the encoder's cosine from which two questions ask the same thing. `encoder_name`: what
+        the index cache keeps its embeddings under, the bundled encoder's version unless another is given."""
         self.faq = faq
         self._encoder = encoder  # loaded on first use, so that commands that never need it do not wait
         self.encoder: Encoder | None = None
@@ -117,6 +119,7 @@ class SemanticStage:
         self.progress = progress  # told (done, total) while a large FAQ is embedded
         self.ranks_all_up_to, self.pool_size = ranks_all_up_to, pool_size
         self.paraphrase = paraphrase
+        self.encoder_name = encoder_name
         self.failed: str | None = None  # why the encoder could not be used
         self._index: Embedded | None = None
         self._first: tuple[Segments, Segments] | None = None
@@ -221,7 +224,10 @@ class SemanticStage:
         return vectors[[position[text] for text in texts]] if len(unique) < len(texts) else vectors
 
     def _stored(self) -> Path | None:
-        return None if self.keep is None else self.keep / f"semantic-{encoder_version()}"
+        if self.keep is None:
+            return None
+        # the background questions kept depend on the paraphrase cosine (_embedded)
+        return self.keep / f"semantic-{self.encoder_name or encoder_version()}-{self.paraphrase:g}"
 
     def _save(self, index: Embedded) -> None:
         where = self._stored()
