@@ -331,3 +331,25 @@ def test_bench_fusion_decides_every_question_as_the_engine_does(tmp_path: Path) 
             first = engine.rank(case.q).candidates[:1]
             paths["answered past a not_question"] += bool(first and first[0].negative and got)
     assert all(paths.values()), paths  # every path is exercised
+
+
+def test_bench_learning_teaches_the_engine_each_pick_it_accepts(tmp_path: Path) -> None:
+    from bench import learning
+
+    faq_dir, questions = learning.SETS["football club"]
+    engine = build_engine(faq_dir, semantic="on")
+    cases = load_cases(questions, {e.id for e in engine.faq.entries})
+    asked, held = learning.halves(cases)
+    assert {c.expect for c in asked} == {c.expect for c in held}  # three questions an entry: both halves ask of each
+    assert not {c.q for c in asked} & {c.q for c in held}
+    accepted = learning.taught(engine, asked, labelled=False)
+    learned, taken = learning.learned_engine(faq_dir, accepted, tmp_path)
+    assert accepted and 0 < taken <= len(accepted)
+    # each phrasing faqbot learn took is a question now answered with the entry it was picked from, asked again
+    said = {(e.id, q) for e in learned.faq.entries for _, q in e.phrasings()}
+    kept = [(entry_id, phrasing) for entry_id, _, phrasing in accepted if (entry_id, phrasing) in said]
+    assert len(kept) == taken
+    for entry_id, phrasing in kept:
+        reply = learned.answer(phrasing)
+        assert (reply.kind, reply.entry_id) == ("answer", entry_id), phrasing
+        assert engine.answer(phrasing).kind != "answer"  # it was a "did you mean" before
