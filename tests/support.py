@@ -82,6 +82,20 @@ SMALL_FAQ = """\
   tags: [fruit]
 """
 
+# Two entries whose phrasings have the same words once stop words are set aside.
+BINS = """\
+- id: collection-day
+  questions:
+    en: [When is my bin collected?, When will my bin be collected?]
+  answer:
+    en: Enter your postcode on the bins page.
+- id: missed-bin
+  questions:
+    en: [My bin wasn't collected]
+  answer:
+    en: Report it within two working days.
+"""
+
 # Three English entries, two of them close: "password" alone is a did-you-mean between them.
 ACCOUNTS_FAQ = """\
 - id: password-reset

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from support import ALIKE, FAQ_DIR, SMALL_FAQ, line_no
+from support import ALIKE, BINS, FAQ_DIR, SMALL_FAQ, line_no
 
 from bot.engine import build_engine
 from bot.engine.answering import Context
@@ -157,32 +157,22 @@ def test_a_synonyms_group_that_folds_the_spellings_silences_the_note(make_faq):
 
 def test_a_link_is_no_way_of_writing_a_word(make_faq):
     text = SMALL_FAQ.replace("    en: A pear is a sweet fruit with a narrow top.",
-                             "    en: A pear is a sweet fruit; see https://example.org/peartree or mail peartree@example.org.")
+                             "    en: A pear is a sweet fruit; see https://example.org/peartree, mail peartree@example.org"
+                             " or order at shop.example.org/peartree/big.")
+    text = text.replace("    zh: 梨是一种上窄下宽的甜水果。", "    zh: 梨是一种甜水果，详见https://example.org/peartree页面。")
     text = text.replace("      - What is a pear?\n", "      - What is a pear?\n      - which pear tree grows best\n")
     assert spelling_notes(build_engine(make_faq({"fruit.yaml": text}))) == []
     written = text.replace("see https://example.org/peartree", "see our peartree page")
     assert len(spelling_notes(build_engine(make_faq({"fruit.yaml": written})))) == 1
 
 
-BINS = """\
-- id: collection-day
-  questions:
-    en: [When is my bin collected?]
-  answer:
-    en: Enter your postcode on the bins page.
-- id: missed-bin
-  questions:
-    en: [My bin wasn't collected]
-  answer:
-    en: Report it within two working days.
-"""
-
-
 def test_phrasings_with_the_same_words_told_apart_as_written_are_a_note_not_a_collision(make_faq):
     directory = make_faq({"bins.yaml": BINS})
     engine = build_engine(directory)
-    for phrasing, entry in (("My bin wasn't collected", "missed-bin"), ("When is my bin collected?", "collection-day")):
-        assert engine.answer(phrasing, Context(lang="en")).entry_id == entry
+    for phrasing, entry in (("My bin wasn't collected", "missed-bin"), ("When is my bin collected?", "collection-day"),
+                            ("When will my bin be collected?", "collection-day")):  # not the one the words match
+        reply = engine.answer(phrasing, Context(lang="en"))
+        assert (reply.kind, reply.entry_id) == ("answer", entry), phrasing
     assert lint(directory) == []
     notes = [str(n) for n in same_words(engine)]
     assert len(notes) == 1 and "entry 'missed-bin'" in notes[0] and "'collection-day'" in notes[0], notes

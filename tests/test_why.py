@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from support import SMALL_FAQ
+from support import BINS, SMALL_FAQ
 
 from bot.engine import build_engine
 from bot.engine.fusion import Fusion
@@ -67,3 +67,10 @@ def test_without_a_semantic_stage_one_line_says_so(make_faq):
     lines = explain(build_engine(make_faq({"fruit.yaml": SMALL_FAQ})), "What is an apple?", top=5)
     assert lines[-1] == "semantic matching is off"
     assert sum("semantic" in line for line in lines) == 1
+
+
+def test_a_question_answered_as_written_among_entries_the_words_tie_says_so(make_faq):
+    lines = explain(build_engine(make_faq({"bins.yaml": BINS})), "When will my bin be collected?", top=5)
+    assert lines[1].startswith("decision: answer (confident) -> collection-day")
+    assert ("the question is collection-day's phrasing 'When will my bin be collected?' as written: answered with it, "
+            "though the words rank another as high") in lines

@@ -137,13 +137,14 @@ class Engine:
     def as_written(self, ranking: Ranking, candidates: list[Candidate], text: str) -> Candidate | None:
         """The one entry whose phrasing the question is, as written, when the words rank others as high: its
         maintainers' own wording tells "My bin wasn't collected" from "When is my bin collected?", which have
-        the same words once stop words are set aside."""
+        the same words once stop words are set aside. Its `phrasing` is the one asked."""
         if not candidates or ranking.candidates[0].negative or not candidates[0].signals.exact:
             return None
         asked = normalised(text)
         tied = [c for c in candidates if c.signals.exact and c.score >= candidates[0].score - 1e-9]
-        written = [c for c in tied if normalised(c.phrasing) == asked]
-        return written[0] if len(tied) > 1 and len(written) == 1 else None
+        written = [replace(c, phrasing=phrasing) for c in tied for _, phrasing in c.entry.phrasings()
+                   if normalised(phrasing) == asked]
+        return written[0] if len(tied) > 1 and len({c.entry.id for c in written}) == 1 else None
 
     def too_broad(self, best: Candidate | None, text: str) -> bool:
         """A bare topic too broad for one entry ("Azure OpenAI"): a few words, every one the FAQ knows, none that

@@ -1,6 +1,7 @@
 """Everything wrong with a FAQ directory at once: schema problems, and phrasings the engine
 would not answer with their own entry. And notes, which fail nothing: phrasings of different entries
-that mean nearly the same to the semantic stage."""
+that mean nearly the same to the semantic stage, or that have the same words once stop words are set
+aside yet are answered apart as written."""
 
 from __future__ import annotations
 
@@ -117,7 +118,7 @@ def near_duplicates(engine: Engine, cells: int = CELLS) -> list[Problem]:
 def same_words(engine: Engine) -> list[Problem]:
     """Notes on a phrasing with the same words to the matcher as another entry's once the words it leaves out are
     set aside ("My bin wasn't collected", "When is my bin collected?"), which the bot still answers with its own
-    entry as written: a question worded between them may get either."""
+    entry as written: a question worded otherwise is told apart by meaning alone, or not at all."""
     faq = engine.faq
     matched = [entry for entry in faq.entries if faq.matchable(entry)]
     owners = _owners(matched, engine)
@@ -129,7 +130,7 @@ def same_words(engine: Engine) -> list[Problem]:
             if key and first is not entry and _told_apart(phrasing, lang, entry, owners[key], engine):
                 notes.append(Problem(entry.file, entry.line, f"note: {phrasing!r} has the words of {words!r} of "
                                      f"'{first.id}' once those the matcher leaves out are set aside; the bot tells "
-                                     "the two apart as written, but a question worded like both may get either: "
+                                     "the two apart as written, but other wordings by meaning alone, if at all: "
                                      "word it with a word of its own", entry.id, field))
     return notes
 

@@ -21,6 +21,11 @@ def explain(engine: Engine, question: str, top: int) -> list[str]:
                   (f"   coverage {s.entry_coverage:.2f}  f1 {s.phrasing_f1:.2f}  fuzzy {s.fuzzy:.2f}  "
                    f"evidence {s.evidence:.2f}  unknown {s.unknown:.2f}"),
                   f"   matched: {c.phrasing}"]
+    decided = engine.rank(question)  # the candidates the answer was decided on, whatever --top shows
+    written = engine.as_written(decided, engine.assess(decided)[0], question)
+    if written is not None:
+        lines.append(f"the question is {written.entry.id}'s phrasing {written.phrasing!r} as written: answered with "
+                     "it, though the words rank another as high")
     return lines + semantic_lines(engine, question)
 
 
@@ -31,8 +36,7 @@ def semantic_lines(engine: Engine, question: str) -> list[str]:
     ranking = engine.rank(question)
     candidates, lead, confidence = engine.assess(ranking)
     if engine.as_written(ranking, candidates, question) is not None:
-        return ["semantic: not consulted, the question is one entry's phrasing as written, though another's has the "
-                "same words"]
+        return ["semantic: not consulted, the question is one entry's phrasing as written"]
     if engine.words_alone(ranking, candidates, lead, confidence):
         return [f"semantic: not consulted, the words answer alone (a phrasing asked as written, or confidence at "
                 f"{engine.semantic.fusion.words:.2f} or more)"]
