@@ -13,8 +13,12 @@ from bot.engine.loading import SYNONYMS_FILE, Problem
 from bot.engine.text import ENGLISH_STOP_WORDS, clean, terms
 
 _WORD = re.compile(r"[a-z]+")
-# a link or an address is no way of writing a word: riverton.example/newbin is no "newbin" for "new bin"
-_ADDRESS = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.)\S+|\S+@\S+\.\w+")
+# A link or an address is no way of writing a word: riverton.example/newbin is no "newbin" for "new bin". A link
+# starts with a scheme, www. or a host and a slash, and runs on in ASCII up to a space or a bracket (Markdown's
+# "[text](url)", text in Chinese right after it)
+_LINK_CHARS = r"[^\s()<>\[\]|\u0080-\U0010ffff]"
+_ADDRESS = re.compile(rf"(?<![a-z0-9.-])(?:(?:[a-z][a-z0-9+.-]*://|www\.|(?:[a-z0-9-]+\.)+[a-z]{{2,}}/){_LINK_CHARS}*"
+                      r"|[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+)")
 _JOINS = ("-", " ")  # what may stand between the two halves of a term written apart
 
 
