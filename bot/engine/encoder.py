@@ -36,6 +36,9 @@ class SemanticUnavailable(RuntimeError):
 
 
 class Encoder(Protocol):
+    """May also have a `name`, which the index cache keeps its embeddings under (bot.engine.semantic): without
+    one, they are taken for the bundled encoder's."""
+
     def encode(self, texts: Sequence[str]) -> numpy.ndarray:
         """(len(texts), dimensions) float32 rows of unit length."""
         ...

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -78,6 +79,7 @@ class Embedded:
     words: dict[str, Field]  # by _WORDS name: the words of each entry's phrasings, and of its answer, by language
 
 
+_FILE_UNSAFE = re.compile(r"[^\w.+-]")
 _ARRAYS = tuple(f.name for f in fields(Embedded) if f.name != "words")
 # A language's words apart from the other's: a translation appended would make each entry's text twice as long
 _WORDS = {"en": ("words-asked-en", "words-answer-en"), "zh": ("words-asked-zh", "words-answer-zh")}
@@ -104,12 +106,10 @@ class SemanticStage:
 
     def __init__(self, faq: Faq, encoder: Callable[[], Encoder] = shared_encoder, *, ranker: Ranker = Ranker(),
                  fusion: Fusion = Fusion(), keep: Path | None = None, progress: Callable[[int, int], None] | None = None,
-                 ranks_all_up_to: int = EXACT_ROWS, pool_size: int = POOL, paraphrase: float = PARAPHRASE,
-                 encoder_name: str | None = None) -> None:
+                 ranks_all_up_to: int = EXACT_ROWS, pool_size: int = POOL, paraphrase: float = PARAPHRASE) -> None:
         """`ranks_all_up_to`: phrasings and answer sentences up to which every entry is ranked; past it, the
         `pool_size` entries with the closest centres and the words' candidates (bot.engine.nearest).
-        `paraphrase`: the encoder's cosine from which two questions ask the same thing. `encoder_name`: what
-        the index cache keeps its embeddings under, the bundled encoder's version unless another is given."""
+        `paraphrase`: the encoder's cosine from which two questions ask the same thing."""
         self.faq = faq
         self._encoder = encoder  # loaded on first use, so that commands that never need it do not wait
         self.encoder: Encoder | None = None
@@ -119,7 +119,6 @@ class SemanticStage:
         self.progress = progress  # told (done, total) while a large FAQ is embedded
         self.ranks_all_up_to, self.pool_size = ranks_all_up_to, pool_size
         self.paraphrase = paraphrase
-        self.encoder_name = encoder_name
         self.failed: str | None = None  # why the encoder could not be used
         self._index: Embedded | None = None
         self._first: tuple[Segments, Segments] | None = None
@@ -226,8 +225,10 @@ class SemanticStage:
     def _stored(self) -> Path | None:
         if self.keep is None:
             return None
-        # the background questions kept depend on the paraphrase cosine (_embedded)
-        return self.keep / f"semantic-{self.encoder_name or encoder_version()}-{self.paraphrase:g}"
+        # an encoder that names itself keeps its own embeddings (one that wraps the bundled encoder reads its
+        # files); the background questions kept depend on the paraphrase cosine (_embedded)
+        name = _FILE_UNSAFE.sub("-", getattr(self.encoder, "name", None) or encoder_version())
+        return self.keep / f"semantic-{name}-{self.paraphrase:g}"
 
     def _save(self, index: Embedded) -> None:
         where = self._stored()
