@@ -63,7 +63,7 @@ def test_a_qnamaker_export_becomes_a_faq_that_loads_and_lints(export_file, tmp_p
     assert done.returncode == 0, done.stderr
     assert "imported 4 entries (6 phrasings, 2 follow-ups, 1 context-only)" in done.stdout
     assert f"{export_file}:5: empty row" in done.stdout
-    assert "1 row(s) carry suggested questions (active learning's, lines 3)" in done.stdout
+    assert "1 row carries suggested questions (active learning's, line 3)" in done.stdout
     assert "lint: no problems" in done.stdout
     got = entries(out)
     assert list(got) == ["how-do-i-reset-my-password", "how-do-i-change-my-password", "still-locked-out", "entry-7"]
@@ -356,3 +356,18 @@ def test_an_export_of_single_phrasings_is_told_what_would_help(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "note: the entries have 1.7 phrasings each on average (6 have one: " in done.stdout
     assert "`faqbot learn` proposes them" in done.stdout
+
+
+def test_an_export_says_what_its_file_cannot_hold(make_faq, tmp_path):
+    from support import SMALL_FAQ
+
+    text = SMALL_FAQ.replace('  sources: ["https://example.org/apple"]\n',
+                             '  sources: ["https://example.org/apple"]\n  not_questions:\n    en: [Is an apple a phone?]\n')
+    faq = make_faq({"fruit.yaml": text, "synonyms.yaml": "- [apple, pomme]\n"})
+    for form, ids_lost in (("qnamaker", True), ("csv", False)):
+        done = run_faqbot("export", "--faq", faq, "--format", form, "--out", tmp_path / f"kb.{form}",
+                          "--index-cache", "off")
+        assert done.returncode == 0, done.stderr
+        assert "not_questions of 1 entry (fruit-apple) are not in the file" in done.stdout
+        assert "synonyms.yaml (1 group) is not in the file" in done.stdout
+        assert ("QnA Maker keeps no entry ids" in done.stdout) == ids_lost

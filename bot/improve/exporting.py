@@ -37,6 +37,7 @@ def export(entries: Sequence[Entry], form: Format, out: Path, *, force: bool = F
     if out.exists() and not out.is_file():
         raise CannotExport(f"{out} is not a file")
     table, notes = (_qnamaker if form is Format.QNAMAKER else _csv)(entries)
+    notes = _left_out(entries, form) + notes
     text = io.StringIO()
     writer = csv.writer(text, csv.excel_tab if form is Format.QNAMAKER else csv.excel)
     writer.writerows(table)
@@ -45,6 +46,21 @@ def export(entries: Sequence[Entry], form: Format, out: Path, *, force: bool = F
     except OSError as err:
         raise CannotExport(f"cannot write {out}: {err.strerror}") from None
     return Exported(out, len(table) - 1, tuple(notes))
+
+
+def _left_out(entries: Sequence[Entry], form: Format) -> list[str]:
+    """What the file cannot hold: said before the entries' own notes, since an import of it loses them all."""
+    said = []
+    denying = [e.id for e in entries if e.not_questions]
+    if denying:
+        said.append(f"not_questions of {len(denying):,} {'entry' if len(denying) == 1 else 'entries'} "
+                    f"({', '.join(denying[:3])}{', …' if len(denying) > 3 else ''}) are not in the file, which has "
+                    "no place for them: they stay in the FAQ's YAML only")
+    named = [e.id for e in entries if not _NUMBERED.match(e.id)]
+    if form is Format.QNAMAKER and named:
+        said.append("QnA Maker keeps no entry ids but numbers: an import of this file names each entry after its "
+                    f"first question (or entry-N), not {named[0]}" + (" and the rest" if len(named) > 1 else ""))
+    return said
 
 
 def qna_ids(entries: Sequence[Entry]) -> dict[str, int]:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from bot.engine.answering import Engine
 from bot.engine.build import build_engine
-from bot.engine.loading import FaqError
+from bot.engine.loading import SYNONYMS_FILE, FaqError
 from bot.improve import importing
 from bot.improve.exporting import CannotExport, export
-from bot.improve.importing.model import CannotImport, Format
+from bot.improve.importing.model import CannotImport, Format, counted
 from bot.improve.lint import check
 from bot.improve.thin import thin_notes
 from bot.serving.progress import progress_reporter
@@ -56,8 +56,8 @@ def run_import(args: argparse.Namespace) -> int:
         _list(err.errors, sys.stderr)
         print("fix them and import again, or pass --skip-bad to import the rest without them", file=sys.stderr)
         return EXIT_PROBLEM
-    print(f"imported {summary.entries:,} entries ({summary.phrasings:,} phrasings, {summary.follow_ups:,} "
-          f"follow-ups, {summary.context_only:,} context-only) into {args.out}: "
+    print(f"imported {counted(summary.entries, 'entry', 'entries')} ({counted(summary.phrasings, 'phrasing')}, "
+          f"{counted(summary.follow_ups, 'follow-up')}, {summary.context_only:,} context-only) into {args.out}: "
           + ", ".join(p.name for p in summary.written))
     if summary.skipped:
         print(f"skipped {len(summary.skipped)} row(s):")
@@ -89,7 +89,10 @@ def run_export(engine: Engine, args: argparse.Namespace) -> int:
         print(f"faqbot: {err}", file=sys.stderr)
         return EXIT_USAGE
     print(f"exported {len(engine.faq.entries):,} entries as {done.rows:,} rows to {done.path}")
-    _list([*done.notes], sys.stdout)
+    groups = len(engine.faq.synonyms)
+    synonyms = [f"{SYNONYMS_FILE} ({groups:,} group{'' if groups == 1 else 's'}) is not in the file: it stays "
+                "beside the FAQ's YAML"] if groups else []
+    _list([*synonyms, *done.notes], sys.stdout)
     return 0
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.engine.answering import detect_language
 from bot.engine.loading import ID_PATTERN
 from bot.engine.text import has_han, normalised
-from bot.improve.importing.model import Draft, Finding
+from bot.improve.importing.model import Draft, Finding, counted
 from bot.improve.importing.slugs import slug, unique
 
 
@@ -103,7 +103,7 @@ def _ids(drafts: Sequence[Draft], errors: list[Finding], notes: list[Finding]) -
             base = f"entry-{draft.number if draft.number is not None else position}"
         ids[draft.key] = unique(base, taken)
     if numbered:
-        notes.append(Finding("import", None, f"{numbered} entr(ies) asked in Chinese or without ASCII words got "
+        notes.append(Finding("import", None, f"{counted(numbered, 'entry', 'entries')} asked in Chinese or without ASCII words got "
                              "entry-N ids (N: the QnaId, else the position): ids are ASCII and faqbot does not "
                              "romanise Chinese; rename them by hand if you like, before anything refers to them"))
     return ids

@@ -71,3 +71,8 @@ def control_character(what: str, text: str, *, answer: bool = False) -> str | No
     allowed = "" if answer else " (only answers may hold tabs and line breaks)"
     return (f"{what} holds the control character U+{ord(found.group()):04X} at character {found.start() + 1}"
             f"{allowed}: remove it")
+
+
+def counted(count: int, one: str, many: str | None = None) -> str:
+    """"1 entry", "2 entries": `many` defaults to `one` + "s"."""
+    return f"{count:,} {one if count == 1 else many or one + 's'}"

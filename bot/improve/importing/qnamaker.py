@@ -15,6 +15,7 @@ from bot.improve.importing.model import (
     FollowUp,
     Read,
     control_character,
+    counted,
 )
 from bot.improve.importing.rows import readable
 
@@ -76,8 +77,10 @@ def read(path: Path, table: Iterable[tuple[int, list[str]]]) -> Read:
                             pair.context_only, number=number))
     notes = ()
     if suggested:
-        notes = (Finding(name, None, f"{len(suggested)} row(s) carry suggested questions (active learning's, "
-                         f"lines {_lines(suggested)}): not imported; add the ones you want as phrasings"),)
+        one = len(suggested) == 1
+        notes = (Finding(name, None, f"{counted(len(suggested), 'row')} {'carries' if one else 'carry'} suggested "
+                         f"questions (active learning's, {'line' if one else 'lines'} {_lines(suggested)}): not "
+                         "imported; add the ones you want as phrasings"),)
     return Read(tuple(drafts), tuple(sorted(errors, key=lambda e: e.line or 0)), tuple(skipped), notes)
 
 
