@@ -192,7 +192,8 @@ def test_why():
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("terms: ") and "gpt4" in lines[0].split()
-    assert lines[1].startswith("decision: answer (confident) -> gpt4-vs-chatgpt; confidence ")
+    assert lines[1].startswith("decision: answer (confident) -> gpt4-vs-chatgpt at ")
+    assert "; the words: confidence " in lines[1]
     assert lines[2].startswith("1. gpt4-vs-chatgpt  score ")
     assert any(line.strip().startswith("matched: ") for line in lines)
     assert lines[-1] == "semantic matching is off"
@@ -371,7 +372,9 @@ def test_broken_faq_exits_2_naming_the_file(broken_faq, command):
 def test_faq_dir_that_does_not_exist(tmp_path):
     done = run_faqbot("ask", "hi", "--faq", tmp_path / "nowhere")
     assert done.returncode == 2
-    assert "not a directory" in done.stderr
+    assert "no such folder" in done.stderr
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    assert "not a directory" in run_faqbot("ask", "hi", "--faq", tmp_path / "a-file").stderr
     no_traceback(done)
 
 

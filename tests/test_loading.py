@@ -466,7 +466,7 @@ def test_empty_directory_and_missing_directory(tmp_path, make_faq):
     assert "no FAQ files" in str(problem)
     with pytest.raises(FaqError) as info:
         load_faq(tmp_path / "nope")
-    assert "not a directory" in str(info.value)
+    assert "no such folder: pass the folder holding the FAQ's .yaml files" in str(info.value)
 
 
 def test_several_problems_reported_at_once(make_faq, tmp_path):

@@ -73,7 +73,8 @@ def load_faq(directory: Path | str, limits: Limits = Limits()) -> Faq:
     """Raises FaqError listing every problem found."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise FaqError([Problem(str(directory), None, "not a directory: pass the folder holding the FAQ's .yaml files")])
+        what = "not a directory" if directory.exists() else "no such folder"
+        raise FaqError([Problem(str(directory), None, f"{what}: pass the folder holding the FAQ's .yaml files")])
     root = directory.resolve()
     problems: list[Problem] = []
     entries: list[Entry] = []
