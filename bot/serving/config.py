@@ -366,7 +366,7 @@ def _from_file(path: Path, named: str, config: Config, problems: list[str]) -> C
     for key, node in _leaves(root, ""):
         where = f"{path}:{node.start_mark.line + 1}: {key}"
         if SECRET_WORDS.search(key.rsplit(".", 1)[-1]):
-            named = "salt" if "salt" in key.rsplit(".", 1)[-1] else key.split(".")[0]
+            named = "salt" if "salt" in key.rsplit(".", 1)[-1] else re.split(r"[._-]", key)[0]  # slack.bot_token, slack_token
             problems.append(f"{where}: secrets are read only from the environment: remove it from this file "
                             f"and set {SECRET_ENV.get(named, 'the matching environment variable')}")
             continue
