@@ -84,6 +84,18 @@ def test_number_out_of_range_says_there_is_no_such_option(bot, number):
     assert plain_text(reply) == say("en", "no_option").format(number, len(options))
 
 
+def test_a_reply_with_one_option_says_it_is_the_only_one(make_faq):
+    from support import SMALL_FAQ
+
+    from bot.engine import build_engine
+
+    bot = ConsoleSession(Service(build_engine(make_faq({"fruit.yaml": SMALL_FAQ}))))
+    assert len(bot.send("What is an apple?").options) == 1  # its one related entry
+    reply = bot.send("2")
+    assert reply.notice == "no_option_one" and plain_text(reply) == say("en", "no_option_one").format(2)
+    assert "only option 1" in plain_text(reply)
+
+
 def test_no_such_option_is_said_in_the_askers_language_and_the_options_still_stand(bot):
     options = bot.send("什么是 GPT？").options
     reply = bot.send("99")

@@ -238,7 +238,8 @@ class Service:
         if number is None or not options:
             return None
         if not 1 <= number <= len(options):
-            return notice("no_option", lang or offered.asker_lang or offered.lang, args=(str(number), str(len(options))))
+            key = "no_option" if len(options) > 1 else "no_option_one"
+            return notice(key, lang or offered.asker_lang or offered.lang, args=(str(number), str(len(options))))
         chosen = options[number - 1]
         via = Via.SUGGESTION if chosen.action is Action.PICK else Via.TOPIC
         return self.pick(chosen.id, lang or offered.lang, where, via=via, lead=offered.lead)
