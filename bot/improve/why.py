@@ -13,7 +13,7 @@ def explain(engine: Engine, question: str, top: int) -> list[str]:
     _, lead, confidence = engine.assess(ranking)
     lines = [f"terms: {' '.join(ranking.terms) or '(none)'}",
              f"decision: {reply.kind} ({reply.reason})" + (f" -> {reply.entry_id}" if reply.entry_id else "")
-             + f"; confidence {confidence:.3f}, lead {lead:.3f}"]
+             + f" at {reply.score:.3f}; the words: confidence {confidence:.3f}, lead {lead:.3f}"]
     for rank, c in enumerate(ranking.candidates, start=1):
         flag = "  (closest to a not_question)" if c.negative else ""
         s = c.signals
