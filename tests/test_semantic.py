@@ -10,6 +10,7 @@ import pytest
 from support import FAQ_DIR, SMALL_FAQ, run_faqbot
 
 from adapters.discord.render import render as discord_render
+from adapters.discord.texts import TEXTS as DISCORD
 from adapters.slack.blocks import render as slack_render
 from bot.engine import Engine, build_engine
 from bot.engine.answering import Context
@@ -19,6 +20,7 @@ from bot.engine.fusion import Fusion
 from bot.engine.reply import Kind, Reason
 from bot.engine.semantic import PARAPHRASE, Fused, SemanticStage
 from bot.engine.view import plain_text, view_of
+from bot.engine.wording import say
 
 ENGLISH_ONLY = """
 - id: vpn
@@ -80,6 +82,22 @@ def test_the_reply_says_in_the_askers_language_that_the_answer_is_in_another(sma
     assert "这个答案只有英文版。" in discord_render(view)[0].embeds[-1].footer.text
     same = view_of(small.answer("How do I connect to the VPN?"))
     assert same.asker_lang is None and same.language_line is None
+
+
+def test_what_frames_an_answer_in_another_language_is_in_the_askers():
+    faq = Faq((Entry("leave", {"zh": ("年假有几天？", "带薪休假怎么算")}, {"zh": "每人每年有二十五天带薪年假。"},
+                     related=("badge",), sources=("https://example.org/leave",)),
+               Entry("badge", {"zh": ("工牌丢了怎么办？",)}, {"zh": "请到前台挂失并补办新工牌。"})))
+    view = view_of(eager(Engine(faq, semantic=None)).answer("how many days of paid annual leave do we get?"))
+    assert (view.lang, view.ui_lang) == ("zh", "en")
+    text = plain_text(view)
+    assert "Related:" in text and "Sources:" in text and "相关问题" not in text and "来源" not in text
+    assert "1. 工牌丢了怎么办？" in text  # the entries offered are in the answer's language
+    slack = json.dumps(slack_render(view).blocks, ensure_ascii=False)
+    assert "Related:" in slack and "Helpful" in slack and "相关问题" not in slack
+    discord_message = discord_render(view)[-1]
+    assert [b.label for b in discord_message.buttons][:1] == [say("en", "helpful", DISCORD)]
+    assert discord_message.buttons[0].lang == "zh"  # a vote is recorded against the answer given
 
 
 def test_a_chinese_entry_answers_an_english_question_and_says_so():

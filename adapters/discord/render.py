@@ -59,7 +59,7 @@ def render(view: View) -> tuple[Message, ...]:
 
 
 def _answer(view: View) -> list[discord.Embed]:
-    lang = view.lang
+    lang = view.ui_lang
     body = headings_at_most(view.body or "", HEADING_LEVELS)
     pieces = split_text(discord.utils.escape_mentions(body), MAX_DESCRIPTION) or [""]
     embeds = [discord.Embed(description=piece) for piece in pieces]
@@ -110,13 +110,13 @@ def _plain_echo(text: str) -> str:
 
 
 def _answer_buttons(view: View) -> tuple[Button, ...]:
-    lang, entry_id = view.lang, view.entry_id or ""
+    lang, ui, entry_id = view.lang, view.ui_lang, view.entry_id or ""
     buttons = []
     if view.votes:
-        buttons += [Button(UP, entry_id, lang, say(lang, "helpful", TEXTS)),
-                    Button(DOWN, entry_id, lang, say(lang, "not_helpful", TEXTS))]
+        buttons += [Button(UP, entry_id, lang, say(ui, "helpful", TEXTS)),
+                    Button(DOWN, entry_id, lang, say(ui, "not_helpful", TEXTS))]
     if view.shareable:
-        buttons.append(Button(SHARE, entry_id, lang, say(lang, "share")))
+        buttons.append(Button(SHARE, entry_id, lang, say(ui, "share")))
     return (tuple(buttons) + _choice_buttons(view.related, lang, view.lead))[:MAX_BUTTONS]
 
 

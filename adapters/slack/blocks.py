@@ -130,7 +130,7 @@ def choice_buttons(choices: tuple[Choice, ...], lang: str, lead: str | None = No
 
 
 def _answer(view: View) -> list[dict]:
-    lang, value = view.lang, button_value(view.entry_id or "", view.lang)
+    lang, value = view.ui_lang, button_value(view.entry_id or "", view.lang)
     tail = []
     echoed = [escape(view.language_line)] if view.language_line else []
     echoed += [_asked(view)] if view.asked else []
@@ -144,7 +144,7 @@ def _answer(view: View) -> list[dict]:
         tail.append(context(f"{escape(say(lang, 'sources'))} {links}"))
     if view.related:
         tail.append(section(escape(say(lang, "related"))))
-        tail += actions(choice_buttons(view.related, lang, view.lead))
+        tail += actions(choice_buttons(view.related, view.lang, view.lead))
     buttons = []
     if view.votes:
         buttons += [button(say(lang, "helpful", TEXTS), FEEDBACK_UP, value),
@@ -177,4 +177,4 @@ def _choices(view: View) -> list[dict]:
 
 
 def _asked(view: View) -> str:
-    return say(view.lang, "asked").format(escape(shorten(view.asked or "", 500)))
+    return say(view.ui_lang, "asked").format(escape(shorten(view.asked or "", 500)))

@@ -71,11 +71,17 @@ class View:
             return None
         return say(self.asker_lang, "written_in").format(say(self.asker_lang, f"language_{self.lang}"))
 
+    @property
+    def ui_lang(self) -> str:
+        """The language of what frames the answer (labels, buttons, notes): the asker's, whatever the answer's."""
+        return self.asker_lang or self.lang
+
     def source_label(self, source: Source) -> str | None:
-        """A label such as "(in Chinese)", in the answer's language, for a source in another language."""
+        """A label such as "(in Chinese)", in the asker's language, for a source in another language than the
+        answer's."""
         if source.lang is None or source.lang == self.lang:
             return None
-        return say(self.lang, "in_language").format(say(self.lang, f"language_{source.lang}"))
+        return say(self.ui_lang, "in_language").format(say(self.ui_lang, f"language_{source.lang}"))
 
     @property
     def options(self) -> tuple[Choice, ...]:
@@ -130,7 +136,7 @@ def _labelled(text: str, label: str | None) -> str:
 def plain_text(view: View, texts: Mapping[str, Mapping[str, str]] = TEXTS) -> str:
     """The view as plain text, choices numbered; notes in `texts`' words (an adapter's, else the engine's)."""
     def said(key: str) -> str:
-        return say(view.lang, key, texts)
+        return say(view.ui_lang, key, texts)
 
     if view.shape is Shape.NOTICE:
         return notice_text(view, texts)
