@@ -93,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     chat = commands.add_parser("chat", parents=[common], help="talk to the bot in this terminal")
     chat.add_argument("--lang", choices=("en", "zh"), help="reply in this language")
+    chat.add_argument("--record", action="store_true",
+                      help="record the questions and picks in the database, as `faqbot run` does (to try report "
+                           "and learn)")
 
     listing = commands.add_parser("list", parents=[common], help="list the FAQ's entries")
     listing.add_argument("--tag", help="only entries with this tag (any case)")
@@ -205,11 +208,11 @@ def _chat(engine: Engine, args: argparse.Namespace) -> int:
     from importlib.metadata import entry_points
 
     (console,) = entry_points(group="faqbot.adapters", name="console")
-    # One person at a terminal floods nobody, and what they try out is no analytics: no limit, no store,
-    # no status port (a running bot may hold it), and only warnings on stderr.
+    # One person at a terminal floods nobody, and what they try out is no analytics unless they say so: no
+    # limit, no store without --record, no status port (a running bot may hold it), and only warnings on stderr.
     config = replace(args.config, flood=FloodRule(questions=1_000_000_000), log_level="warning", status_port=None)
     return _serve({"console": console.load()}, ["--lang", args.lang] if args.lang else [], engine, args, config,
-                  recording=False)
+                  recording=args.record)
 
 
 def _run(engine: Engine, args: argparse.Namespace) -> int:

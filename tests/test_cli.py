@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import pytest
 from support import (
@@ -404,6 +405,19 @@ def test_chat_lang_and_end_of_input(faq):
     done = run_faqbot("chat", "--lang", "zh", input="What is GPT?\n")
     assert done.returncode == 0, done.stderr
     assert faq.get("what-is-gpt").answer["zh"] in done.stdout
+
+
+def test_chat_records_only_when_asked_to(tmp_path):
+    db = f"sqlite:///{tmp_path / 'asked.db'}"
+    said = "What is GPT?\nhow much does the office printer cost\nquit\n"
+    assert run_faqbot("chat", input=said, env={"FAQBOT_DB_URL": db}).returncode == 0
+    assert not (tmp_path / "asked.db").exists()  # trying the FAQ out is no analytics
+    done = run_faqbot("chat", "--record", input=said, env={"FAQBOT_DB_URL": db})
+    assert done.returncode == 0, done.stderr
+    report = run_faqbot("report", "--db", db)
+    assert report.returncode == 0, report.stderr
+    assert re.search(r"^questions +2 ", report.stdout, re.M), report.stdout
+    assert "how much does the office printer cost" in report.stdout
 
 
 def test_chat_blank_lines_are_ignored():
