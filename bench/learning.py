@@ -95,12 +95,14 @@ class Tally:
     outside: int = 0
 
     def add(self, scored: dict) -> None:
-        inside, outside = scored["in_scope"], scored["out_of_scope"]
-        self.right += round(scored["top1_accuracy"] * inside)
-        self.wrong += round(scored["wrong_answer_rate"] * inside)
-        self.inside += inside
-        self.outside_answered += round(scored["oos_false_answer_rate"] * outside)
-        self.outside += outside
+        """Counted from faqbot eval's failures: an answer among them is a wrong one, or one no entry should give."""
+        failed = scored["failures"]
+        answered = [f["expect"] for f in failed if f["kind"] == "answer"]
+        self.right += scored["in_scope"] - sum(f["expect"] is not None for f in failed)
+        self.wrong += sum(expect is not None for expect in answered)
+        self.inside += scored["in_scope"]
+        self.outside_answered += answered.count(None)
+        self.outside += scored["out_of_scope"]
 
     def __str__(self) -> str:
         return (f"{self.right / self.inside:.3f} / {self.wrong / self.inside:.3f} / "
