@@ -101,6 +101,7 @@ def test_bad_rows_are_named_by_line_and_nothing_is_written(export_file, tmp_path
                        (14, "QnaId 1 has another answer on line 2")]:
         assert f"{export_file}:{line}: {says}" in done.stderr
     assert "--skip-bad" in done.stderr
+    assert "nothing was imported: 6 rows to fix" in done.stderr
     done = run_faqbot("import", export_file, "--out", out, "--skip-bad")
     assert done.returncode == 0, done.stderr
     assert f"{export_file}:9: not imported: IsContextOnly" in done.stdout
@@ -370,4 +371,5 @@ def test_an_export_says_what_its_file_cannot_hold(make_faq, tmp_path):
         assert done.returncode == 0, done.stderr
         assert "not_questions of 1 entry (fruit-apple) are not in the file" in done.stdout
         assert "synonyms.yaml (1 group) is not in the file" in done.stdout
+        assert done.stdout.startswith("exported 2 entries as ")
         assert ("QnA Maker keeps no entry ids" in done.stdout) == ids_lost

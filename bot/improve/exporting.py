@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.engine.faq import Entry
 from bot.improve.atomic import write_atomically
-from bot.improve.importing.model import Format
+from bot.improve.importing.model import Format, counted
 from bot.improve.importing.qnamaker import COLUMNS
 from bot.improve.importing.spreadsheet import LABEL
 
@@ -53,7 +53,7 @@ def _left_out(entries: Sequence[Entry], form: Format) -> list[str]:
     said = []
     denying = [e.id for e in entries if e.not_questions]
     if denying:
-        said.append(f"not_questions of {len(denying):,} {'entry' if len(denying) == 1 else 'entries'} "
+        said.append(f"not_questions of {counted(len(denying), 'entry', 'entries')} "
                     f"({', '.join(denying[:3])}{', …' if len(denying) > 3 else ''}) are not in the file, which has "
                     "no place for them: they stay in the FAQ's YAML only")
     named = [e.id for e in entries if not _NUMBERED.match(e.id)]

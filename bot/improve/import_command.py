@@ -52,7 +52,7 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"faqbot: {err}", file=sys.stderr)
         return EXIT_USAGE
     except importing.BadInput as err:
-        print(f"faqbot: nothing was imported: {len(err.errors)} row(s) to fix", file=sys.stderr)
+        print(f"faqbot: nothing was imported: {counted(len(err.errors), 'row')} to fix", file=sys.stderr)
         _list(err.errors, sys.stderr)
         print("fix them and import again, or pass --skip-bad to import the rest without them", file=sys.stderr)
         return EXIT_PROBLEM
@@ -60,7 +60,7 @@ def run_import(args: argparse.Namespace) -> int:
           f"{counted(summary.follow_ups, 'follow-up')}, {summary.context_only:,} context-only) into {args.out}: "
           + ", ".join(p.name for p in summary.written))
     if summary.skipped:
-        print(f"skipped {len(summary.skipped)} row(s):")
+        print(f"skipped {counted(len(summary.skipped), 'row')}:")
         _list(summary.skipped, sys.stdout)
     if summary.notes:
         print("notes:")
@@ -88,10 +88,11 @@ def run_export(engine: Engine, args: argparse.Namespace) -> int:
     except CannotExport as err:
         print(f"faqbot: {err}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"exported {len(engine.faq.entries):,} entries as {done.rows:,} rows to {done.path}")
+    print(f"exported {counted(len(engine.faq.entries), 'entry', 'entries')} as {counted(done.rows, 'row')} to "
+          f"{done.path}")
     groups = len(engine.faq.synonyms)
-    synonyms = [f"{SYNONYMS_FILE} ({groups:,} group{'' if groups == 1 else 's'}) is not in the file: it stays "
-                "beside the FAQ's YAML"] if groups else []
+    synonyms = [f"{SYNONYMS_FILE} ({counted(groups, 'group')}) is not in the file: it stays beside the FAQ's "
+                "YAML"] if groups else []
     _list([*synonyms, *done.notes], sys.stdout)
     return 0
 
