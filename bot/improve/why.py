@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from bot.engine.answering import Engine
 from bot.engine.fusion import VIEWS, Fusion
+from bot.engine.matcher import Ranking
 from bot.engine.semantic import Fused
 
 
 def explain(engine: Engine, question: str, top: int) -> list[str]:
     ranking = engine.rank(question, limit=top)
+    decided = engine.rank(question)  # the candidates the answer was decided on, whatever --top shows
     reply = engine.answer(question)
-    _, lead, confidence = engine.assess(ranking)
+    candidates, lead, confidence = engine.assess(decided)
     lines = [f"terms: {' '.join(ranking.terms) or '(none)'}",
              f"decision: {reply.kind} ({reply.reason})" + (f" -> {reply.entry_id}" if reply.entry_id else "")
              + f" at {reply.score:.3f}; the words: confidence {confidence:.3f}, lead {lead:.3f}"]
@@ -21,19 +23,18 @@ def explain(engine: Engine, question: str, top: int) -> list[str]:
                   (f"   coverage {s.entry_coverage:.2f}  f1 {s.phrasing_f1:.2f}  fuzzy {s.fuzzy:.2f}  "
                    f"evidence {s.evidence:.2f}  unknown {s.unknown:.2f}"),
                   f"   matched: {c.phrasing}"]
-    decided = engine.rank(question)  # the candidates the answer was decided on, whatever --top shows
-    written = engine.as_written(decided, engine.assess(decided)[0], question)
+    written = engine.as_written(decided, candidates, question)
     if written is not None:
         lines.append(f"the question is {written.entry.id}'s phrasing {written.phrasing!r} as written: answered with "
                      "it, though the words rank another as high")
-    return lines + semantic_lines(engine, question)
+    return lines + semantic_lines(engine, question, decided)
 
 
-def semantic_lines(engine: Engine, question: str) -> list[str]:
+def semantic_lines(engine: Engine, question: str, ranking: Ranking | None = None) -> list[str]:
+    """`ranking`: the words' ranking the answer was decided on, when the caller has it."""
     if engine.semantic is None:
         return ["semantic matching is off"]
-    # the candidates the answer was decided on, whatever --top shows
-    ranking = engine.rank(question)
+    ranking = ranking or engine.rank(question)
     candidates, lead, confidence = engine.assess(ranking)
     if engine.as_written(ranking, candidates, question) is not None:
         return ["semantic: not consulted, the question is one entry's phrasing as written"]
