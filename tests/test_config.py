@@ -91,6 +91,7 @@ def test_an_unknown_key_gets_a_did_you_mean(tmp_path):
 @pytest.mark.parametrize("text, variable", [
     ("slack:\n  bot_token: xoxb-1-2-3\n", "SLACK_BOT_TOKEN"),
     ("slack_token: xoxb-1-2-3\n", "SLACK_BOT_TOKEN"),  # not a setting, yet named like one
+    ("api_key: abc\n", "DISCORD_TOKEN; FAQBOT_DB_URL"),  # no platform named: every variable there is
     ("discord:\n  token: abc\n", "DISCORD_TOKEN"),
     ("database:\n  password: hunter2\n", "FAQBOT_DB_URL"),
     ("database:\n  user_salt: pepper\n", "FAQBOT_USER_SALT"),

@@ -301,7 +301,8 @@ class SemanticStage:
             entries, denied_from = numpy.unique(index.denied_by, return_index=True)
             asked_by, _ = self._starts(index, len(self.faq.entries))
             rows, own_from = asked_by.rows(entries)
-            self._refusal = (index, entries, denied_from, numpy.asarray(index.phrasings[rows], dtype=numpy.float32), own_from)
+            own = numpy.asarray(index.phrasings[rows], dtype=numpy.float32)
+            self._refusal = (index, entries, denied_from, own, own_from)
         return self._refusal[1:]
 
     def _question(self, question: str) -> numpy.ndarray:

@@ -35,6 +35,7 @@ CONFIG_FILE = "faqbot.yaml"  # found in the current directory when no other file
 SECRET_WORDS = re.compile(r"token|secret|password|passwd|salt|api[_-]?key", re.IGNORECASE)
 SECRET_ENV = {"slack": "SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET or SLACK_APP_TOKEN", "discord": "DISCORD_TOKEN",
               "database": "FAQBOT_DB_URL (or PGPASSWORD)", "salt": "FAQBOT_USER_SALT"}
+_ANY_SECRET_ENV = "the environment variable it belongs to: " + "; ".join(SECRET_ENV.values())
 
 
 @dataclass(frozen=True)
@@ -366,9 +367,10 @@ def _from_file(path: Path, named: str, config: Config, problems: list[str]) -> C
     for key, node in _leaves(root, ""):
         where = f"{path}:{node.start_mark.line + 1}: {key}"
         if SECRET_WORDS.search(key.rsplit(".", 1)[-1]):
-            named = "salt" if "salt" in key.rsplit(".", 1)[-1] else re.split(r"[._-]", key)[0]  # slack.bot_token, slack_token
+            # slack.bot_token and slack_token are both Slack's
+            named = "salt" if "salt" in key.rsplit(".", 1)[-1] else re.split(r"[._-]", key)[0]
             problems.append(f"{where}: secrets are read only from the environment: remove it from this file "
-                            f"and set {SECRET_ENV.get(named, 'the matching environment variable')}")
+                            f"and set {SECRET_ENV.get(named, _ANY_SECRET_ENV)}")
             continue
         setting = BY_KEY.get(key)
         if setting is None:

@@ -103,9 +103,10 @@ def _ids(drafts: Sequence[Draft], errors: list[Finding], notes: list[Finding]) -
             base = f"entry-{draft.number if draft.number is not None else position}"
         ids[draft.key] = unique(base, taken)
     if numbered:
-        notes.append(Finding("import", None, f"{counted(numbered, 'entry', 'entries')} asked in Chinese or without ASCII words got "
-                             "entry-N ids (N: the QnaId, else the position): ids are ASCII and faqbot does not "
-                             "romanise Chinese; rename them by hand if you like, before anything refers to them"))
+        notes.append(Finding("import", None, f"{counted(numbered, 'entry', 'entries')} asked in Chinese or without "
+                             "ASCII words got entry-N ids (N: the QnaId, else the position): ids are ASCII and faqbot "
+                             "does not romanise Chinese; rename them by hand if you like, before anything refers to "
+                             "them"))
     return ids
 
 
