@@ -181,6 +181,18 @@ def test_phrasings_with_the_same_words_told_apart_as_written_are_a_note_not_a_co
     assert engine.answer("my bin collected", Context(lang="en")).kind != "answer"
 
 
+def test_a_phrasing_with_the_words_of_two_other_entries_names_both(make_faq):
+    third = BINS + """- id: late-collection
+  questions:
+    en: [Has my bin been collected?]
+  answer:
+    en: Crews collect until 6pm.
+"""
+    notes = [str(n) for n in same_words(build_engine(make_faq({"bins.yaml": third})))]
+    late = [n for n in notes if "entry 'late-collection'" in n]
+    assert len(late) == 1 and "of 'collection-day'" in late[0] and "of 'missed-bin'" in late[0], notes
+
+
 THIN = "".join(f"""
 - id: topic-{i}
   questions:

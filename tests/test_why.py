@@ -71,6 +71,6 @@ def test_without_a_semantic_stage_one_line_says_so(make_faq):
 
 def test_a_question_answered_as_written_among_entries_the_words_tie_says_so(make_faq):
     lines = explain(build_engine(make_faq({"bins.yaml": BINS})), "When will my bin be collected?", top=5)
-    assert lines[1].startswith("decision: answer (confident) -> collection-day")
+    assert lines[1].startswith("decision: answer (as_written) -> collection-day")
     assert ("the question is collection-day's phrasing 'When will my bin be collected?' as written: answered with it, "
             "though the words rank another as high") in lines

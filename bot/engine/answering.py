@@ -158,7 +158,7 @@ class Engine:
         candidates, lead, confidence = self.assess(ranking)
         written = self.as_written(ranking, candidates, asked)
         if written is not None:
-            return self._answer(written.entry, lang, reason=Reason.CONFIDENT, asked=asked, candidate=written,
+            return self._answer(written.entry, lang, reason=Reason.AS_WRITTEN, asked=asked, candidate=written,
                                 score=confidence, tags=tags)
         best = candidates[0] if candidates else None
         words_answer = best is not None and t.answers(confidence, lead, exact=best.signals.exact,

@@ -16,6 +16,7 @@ class Kind(StrEnum):
 
 class Reason(StrEnum):
     CONFIDENT = "confident"  # answered: the question matched this entry
+    AS_WRITTEN = "as_written"  # answered: the question is this entry's phrasing, though the words tie it with others
     PICKED = "picked"  # answered: the person chose this entry
     AMBIGUOUS = "ambiguous"  # suggest: two entries are about equally likely
     UNSURE = "unsure"  # suggest: one entry is likely, not likely enough to answer

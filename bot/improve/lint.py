@@ -126,12 +126,12 @@ def same_words(engine: Engine) -> list[Problem]:
     for entry in matched:
         for field, lang, phrasing in _phrasings(entry):
             key = _key(phrasing, engine)
-            first, _, words = owners[key][0]
-            if key and first is not entry and _told_apart(phrasing, lang, entry, owners[key], engine):
-                notes.append(Problem(entry.file, entry.line, f"note: {phrasing!r} has the words of {words!r} of "
-                                     f"'{first.id}' once those the matcher leaves out are set aside; the bot tells "
-                                     "the two apart as written, but other wordings by meaning alone, if at all: "
-                                     "word it with a word of its own", entry.id, field))
+            if key and owners[key][0][0] is not entry and _told_apart(phrasing, lang, entry, owners[key], engine):
+                others = " and ".join(f"{words!r} of '{owner.id}'" for owner, _, words in owners[key] if owner is not entry)
+                notes.append(Problem(entry.file, entry.line, f"note: {phrasing!r} has the words of {others} once those "
+                                     "the matcher leaves out are set aside; the bot tells them apart as written, but "
+                                     "other wordings by meaning alone, if at all: word it with a word of its own",
+                                     entry.id, field))
     return notes
 
 
