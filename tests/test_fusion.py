@@ -9,6 +9,7 @@ import pytest
 from bot.engine.fusion import (
     ENTRY_FIELDS,
     NONE_FIELDS,
+    OFFERED_SHARE,
     RIVALS,
     Evidence,
     Fusion,
@@ -70,3 +71,12 @@ def test_votes_count_the_views_that_put_an_entry_first_among_those_that_may_be_r
     assert e.votes(0) == pytest.approx(5 / 7) and e.votes(1) == pytest.approx(4 / 7)
     judged = judge(e, Ranker(), Fusion(), lexical_best=1, confidence=0.5)
     assert judged.entry == 0 and judged.signals.votes == pytest.approx(5 / 7)
+
+
+def test_an_entry_far_behind_the_first_is_not_offered_beside_it():
+    close = judge(evidence([0.8, 0.78, 0.76]), Ranker(), Fusion(), lexical_best=-1, confidence=0.0)
+    assert close.offered == (0, 1, 2)
+    far = judge(evidence([0.8, 0.78, 0.2]), Ranker(), Fusion(), lexical_best=-1, confidence=0.0)
+    assert far.offered == (0, 1)
+    score, _ = evidence([0.8, 0.78, 0.2]).scores(Ranker())
+    assert numpy.exp(score[2] - score[0]) < OFFERED_SHARE <= numpy.exp(score[1] - score[0])

@@ -20,6 +20,9 @@ FITTED_DENSITY = (0.53, 3.61)
 # The FAQs the models were fitted on have about thirty entries: in a larger one, the first entry's odds are
 # taken against its thirty-two closest rivals and none, so that a thousand unrelated entries do not dilute them
 RIVALS = 32
+# An entry the Ranker gives less than this share of the first entry's odds is not offered beside it: on the fitting
+# sets, a did-you-mean offers 2.6 entries instead of 3, and the right one is missing from it once more in 255
+OFFERED_SHARE = 0.05
 
 
 @dataclass(frozen=True)
@@ -173,7 +176,7 @@ class Judged:
 def judge(evidence: Evidence, ranker: Ranker, fusion: Fusion, *, lexical_best: int, confidence: float,
           offer: int = 3) -> Judged | None:
     """The Ranker's first entry, its signals and the Fusion's probability that it is right, and the best few
-    to offer; None when no entry may be ranked."""
+    to offer (those with at least OFFERED_SHARE of the first's odds); None when no entry may be ranked."""
     score, none = evidence.scores(ranker)
     order = best_first(score, max(offer, RIVALS))
     order = order[numpy.isfinite(score[order])]
@@ -196,7 +199,8 @@ def judge(evidence: Evidence, ranker: Ranker, fusion: Fusion, *, lexical_best: i
         density=evidence.density,
         crosses=float(evidence.column("crosses")[best]),
     )
-    return Judged(entry, best, signals, fusion.probability(signals), tuple(evidence.position(int(i)) for i in order[:offer]))
+    offered = [int(i) for i in order[:offer] if score[i] - rivals[0] >= math.log(OFFERED_SHARE)]
+    return Judged(entry, best, signals, fusion.probability(signals), tuple(evidence.position(i) for i in offered))
 
 
 def density(phrasings: int, entries: int, *, within: bool = True) -> float:
