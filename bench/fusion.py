@@ -71,7 +71,8 @@ SETS = {
 CHECKS = {name: (EVAL / f"foreign/{folder}/faq", EVAL / f"foreign/{folder}/questions.yaml", None, None)
           for name, folder in (("property management", "property-management"), ("clinic", "clinic"),
                                ("library", "library"), ("transit", "transit"),
-                               ("recycling", "recycling"), ("football club", "football"))}
+                               ("recycling", "recycling"), ("football club", "football"),
+                               ("bike share", "bikeshare"), ("fitness club", "fitness"))}
 
 
 TARGETS = {"shipped": (0.02, 0.05), "foreign": (0.05, 0.10), "cross": (0.04, 0.08)}

@@ -33,6 +33,8 @@ BLIND = {  # set -> the FAQ it is asked of
     EVAL / "foreign" / "transit" / "questions.yaml": EVAL / "foreign" / "transit" / "faq",
     EVAL / "foreign" / "recycling" / "questions.yaml": EVAL / "foreign" / "recycling" / "faq",
     EVAL / "foreign" / "football" / "questions.yaml": EVAL / "foreign" / "football" / "faq",
+    EVAL / "foreign" / "bikeshare" / "questions.yaml": EVAL / "foreign" / "bikeshare" / "faq",
+    EVAL / "foreign" / "fitness" / "questions.yaml": EVAL / "foreign" / "fitness" / "faq",
 }
 
 

@@ -44,6 +44,10 @@ BLIND = [
     # a quarter bilingual) and a youth football club (mostly Chinese); neither is within the targets
     (EVAL / "foreign/recycling/questions.yaml", EVAL / "foreign/recycling/faq", 0.46, 0.04, 0.14),
     (EVAL / "foreign/football/questions.yaml", EVAL / "foreign/football/faq", 0.50, 0.04, 0.07),
+    # written after the above: a city bike-share scheme (English, a quarter bilingual) and a gym and pool club
+    # (mostly Chinese, a third bilingual), both thin
+    (EVAL / "foreign/bikeshare/questions.yaml", EVAL / "foreign/bikeshare/faq", 0.42, 0.03, 0.15),
+    (EVAL / "foreign/fitness/questions.yaml", EVAL / "foreign/fitness/faq", 0.55, 0.07, 0.04),
 ]
 
 
@@ -68,7 +72,8 @@ def test_words_alone_quality(cases, top1_floor):
 @pytest.mark.parametrize(("cases", "faq", "top1_floor", "wrong", "out_of_scope"), BLIND,
                          ids=["shipped A", "shipped B", "IT helpdesk", "HR policies", "SaaS support", "office admin",
                               "dev platform", "security", "shop support", "grad school", "property management",
-                              "clinic", "library", "transit", "recycling", "football club"])
+                              "clinic", "library", "transit", "recycling", "football club", "bike share",
+                              "fitness club"])
 def test_default_quality_on_blind_sets(cases, faq, top1_floor, wrong, out_of_scope):
     result, summary, failures = scored(cases, *(("--faq", faq) if faq else ()))
     assert result["in_scope"] > 80 and result["out_of_scope"] > 25
