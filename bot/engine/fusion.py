@@ -170,7 +170,8 @@ class Judged:
     row: int  # ... and its row in the Evidence
     signals: Signals
     probability: float
-    offered: tuple[int, ...]  # the best few, first entry first
+    offered: tuple[int, ...]  # the best few worth offering, first entry first
+    ranked: tuple[int, ...] = ()  # the best few, first entry first, whatever their odds
 
 
 def judge(evidence: Evidence, ranker: Ranker, fusion: Fusion, *, lexical_best: int, confidence: float,
@@ -200,7 +201,8 @@ def judge(evidence: Evidence, ranker: Ranker, fusion: Fusion, *, lexical_best: i
         crosses=float(evidence.column("crosses")[best]),
     )
     offered = [int(i) for i in order[:offer] if score[i] - rivals[0] >= math.log(OFFERED_SHARE)]
-    return Judged(entry, best, signals, fusion.probability(signals), tuple(evidence.position(i) for i in offered))
+    return Judged(entry, best, signals, fusion.probability(signals), tuple(evidence.position(i) for i in offered),
+                  tuple(evidence.position(int(i)) for i in order[:offer]))
 
 
 def density(phrasings: int, entries: int, *, within: bool = True) -> float:
