@@ -35,6 +35,10 @@ BLIND = {  # set -> the FAQ it is asked of
     EVAL / "foreign" / "football" / "questions.yaml": EVAL / "foreign" / "football" / "faq",
     EVAL / "foreign" / "bikeshare" / "questions.yaml": EVAL / "foreign" / "bikeshare" / "faq",
     EVAL / "foreign" / "fitness" / "questions.yaml": EVAL / "foreign" / "fitness" / "faq",
+    EVAL / "foreign" / "coworking" / "questions.yaml": EVAL / "foreign" / "coworking" / "faq",
+    EVAL / "foreign" / "housing" / "questions.yaml": EVAL / "foreign" / "housing" / "faq",
+    EVAL / "foreign" / "vet" / "questions.yaml": EVAL / "foreign" / "vet" / "faq",
+    EVAL / "foreign" / "parcels" / "questions.yaml": EVAL / "foreign" / "parcels" / "faq",
 }
 
 

@@ -48,6 +48,12 @@ BLIND = [
     # (mostly Chinese, a third bilingual), both thin
     (EVAL / "foreign/bikeshare/questions.yaml", EVAL / "foreign/bikeshare/faq", 0.42, 0.03, 0.15),
     (EVAL / "foreign/fitness/questions.yaml", EVAL / "foreign/fitness/faq", 0.55, 0.07, 0.04),
+    # and four more, thin, written beside those two: a coworking operator (English), a university's dormitory office
+    # (mostly Chinese), a vet practice (English), a parcel-locker company (mostly Chinese)
+    (EVAL / "foreign/coworking/questions.yaml", EVAL / "foreign/coworking/faq", 0.47, 0.03, 0.07),
+    (EVAL / "foreign/housing/questions.yaml", EVAL / "foreign/housing/faq", 0.53, 0.05, 0.04),
+    (EVAL / "foreign/vet/questions.yaml", EVAL / "foreign/vet/faq", 0.47, 0.07, 0.10),
+    (EVAL / "foreign/parcels/questions.yaml", EVAL / "foreign/parcels/faq", 0.51, 0.04, 0.07),
 ]
 
 
@@ -73,7 +79,7 @@ def test_words_alone_quality(cases, top1_floor):
                          ids=["shipped A", "shipped B", "IT helpdesk", "HR policies", "SaaS support", "office admin",
                               "dev platform", "security", "shop support", "grad school", "property management",
                               "clinic", "library", "transit", "recycling", "football club", "bike share",
-                              "fitness club"])
+                              "fitness club", "coworking", "student housing", "vet practice", "parcel lockers"])
 def test_default_quality_on_blind_sets(cases, faq, top1_floor, wrong, out_of_scope):
     result, summary, failures = scored(cases, *(("--faq", faq) if faq else ()))
     assert result["in_scope"] > 80 and result["out_of_scope"] > 25
