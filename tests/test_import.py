@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from support import run_faqbot
 
 from bot.engine import build_engine
@@ -141,6 +142,41 @@ def test_force_replaces_only_a_folder_of_faq_files(export_file, tmp_path):
     (out / "team" / "README.md").unlink()
     assert run_faqbot("import", export_file, "--out", out, "--force").returncode == 0
     assert sorted(p.name for p in out.iterdir()) == ["kb-export.yaml"]
+
+
+def test_an_edited_export_imported_back_over_its_folder_keeps_its_synonyms_and_not_questions(export_file, tmp_path):
+    out, edited = tmp_path / "faq", tmp_path / "edited.csv"
+    assert run_faqbot("import", export_file, "--out", out).returncode == 0
+    (out / "synonyms.yaml").write_text("- [password, passcode]\n", encoding="utf-8")
+    data = yaml.safe_load((out / "kb-export.yaml").read_text(encoding="utf-8"))
+    reset = next(e for e in data if e["id"] == "how-do-i-reset-my-password")
+    reset["not_questions"] = {"en": ["How do I reset my router?"]}
+    vpn = next(e for e in data if "VPN" in str(e["questions"]))
+    vpn["not_questions"] = {"zh": ["VPN 是什么？"]}
+    (out / "kb-export.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert run_faqbot("export", "--faq", out, "--format", "csv", "--out", edited).returncode == 0
+    rows = list(csv.reader(io.StringIO(edited.read_text(encoding="utf-8-sig"))))
+    kept = [rows[0]] + [r for r in rows[1:] if not any("VPN" in cell for cell in r)]  # one entry deleted
+    with edited.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(kept)
+    done = run_faqbot("import", edited, "--out", out, "--force")
+    assert done.returncode == 0, done.stderr
+    assert (out / "synonyms.yaml").read_text(encoding="utf-8") == "- [password, passcode]\n"
+    by_id = {e.id: e for e in load_faq(out).entries}
+    assert dict(by_id["how-do-i-reset-my-password"].not_questions) == {"en": ("How do I reset my router?",)}
+    assert vpn["id"] not in by_id
+    assert f"{out / 'synonyms.yaml'}: kept from the folder replaced" in done.stdout
+    assert "kept 1 not_question of 1 entry imported again under the same id" in done.stdout
+    assert f"the not_questions of '{vpn['id']}' went with their entries, which the import does not hold" in done.stdout
+
+
+def test_a_folder_replaced_that_does_not_load_is_said_to_keep_nothing(export_file, tmp_path):
+    out = tmp_path / "faq"
+    out.mkdir()
+    (out / "broken.yaml").write_text("- id: [not, an, id]\n", encoding="utf-8")
+    done = run_faqbot("import", export_file, "--out", out, "--force")
+    assert done.returncode == 0, done.stderr
+    assert "the folder replaced did not load, so nothing of it was kept" in done.stdout
 
 
 ENTRY = "- id: mine\n  questions: {en: [Is it mine?]}\n  answer: {en: Yes.}\n"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.improve.importing import markdown_faq, qnamaker, spreadsheet
 from bot.improve.importing.assemble import assemble
+from bot.improve.importing.keeping import Kept, carry, kept_from
 from bot.improve.importing.model import CannotImport, Finding, Format, Read
 from bot.improve.importing.rows import rows
 from bot.improve.importing.writing import check_target, files_for, write
@@ -87,8 +88,10 @@ def run(files: Sequence[Path], out: Path, *, form: Format | None = None, lang: s
     if not kept:
         raise BadInput(assembled.errors)
     origins = {entry["id"]: f"{draft.file}:{draft.line}" for draft, entry in kept}
-    written = write(out, files_for(groups), force=force, origins=origins)
     entries = [entry for _, entry in kept]
+    previous = kept_from(out) if force else Kept()
+    keeping = carry(previous, entries, out)
+    written = write(out, files_for(groups) | previous.files(), force=force, origins=origins)
     skipped = [s for r in reads for s in r.skipped] + [Finding(e.file, e.line, f"not imported: {e.message}")
                                                         for e in errors + list(assembled.errors)]
     return Summary(
@@ -98,5 +101,5 @@ def run(files: Sequence[Path], out: Path, *, form: Format | None = None, lang: s
         follow_ups=sum(len(e.get("related", ())) for e in entries),
         context_only=sum(1 for e in entries if e.get("context_only")),
         skipped=tuple(skipped),
-        notes=tuple(n for r in reads for n in r.notes) + assembled.notes,
+        notes=tuple(n for r in reads for n in r.notes) + assembled.notes + tuple(keeping),
     )
