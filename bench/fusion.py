@@ -111,6 +111,7 @@ class Row:
     question: Question
     candidate: int
     offered: tuple[int, ...]
+    ranked: tuple[int, ...]  # the best three, offered or not
     x: numpy.ndarray  # the Fusion's signals, then 1.0
     ids: tuple[str, ...]  # the FAQ's entry ids, by position
 
@@ -186,7 +187,8 @@ def rows_of(asked: tuple[list[str], list[Question], float], ranker: Ranker) -> l
     rows = []
     for q in questions:
         judged = judge(q.evidence, ranker, Fusion(), lexical_best=q.lexical_best, confidence=q.confidence)
-        rows.append(Row(q, judged.entry, judged.offered, numpy.array(judged.signals.vector()), tuple(ids)))
+        rows.append(Row(q, judged.entry, judged.offered, judged.ranked, numpy.array(judged.signals.vector()),
+                        tuple(ids)))
     return rows
 
 
@@ -286,6 +288,20 @@ def shown(rows: list[Row], w: numpy.ndarray | None, suggest: float, answer: floa
                for r in outside if not words_alone(r.question, words)) / len(outside)
 
 
+def did_you_means(sets: list[list[Row]], w: numpy.ndarray, answer: float, words: float) -> str:
+    """How many entries a did-you-mean offers, and how often the right one is left out as too far behind the first
+    (bot.engine.fusion.OFFERED_SHARE) though it is among the best three."""
+    suggest = suggest_threshold(sets, w, answer, words)
+    asked = [r for rows in sets for r in rows if not words_alone(r.question, words)
+             and suggest <= probability(r, w) < answer]
+    inside = [r for r in asked if r.question.expect is not None]
+    cut = sum(r.question.expect in r.ranked and r.question.expect not in r.offered for r in inside)
+    return (f"Did-you-means on the judged sets: {len(asked)}, offering {numpy.mean([len(r.offered) for r in asked]):.2f} "
+            f"entries on average (at most {len(asked[0].ranked) if asked else 3}); of the {len(inside)} in scope, the right "
+            f"entry is among them {sum(r.question.expect in r.offered for r in inside)} times, and left out as too far "
+            f"behind {cut} times")
+
+
 def probability(r: Row, w: numpy.ndarray) -> float:
     return float(1 / (1 + numpy.exp(-r.x @ w)))
 
@@ -337,12 +353,13 @@ def main() -> None:
     print("Fusion:", ", ".join(f"{n} {v:+.2f}" for n, v in zip([f.name for f in dataclasses.fields(Signals)] + ["bias"], w)),
           f"; words alone at confidence >= {words:.2f}; answer at p >= {answer:.2f}; "
           f"suggest at p >= {suggest_threshold(list(rows.values()), w, answer, words):.2f}")
+    print(did_you_means([rows[n] for n in SETS if kind(n) is not None], w, answer, words))
     densities = [density for _, _, density in asked.values()]
     print(f"FITTED_DENSITY: ({min(densities):.2f}, {max(densities):.2f})")
     if args.checks:
         print("\nFAQs no fit has seen, scored with the models fitted on every set (the words' density read within "
               "FITTED_DENSITY, as the engine reads it):")
-        print("| FAQ | top-1 / wrong / oos answered | right entry ranked first / in top 3 |")
+        print("| FAQ | top-1 / wrong / oos answered | right entry ranked first / among those offered |")
         print("|---|---|---|")
         for name, how in CHECKS.items():
             checked = rows_of(questions_of(*how, stage=stage), ranker)

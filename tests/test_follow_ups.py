@@ -77,7 +77,7 @@ def test_meaning_never_answers_with_a_context_only_entry(make_faq):
     engine = build_engine(make_faq({"printers.yaml": FLOW}), semantic="on")
     fused = engine.fuse("the printer is still not fixed", [], 0.0)
     assert fused is not None and engine.faq.entries[fused.entry].id != "printer-still-broken"
-    assert "printer-still-broken" not in [engine.faq.entries[i].id for i in fused.offered]
+    assert "printer-still-broken" not in [engine.faq.entries[i].id for i in fused.ranked]
 
 
 @pytest.mark.parametrize("related, message, field", [

@@ -77,6 +77,6 @@ def test_an_entry_far_behind_the_first_is_not_offered_beside_it():
     close = judge(evidence([0.8, 0.78, 0.76]), Ranker(), Fusion(), lexical_best=-1, confidence=0.0)
     assert close.offered == (0, 1, 2)
     far = judge(evidence([0.8, 0.78, 0.2]), Ranker(), Fusion(), lexical_best=-1, confidence=0.0)
-    assert far.offered == (0, 1)
+    assert far.offered == (0, 1) and far.ranked == (0, 1, 2)
     score, _ = evidence([0.8, 0.78, 0.2]).scores(Ranker())
     assert numpy.exp(score[2] - score[0]) < OFFERED_SHARE <= numpy.exp(score[1] - score[0])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import discord
 import pytest
+from support import BINS
 
 from adapters.console import TEXTS as CONSOLE
 from adapters.discord.render import render as discord_render
@@ -15,7 +16,6 @@ from bot.engine import Engine, Thresholds, build_engine
 from bot.engine.reply import Kind, Reason, Reply
 from bot.engine.view import Note, Shape, notice, plain_text, view_of
 from bot.engine.wording import TEXTS, say
-from tests.support import BINS
 
 QUESTIONS = {  # a question that gets each reason from the shipped FAQ
     Reason.CONFIDENT: "What is GPT?",
@@ -98,6 +98,8 @@ def test_what_each_reason_shows_is_decided_once(replies):
     assert by_reason[Reason.CONFIDENT].votes and by_reason[Reason.CONFIDENT].asked == "What is GPT?"
     assert by_reason[Reason.CONFIDENT].matched is None  # it reads exactly like the question
     assert by_reason[Reason.PICKED].asked is None
+    # answered as one tied entry's phrasing: shown like any answer, the phrasing being the question itself
+    assert by_reason[Reason.AS_WRITTEN].votes and by_reason[Reason.AS_WRITTEN].matched is None
     assert all(by_reason[r].notes == (Note.BROWSE,) for r in (Reason.AMBIGUOUS, Reason.UNSURE, Reason.NO_MATCH))
     assert by_reason[Reason.HELP].intro == (Note.USAGE,)
     assert all(by_reason[r].asked is None for r in (Reason.GREETING, Reason.THANKS, Reason.CLOSING, Reason.HELP,

@@ -181,7 +181,7 @@ class Engine:
                 return self._answer(entry, lang, reason=Reason.CONFIDENT, asked=asked, matched=fused.phrasing,
                                     score=fused.probability, tags=tags)
             offered = tuple(self._ref(self.faq.entries[i], lang) for i in fused.offered)
-            reason = Reason.AMBIGUOUS if confidence >= t.answer else Reason.UNSURE
+            reason = Reason.AMBIGUOUS if confidence >= t.answer and len(offered) > 1 else Reason.UNSURE
             return self._reply(Kind.SUGGEST, lang, reason, asked, score=fused.probability, suggestions=offered)
         if confidence < t.suggest or refused:
             return self._reply(Kind.FALLBACK, lang, Reason.NO_MATCH, asked, score=confidence,

@@ -93,11 +93,11 @@ class Fused:
     signals: Signals
     probability: float
     offered: tuple[int, ...]  # the best few by the Ranker's score worth offering, the candidate first
+    ranked: tuple[int, ...]  # the best few by the Ranker's score, offered or not
     phrasing: str  # the candidate's phrasing closest in meaning
     said: str | None = None  # the sentence of its answer, when one is closer than any phrasing
     inputs: tuple[tuple[str, float], ...] = ()  # what the Ranker read of it: (field, value)
     refused: tuple[int, ...] = ()  # the entries left out: the question means one of their not_questions (refusing)
-    ranked: tuple[int, ...] = ()  # the best few by the Ranker's score, offered or not
 
 
 class SemanticStage:
@@ -373,8 +373,8 @@ class SemanticStage:
         phrasing = entry.phrasings()[asked_by.closest(index.phrasings, best, q)][1]
         said = _said(entry)[said_by.closest(index.sentences, best, q)] if evidence.column("said")[row] > evidence.column("asked")[row] else None
         inputs = tuple(zip(ENTRY_FIELDS, map(float, evidence.entries[row])))
-        return Fused(best, judged.signals, judged.probability, judged.offered, phrasing, said, inputs, refused,
-                     judged.ranked)
+        return Fused(best, judged.signals, judged.probability, judged.offered, judged.ranked, phrasing, said, inputs,
+                     refused)
 
 
 def _without_phrasings(faq: Faq) -> str:

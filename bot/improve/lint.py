@@ -127,7 +127,8 @@ def same_words(engine: Engine) -> list[Problem]:
         for field, lang, phrasing in _phrasings(entry):
             key = _key(phrasing, engine)
             if key and owners[key][0][0] is not entry and _told_apart(phrasing, lang, entry, owners[key], engine):
-                others = " and ".join(f"{words!r} of '{owner.id}'" for owner, _, words in owners[key] if owner is not entry)
+                named = [f"{words!r} of '{owner.id}'" for owner, _, words in owners[key] if owner is not entry]
+                others = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
                 notes.append(Problem(entry.file, entry.line, f"note: {phrasing!r} has the words of {others} once those "
                                      "the matcher leaves out are set aside; the bot tells them apart as written, but "
                                      "other wordings by meaning alone, if at all: word it with a word of its own",
