@@ -41,6 +41,26 @@ def shipped_faq_dir() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "faq"
 
 
+def unread_faq(here: Path) -> str | None:
+    """What in `here` looks like the user's own FAQ, when nothing names one: a `faq` folder, YAML files, or a
+    settings file in a folder above (faqbot reads ./faqbot.yaml only)."""
+    if (here / "faq").is_dir() and (here / "faq").resolve() != shipped_faq_dir().resolve():
+        return "./faq"
+    if any(p.suffix in (".yaml", ".yml") and p.is_file() and _holds_entries(p) for p in here.iterdir()):
+        return "the FAQ files here"
+    above = next((p / "faqbot.yaml" for p in list(here.parents)[:3] if (p / "faqbot.yaml").is_file()), None)
+    return None if above is None else f"the FAQ {above} names (settings are read from ./faqbot.yaml only)"
+
+
+def _holds_entries(path: Path) -> bool:
+    """A YAML file that starts a list of FAQ entries (`- id:`) near its top."""
+    try:
+        with path.open(encoding="utf-8", errors="replace") as text:
+            return any(line.startswith("- id:") for line in itertools.islice(text, 200))
+    except OSError:
+        return False
+
+
 def positive(text: str) -> int:
     """argparse type: a whole number of at least 1."""
     if not text.strip().isdigit() or int(text) < 1:
@@ -165,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as err:
         print("faqbot: the settings have problems:\n" + str(err), file=sys.stderr)
         return EXIT_USAGE
+    if not (args.faq or config.faq) and (mine := unread_faq(Path.cwd())) is not None:
+        print(f"faqbot: answering from the example FAQ that comes with faqbot, not {mine}: give yours with --faq DIR, "
+              "`faq:` in faqbot.yaml or FAQBOT_FAQ", file=sys.stderr)
     args.faq = faq_dir = args.faq or config.faq or shipped_faq_dir()
     args.index_cache, explicit = index_cache_dir(args.index_cache, config)
     args.config = config

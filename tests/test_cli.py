@@ -81,6 +81,19 @@ def test_ask_with_faq_dir(make_faq):
     assert data["id"] == "fruit-pear"
 
 
+def test_run_beside_a_faq_nothing_names_it_says_which_faq_answers(make_faq, tmp_path):
+    directory = make_faq({"fruit.yaml": SMALL_FAQ})
+    done = run_faqbot("ask", "What is a pear?", cwd=directory)
+    assert done.stderr.startswith("faqbot: answering from the example FAQ that comes with faqbot, not the FAQ files "
+                                  "here: give yours with --faq DIR")
+    assert run_faqbot("ask", "What is a pear?", "--faq", ".", cwd=directory).stderr == ""
+    assert "not ./faq" in run_faqbot("lint", cwd=directory.parent).stderr
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "docker-compose.yml").write_text("services: {}\n", encoding="utf-8")  # YAML, but no FAQ
+    assert run_faqbot("ask", "What is RLHF?", cwd=plain).stderr == ""
+
+
 # --- list, show ---------------------------------------------------------------------------------
 
 
