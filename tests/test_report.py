@@ -196,6 +196,13 @@ def test_paraphrases_group_together_and_different_questions_do_not(engine):
     assert groups[0].phrasings[-1] == "在 Azure 上怎么部署 Kubernetes"
 
 
+def test_a_number_alone_is_no_question_to_group(engine):
+    # typed as if to pick an option when none was offered: no words to learn from, nothing for a new entry
+    asked = [("9", 3), ("２", 1), ("#3?", 1), ("what does GPT-4 cost", 2), ("GPT 4 price", 1)]
+    groups = group_questions(asked, engine.matcher.synonyms)
+    assert [g.question for g in groups] == ["what does GPT-4 cost"] and groups[0].count == 3
+
+
 ELSEWHERE = {"kubernetes pricing": 2, "how much does the printer cost?": 1, "kubernetes setup guide": 3,
              "payroll setup guide": 2}  # close in words to this FAQ's entries, or to each other, not in meaning
 HELPDESK = [("kubernetes setup guide", 3), ("payroll setup guide", 2), ("kubernetes pricing", 2),

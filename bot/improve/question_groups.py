@@ -57,7 +57,8 @@ def _by_words(asked: Iterable[tuple[str, int]], synonyms: Synonyms | None, same:
     by_key: dict[frozenset[str], Counter[str]] = defaultdict(Counter)
     for text, count in asked:
         by_key[frozenset(terms(text, synonyms))][text.strip()] += count
-    by_key.pop(frozenset(), None)  # nothing the matcher can use: punctuation, stop words
+    for key in [k for k in by_key if all(t.isdigit() for t in k)]:
+        del by_key[key]  # no word the matcher can use: punctuation, stop words, a number typed as if to pick
     df = Counter(t for key in by_key for t in key)
     weight = {t: math.log(1 + len(by_key) / n) for t, n in df.items()}
     leaders: list[tuple[frozenset[str], float, str]] = []  # each group's first key, its weight and its subject
