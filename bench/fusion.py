@@ -137,7 +137,7 @@ def questions_of(faq_dir: Path, cases_path: Path, faq_lang: str | None = None, a
         candidates, _, confidence = engine.assess(engine.rank(case.q))
         found.append(Question(ids.index(case.expect) if case.expect in ids else None, (str(reply.kind), reply.entry_id),
                               bool(candidates) and candidates[0].signals.exact,
-                              engine.too_broad(candidates[0] if candidates else None, case.q),
+                              engine.too_broad(candidates, case.q),
                               engine.semantic.evidence(case.q, candidates, engine.reachable()),
                               engine.faq.position(candidates[0].entry.id) if candidates else -1, confidence))
     return ids, found, density(sum(len(e.phrasings()) for e in engine.faq.entries), len(ids), within=False)

@@ -142,17 +142,50 @@ def test_a_bare_keyword_shared_by_many_entries_is_never_answered():
     assert reply.kind == Kind.SUGGEST and reply.reason == Reason.AMBIGUOUS
 
 
+INVOICES = """\
+- id: invoice-submit
+  questions:
+    en: [Where do I send a supplier invoice?, invoice mailbox]
+  answer:
+    en: Forward it as a PDF to the accounts payable mailbox.
+- id: invoice-status
+  questions:
+    en: [Has the vendor's invoice been paid yet?]
+  answer:
+    en: Look it up in the payments portal by its number.
+""" + "".join(f"""- id: {topic}
+  questions:
+    en: [{question}]
+  answer:
+    en: Ask the office team.
+""" for topic, question in [("travel", "How do I book a business trip?"), ("parking", "Where can I park?"),
+                            ("payroll", "When is payday?"), ("badge", "I lost my door badge"),
+                            ("pension", "How much goes into my pension?"), ("lunch", "Is there a canteen?")])
+
+
+def test_a_bare_word_two_entries_hold_alike_is_asked_back_whatever_meaning_says(make_faq):
+    engine = build_engine(make_faq({"payables.yaml": INVOICES}), semantic="on")
+    candidates = engine.assess(engine.rank("invoice"))[0]
+    assert candidates[0].score - candidates[1].score < engine.thresholds.margin  # the words cannot tell them apart
+    assert candidates[0].signals.evidence >= engine.thresholds.evidence  # though the word is no everyday one
+    reply = engine.answer("invoice")
+    assert reply.kind == Kind.SUGGEST and reply.entry_id is None
+    assert engine.answer("has my invoice been paid").entry_id == "invoice-status"  # a question, not a topic
+
+
 def test_a_question_built_around_those_words_is_no_bare_topic():
     engine = eager(build_engine(FAQ_DIR))
     bare, asked = "azure openai", "could you tell me about azure openai please"
-    best, t = engine.assess(engine.rank(bare))[0][0], engine.thresholds
-    assert engine.too_broad(best, bare)
+    candidates, t = engine.assess(engine.rank(bare))[0], engine.thresholds
+    best = candidates[0]
+    assert engine.too_broad(candidates, bare)
     # the same terms and the same lexical verdict on them (no unknown word, no distinguishing evidence), but
     # asked as a question: the Fusion decides
-    around = engine.assess(engine.rank(asked))[0][0]
+    surrounded = engine.assess(engine.rank(asked))[0]
+    around = surrounded[0]
     assert engine.rank(asked).terms == engine.rank(bare).terms and around.entry.id == best.entry.id
     assert not around.signals.exact and around.signals.unknown == 0.0 and around.signals.evidence < t.evidence
-    assert not engine.too_broad(around, asked)
+    assert not engine.too_broad(surrounded, asked)
     assert engine.answer(asked).kind == Kind.ANSWER
 
 

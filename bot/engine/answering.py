@@ -146,12 +146,16 @@ class Engine:
                    if normalised(phrasing) == asked]
         return written[0] if len(tied) > 1 and len({c.entry.id for c in written}) == 1 else None
 
-    def too_broad(self, best: Candidate | None, text: str) -> bool:
-        """A bare topic too broad for one entry ("Azure OpenAI"): a few words, every one the FAQ knows, none that
-        tells the words' first entry apart, let alone another. Meaning does not make it narrower: it gets a "did
+    def too_broad(self, candidates: list[Candidate], text: str) -> bool:
+        """A bare topic too broad for one entry ("Azure OpenAI", "invoice" in a FAQ with an entry on sending
+        invoices and one on their status): a few words, every one the FAQ knows, none that tells the words' first
+        entry apart, from every entry or from the next one. Meaning does not make it narrower: it gets a "did
         you mean", never an answer. A question around such words ("how do I book in with a doctor") is no topic."""
-        return (best is not None and not best.signals.exact and best.signals.unknown == 0.0
-                and best.signals.evidence < self.thresholds.evidence and bare(text))
+        if not candidates or not bare(text):
+            return False
+        best, t = candidates[0], self.thresholds
+        tied = len(candidates) > 1 and best.score - candidates[1].score < t.margin
+        return not best.signals.exact and best.signals.unknown == 0.0 and (best.signals.evidence < t.evidence or tied)
 
     def _decide(self, ranking: Ranking, lang: str, asked: str, tags: frozenset[str] | None) -> Reply:
         t = self.thresholds
@@ -177,7 +181,7 @@ class Engine:
                                 score=confidence, tags=tags)
         if fused is not None and fused.probability >= self.semantic.fusion.suggest:
             entry = self.faq.entries[fused.entry]
-            if fused.probability >= self.semantic.fusion.answer and not self.too_broad(best, asked):
+            if fused.probability >= self.semantic.fusion.answer and not self.too_broad(candidates, asked):
                 return self._answer(entry, lang, reason=Reason.CONFIDENT, asked=asked, matched=fused.phrasing,
                                     score=fused.probability, tags=tags)
             offered = tuple(self._ref(self.faq.entries[i], lang) for i in fused.offered)

@@ -45,7 +45,7 @@ def semantic_lines(engine: Engine, question: str, ranking: Ranking | None = None
     if fused is None:
         failed = engine.semantic.failed
         return [_unavailable(failed) if failed else "semantic: no entry to fuse"]
-    broad = engine.too_broad(candidates[0] if candidates else None, question)
+    broad = engine.too_broad(candidates, question)
     refused = [engine.faq.entries[i].id for i in fused.refused]
     overruled = [c.entry.id for c in ranking.candidates if c.negative and c.entry.id not in refused]
     return (_fused_lines(engine, fused, engine.semantic.fusion, broad)
