@@ -20,10 +20,12 @@ from report_data import (
     record,
 )
 from store_support import count
-from support import FAQ_DIR, run_faqbot
+from support import ACCOUNTS_FAQ, FAQ_DIR, run_faqbot
 
 from bot.engine import Engine, build_engine
+from bot.engine.reply import Kind
 from bot.improve.question_groups import group_questions
+from bot.improve.report import _missed
 from bot.improve.store import open_store
 
 
@@ -194,6 +196,15 @@ def test_paraphrases_group_together_and_different_questions_do_not(engine):
         ("How do I deploy Kubernetes on Azure?", 11), ("Is there a mobile app for ChatGPT?", 5),
         ("What does kubernetes cost on AWS?", 4), ("Where do I find my payroll slip?", 3)]
     assert groups[0].phrasings[-1] == "在 Azure 上怎么部署 Kubernetes"
+
+
+def test_a_question_the_words_know_nothing_of_is_closest_to_what_the_bot_offers(make_faq):
+    engine = build_engine(make_faq({"accounts.yaml": ACCOUNTS_FAQ}), semantic="on")
+    question = "我的密码忘了怎么办"  # the FAQ is in English: meaning offers its entries, the words know none
+    assert not engine.rank(question).candidates
+    reply = engine.answer(question)
+    assert reply.kind == Kind.SUGGEST
+    assert _missed(question, 1, (question,), engine).closest_id == reply.suggestions[0].id
 
 
 def test_a_number_alone_is_no_question_to_group(engine):

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.engine.answering import Engine, detect_language
 from bot.engine.encoder import Encoder
+from bot.engine.reply import Kind
 from bot.improve.decision import entry_for
 from bot.improve.picked import PickedAfter, has_phrasing, phrasings_from_picks
 from bot.improve.question_groups import group_questions
@@ -138,12 +139,20 @@ def _encoder(engine: Engine) -> Encoder | None:
 
 
 def _missed(question: str, count: int, phrasings: tuple[str, ...], engine: Engine) -> Missed:
-    candidates = [c for c in engine.rank(question).candidates if not c.negative]
-    best = candidates[0] if candidates else None
     suggested = entry_for(engine, question)
     has_it = suggested is not None and has_phrasing(engine.faq.get(suggested), question)
-    return Missed(question, count, phrasings, detect_language(question), best.entry.id if best else None,
-                  best.score if best else 0.0, suggested, has_it)
+    closest, score = _closest(question, engine)
+    return Missed(question, count, phrasings, detect_language(question), closest, score, suggested, has_it)
+
+
+def _closest(question: str, engine: Engine) -> tuple[str | None, float]:
+    """The entry the bot itself puts first for `question` and its confidence in it: the one a "did you mean"
+    offers first (by meaning too, where the words know none of the question), else the words' best."""
+    reply = engine.answer(question)
+    if reply.kind != Kind.FALLBACK and (reply.entry_id or reply.suggestions):
+        return reply.entry_id or reply.suggestions[0].id, reply.score
+    candidates = [c for c in engine.rank(question).candidates if not c.negative]
+    return (candidates[0].entry.id, candidates[0].score) if candidates else (None, 0.0)
 
 
 class Unavailable(Exception):
