@@ -191,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     args.faq = faq_dir = args.faq or config.faq or shipped_faq_dir()
     args.index_cache, explicit = index_cache_dir(args.index_cache, config)
     args.config = config
+    for note in config.notes:
+        print(f"faqbot: {note}", file=sys.stderr)
     if args.verbose:
         print(f"faqbot: settings from {config.source}; FAQ from {faq_dir}", file=sys.stderr)
     if args.command == "run":  # every platform's extra and settings are checked before anything loads or starts

@@ -107,6 +107,17 @@ def test_a_password_inside_the_database_url_is_refused_in_the_file_and_not_shown
     assert "holds a password" in found and "FAQBOT_DB_URL" in found and "hunter2" not in found
 
 
+def test_a_faqbot_variable_no_setting_reads_is_said_with_the_one_meant(tmp_path):
+    config = load_config(environ={"FAQBOT_SEMANTICS": "off", "FAQBOT_SEMANTIC": "on", "FAQBOT_DEPLOYED_BY": "ops",
+                                  "PATH": "/usr/bin"}, cwd=tmp_path)
+    assert config.semantic == "on"
+    assert config.notes == ("FAQBOT_DEPLOYED_BY is no variable faqbot reads, so it changes nothing",
+                            "FAQBOT_SEMANTICS is no variable faqbot reads, so it changes nothing: did you mean "
+                            "FAQBOT_SEMANTIC?")
+    assert load_config(environ={"FAQBOT_SEMANTIC": "off", "FAQBOT_USER_SALT": "s", "FAQBOT_CONFIG": ""},
+                       cwd=tmp_path).notes == ()
+
+
 def test_a_bad_environment_value_names_the_variable_but_never_shows_a_url():
     found = problems(None, {"FAQBOT_LOG_FORMAT": "xml", "FAQBOT_DB_URL": "mysql://root:pw@db/x"})
     assert found[0].startswith("FAQBOT_DB_URL: the URL is not allowed: use sqlite:///") and "pw" not in found[0]

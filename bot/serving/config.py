@@ -69,6 +69,7 @@ class Config:
     discord_shard_ids: tuple[int, ...] | None = None
     eval_cases: Path | None = None  # what `faqbot eval` scores when no file is named
     source: str = "defaults"  # where the settings came from, for messages
+    notes: tuple[str, ...] = ()  # said, not refused: environment variables faqbot does not read
 
     def store_settings(self, environ: Mapping[str, str] = os.environ) -> StoreSettings:
         """The salt is a secret, so it comes from the environment only."""
@@ -321,7 +322,20 @@ def load_config(path: Path | str | None = None, environ: Mapping[str, str] = os.
     problems += _shard_problems(config)
     if problems:
         raise ConfigError(problems)
-    return config
+    return replace(config, notes=unread_variables(environ))
+
+
+def unread_variables(environ: Mapping[str, str]) -> tuple[str, ...]:
+    """A note for each FAQBOT_ variable faqbot does not read: a misspelt one would be ignored in silence. Not a
+    problem: the environment is shared, and a deployment may keep its own variables there."""
+    read = [setting.env for setting in SETTINGS] + [CONFIG_ENV, USER_SALT]
+    notes = []
+    for name in sorted(n for n in environ if n.startswith("FAQBOT_") and n not in read):
+        close = difflib.get_close_matches(name.removeprefix("FAQBOT_"), [r.removeprefix("FAQBOT_") for r in read],
+                                          n=1, cutoff=0.75)  # the prefix they all share would match anything
+        notes.append(f"{name} is no variable faqbot reads, so it changes nothing" + (
+            f": did you mean FAQBOT_{close[0]}?" if close else ""))
+    return tuple(notes)
 
 
 def _shard_problems(config: Config) -> list[str]:
