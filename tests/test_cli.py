@@ -340,8 +340,11 @@ def test_eval_unknown_expected_id(tmp_path):
     assert done.returncode == 2
     assert done.stdout == ""
     assert f"{cases}:4" in done.stderr
-    assert "unknown entry 'what-is-gtp'" in done.stderr
+    assert "unknown entry 'what-is-gtp': did you mean 'what-is-gpt'?" in done.stderr
     no_traceback(done)
+    missing = run_faqbot("eval", tmp_path / "nowhere.yaml")
+    assert missing.returncode == 2 and "nowhere.yaml: cannot be read (No such file or directory): check the path" in \
+        missing.stderr and "Errno" not in missing.stderr
 
 
 @pytest.mark.parametrize(

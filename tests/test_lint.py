@@ -219,3 +219,8 @@ def test_a_faq_of_single_phrasings_gets_a_note_that_fails_nothing(make_faq):
     assert ": note: the entries have 1.2 phrasings each on average (4 have one: 'topic-0', 'topic-1', " in note
     assert "`faqbot learn` proposes them" in note and verdict == f"ok: {faq} has no problems; 1 note(s)"
     assert "phrasings each on average" not in run_faqbot("lint", env={"FAQBOT_SEMANTIC": "off"}).stdout  # shipped
+    one = THIN.replace("[Where do I park?]", "[Where do I park?, parking]").replace(
+        "[When are you open?]", "[When are you open?, opening hours]").replace(
+        "[How much is membership?]", "[How much is membership?, membership price]")
+    single = run_faqbot("lint", "--faq", make_faq({"faq.yaml": one}, name="one"), env={"FAQBOT_SEMANTIC": "off"})
+    assert "phrasings each on average (1 has one: 'topic-3')" in single.stdout

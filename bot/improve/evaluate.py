@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,8 +25,10 @@ def load_cases(path: Path, known_ids: set[str], limits: Limits = Limits(max_file
     name = str(path)
     try:
         root = read_nodes(path, limits)
-    except (YamlProblem, OSError) as err:
-        raise FaqError([Problem(name, getattr(err, "line", None), getattr(err, "message", str(err)))]) from None
+    except YamlProblem as err:
+        raise FaqError([Problem(name, err.line, err.message)]) from None
+    except OSError as err:
+        raise FaqError([Problem(name, None, f"cannot be read ({err.strerror or err}): check the path")]) from None
     if not isinstance(root, yaml.SequenceNode):
         raise FaqError([Problem(name, None, "expected a list of cases, each `- q: ...` with `expect: <id or null>`")])
     cases, problems = [], []
@@ -38,8 +41,10 @@ def load_cases(path: Path, known_ids: set[str], limits: Limits = Limits(max_file
             continue
         expected = None if expect.tag.endswith(":null") else expect.value
         if expected is not None and expected not in known_ids:
+            close = difflib.get_close_matches(expected, sorted(known_ids), n=1)
             problems.append(Problem(name, line_of(expect), f"expect names unknown entry '{expected}': "
-                                    "use an id from the FAQ, or null"))
+                                    + (f"did you mean '{close[0]}'? " if close else "")
+                                    + "use an id from the FAQ, or null"))
             continue
         cases.append(Case(q.value, expected, line_of(node)))
     if problems:

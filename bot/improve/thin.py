@@ -21,7 +21,7 @@ def thin_notes(engine: Engine) -> list[Problem]:
     named = ", ".join(f"'{e.id}'" for e in ones[:3]) + (", …" if len(ones) > 3 else "")
     return [Problem(first.file, first.line,
                     f"note: the entries have {average:.1f} phrasings each on average "
-                    f"({len(ones)} have one{': ' + named if ones else ''}): a question worded unlike them is answered less "
+                    f"({len(ones)} {'has' if len(ones) == 1 else 'have'} one{': ' + named if ones else ''}): a question worded unlike them is answered less "
                     "surely, and neighbouring entries are taken for each other more often. Three or more "
                     "phrasings an entry, worded as people ask, help; `faqbot learn` proposes them from the "
                     "questions asked", first.id, "questions")]
