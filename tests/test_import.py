@@ -322,6 +322,20 @@ def test_control_characters_are_bad_rows(tmp_path):
     assert f"{export}:2: the Question cell holds the control character U+0000" in done.stderr
 
 
+def test_a_quote_left_open_and_a_header_without_its_columns_say_what_to_fix(tmp_path):
+    source = tmp_path / "faq.csv"
+    source.write_text('question,answer\nWho approves budgets?,Finance.\n"Who pays invoices,Payables.\n',
+                      encoding="utf-8")
+    done = run_faqbot("import", source, "--out", tmp_path / "faq")
+    assert done.returncode == 1
+    assert "a quote opened and never closed runs a cell on over the lines after it" in done.stderr
+    assert done.stderr.splitlines()[-1].endswith("--skip-bad to import the rest without them")  # the first row is fine
+    source.write_text("Question,Reply\nWho approves budgets?,Finance.\n", encoding="utf-8")
+    done = run_faqbot("import", source, "--out", tmp_path / "faq")
+    assert done.returncode == 1 and "needs a `question` and an `answer` column (it has: Question, Reply)" in done.stderr
+    assert done.stderr.splitlines()[-1] == "fix them and import again"  # skipping rows cannot help
+
+
 def test_the_language_can_be_forced(export_file, tmp_path):
     assert run_faqbot("import", export_file, "--out", tmp_path / "faq", "--lang", "zh").returncode == 0
     assert all(set(e.questions) == {"zh"} for e in entries(tmp_path / "faq").values())

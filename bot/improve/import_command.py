@@ -54,7 +54,8 @@ def run_import(args: argparse.Namespace) -> int:
     except importing.BadInput as err:
         print(f"faqbot: nothing was imported: {counted(len(err.errors), 'row')} to fix", file=sys.stderr)
         _list(err.errors, sys.stderr)
-        print("fix them and import again, or pass --skip-bad to import the rest without them", file=sys.stderr)
+        print("fix them and import again" + ("" if err.whole_file else ", or pass --skip-bad to import the rest "
+                                             "without them"), file=sys.stderr)
         return EXIT_PROBLEM
     print(f"imported {counted(summary.entries, 'entry', 'entries')} ({counted(summary.phrasings, 'phrasing')}, "
           f"{counted(summary.follow_ups, 'follow-up')}, {summary.context_only:,} context-only) into {args.out}: "

@@ -32,8 +32,9 @@ class Summary:
 class BadInput(Exception):
     """Rows that cannot be read; nothing was written."""
 
-    def __init__(self, errors: Sequence[Finding]) -> None:
+    def __init__(self, errors: Sequence[Finding], *, whole_file: bool = False) -> None:
         self.errors = tuple(errors)
+        self.whole_file = whole_file  # nothing could be imported however many rows were skipped
         super().__init__("\n".join(map(str, errors)))
 
 
@@ -67,11 +68,12 @@ def run(files: Sequence[Path], out: Path, *, form: Format | None = None, lang: s
         big = progress is not None and path.is_file() and path.stat().st_size >= PROGRESS_FROM
         reads.append(read_file(path, form, progress(f"reading {path.name}") if big else None))
     errors = [e for r in reads for e in r.errors]
-    if errors and not skip_bad:
-        raise BadInput(errors)
     drafts = [d for r in reads for d in r.drafts]
+    if errors and not skip_bad:
+        raise BadInput(errors, whole_file=not drafts)
     if not drafts:
-        raise BadInput(errors or [Finding(str(files[0]), None, "holds no question and answer to import")])
+        raise BadInput(errors or [Finding(str(files[0]), None, "holds no question and answer to import")],
+                       whole_file=True)
     assembled = assemble(drafts, lang)
     if assembled.errors and not skip_bad:
         raise BadInput(assembled.errors)

@@ -69,6 +69,8 @@ def control_character(what: str, text: str, *, answer: bool = False) -> str | No
     if found is None:
         return None
     allowed = "" if answer else " (only answers may hold tabs and line breaks)"
+    if found.group() == "\n" and not answer:
+        allowed += "; a quote opened and never closed runs a cell on over the lines after it"
     return (f"{what} holds the control character U+{ord(found.group()):04X} at character {found.start() + 1}"
             f"{allowed}: remove it")
 
