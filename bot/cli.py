@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import json
 import signal
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from bot.engine import Context, Engine, IndexCache, build_engine, embedding
 from bot.engine.encoder import SemanticUnavailable
-from bot.engine.loading import FaqError, Problem
+from bot.engine.loading import FaqError, Problem, digest_files
 from bot.improve import browse, import_command, scaffold
 from bot.improve.confusion import confusion, confusion_lines
 from bot.improve.evaluate import evaluate, load_cases
@@ -44,12 +45,27 @@ def shipped_faq_dir() -> Path:
 def unread_faq(here: Path) -> str | None:
     """What in `here` looks like the user's own FAQ, when nothing names one: a `faq` folder, YAML files, or a
     settings file in a folder above (faqbot reads ./faqbot.yaml only)."""
-    if (here / "faq").is_dir() and (here / "faq").resolve() != shipped_faq_dir().resolve():
+    if (here / "faq").is_dir() and not _same_faq(here / "faq", shipped_faq_dir()):
         return "./faq"
     if any(p.suffix in (".yaml", ".yml") and p.is_file() and _holds_entries(p) for p in here.iterdir()):
         return "the FAQ files here"
     above = next((p / "faqbot.yaml" for p in list(here.parents)[:3] if (p / "faqbot.yaml").is_file()), None)
     return None if above is None else f"the FAQ {above} names (settings are read from ./faqbot.yaml only)"
+
+
+def _same_faq(one: Path, other: Path) -> bool:
+    """The same folder, or one holding the same FAQ files (a source checkout's `faq` beside an installed copy)."""
+    if one.resolve() == other.resolve():
+        return True
+    digests = []
+    for folder in (one, other):
+        digest = hashlib.sha256()
+        try:
+            digest_files(folder, digest)
+        except OSError:
+            return False
+        digests.append(digest.digest())
+    return digests[0] == digests[1]
 
 
 def _holds_entries(path: Path) -> bool:
