@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import itertools
 import json
 import signal
@@ -13,7 +12,7 @@ from pathlib import Path
 
 from bot.engine import Context, Engine, IndexCache, build_engine, embedding
 from bot.engine.encoder import SemanticUnavailable
-from bot.engine.loading import FaqError, Problem, digest_files
+from bot.engine.loading import FaqError, Problem
 from bot.improve import browse, import_command, scaffold
 from bot.improve.confusion import confusion, confusion_lines
 from bot.improve.evaluate import evaluate, load_cases
@@ -31,6 +30,7 @@ from bot.serving.config import (
 from bot.serving.database_settings import duration_argument
 from bot.serving.flood import FloodRule
 from bot.serving.progress import progress_reporter
+from bot.serving.reload import faq_version
 from bot.serving.runner import StartError, prepare
 
 EXIT_USAGE = 2
@@ -55,17 +55,7 @@ def unread_faq(here: Path) -> str | None:
 
 def _same_faq(one: Path, other: Path) -> bool:
     """The same folder, or one holding the same FAQ files (a source checkout's `faq` beside an installed copy)."""
-    if one.resolve() == other.resolve():
-        return True
-    digests = []
-    for folder in (one, other):
-        digest = hashlib.sha256()
-        try:
-            digest_files(folder, digest)
-        except OSError:
-            return False
-        digests.append(digest.digest())
-    return digests[0] == digests[1]
+    return one.resolve() == other.resolve() or faq_version(one) == faq_version(other)
 
 
 def _holds_entries(path: Path) -> bool:

@@ -5,15 +5,15 @@ one ("kubernetes pricing" and the entry on how Azure OpenAI is billed)."""
 from __future__ import annotations
 
 from bot.engine.answering import Engine
-from bot.engine.reply import Kind
+from bot.engine.reply import Kind, Reply
 
 
-def entry_for(engine: Engine, question: str) -> str | None:
+def entry_for(engine: Engine, question: str, reply: Reply) -> str | None:
     """The entry the engine answers `question` with; or, for a "did you mean", its first entry when the
     words alone are confident of it and tell it apart from the others, only a close runner-up held the
     answer back, and, with a semantic stage, the meaning agrees. When the words would have answered and
-    the meaning doubted (with a semantic stage the Fusion decides), the doubt stands: None."""
-    reply = engine.answer(question)
+    the meaning doubted (with a semantic stage the Fusion decides), the doubt stands: None. `reply`: the engine's
+    answer to `question`."""
     if reply.kind == Kind.ANSWER:
         return reply.entry_id
     if reply.kind != Kind.SUGGEST:

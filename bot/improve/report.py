@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.engine.answering import Engine, detect_language
 from bot.engine.encoder import Encoder
-from bot.engine.reply import Kind
+from bot.engine.reply import Kind, Reply
 from bot.improve.decision import entry_for
 from bot.improve.picked import PickedAfter, has_phrasing, phrasings_from_picks
 from bot.improve.question_groups import group_questions
@@ -139,16 +139,16 @@ def _encoder(engine: Engine) -> Encoder | None:
 
 
 def _missed(question: str, count: int, phrasings: tuple[str, ...], engine: Engine) -> Missed:
-    suggested = entry_for(engine, question)
+    reply = engine.answer(question)
+    suggested = entry_for(engine, question, reply)
     has_it = suggested is not None and has_phrasing(engine.faq.get(suggested), question)
-    closest, score = _closest(question, engine)
+    closest, score = _closest(question, reply, engine)
     return Missed(question, count, phrasings, detect_language(question), closest, score, suggested, has_it)
 
 
-def _closest(question: str, engine: Engine) -> tuple[str | None, float]:
-    """The entry the bot itself puts first for `question` and its confidence in it: the one a "did you mean"
-    offers first (by meaning too, where the words know none of the question), else the words' best."""
-    reply = engine.answer(question)
+def _closest(question: str, reply: Reply, engine: Engine) -> tuple[str | None, float]:
+    """The entry the bot itself puts first for `question` (`reply` its answer) and its confidence in it: the one a
+    "did you mean" offers first (by meaning too, where the words know none of the question), else the words' best."""
     if reply.kind != Kind.FALLBACK and (reply.entry_id or reply.suggestions):
         return reply.entry_id or reply.suggestions[0].id, reply.score
     candidates = [c for c in engine.rank(question).candidates if not c.negative]
