@@ -41,7 +41,8 @@ def carry(kept: Kept, entries: list[dict], folder: Path) -> list[Finding]:
     said = []
     if kept.unreadable:
         said.append(Finding(str(folder), None, "the folder replaced did not load, so nothing of it was kept "
-                            "(its synonyms.yaml and not_questions are gone with it)"))
+                            "(its synonyms.yaml and not_questions are gone with it): if you need them, take them from "
+                            "version control or a backup"))
     if kept.synonyms is not None:
         said.append(Finding(str(folder / SYNONYMS_FILE), None, "kept from the folder replaced"))
     by_id = {entry["id"]: entry for entry in entries}
