@@ -73,7 +73,8 @@ CHECKS = {name: (EVAL / f"foreign/{folder}/faq", EVAL / f"foreign/{folder}/quest
                                ("library", "library"), ("transit", "transit"),
                                ("recycling", "recycling"), ("football club", "football"),
                                ("bike share", "bikeshare"), ("fitness club", "fitness"), ("coworking", "coworking"),
-                               ("student housing", "housing"), ("vet practice", "vet"), ("parcel lockers", "parcels"))}
+                               ("student housing", "housing"), ("vet practice", "vet"), ("parcel lockers", "parcels"),
+                               ("hotel", "hotel"), ("food delivery", "delivery"))}
 
 
 TARGETS = {"shipped": (0.02, 0.05), "foreign": (0.05, 0.10), "cross": (0.04, 0.08)}

@@ -39,6 +39,8 @@ BLIND = {  # set -> the FAQ it is asked of
     EVAL / "foreign" / "housing" / "questions.yaml": EVAL / "foreign" / "housing" / "faq",
     EVAL / "foreign" / "vet" / "questions.yaml": EVAL / "foreign" / "vet" / "faq",
     EVAL / "foreign" / "parcels" / "questions.yaml": EVAL / "foreign" / "parcels" / "faq",
+    EVAL / "foreign" / "hotel" / "questions.yaml": EVAL / "foreign" / "hotel" / "faq",
+    EVAL / "foreign" / "delivery" / "questions.yaml": EVAL / "foreign" / "delivery" / "faq",
 }
 
 
