@@ -125,24 +125,34 @@ def test_a_pick_already_added_as_an_unanswered_question_is_not_proposed_again(tm
     assert "asked 'azure openai diff' then picked openai-vs-azure-openai — 1 time(s)" in done.stdout
 
 
-def test_a_phrasing_in_a_language_the_entry_lacks_is_refused(make_faq, tmp_path):
+def test_a_phrasing_in_a_language_the_entry_lacks_is_filed_with_its_questions_and_answers(make_faq, tmp_path):
     faq = make_faq({"only-en.yaml": """\
         - id: only-english
           questions:
-            en: [What does AGI mean?]
+            en: ["What does AGI mean?"]
           answer:
             en: Artificial general intelligence.
+        - id: other
+          questions:
+            en: ["How do I reset my password?"]
+          answer:
+            en: Use the reset link.
         """})
     url = f"sqlite:///{tmp_path / 'faqbot.db'}"
     from store_support import asked
 
     from bot.improve.store import open_store
 
+    question = "AGI 到底是什么意思呢"
     with open_store(url) as store:
-        store.asked(asked("AGI 到底是什么意思呢", kind="fallback", entry_id=None, reason="no_match"))
+        store.asked(asked(question, kind="fallback", entry_id=None, reason="no_match"))
     done = learn(faq, url, "only-english\nq\n")
-    assert "has no zh questions and answer" in done.stdout, done.stdout
-    assert "nothing added" in done.stdout
+    assert "(questions.en: the entry has no zh questions)" in done.stdout, done.stdout
+    assert yaml.safe_load((faq / "only-en.yaml").read_text(encoding="utf-8"))[0]["questions"] == {
+        "en": ["What does AGI mean?", question]}
+    assert run_faqbot("lint", "--faq", faq, env=WORDS_ONLY).returncode == 0
+    reply = json.loads(run_faqbot("ask", "--faq", faq, question, "--json", env=WORDS_ONLY).stdout)
+    assert (reply["kind"], reply["id"]) == ("answer", "only-english")
 
 
 def test_a_phrasing_added_in_an_earlier_run_is_not_proposed_again(setup):

@@ -86,9 +86,6 @@ class Session:
         if entry is None:
             self.say(f"  no entry '{entry_id}' (`faqbot list` shows the ids); {HELP}")
             return False
-        if lang not in entry.questions:
-            self.say(f"  entry '{entry_id}' has no {lang} questions and answer: pick another entry or skip")
-            return False
         if entry_id in self.has(phrasing):
             self.say(f"  entry '{entry_id}' has this phrasing already: pick another entry or skip")
             return False
@@ -96,10 +93,13 @@ class Session:
             self.say(f"  entry '{min(self.has(phrasing))}' has this phrasing already, and a phrasing of two entries "
                      "answers neither: pick that entry, or skip")
             return False
+        # An entry written in one language answers a question in the other with what it has: the phrasing is
+        # filed with its questions, as `faqbot import` files one
+        filed = lang if lang in entry.questions or not entry.questions else next(iter(entry.questions))
         path = Path(entry.file)
         try:
             original = path.read_bytes()
-            add_phrasing(path, entry_id, lang, phrasing, self.config.limits)
+            add_phrasing(path, entry_id, filed, phrasing, self.config.limits)
             load_faq(self.faq_dir, self.config.limits)
         except EditError as err:
             self.say(f"  {path}: {err}")
@@ -113,7 +113,8 @@ class Session:
             return False
         self.added.append((entry_id, phrasing))
         self.holders.setdefault(normalised(phrasing), set()).add(entry_id)
-        self.say(f"  added to {entry_id} in {path} (questions.{lang})")
+        self.say(f"  added to {entry_id} in {path} (questions.{filed}"
+                 f"{'' if filed == lang else f': the entry has no {lang} questions'})")
         return True
 
 
