@@ -116,15 +116,9 @@ def test_a_full_width_number_picks_like_an_ascii_one(bot, typed):
     assert bot.send(typed).entry_id == options[1].id
 
 
-def test_number_before_any_reply_is_a_question(bot, engine):
-    reply = bot.send("1")
-    assert reply.reason != "picked"
-    assert (reply.reason, reply.entry_id) == (engine.answer("1").reason, engine.answer("1").entry_id)
-
-
-def test_number_after_a_reply_without_options_is_a_question(bot):
+def test_number_after_a_reply_without_options_picks_nothing(bot):
     assert bot.send("thanks").options == ()
-    assert bot.send("1").reason != "picked"
+    assert bot.send("1").notice == "no_options"
 
 
 @pytest.mark.parametrize("number", ["１", "²", "①", "٣", "𝟙"])
@@ -142,3 +136,23 @@ def test_the_conversation_reads_lines_until_quit(engine, faq):
     assert faq.get("what-is-gpt").answer["en"] in out
     assert faq.get("what-is-chatgpt").answer["en"] in out
     assert faq.get("rlhf").answer["en"] not in out
+
+
+def test_a_number_with_nothing_to_pick_is_no_question_and_is_not_recorded(make_faq, tmp_path):
+    from store_support import count
+    from support import SMALL_FAQ
+
+    from bot.engine import build_engine
+    from bot.improve.store import open_store
+
+    url = f"sqlite:///{tmp_path / 'faqbot.db'}"
+    store = open_store(url)
+    bot = ConsoleSession(Service(build_engine(make_faq({"fruit.yaml": SMALL_FAQ}), semantic="off"), recorder=store))
+    first = bot.send("1")
+    assert first.notice == "no_options" and plain_text(first) == say("en", "no_options")
+    assert bot.send("梨是什么？").options == ()  # an answer with nothing to pick
+    reply = bot.send("1")
+    assert reply.notice == "no_options" and reply.lang == "zh" and plain_text(reply) == say("zh", "no_options")
+    assert store.flush(timeout=10)
+    store.close()
+    assert count(url) == 1  # the question about pears, not the numbers

@@ -231,12 +231,14 @@ class Service:
 
     def choose(self, typed: str, offered: View | None, where: Where, *, lang: str | None = None) -> View | None:
         """A number typed to pick one of the options `offered` (the last reply) shows, in any width ("2",
-        "２"): that option's answer, or a notice naming the numbers there are. None when `typed` is no number
-        or nothing was offered: then it is a question."""
+        "２"): that option's answer, or a notice naming the numbers there are, or saying there is nothing to
+        pick (no question is matched or recorded). None when `typed` is no number: then it is a question."""
         number = option_number(typed)
-        options = offered.options if offered is not None else ()
-        if number is None or not options:
+        if number is None:
             return None
+        options = offered.options if offered is not None else ()
+        if not options:
+            return notice("no_options", lang or (offered.asker_lang or offered.lang if offered is not None else "en"))
         if not 1 <= number <= len(options):
             key = "no_option" if len(options) > 1 else "no_option_one"
             return notice(key, lang or offered.asker_lang or offered.lang, args=(str(number), str(len(options))))
