@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -13,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.engine.answering import Engine, detect_language
 from bot.engine.encoder import Encoder
 from bot.engine.reply import Kind, Reply
+from bot.engine.text import normalised
 from bot.improve.decision import entry_for
 from bot.improve.picked import PickedAfter, has_phrasing, phrasings_from_picks
 from bot.improve.question_groups import group_questions
@@ -46,9 +48,12 @@ class Missed:
     closest_score: float
     suggested_id: str | None  # the entry to add the question to: the one the engine gives it with confidence
     has_it: bool = False  # the suggested entry has the question as a phrasing already (the FAQ changed since)
+    picked_id: str | None = None  # the entry people picked most often after asking it, when the engine suggests none
 
     @property
     def action(self) -> str:
+        if self.suggested_id is None and self.picked_id is not None:
+            return f"needs a new entry, unless entry {self.picked_id} answers it (picked after asking it)"
         if self.suggested_id is None:
             return "needs a new entry"
         return f"{'already' if self.has_it else 'add as'} a phrasing of entry {self.suggested_id}"
@@ -100,7 +105,7 @@ class Report:
                          "answer_rate": rate(d)} for d in self.days],
             "unanswered": [{"question": m.question, "count": m.count, "closest_id": m.closest_id,
                             "closest_score": round(m.closest_score, 4), "suggested_id": m.suggested_id,
-                            "action": m.action,
+                            "picked_id": m.picked_id, "action": m.action,
                             "phrasings": list(m.phrasings)} for m in self.unanswered],
             "unanswered_without_text": self.untold,
             "did_you_mean": self.picks.suggested,
@@ -126,7 +131,10 @@ def build_report(database: Database, engine: Engine, *, since: float, top: int |
         votes = feedback(conn, since)
         picked, led = picks(conn, since), led_to(conn, since)
     groups = group_questions(texts, engine.matcher.synonyms, encoder=_encoder(engine))[:top]
-    missed = tuple(_missed(g.question, g.count, g.phrasings, engine) for g in groups)
+    picked_after: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in led:
+        picked_after[normalised(row.asked)][row.entry_id] += row.count
+    missed = tuple(_missed(g.question, g.count, g.phrasings, engine, picked_after) for g in groups)
     votes.sort(key=lambda v: (-v.down, v.up, v.entry_id))
     return Report(shown(database.url), since, until, tuple(per_day), missed, untold, tuple(votes), picked,
                   tuple(phrasings_from_picks(led, engine)[:top]))
@@ -138,12 +146,18 @@ def _encoder(engine: Engine) -> Encoder | None:
     return engine.semantic.encoder if engine.semantic.warm_up() else None  # words alone group, as they answer
 
 
-def _missed(question: str, count: int, phrasings: tuple[str, ...], engine: Engine) -> Missed:
+def _missed(question: str, count: int, phrasings: tuple[str, ...], engine: Engine,
+            picked_after: dict[str, Counter[str]] | None = None) -> Missed:
+    """`picked_after`: by the words asked (normalised), the entries picked after asking them, and how often."""
     reply = engine.answer(question)
     suggested = entry_for(engine, question, reply)
     has_it = suggested is not None and has_phrasing(engine.faq.get(suggested), question)
     closest, score = _closest(question, reply, engine)
-    return Missed(question, count, phrasings, detect_language(question), closest, score, suggested, has_it)
+    picked = sum((picked_after.get(normalised(p), Counter()) for p in phrasings), Counter()) if picked_after else None
+    # people's picks do not override the engine: a pick can be a guess ("kubernetes pricing" -> billing)
+    picked_id = min(picked, key=lambda e: (-picked[e], e)) if picked and suggested is None else None
+    return Missed(question, count, phrasings, detect_language(question), closest, score, suggested, has_it,
+                  picked_id if picked_id is not None and engine.faq.get(picked_id) is not None else None)
 
 
 def _closest(question: str, reply: Reply, engine: Engine) -> tuple[str | None, float]:
