@@ -49,3 +49,10 @@ def test_invite_url_with_an_application_id_that_is_not_a_number_says_it_must_be_
     done = run_faqbot("run", "discord", "--invite-url", env=environment(DISCORD_APPLICATION_ID="faqbot"))
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.startswith("faqbot: DISCORD_APPLICATION_ID must be a number: copy the Application ID")
+
+
+def test_invite_url_with_a_token_that_is_no_bot_token_says_so_and_does_not_print_it():
+    done = run_faqbot("run", "discord", "--invite-url", env=environment(DISCORD_TOKEN="abc-secret"))
+    assert done.returncode == 2 and done.stdout == "" and done.stderr.count("\n") == 1
+    assert done.stderr.startswith("faqbot: DISCORD_TOKEN does not start with a bot's id")
+    assert "abc-secret" not in done.stderr
