@@ -260,7 +260,8 @@ def test_a_markdown_faq(tmp_path):
     assert list(got) == ["how-do-i-book-travel", "who-approves-trips", "entry-3"]
     assert got["how-do-i-book-travel"].answer["en"].endswith("```\n# not a heading\n```")
     assert got["how-do-i-book-travel"].tags == ("travel",)
-    assert got["entry-3"].questions == {"zh": ("怎么报销？",)} and got["entry-3"].tags == ()
+    assert got["entry-3"].questions == {"zh": ("怎么报销？",)} and got["entry-3"].tags == ("报销",)
+    assert run_faqbot("list", "--faq", tmp_path / "faq", "--tag", "报销").stdout.split()[0] == "entry-3"
 
 
 def test_an_empty_markdown_heading_is_a_bad_row_of_its_file(tmp_path):

@@ -4,8 +4,10 @@ with no text of its own, below the document's title, names a section: its entrie
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
+from bot.engine.text import has_han
 from bot.improve.importing.model import (
     CannotImport,
     Draft,
@@ -44,12 +46,12 @@ def read(path: Path) -> Read:
         answer = "\n".join(body).strip()
         section_tags = {lvl: tag for lvl, tag in section_tags.items() if lvl < level}
         if not answer:
-            tag = slug(heading)
+            tag = section_tag(heading)
             if level > top and tag:
                 section_tags[level] = tag
             elif level > top:
-                skipped.append(Finding(name, line, f"heading {heading!r} has no text under it and no ASCII words "
-                                       "to make a tag of"))
+                skipped.append(Finding(name, line, f"heading {heading!r} has no text under it and no letters or "
+                                       "digits to make a tag of"))
             continue
         problem = ("the heading is empty: write the question after the #'s, the text under it is its answer"
                    if not heading else control_character("the heading", heading)
@@ -63,3 +65,11 @@ def read(path: Path) -> Read:
         return Read(errors=(Finding(name, None, "has no heading with text under it: write each question as a "
                                     "heading (`## How do I ...?`) and its answer below"),))
     return Read(tuple(drafts), tuple(errors), tuple(skipped))
+
+
+def section_tag(heading: str) -> str | None:
+    """A section's tag: its slug ("Billing & invoices" -> billing-invoices), or for a Chinese heading its words
+    as written, joined by hyphens ("订单 / 配送" -> 订单-配送): faqbot has no romanisation."""
+    if not has_han(heading):
+        return slug(heading)
+    return "-".join(re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", heading).casefold())) or None
