@@ -424,3 +424,27 @@ def test_an_export_says_what_its_file_cannot_hold(make_faq, tmp_path):
         assert "synonyms.yaml (1 group) is not in the file" in done.stdout
         assert done.stdout.startswith("exported 2 entries as ")
         assert ("QnA Maker keeps no entry ids" in done.stdout) == ids_lost
+
+
+def test_a_csv_excel_saved_in_gbk_is_read_as_such_and_said_so(tmp_path):
+    source = tmp_path / "faq.csv"
+    source.write_bytes("question,answer\n怎么开发票？,在订单详情页点“申请发票”。\n配送费怎么算？,按距离计算，起步价 3 元。\n"
+                       .encode("gbk"))
+    done = run_faqbot("import", source, "--out", tmp_path / "faq")
+    assert done.returncode == 0, done.stderr
+    assert "is not UTF-8: read as GB18030 (GBK)" in done.stdout + done.stderr
+    got = entries(tmp_path / "faq")
+    assert [e.questions for e in got.values()] == [{"zh": ("怎么开发票？",)}, {"zh": ("配送费怎么算？",)}]
+    assert got["entry-1"].answer["zh"] == "在订单详情页点“申请发票”。"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".md"])
+def test_text_that_is_neither_utf8_nor_chinese_is_refused_by_name(tmp_path, suffix):
+    source = tmp_path / f"faq{suffix}"
+    # read as GB18030, "é" followed by a letter would be a Chinese character: a rare one
+    text = "question,answer\nWhere is the café?,Send your résumé to the désk.\n" if suffix == ".csv" else \
+        "# FAQ\n\n## Where is the café?\nSend your résumé to the désk.\n"
+    source.write_bytes(text.encode("latin-1"))
+    done = run_faqbot("import", source, "--out", tmp_path / "faq")
+    assert done.returncode != 0 and not (tmp_path / "faq").exists()
+    assert f"{source}: is not UTF-8 text (byte " in done.stderr and "save it as UTF-8" in done.stderr

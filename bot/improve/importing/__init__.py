@@ -4,14 +4,14 @@ folder. Everything is read and checked before anything is written."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.improve.importing import markdown_faq, qnamaker, spreadsheet
 from bot.improve.importing.assemble import assemble
 from bot.improve.importing.keeping import Kept, carry, kept_from
 from bot.improve.importing.model import CannotImport, Finding, Format, Read
-from bot.improve.importing.rows import rows
+from bot.improve.importing.rows import rows, text_encoding
 from bot.improve.importing.writing import check_target, files_for, write
 
 PROGRESS_FROM = 1_000_000  # bytes: smaller files are read before a bar would show
@@ -41,17 +41,26 @@ class BadInput(Exception):
 def read_file(path: Path, form: Format | None, progress: Callable[[int, int], None] | None = None) -> Read:
     if not path.is_file():
         raise CannotImport(f"{path}: no such file")
+    encoding = "utf-8-sig" if path.suffix.lower() == ".xlsx" else text_encoding(path)
     if form is Format.MARKDOWN or (form is None and path.suffix.lower() in MARKDOWN_SUFFIXES):
-        return markdown_faq.read(path)
+        return _said_of(markdown_faq.read(path, encoding), path, encoding)
     tabs = True if path.suffix.lower() == ".tsv" else None
-    table = rows(path, tabs=tabs, progress=progress)
+    table = rows(path, tabs=tabs, progress=progress, encoding=encoding)
     first = next(table, None)
     if first is None:
         return Read(errors=(Finding(str(path), None, "is empty"),))
     qna = qnamaker.is_qnamaker(first[1])
     if form is Format.QNAMAKER or (form is None and qna):
-        return qnamaker.read(path, _again(first, table))
-    return spreadsheet.read(path, _again(first, table))
+        return _said_of(qnamaker.read(path, _again(first, table)), path, encoding)
+    return _said_of(spreadsheet.read(path, _again(first, table)), path, encoding)
+
+
+def _said_of(read: Read, path: Path, encoding: str) -> Read:
+    if encoding == "utf-8-sig":
+        return read
+    note = Finding(str(path), None, "is not UTF-8: read as GB18030 (GBK), as Excel saves CSV on Chinese Windows; "
+                   "check that the Chinese text came through, and save the file as UTF-8 to be sure")
+    return replace(read, notes=(note, *read.notes))
 
 
 def _again(first, rest):

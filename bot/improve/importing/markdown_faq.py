@@ -21,10 +21,10 @@ _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*$")  # `##` alo
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 
 
-def read(path: Path) -> Read:
+def read(path: Path, encoding: str = "utf-8-sig") -> Read:
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = path.read_text(encoding=encoding)
     except UnicodeDecodeError as err:
         raise CannotImport(f"{path}: is not UTF-8 text (byte {err.start}): save it as UTF-8") from None
     except OSError as err:

@@ -6,6 +6,7 @@ import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
+from bot.engine.text import has_han
 from bot.improve.importing.model import CannotImport, Finding, control_character
 
 Progress = Callable[[int, int], None]
@@ -13,13 +14,44 @@ XLSX_EXTRA = 'reading .xlsx needs the xlsx extra: pip install "faqbot[xlsx]"'
 csv.field_size_limit(16 * 1024 * 1024)  # an answer may be long; the default 128 KiB cuts real exports
 
 
-def rows(path: Path, *, tabs: bool | None = None, progress: Progress | None = None) -> Iterator[tuple[int, list[str]]]:
+def text_encoding(path: Path) -> str:
+    """"utf-8-sig"; or "gb18030" for Chinese text that is not UTF-8 (Excel on Chinese Windows saves CSV in GBK, which
+    GB18030 extends). Raises CannotImport for other text: Latin-1 and the like would be read as wrong characters."""
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise CannotImport(f"{path}: cannot be read ({err.strerror})") from None
+    try:
+        raw.decode("utf-8-sig")
+        return "utf-8-sig"
+    except UnicodeDecodeError as err:
+        start = err.start
+    try:
+        chinese = _mostly_common_chinese(raw.decode("gb18030"))
+    except UnicodeDecodeError:
+        chinese = False
+    if not chinese:
+        raise CannotImport(f"{path}: is not UTF-8 text (byte {start}): save it as UTF-8")
+    return "gb18030"
+
+
+def _mostly_common_chinese(text: str) -> bool:
+    """Chinese characters, nearly all of them the everyday ones (GB2312's first level: the 3,755 that make up 99 %
+    of written Chinese). Latin-1 or cp1252 text read as GB18030 also gives Chinese characters, but rare ones: its
+    accented small letters (0xE0-0xFF) fall outside that level."""
+    han = [c for c in text if has_han(c)]
+    common = sum(1 for c in han if 0xB0 <= c.encode("gb18030")[0] <= 0xD7)
+    return bool(han) and common >= 0.8 * len(han)
+
+
+def rows(path: Path, *, tabs: bool | None = None, progress: Progress | None = None,
+         encoding: str = "utf-8-sig") -> Iterator[tuple[int, list[str]]]:
     """(line, cells) for each row of `path`. `tabs`: TSV; None guesses from the first line."""
     if path.suffix.lower() == ".xlsx":
         yield from _xlsx_rows(path, progress)
         return
     try:
-        with open(path, encoding="utf-8-sig", newline="") as stream:
+        with open(path, encoding=encoding, newline="") as stream:
             first = stream.readline()
             stream.seek(0)
             if tabs is None:
