@@ -118,7 +118,7 @@ def test_the_commands_have_chinese_names_and_descriptions_for_chinese_discord(bo
     (sync,) = fake.sent("PUT", f"/applications/{APP_ID}/commands")
     commands = {c["name"]: c for c in sync.body}
     assert commands["faq"]["name_localizations"] == {"zh-CN": "常见问题", "zh-TW": "常見問題"}
-    assert commands["faq"]["description_localizations"]["zh-CN"] == "向团队 FAQ 提问（中文或英文）"
+    assert commands["faq"]["description_localizations"]["zh-CN"] == "向 FAQ 提问（中文或英文）"
     assert commands["help"]["name_localizations"]["zh-CN"] == "帮助"
     assert commands["Ask FAQ"]["name_localizations"] == {"zh-CN": "问 FAQ", "zh-TW": "問 FAQ"}
     (question,) = commands["faq"]["options"]

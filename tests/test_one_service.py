@@ -99,13 +99,13 @@ def test_help_is_not_a_question_and_shows_how_to_ask_on_both_platforms(both, fak
     slack.command(asked, response_url=fake.response_url("help"))
     (sent,) = fake.wait_for("/respond/help")
     shown = sent.body["blocks"][0]["text"]["text"]
-    assert "/faq" in shown and ("I answer questions from the team FAQ" in shown or "我可以回答" in shown)
+    assert "/faq" in shown and ("I answer questions from the FAQ" in shown or "我可以回答" in shown)
     slack.event(mention(f"<@{SLACK_BOT_USER}> {asked or 'help'}"), event_id="EvHelp")
     assert "/faq" in fake.wait_for("/api/chat.postMessage")[0].body["blocks"][0]["text"]["text"]
     asked = slash(discord, "help")
     discord.dispatch("INTERACTION_CREATE", asked)
     embed = callback(discord, asked).body["data"]["embeds"][0]
-    assert "/faq" in embed["description"] and "I answer questions from the team FAQ" in embed["description"]
+    assert "/faq" in embed["description"] and "I answer questions from the FAQ" in embed["description"]
     assert kept.events == []
 
 

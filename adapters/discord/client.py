@@ -162,7 +162,7 @@ class Handlers:
         """/faq, /help and the message menu's "Ask FAQ", with their Chinese names (translator.COMMANDS)."""
         text = app_commands.locale_str
 
-        @tree.command(name=text("faq"), description=text("Ask the team FAQ (English or Chinese)"))
+        @tree.command(name=text("faq"), description=text("Ask the FAQ (English or Chinese)"))
         @app_commands.rename(question=text("question"))
         @app_commands.describe(question=text("Your question: pick a suggestion or type your own"))
         async def faq(interaction: discord.Interaction, question: str) -> None:

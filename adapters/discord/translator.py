@@ -9,7 +9,7 @@ from discord import app_commands
 # English, as the commands are declared -> (Simplified, Traditional)
 COMMANDS: dict[str, tuple[str, str]] = {
     "faq": ("常见问题", "常見問題"),
-    "Ask the team FAQ (English or Chinese)": ("向团队 FAQ 提问（中文或英文）", "向團隊 FAQ 提問（中文或英文）"),
+    "Ask the FAQ (English or Chinese)": ("向 FAQ 提问（中文或英文）", "向 FAQ 提問（中文或英文）"),
     "question": ("问题", "問題"),
     "Your question: pick a suggestion or type your own": ("你的问题：选一个提示，或者自己输入",
                                                           "你的問題：選一個提示，或者自己輸入"),

@@ -14,7 +14,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "gone": "That FAQ entry no longer exists. Type `/faq help` to browse the topics.",
         "shortened": "(The answer was shortened to fit in one Slack message.)",
         "home_title": "faqbot",
-        "home_intro": "I answer questions from the team FAQ, in English or Chinese. Click a topic and I'll "
+        "home_intro": "I answer questions from the FAQ, in English or Chinese. Click a topic and I'll "
                       "answer it in our direct messages.",
         "home_most_asked": "Most asked in the last 30 days",
         "home_other": "Other topics",
@@ -30,7 +30,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "gone": "这个 FAQ 条目已不存在。输入 `/faq help` 可以浏览话题。",
         "shortened": "（回答太长，已截短以放进一条 Slack 消息。）",
         "home_title": "faqbot",
-        "home_intro": "我从团队 FAQ 里回答问题，中文英文都可以。点一个话题，我会在私信里回答。",
+        "home_intro": "我从 FAQ 里回答问题，中文英文都可以。点一个话题，我会在私信里回答。",
         "home_most_asked": "最近 30 天问得最多的",
         "home_other": "其他话题",
     },
