@@ -371,6 +371,15 @@ def test_unknown_related_id(make_faq):
     assert "unknown id 'fruit-peer'" in message and "did you mean 'fruit-pear'?" in message
 
 
+def test_an_entry_with_problems_of_its_own_still_has_its_links_and_id_checked_in_the_same_pass(make_faq):
+    text = (SMALL_FAQ.replace("related: [fruit-pear]", "related: [fruit-peer]")
+            .replace("    zh: 苹果是一种长在树上的脆水果。\n", "") + SMALL_FAQ.split("\n\n", 1)[1])  # no zh answer
+    problems = problems_of(make_faq({"fruit.yaml": text}))
+    assert "questions are given in 'zh' but the answer is not" in the_problem(problems, "fruit-apple", "answer")
+    assert "did you mean 'fruit-pear'?" in the_problem(problems, "fruit-apple", "unknown id 'fruit-peer'")
+    assert "duplicate id" in the_problem(problems, "fruit-pear", "duplicate")
+
+
 def test_entry_related_to_itself(make_faq):
     text = SMALL_FAQ.replace("related: [fruit-pear]", "related: [fruit-apple]")
     message = the_problem(problems_of(make_faq({"fruit.yaml": text})), "related")

@@ -81,6 +81,7 @@ def load_faq(directory: Path | str, limits: Limits = Limits()) -> Faq:
     synonyms: list[tuple[str, ...]] = []
     synonym_owner: dict[str, str] = {}  # term -> where its group is
     named: set[str] = set()  # every valid id given, its entry valid or not
+    linked: list[_Links] = []  # every entry's id and links, valid or not, so that one pass names every problem
     files = faq_files(directory)
     for path in files:
         name = str(path)
@@ -99,26 +100,39 @@ def load_faq(directory: Path | str, limits: Limits = Limits()) -> Faq:
         except OSError as err:
             problems.append(Problem(name, None, f"cannot be read ({err.strerror}): check its permissions"))
             continue
-        reader = _Reader(name, problems, named)
+        reader = _Reader(name, problems, named, linked)
         if path.name == SYNONYMS_FILE:
             synonyms.extend(reader.synonyms(node, synonym_owner))
         else:
             entries.extend(reader.entries(node))
     if not any(p.name != SYNONYMS_FILE for p in files) and not problems:
         problems.append(Problem(str(directory), None, "no FAQ files (*.yaml) found: add at least one file of entries"))
-    problems.extend(_cross_check(entries, named))
+    problems.extend(_cross_check(linked, named))
     if problems:
         raise FaqError(problems)
     return Faq(tuple(entries), tuple(synonyms), directory)
 
 
+@dataclass(frozen=True)
+class _Links:
+    """What the checks across entries read of one entry, whether or not it has problems of its own."""
+
+    file: str
+    line: int | None
+    label: str  # its id, else its position in the file ("#3")
+    id: str | None  # None: no valid id
+    related: tuple[str, ...]
+    context_only: bool
+
+
 class _Reader:
     """Validates the nodes of one file, recording problems instead of stopping at the first."""
 
-    def __init__(self, file: str, problems: list[Problem], named: set[str]) -> None:
+    def __init__(self, file: str, problems: list[Problem], named: set[str], linked: list[_Links]) -> None:
         self.file = file
         self.problems = problems
         self.named = named
+        self.linked = linked
 
     def problem(self, node: yaml.Node | None, message: str, entry: str | None = None, field: str | None = None) -> None:
         self.problems.append(Problem(self.file, line_of(node) if node is not None else None, message, entry, field))
@@ -175,6 +189,7 @@ class _Reader:
         related, related_labels = self.related(fields.get("related"), label)
         context_only = self.flag(fields.get("context_only"), label, "context_only")
         sources, source_langs = self.sources(fields.get("sources"), label)
+        self.linked.append(_Links(self.file, line_of(node), label, entry_id, tuple(related), bool(context_only)))
         if entry_id is None or not questions or not answer or questions.keys() != answer.keys():
             return None
         return Entry(
@@ -327,12 +342,14 @@ class _Reader:
         return groups
 
 
-def _cross_check(entries: list[Entry], named: set[str]) -> list[Problem]:
-    """Duplicate ids, and links to no entry. A link to an entry that is there but has problems of its own is
-    no problem: those are reported at that entry."""
+def _cross_check(entries: list[_Links], named: set[str]) -> list[Problem]:
+    """Duplicate ids, and links to no entry, of every entry, its other fields valid or not. A link to an entry
+    that is there but has problems of its own is no problem: those are reported at that entry."""
     problems: list[Problem] = []
-    first: dict[str, Entry] = {}
+    first: dict[str, _Links] = {}
     for entry in entries:
+        if entry.id is None:
+            continue
         if entry.id in first:
             other = first[entry.id]
             problems.append(Problem(entry.file, entry.line, f"duplicate id, first defined at {other.file}:{other.line}: "
@@ -341,15 +358,16 @@ def _cross_check(entries: list[Entry], named: set[str]) -> list[Problem]:
             first[entry.id] = entry
     reached = {target for entry in entries for target in entry.related}
     for entry in entries:
-        if entry.context_only and entry.id not in reached:
+        if entry.context_only and entry.id is not None and entry.id not in reached:
             problems.append(Problem(entry.file, entry.line, "is context-only but no entry lists it under `related`, "
                                     "so nobody can reach it: link it from an entry, or remove `context_only`",
-                                    entry.id, "context_only"))
+                                    entry.label, "context_only"))
         for related in entry.related:
             if related == entry.id:
-                problems.append(Problem(entry.file, entry.line, "an entry cannot be related to itself", entry.id, "related"))
+                problems.append(Problem(entry.file, entry.line, "an entry cannot be related to itself", entry.label,
+                                        "related"))
             elif related not in named:
                 hint = difflib.get_close_matches(related, list(first), n=1)
                 fix = f"did you mean '{hint[0]}'?" if hint else "name an existing entry id"
-                problems.append(Problem(entry.file, entry.line, f"unknown id '{related}': {fix}", entry.id, "related"))
+                problems.append(Problem(entry.file, entry.line, f"unknown id '{related}': {fix}", entry.label, "related"))
     return problems
