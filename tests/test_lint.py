@@ -224,3 +224,6 @@ def test_a_faq_of_single_phrasings_gets_a_note_that_fails_nothing(make_faq):
         "[How much is membership?]", "[How much is membership?, membership price]")
     single = run_faqbot("lint", "--faq", make_faq({"faq.yaml": one}, name="one"), env={"FAQBOT_SEMANTIC": "off"})
     assert "phrasings each on average (1 has one: 'topic-3')" in single.stdout
+    two = one.replace("[Can children come?]", "[Can children come?, kids]")
+    assert "has one" not in two and ": note: the entries have 2.0 phrasings each on average: a question worded unlike " \
+        in run_faqbot("lint", "--faq", make_faq({"faq.yaml": two}, name="two"), env={"FAQBOT_SEMANTIC": "off"}).stdout
