@@ -197,6 +197,33 @@ def test_why_says_a_bare_topic_is_asked_back_whatever_its_probability():
     assert "a bare topic" not in semantic_lines(engine, "could you tell me about azure openai please")[0]
 
 
+NUMBERED = """
+- id: refunds
+  questions:
+    en: [When do I get my refund?, refund time]
+  answer:
+    en: Refunds reach your card in 1 to 3 working days.
+- id: gateway-error
+  questions:
+    en: [What does error 502 mean?, "502"]
+  answer:
+    en: A 502 means the gateway could not reach the service; try again in a minute.
+"""
+
+
+def test_a_question_with_no_letters_is_read_by_the_words_alone(make_faq):
+    from bot.improve.why import semantic_lines
+
+    engine = eager(build_engine(make_faq({"numbered.yaml": NUMBERED})))
+    for odd in ("-1", "1", "3?"):  # digits of an answer's text, which the encoder reads as nothing
+        assert engine.fuse(odd, [], 0.0) is None
+        assert engine.answer(odd).kind == Kind.FALLBACK and not engine.answer(odd).suggestions, odd
+        assert semantic_lines(engine, odd) == ["semantic: not consulted, the question has no letters for the "
+                                               "encoder to read"]
+    assert engine.answer("502").entry_id == "gateway-error"  # a phrasing's number is still its words
+    assert engine.fuse("refund -1", [], 0.0) is not None
+
+
 @pytest.mark.parametrize("text", ["0\ud800", "\x00", "👍" * 500, "", "   "])
 def test_any_text_gets_a_reply(small, text):
     assert eager(small).answer(text).text

@@ -76,8 +76,8 @@ class Engine:
 
     def fuse(self, text: str, candidates: list[Candidate], confidence: float,
              tags: frozenset[str] | None = None) -> Fused | None:
-        """The semantic stage's candidate for `text`; None without a semantic stage."""
-        if self.semantic is None:
+        """The semantic stage's candidate for `text`; None without a semantic stage, or for a text with no letters."""
+        if self.semantic is None or not has_letters(text):
             return None
         try:
             return self.semantic.fuse(text[:MAX_QUESTION_CHARS], candidates, confidence, self.reachable(tags),
@@ -254,3 +254,10 @@ def detect_language(text: str, default: str = "en") -> str:
     if has_han(text):
         return "zh"
     return "en" if any(c.isascii() and c.isalpha() for c in text) else default
+
+
+def has_letters(text: str) -> bool:
+    """Whether `text` has a letter or a Chinese character. One without ("-1", "2", "502") means nothing to the
+    encoder (its cosines are near 0), yet the Fusion, fitted on questions, would read it as surely as one: only the
+    words may match it, to a phrasing that has the number."""
+    return any(c.isalpha() for c in text)
