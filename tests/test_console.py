@@ -156,3 +156,12 @@ def test_a_number_with_nothing_to_pick_is_no_question_and_is_not_recorded(make_f
     assert store.flush(timeout=10)
     store.close()
     assert count(url) == 1  # the question about pears, not the numbers
+
+
+def test_a_number_before_anything_is_offered_is_answered_in_the_faqs_language(make_faq):
+    from support import SMALL_FAQ
+
+    from bot.engine import build_engine
+
+    engine = build_engine(make_faq({"fruit.yaml": SMALL_FAQ}), semantic="off", language="zh")
+    assert ConsoleSession(Service(engine)).send("1").lang == "zh"

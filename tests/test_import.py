@@ -438,13 +438,19 @@ def test_a_csv_excel_saved_in_gbk_is_read_as_such_and_said_so(tmp_path):
     assert got["entry-1"].answer["zh"] == "在订单详情页点“申请发票”。"
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".md"])
-def test_text_that_is_neither_utf8_nor_chinese_is_refused_by_name(tmp_path, suffix):
+# Read as GB18030, each would give Chinese characters, rare ones: an accented letter, or a sign, then an ASCII letter
+NOT_GBK = [("question,answer\nWhere is the café?,Send your résumé to the désk.\n", "latin-1", ".csv"),
+           ("# FAQ\n\n## Where is the café?\nSend your résumé to the désk.\n", "latin-1", ".md"),
+           ("question,answer\nHow warm is the pool?,The pool is kept at 28°C all year.\n", "cp1252", ".csv"),
+           ("question,answer\nÖffnungszeiten?,Täglich von 8 bis 20 Uhr.\n", "latin-1", ".csv"),
+           ("question,answer\n怎麼開發票？,在訂單詳情頁點「申請發票」。\n", "big5", ".csv")]
+
+
+@pytest.mark.parametrize(("text", "encoding", "suffix"), NOT_GBK, ids=["latin-1", "markdown", "degree", "umlaut",
+                                                                       "big5"])
+def test_text_that_is_neither_utf8_nor_chinese_is_refused_by_name(tmp_path, text, encoding, suffix):
     source = tmp_path / f"faq{suffix}"
-    # read as GB18030, "é" followed by a letter would be a Chinese character: a rare one
-    text = "question,answer\nWhere is the café?,Send your résumé to the désk.\n" if suffix == ".csv" else \
-        "# FAQ\n\n## Where is the café?\nSend your résumé to the désk.\n"
-    source.write_bytes(text.encode("latin-1"))
+    source.write_bytes(text.encode(encoding))
     done = run_faqbot("import", source, "--out", tmp_path / "faq")
     assert done.returncode != 0 and not (tmp_path / "faq").exists()
     assert f"{source}: is not UTF-8 text (byte " in done.stderr and "save it as UTF-8" in done.stderr

@@ -380,6 +380,14 @@ def test_an_entry_with_problems_of_its_own_still_has_its_links_and_id_checked_in
     assert "duplicate id" in the_problem(problems, "fruit-pear", "duplicate")
 
 
+def test_a_link_into_a_file_that_is_not_valid_yaml_is_not_called_unknown(make_faq):
+    other = SMALL_FAQ.split("\n- id: fruit-pear", 1)[1]
+    broken = "- id: fruit-pear" + other + "  related: [unclosed\n"
+    directory = make_faq({"apple.yaml": SMALL_FAQ.split("\n- id: fruit-pear", 1)[0], "pear.yaml": broken})
+    problems = problems_of(directory)
+    assert [p for p in problems if "not valid YAML" in str(p)] and not [p for p in problems if "unknown id" in str(p)]
+
+
 def test_entry_related_to_itself(make_faq):
     text = SMALL_FAQ.replace("related: [fruit-pear]", "related: [fruit-apple]")
     message = the_problem(problems_of(make_faq({"fruit.yaml": text})), "related")

@@ -107,6 +107,16 @@ def test_the_pick_rate_and_the_words_asked_before_each_pick_in_json_text_and_htm
     assert "<td>azure openai diff</td><td>openai-vs-azure-openai</td>" in html
 
 
+def test_the_entry_picked_after_a_group_counts_each_wording_once_and_only_entries_still_there(engine):
+    from collections import Counter
+
+    picked = {"kubernetes pricing": Counter({"azure-openai-billing": 2, "gone-entry": 9}),
+              "kubernetes cost": Counter({"what-is-gpt": 3})}
+    missed = _missed("kubernetes pricing", 3, ("kubernetes pricing", "Kubernetes pricing", "kubernetes cost"), engine,
+                     picked)
+    assert missed.suggested_id is None and missed.picked_id == "what-is-gpt"  # 3 against 2, not 2 + 2
+
+
 def test_since_leaves_out_older_questions(store_url, engine):
     fill_store(store_url, engine)
     assert report_json(store_url, "--since", "36h")["questions_total"] == 2 * len(ANSWERED) + 12

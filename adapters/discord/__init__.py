@@ -38,9 +38,9 @@ class InviteUrl(argparse.Action):
                         "your application's General Information page in the Discord Developer Portal\n")
         app_id = application_id(os.environ)
         if app_id is None and os.environ.get("DISCORD_TOKEN", "").strip():
-            parser.exit(EXIT_USAGE, "faqbot: DISCORD_TOKEN does not start with a bot's id, as a bot token does: copy "
-                        "the token from your application's Bot page in the Discord Developer Portal, or set "
-                        "DISCORD_APPLICATION_ID (the Application ID on its General Information page)\n")
+            parser.exit(EXIT_USAGE, "faqbot: DISCORD_TOKEN does not start with a bot's id, as a bot token does (no "
+                        f"quotes around it, no \"Bot \" before it): {TOKEN_WHERE}; or set DISCORD_APPLICATION_ID (the "
+                        "Application ID on your application's General Information page)\n")
         if app_id is None:
             parser.exit(EXIT_USAGE, "faqbot: set DISCORD_APPLICATION_ID (the Application ID on your application's "
                         "General Information page in the Discord Developer Portal), or DISCORD_TOKEN\n")

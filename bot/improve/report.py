@@ -153,11 +153,12 @@ def _missed(question: str, count: int, phrasings: tuple[str, ...], engine: Engin
     suggested = entry_for(engine, question, reply)
     has_it = suggested is not None and has_phrasing(engine.faq.get(suggested), question)
     closest, score = _closest(question, reply, engine)
-    picked = sum((picked_after.get(normalised(p), Counter()) for p in phrasings), Counter()) if picked_after else None
+    picked = sum((picked_after.get(key, Counter()) for key in {normalised(p) for p in phrasings}), Counter()
+                 ) if picked_after else Counter()
+    here = [entry_id for entry_id in picked if engine.faq.get(entry_id) is not None]
     # people's picks do not override the engine: a pick can be a guess ("kubernetes pricing" -> billing)
-    picked_id = min(picked, key=lambda e: (-picked[e], e)) if picked and suggested is None else None
-    return Missed(question, count, phrasings, detect_language(question), closest, score, suggested, has_it,
-                  picked_id if picked_id is not None and engine.faq.get(picked_id) is not None else None)
+    picked_id = min(here, key=lambda e: (-picked[e], e)) if here and suggested is None else None
+    return Missed(question, count, phrasings, detect_language(question), closest, score, suggested, has_it, picked_id)
 
 
 def _closest(question: str, reply: Reply, engine: Engine) -> tuple[str | None, float]:

@@ -238,7 +238,8 @@ class Service:
             return None
         options = offered.options if offered is not None else ()
         if not options:
-            return notice("no_options", lang or (offered.asker_lang or offered.lang if offered is not None else "en"))
+            return notice("no_options", lang or (offered.asker_lang or offered.lang if offered is not None
+                                                 else self.language_of(typed)))
         if not 1 <= number <= len(options):
             key = "no_option" if len(options) > 1 else "no_option_one"
             return notice(key, lang or offered.asker_lang or offered.lang, args=(str(number), str(len(options))))

@@ -58,8 +58,9 @@ def read_file(path: Path, form: Format | None, progress: Callable[[int, int], No
 def _said_of(read: Read, path: Path, encoding: str) -> Read:
     if encoding == "utf-8-sig":
         return read
-    note = Finding(str(path), None, "is not UTF-8: read as GB18030 (GBK), as Excel saves CSV on Chinese Windows; "
-                   "check that the Chinese text came through, and save the file as UTF-8 to be sure")
+    why = ", as Excel saves CSV on Chinese Windows" if path.suffix.lower() in (".csv", ".tsv") else ""
+    note = Finding(str(path), None, f"is not UTF-8: read as GB18030 (GBK){why}; check that the Chinese text came "
+                   "through, and save the file as UTF-8 to be sure")
     return replace(read, notes=(note, *read.notes))
 
 

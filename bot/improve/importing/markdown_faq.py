@@ -50,8 +50,8 @@ def read(path: Path, encoding: str = "utf-8-sig") -> Read:
             if level > top and tag:
                 section_tags[level] = tag
             elif level > top:
-                skipped.append(Finding(name, line, f"heading {heading!r} has no text under it and no letters or "
-                                       "digits to make a tag of"))
+                skipped.append(Finding(name, line, f"heading {heading!r} has no text under it and no ASCII letters "
+                                       "or digits, nor Chinese, to make a tag of"))
             continue
         problem = ("the heading is empty: write the question after the #'s, the text under it is its answer"
                    if not heading else control_character("the heading", heading)
@@ -72,4 +72,5 @@ def section_tag(heading: str) -> str | None:
     as written, joined by hyphens ("订单 / 配送" -> 订单-配送): faqbot has no romanisation."""
     if not has_han(heading):
         return slug(heading)
-    return "-".join(re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", heading).casefold())) or None
+    folded = "".join(c for c in unicodedata.normalize("NFKD", heading) if not unicodedata.combining(c))
+    return "-".join(re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", folded).casefold())) or None
