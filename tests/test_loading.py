@@ -380,12 +380,13 @@ def test_an_entry_with_problems_of_its_own_still_has_its_links_and_id_checked_in
     assert "duplicate id" in the_problem(problems, "fruit-pear", "duplicate")
 
 
-def test_a_link_into_a_file_that_is_not_valid_yaml_is_not_called_unknown(make_faq):
+def test_a_link_that_may_be_into_a_file_that_is_not_valid_yaml_says_so(make_faq):
     other = SMALL_FAQ.split("\n- id: fruit-pear", 1)[1]
     broken = "- id: fruit-pear" + other + "  related: [unclosed\n"
     directory = make_faq({"apple.yaml": SMALL_FAQ.split("\n- id: fruit-pear", 1)[0], "pear.yaml": broken})
     problems = problems_of(directory)
-    assert [p for p in problems if "not valid YAML" in str(p)] and not [p for p in problems if "unknown id" in str(p)]
+    assert [p for p in problems if "not valid YAML" in str(p)]
+    assert "(unless it is in pear.yaml, which could not be read)" in the_problem(problems, "unknown id 'fruit-pear'")
 
 
 def test_entry_related_to_itself(make_faq):

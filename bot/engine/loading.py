@@ -83,7 +83,7 @@ def load_faq(directory: Path | str, limits: Limits = Limits()) -> Faq:
     named: set[str] = set()  # every valid id given, its entry valid or not
     linked: list[_Links] = []  # every entry's id and links, valid or not, so that one pass names every problem
     files = faq_files(directory)
-    unread = 0  # files whose entries could not be read: the ids and links in them are unknown
+    unread: list[str] = []  # files whose entries could not be read: the ids in them are unknown
     for path in files:
         name = str(path)
         if not path.resolve().is_relative_to(root):
@@ -97,11 +97,11 @@ def load_faq(directory: Path | str, limits: Limits = Limits()) -> Faq:
             node = read_nodes(path, limits)
         except YamlProblem as err:
             problems.append(Problem(name, err.line, err.message))
-            unread += 1
+            unread.append(path.name)
             continue
         except OSError as err:
             problems.append(Problem(name, None, f"cannot be read ({err.strerror}): check its permissions"))
-            unread += 1
+            unread.append(path.name)
             continue
         reader = _Reader(name, problems, named, linked)
         if path.name == SYNONYMS_FILE:
@@ -110,7 +110,7 @@ def load_faq(directory: Path | str, limits: Limits = Limits()) -> Faq:
             entries.extend(reader.entries(node))
     if not any(p.name != SYNONYMS_FILE for p in files) and not problems:
         problems.append(Problem(str(directory), None, "no FAQ files (*.yaml) found: add at least one file of entries"))
-    problems.extend(_cross_check(linked, named, complete=not unread))
+    problems.extend(_cross_check(linked, named, unread=unread))
     if problems:
         raise FaqError(problems)
     return Faq(tuple(entries), tuple(synonyms), directory)
@@ -345,10 +345,10 @@ class _Reader:
         return groups
 
 
-def _cross_check(entries: list[_Links], named: set[str], *, complete: bool = True) -> list[Problem]:
+def _cross_check(entries: list[_Links], named: set[str], *, unread: tuple[str, ...] | list[str] = ()) -> list[Problem]:
     """Duplicate ids, and links to no entry, of every entry, its other fields valid or not. A link to an entry
-    that is there but has problems of its own is no problem: those are reported at that entry. Not `complete` (a
-    file could not be read): links to no entry, and context-only entries no link reaches, wait until it is."""
+    that is there but has problems of its own is no problem: those are reported at that entry. `unread`: the files
+    that could not be read, where an id linked to may be (said so), and a link to a context-only entry (it waits)."""
     problems: list[Problem] = []
     first: dict[str, _Links] = {}
     for entry in entries:
@@ -362,7 +362,7 @@ def _cross_check(entries: list[_Links], named: set[str], *, complete: bool = Tru
             first[entry.id] = entry
     reached = {target for entry in entries for target in entry.related}
     for entry in entries:
-        if complete and entry.context_only and entry.id is not None and entry.id not in reached:
+        if not unread and entry.context_only and entry.id is not None and entry.id not in reached:
             problems.append(Problem(entry.file, entry.line, "is context-only but no entry lists it under `related`, "
                                     "so nobody can reach it: link it from an entry, or remove `context_only`",
                                     entry.label, "context_only"))
@@ -370,8 +370,10 @@ def _cross_check(entries: list[_Links], named: set[str], *, complete: bool = Tru
             if related == entry.id:
                 problems.append(Problem(entry.file, entry.line, "an entry cannot be related to itself", entry.label,
                                         "related"))
-            elif complete and related not in named:
+            elif related not in named:
                 hint = difflib.get_close_matches(related, list(first), n=1)
                 fix = f"did you mean '{hint[0]}'?" if hint else "name an existing entry id"
+                if unread:
+                    fix += f" (unless it is in {', '.join(unread)}, which could not be read)"
                 problems.append(Problem(entry.file, entry.line, f"unknown id '{related}': {fix}", entry.label, "related"))
     return problems
