@@ -227,3 +227,28 @@ def test_a_faq_of_single_phrasings_gets_a_note_that_fails_nothing(make_faq):
     two = one.replace("[Can children come?]", "[Can children come?, kids]")
     assert "has one" not in two and ": note: the entries have 2.0 phrasings each on average: a question worded unlike " \
         in run_faqbot("lint", "--faq", make_faq({"faq.yaml": two}, name="two"), env={"FAQBOT_SEMANTIC": "off"}).stdout
+
+
+ORDERS = """\
+- id: cancel-order
+  questions:
+    en: [How do I cancel my order?]
+  answer:
+    en: Open the order and press Cancel.
+- id: change-order
+  questions:
+    en: [How do I change my order?]
+  answer:
+    en: Open the order and press Edit.
+"""
+
+
+def test_phrasings_the_synonyms_give_the_same_words_name_the_group(make_faq):
+    assert same_words(build_engine(make_faq({"orders.yaml": ORDERS}, name="alone"))) == []
+    engine = build_engine(make_faq({"orders.yaml": ORDERS, "synonyms.yaml": "- [cancel, change, amend]\n"}))
+    notes = [str(n) for n in same_words(engine)]
+    assert len(notes) == 1 and "entry 'change-order'" in notes[0], notes
+    assert notes[0].endswith("the synonyms group [cancel, change, amend] makes their words the same: if the terms "
+                             "do not mean the same in this FAQ, take one out of its group")
+    bins = [str(n) for n in same_words(build_engine(make_faq({"bins.yaml": BINS}, name="bins")))]
+    assert bins and not [n for n in bins if "synonyms group" in n]  # the same words without any synonym

@@ -15,7 +15,7 @@ from bot.engine.faq import Entry
 from bot.engine.loading import FaqError, Problem
 from bot.engine.semantic import PARAPHRASE
 from bot.engine.smalltalk import classify
-from bot.engine.text import normalised, terms
+from bot.engine.text import has_han, normalised, terms
 from bot.engine.yamlsafe import Limits
 
 CELLS = 8_000_000  # phrasing pairs compared at once by `near_duplicates`: 32 MB of cosines
@@ -57,7 +57,7 @@ def check(engine: Engine) -> list[Problem]:
             if first is not entry:
                 if not _told_apart(phrasing, lang, entry, owners[key], engine):
                     problem(f"means the same as a phrasing of '{first.id}' to the matcher (collision): "
-                            "keep it in one entry only")
+                            f"keep it in one entry only{_folded_by(phrasing, owners[key][0][2], engine)}")
                 continue  # else the words it leaves out tell them apart: a note (same_words)
             if not all(_told_apart(q, language, other, owners[key], engine) for other, language, q in owners[key][1:]):
                 continue  # reported once, at the entry that repeats it
@@ -129,9 +129,10 @@ def same_words(engine: Engine) -> list[Problem]:
             if key and owners[key][0][0] is not entry and _told_apart(phrasing, lang, entry, owners[key], engine):
                 named = [f"{words!r} of '{owner.id}'" for owner, _, words in owners[key] if owner is not entry]
                 others = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+                folded = "".join(_folded_by(phrasing, words, engine) for owner, _, words in owners[key][:1])
                 notes.append(Problem(entry.file, entry.line, f"note: {phrasing!r} has the words of {others} once those "
                                      "the matcher leaves out are set aside; the bot tells them apart as written, but "
-                                     "other wordings by meaning alone, if at all: word it with a word of its own",
+                                     f"other wordings by meaning alone, if at all: word it with a word of its own{folded}",
                                      entry.id, field))
     return notes
 
@@ -160,6 +161,21 @@ def _phrasings(entry: Entry):
     for lang, phrasings in entry.questions.items():
         for position, phrasing in enumerate(phrasings):
             yield f"questions.{lang}[{position}]", lang, phrasing
+
+
+def _folded_by(phrasing: str, other: str, engine: Engine) -> str:
+    """When the synonyms are what make two phrasings' words the same, which groups do ("; the synonyms group
+    [cancel, change] makes ..."): a group that folds words which tell entries apart; else ""."""
+    if tuple(sorted(set(terms(phrasing)))) == tuple(sorted(set(terms(other)))):
+        return ""
+    said = f" {normalised(phrasing)} {normalised(other)} "
+    groups = [g for g in engine.faq.synonyms
+              if any((normalised(t) if has_han(t) else f" {normalised(t)} ") in said for t in g)]
+    if not groups:
+        return ""
+    shown = "; ".join(f"[{', '.join(g)}]" for g in groups[:2])
+    return (f"; the synonyms group{'s' if len(groups) > 1 else ''} {shown} make{'' if len(groups) > 1 else 's'} "
+            "their words the same: if the terms do not mean the same in this FAQ, take one out of its group")
 
 
 def _key(phrasing: str, engine: Engine) -> tuple[str, ...]:
