@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -345,7 +346,7 @@ class _Reader:
         return groups
 
 
-def _cross_check(entries: list[_Links], named: set[str], *, unread: tuple[str, ...] | list[str] = ()) -> list[Problem]:
+def _cross_check(entries: list[_Links], named: set[str], *, unread: Sequence[str] = ()) -> list[Problem]:
     """Duplicate ids, and links to no entry, of every entry, its other fields valid or not. A link to an entry
     that is there but has problems of its own is no problem: those are reported at that entry. `unread`: the files
     that could not be read, where an id linked to may be (said so), and a link to a context-only entry (it waits)."""

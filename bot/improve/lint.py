@@ -15,7 +15,7 @@ from bot.engine.faq import Entry
 from bot.engine.loading import FaqError, Problem
 from bot.engine.semantic import PARAPHRASE
 from bot.engine.smalltalk import classify
-from bot.engine.text import has_han, normalised, terms
+from bot.engine.text import Synonyms, normalised, terms
 from bot.engine.yamlsafe import Limits
 
 CELLS = 8_000_000  # phrasing pairs compared at once by `near_duplicates`: 32 MB of cosines
@@ -166,11 +166,9 @@ def _phrasings(entry: Entry):
 def _folded_by(phrasing: str, other: str, engine: Engine) -> str:
     """When the synonyms are what make two phrasings' words the same, which groups do ("; the synonyms group
     [cancel, change] makes ..."): a group that folds words which tell entries apart; else ""."""
-    if tuple(sorted(set(terms(phrasing)))) == tuple(sorted(set(terms(other)))):
+    if _words(phrasing) == _words(other):
         return ""
-    said = f" {normalised(phrasing)} {normalised(other)} "
-    groups = [g for g in engine.faq.synonyms
-              if any((normalised(t) if has_han(t) else f" {normalised(t)} ") in said for t in g)]
+    groups = [g for g in engine.faq.synonyms if any(_words(t, Synonyms([g])) != _words(t) for t in (phrasing, other))]
     if not groups:
         return ""
     shown = "; ".join(f"[{', '.join(g)}]" for g in groups[:2])
@@ -179,4 +177,9 @@ def _folded_by(phrasing: str, other: str, engine: Engine) -> str:
 
 
 def _key(phrasing: str, engine: Engine) -> tuple[str, ...]:
-    return tuple(sorted(set(terms(phrasing, engine.matcher.synonyms))))
+    return _words(phrasing, engine.matcher.synonyms)
+
+
+def _words(phrasing: str, synonyms: Synonyms | None = None) -> tuple[str, ...]:
+    """The matcher's terms of `phrasing`, each once, in order: what makes two phrasings the same to it."""
+    return tuple(sorted(set(terms(phrasing, synonyms))))

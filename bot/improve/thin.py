@@ -1,6 +1,6 @@
 """A note on a FAQ with fewer than three phrasings an entry (a QnA Maker export, or a FAQ written in a hurry):
-meaning has one or two wordings to go by, so a question worded otherwise is answered less surely and neighbouring entries are taken
-for each other more often (README, "Answer quality": the imported FAQ's wrong answers)."""
+meaning has one or two wordings to go by, so a question worded otherwise is answered less surely and neighbouring
+entries are taken for each other more often (README, "Answer quality": the imported FAQ's wrong answers)."""
 
 from __future__ import annotations
 

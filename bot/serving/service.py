@@ -236,13 +236,13 @@ class Service:
         number = option_number(typed)
         if number is None:
             return None
+        said = lang or (offered.asker_lang or offered.lang if offered is not None else self.language_of(typed))
         options = offered.options if offered is not None else ()
         if not options:
-            return notice("no_options", lang or (offered.asker_lang or offered.lang if offered is not None
-                                                 else self.language_of(typed)))
+            return notice("no_options", said)
         if not 1 <= number <= len(options):
             key = "no_option" if len(options) > 1 else "no_option_one"
-            return notice(key, lang or offered.asker_lang or offered.lang, args=(str(number), str(len(options))))
+            return notice(key, said, args=(str(number), str(len(options))))
         chosen = options[number - 1]
         via = Via.SUGGESTION if chosen.action is Action.PICK else Via.TOPIC
         return self.pick(chosen.id, lang or offered.lang, where, via=via, lead=offered.lead)
