@@ -180,11 +180,12 @@ class Engine:
             return self._answer(best.entry, lang, reason=Reason.CONFIDENT, asked=asked, candidate=best,
                                 score=confidence, tags=tags)
         if fused is not None and fused.probability >= self.semantic.fusion.suggest:
-            entry = self.faq.entries[fused.entry]
-            if fused.probability >= self.semantic.fusion.answer and not self.too_broad(candidates, asked):
+            entry, broad = self.faq.entries[fused.entry], self.too_broad(candidates, asked)
+            if fused.probability >= self.semantic.fusion.answer and not broad:
                 return self._answer(entry, lang, reason=Reason.CONFIDENT, asked=asked, matched=fused.phrasing,
                                     score=fused.probability, tags=tags)
-            offered = tuple(self._ref(self.faq.entries[i], lang) for i in fused.offered)
+            # a bare topic gets the best few whatever their odds: meaning does not narrow it to one
+            offered = tuple(self._ref(self.faq.entries[i], lang) for i in (fused.ranked if broad else fused.offered))
             reason = Reason.AMBIGUOUS if confidence >= t.answer and len(offered) > 1 else Reason.UNSURE
             return self._reply(Kind.SUGGEST, lang, reason, asked, score=fused.probability, suggestions=offered)
         if confidence < t.suggest or refused:

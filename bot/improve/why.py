@@ -77,7 +77,7 @@ def _fused_lines(engine: Engine, fused: Fused, fusion: Fusion, broad: bool) -> l
         closest = f"   closest: a sentence of its answer, {fused.said!r}  (closest phrasing: {fused.phrasing})"
     if read["answer"] > max(read["asked"], read["said"]):
         closest += f"  (the whole answer is closer: {read['answer']:.3f})"
-    others = [engine.faq.entries[i].id + ("" if i in fused.offered else " (too far behind to offer)")
+    others = [engine.faq.entries[i].id + ("" if i in fused.offered or broad else " (too far behind to offer)")
               for i in fused.ranked[1:]]
     return [
         (f"semantic: {engine.faq.entries[fused.entry].id}  fused probability {fused.probability:.3f}  "
