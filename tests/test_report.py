@@ -214,7 +214,7 @@ def test_paraphrases_group_together_and_different_questions_do_not(engine):
 
 def test_a_question_the_words_know_nothing_of_is_closest_to_what_the_bot_offers(make_faq):
     engine = build_engine(make_faq({"accounts.yaml": ACCOUNTS_FAQ}), semantic="on")
-    question = "我的密码忘了怎么办"  # the FAQ is in English: meaning offers its entries, the words know none
+    question = "账号登不上去"  # the FAQ is in English: meaning offers its entries, the words know none
     assert not engine.rank(question).candidates
     reply = engine.answer(question)
     assert reply.kind == Kind.SUGGEST

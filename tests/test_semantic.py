@@ -14,6 +14,7 @@ from adapters.discord.texts import TEXTS as DISCORD
 from adapters.slack.blocks import render as slack_render
 from bot.engine import Engine, build_engine
 from bot.engine.answering import Context
+from bot.engine.contrast import read
 from bot.engine.encoder import shared_encoder
 from bot.engine.faq import Entry, Faq
 from bot.engine.fusion import Fusion
@@ -278,7 +279,7 @@ def test_embeddings_kept_in_the_index_cache_are_read_back_instead_of_embedded_ag
     stored = sorted(p.name for p in first.semantic.keep.glob("semantic-*/*.npy"))
     words = [f"words-{field}-{lang}-{part}.npy" for field in ("answer", "asked") for lang in ("en", "zh")
              for part in ("entries", "idf", "offsets", "terms", "weights")]
-    assert stored == sorted(["answers.npy", "background.npy", "centres.npy", "denied.npy", "denied_by.npy",
+    assert stored == sorted(["answers.npy", "background.npy", "centres.npy", "contrast.npy", "denied.npy", "denied_by.npy",
                              "languages.npy", "owners.npy", "phrasings.npy", "sentences.npy", "speakers.npy", *words])
 
     calls = []
@@ -436,9 +437,9 @@ def test_an_answer_sentence_counts_as_a_phrasing_the_faq_did_not_write(make_faq)
     candidates, _, confidence = engine.assess(engine.rank(question))
     fused = stage.fuse(question, candidates, confidence)
     assert engine.faq.entries[fused.entry].id == "travel-claims"
-    q = encoder.encode([question])[0]
-    said = encoder.encode(["Taxis to and from the airport are refunded, so keep the receipt."])[0]
-    asked = encoder.encode(["travel expenses"])[0]
+    contrast = stage._embedded().contrast  # what the stage reads every text through
+    q, said, asked = read(encoder.encode([question, "Taxis to and from the airport are refunded, so keep the receipt.",
+                                          "travel expenses"]), contrast)
     assert q @ said > q @ asked  # the sentence is what brings it close, not the phrasing
     assert dict(fused.inputs)["said"] == pytest.approx(float(q @ said), abs=0.01)
     assert fused.phrasing == "travel expenses"  # still the entry's own closest phrasing

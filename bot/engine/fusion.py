@@ -27,24 +27,24 @@ OFFERED_SHARE = 0.05
 
 @dataclass(frozen=True)
 class Ranker:
-    asked: float = 3.55  # cosine to the entry's closest phrasing
-    said: float = 4.34  # ... to the closest sentence of its answer
-    answer: float = 3.90  # ... to the whole answer
-    centre: float = 7.58  # ... to the sum of its phrasings and sentences
-    lexical: float = 4.43  # the lexical stage's score, for the part of the question the FAQ knows
-    words_asked: float = 3.15  # share of the question's words in the entry's phrasings (BM25, bot.engine.fields)
-    words_answer: float = 5.16  # ... in its answer
+    asked: float = 3.88  # cosine to the entry's closest phrasing
+    said: float = 4.26  # ... to the closest sentence of its answer
+    answer: float = 3.61  # ... to the whole answer
+    centre: float = 5.59  # ... to the sum of its phrasings and sentences
+    lexical: float = 2.98  # the lexical stage's score, for the part of the question the FAQ knows
+    words_asked: float = 1.11  # share of the question's words in the entry's phrasings (BM25, bot.engine.fields)
+    words_answer: float = 4.83  # ... in its answer
     # the same cosines times log(phrasings an entry): with forty, the closest phrasing says a lot; with two,
     # the centre and the answer say more
-    asked_density: float = 1.28
-    said_density: float = -0.37
-    answer_density: float = -2.02
-    centre_density: float = 1.83
-    crosses: float = 0.28  # the entry has no phrasing in the question's language: cosines run lower
-    crosses_cosine: float = 4.04
-    none_everyday: float = 8.52  # "none of these": the closest everyday background question's cosine
-    none_bias: float = 1.23
-    none_density: float = 2.58
+    asked_density: float = 1.88
+    said_density: float = -0.35
+    answer_density: float = -0.90
+    centre_density: float = 3.82
+    crosses: float = 0.73  # the entry has no phrasing in the question's language: cosines run lower
+    crosses_cosine: float = 3.61
+    none_everyday: float = 8.69  # "none of these": the closest everyday background question's cosine
+    none_bias: float = 1.41
+    none_density: float = 2.81
 
     def weights(self, names: tuple[str, ...]) -> numpy.ndarray:
         return numpy.array([getattr(self, name) for name in names])
@@ -79,18 +79,18 @@ class Signals:
 class Fusion:
     """A logistic model over the Signals; and the probabilities that answer or suggest."""
 
-    odds: float = 0.69
-    lead: float = 0.04
-    over_none: float = -0.03
-    over_background: float = 2.14
-    lexical_confidence: float = 0.09
-    agree: float = 0.73
-    votes: float = 1.47
-    density: float = -0.10
-    crosses: float = 0.67
-    bias: float = -0.79
-    answer: float = 0.74  # answer when the probability is this high...
-    words: float = 0.90  # ...unless the words answer alone: their confidence this high, or a phrasing asked as written
+    odds: float = 0.85
+    lead: float = -0.13
+    over_none: float = -0.06
+    over_background: float = 2.49
+    lexical_confidence: float = -0.16
+    agree: float = 0.88
+    votes: float = 0.85
+    density: float = -0.12
+    crosses: float = 0.62
+    bias: float = 0.06
+    answer: float = 0.69  # answer when the probability is this high...
+    words: float = 0.85  # ...unless the words answer alone: their confidence this high, or a phrasing asked as written
     suggest: float = 0.40  # below this, nothing is worth a "did you mean"
 
     def probability(self, s: Signals) -> float:

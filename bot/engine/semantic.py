@@ -4,7 +4,9 @@ the probability that it is right.
 
 The encoder (bot.engine.encoder) is loaded on first use and kept for the process. Every phrasing, every
 answer whole and sentence by sentence, and the bundled background set of everyday questions (IT, HR,
-office, small talk, other products: "none of these") are embedded once and kept in the index cache.
+office, small talk, other products: "none of these") are embedded once and kept in the index cache, each
+read through the FAQ's own map (bot.engine.contrast), which weighs what tells its entries apart over what
+tells one entry's phrasings apart; a question is read through it too.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import numpy
 import yaml
 
 from bot.engine import embedding
+from bot.engine.contrast import contrast_map, read, unread
 from bot.engine.encoder import (
     Encoder,
     SemanticUnavailable,
@@ -66,7 +69,7 @@ class Embedded:
     owners: numpy.ndarray  # each phrasing's entry (its position in the FAQ)
     phrasings: numpy.ndarray
     answers: numpy.ndarray  # each entry's answer, whole, in its first language
-    background: numpy.ndarray
+    background: numpy.ndarray  # as the encoder gives them, not through the map
     # An answer's sentences count as phrasings the FAQ did not write: a FAQ with two phrasings an
     # entry says most of what an entry is about in its answer ("cab" in "taxis and cabs are refunded")
     speakers: numpy.ndarray  # each answer sentence's entry
@@ -75,7 +78,10 @@ class Embedded:
     # each entry's phrasings' languages, _LANGUAGE_BITS: read from here, a large FAQ's entries stay undecoded
     languages: numpy.ndarray
     denied_by: numpy.ndarray  # each not_question's entry
-    denied: numpy.ndarray  # the not_questions, entry by entry
+    denied: numpy.ndarray  # the not_questions, entry by entry, as the encoder gives them (SemanticStage.refusing)
+    # the phrasings, answers, sentences and centres are the encoder's read through this FAQ's map
+    # (bot.engine.contrast), and so is a question's when it is compared with them
+    contrast: numpy.ndarray
     words: dict[str, Field]  # by _WORDS name: the words of each entry's phrasings, and of its answer, by language
 
 
@@ -135,11 +141,12 @@ class SemanticStage:
         return True
 
     def phrasing_vectors(self) -> tuple[numpy.ndarray, list[str], numpy.ndarray]:
-        """Each phrasing's entry (its position in the FAQ), text and unit vector, in the order of
+        """Each phrasing's entry (its position in the FAQ), text and unit vector as the encoder gives it (not
+        through the FAQ's map: a paraphrase is the encoder's notion, PARAPHRASE), in the order of
         `Entry.phrasings` entry by entry."""
         index = self._embedded()
         texts = [q for entry in self.faq.entries for _, q in entry.phrasings()]
-        return index.owners, texts, numpy.asarray(index.phrasings, dtype=numpy.float32)
+        return index.owners, texts, unread(index.phrasings, index.contrast)
 
     def _embedded(self) -> Embedded:
         """Raises SemanticUnavailable, ever after, when the encoder cannot be loaded or run."""
@@ -190,9 +197,15 @@ class SemanticStage:
         # is no "none of these": only the rest of the background counts against an entry.
         if len(phrasings):
             background = background[(background @ phrasings.T).max(axis=1) < self.paraphrase]
-        # Rounded to float16 as the cache keeps them, so that a cached start answers exactly as this one
-        phrasings, answers, background, spoken, refused = (a.astype(numpy.float16).astype(numpy.float32)
-                                                           for a in (phrasings, answers, background, spoken, refused))
+        # The map is drawn from each entry's phrasings and its answer (whole, in its first language); it is
+        # rounded to float16 as the cache keeps it, so that a cached start answers exactly as this one
+        contrast = contrast_map(numpy.concatenate([phrasings, answers]), numpy.concatenate([owners, numpy.arange(len(whole))]))
+        contrast = contrast.astype(numpy.float16).astype(numpy.float32)
+        phrasings, answers, spoken = (read(a, contrast).astype(numpy.float16).astype(numpy.float32)
+                                      for a in (phrasings, answers, spoken))
+        # closeness to everyday questions is the encoder's own: the map reads what tells this FAQ's entries apart
+        background = background.astype(numpy.float16).astype(numpy.float32)
+        refused = refused.astype(numpy.float16).astype(numpy.float32)  # a not_question is read as the encoder gives it
         owners, speakers = numpy.asarray(owners, dtype=numpy.int32), numpy.asarray(speakers, dtype=numpy.int32)
         entries = len(self.faq.entries)
         middle = centres([(phrasings, Segments.of(owners, entries)), (spoken, Segments.of(speakers, entries))],
@@ -202,7 +215,7 @@ class SemanticStage:
         languages = numpy.array([sum(bit for lang, bit in _LANGUAGE_BITS.items() if lang in e.questions)
                                  for e in self.faq.entries], dtype=numpy.int32)
         index = Embedded(owners, phrasings, answers, background, speakers, spoken, middle, languages,
-                         numpy.asarray(denied_by, dtype=numpy.int32), refused, _words(self.faq))
+                         numpy.asarray(denied_by, dtype=numpy.int32), refused, contrast, _words(self.faq))
         self._save(index)
         return index
 
@@ -267,7 +280,8 @@ class SemanticStage:
             words = _words(self.faq)  # seconds to count again, where embedding again would take minutes
         if (len(stored["owners"]) != len(stored["phrasings"]) or len(stored["speakers"]) != len(stored["sentences"])
                 or len(stored["denied_by"]) != len(stored["denied"])
-                or any(len(stored[name]) != entries for name in ("answers", "centres", "languages"))):
+                or any(len(stored[name]) != entries for name in ("answers", "centres", "languages"))
+                or stored["contrast"].shape != (stored["answers"].shape[1],) * 2):
             return None
         # float32 once, in memory, for what every question reads whole: a float16 product would be converted
         # again each time. A large FAQ's rows stay memory-mapped float16: a question reads a few of them.
@@ -285,9 +299,11 @@ class SemanticStage:
         return self._first
 
     def refusing(self, q: numpy.ndarray) -> tuple[int, ...]:
-        """The entries (positions in the FAQ) the question `q` (its unit vector) means one of the not_questions of at
-        least as much as any of their phrasings: they never answer it. A not_question says what an entry is not
-        about, not what the FAQ lacks: another entry may answer."""
+        """The entries (positions in the FAQ) the question `q` (its unit vector, as the encoder gives it) means one of
+        the not_questions of at least as much as any of their phrasings: they never answer it. A not_question says
+        what an entry is not about, not what the FAQ lacks: another entry may answer. Read as the encoder reads
+        them, not through the FAQ's map: a not_question is a near paraphrase, which is the encoder's notion, and it
+        is no text of its entry's for the map to draw the entry's phrasings towards."""
         index = self._embedded()
         if not len(index.denied):
             return ()
@@ -302,11 +318,12 @@ class SemanticStage:
             entries, denied_from = numpy.unique(index.denied_by, return_index=True)
             asked_by, _ = self._starts(index, len(self.faq.entries))
             rows, own_from = asked_by.rows(entries)
-            own = numpy.asarray(index.phrasings[rows], dtype=numpy.float32)
+            own = unread(index.phrasings[rows], index.contrast)
             self._refusal = (index, entries, denied_from, own, own_from)
         return self._refusal[1:]
 
     def _question(self, question: str) -> numpy.ndarray:
+        """The question's unit vector as the encoder gives it."""
         self._embedded()  # the encoder loads with the index
         try:
             return self.encoder.encode([question])[0].astype(numpy.float16).astype(numpy.float32)
@@ -319,11 +336,12 @@ class SemanticStage:
         entries refusing it (SemanticStage.refusing) are left out too."""
         return self._evidence(question, self._question(question), candidates, allowed)[0]
 
-    def _evidence(self, question: str, q: numpy.ndarray, candidates: list[Candidate],
+    def _evidence(self, question: str, encoded: numpy.ndarray, candidates: list[Candidate],
                   allowed: numpy.ndarray | None) -> tuple[Evidence, tuple[int, ...]]:
         index = self._embedded()
         entries = self.faq.entries
-        if refused := self.refusing(q):
+        q = read(encoded, index.contrast).astype(numpy.float16).astype(numpy.float32)
+        if refused := self.refusing(encoded):
             allowed = numpy.ones(len(entries), dtype=bool) if allowed is None else allowed.copy()
             allowed[list(refused)] = False
         asked_by, said_by = self._starts(index, len(entries))
@@ -349,7 +367,7 @@ class SemanticStage:
                                answer=(index.answers[rows] @ q).astype(numpy.float64),
                                centre=centre[rows].astype(numpy.float64), lexical=lexical[rows],
                                words_asked=words_asked[rows], words_answer=words_answer[rows],
-                               crosses=crosses.astype(numpy.float64), everyday=float((index.background @ q).max(initial=-1.0)),
+                               crosses=crosses.astype(numpy.float64), everyday=float((index.background @ encoded).max(initial=-1.0)),
                                density=density(len(index.owners), len(entries)),
                                allowed=None if allowed is None else allowed[rows], q=q,
                                positions=None if isinstance(rows, slice) else rows)
