@@ -74,7 +74,8 @@ CHECKS = {name: (EVAL / f"foreign/{folder}/faq", EVAL / f"foreign/{folder}/quest
                                ("recycling", "recycling"), ("football club", "football"),
                                ("bike share", "bikeshare"), ("fitness club", "fitness"), ("coworking", "coworking"),
                                ("student housing", "housing"), ("vet practice", "vet"), ("parcel lockers", "parcels"),
-                               ("hotel", "hotel"), ("food delivery", "delivery"))}
+                               ("hotel", "hotel"), ("food delivery", "delivery"), ("car hire", "carhire"),
+                               ("language school", "school"), ("ticketing", "tickets"), ("EV charging", "charging"))}
 
 
 TARGETS = {"shipped": (0.02, 0.05), "foreign": (0.05, 0.10), "cross": (0.04, 0.08)}

@@ -41,6 +41,10 @@ BLIND = {  # set -> the FAQ it is asked of
     EVAL / "foreign" / "parcels" / "questions.yaml": EVAL / "foreign" / "parcels" / "faq",
     EVAL / "foreign" / "hotel" / "questions.yaml": EVAL / "foreign" / "hotel" / "faq",
     EVAL / "foreign" / "delivery" / "questions.yaml": EVAL / "foreign" / "delivery" / "faq",
+    EVAL / "foreign" / "carhire" / "questions.yaml": EVAL / "foreign" / "carhire" / "faq",
+    EVAL / "foreign" / "school" / "questions.yaml": EVAL / "foreign" / "school" / "faq",
+    EVAL / "foreign" / "tickets" / "questions.yaml": EVAL / "foreign" / "tickets" / "faq",
+    EVAL / "foreign" / "charging" / "questions.yaml": EVAL / "foreign" / "charging" / "faq",
 }
 
 
