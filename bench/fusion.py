@@ -75,7 +75,9 @@ CHECKS = {name: (EVAL / f"foreign/{folder}/faq", EVAL / f"foreign/{folder}/quest
                                ("bike share", "bikeshare"), ("fitness club", "fitness"), ("coworking", "coworking"),
                                ("student housing", "housing"), ("vet practice", "vet"), ("parcel lockers", "parcels"),
                                ("hotel", "hotel"), ("food delivery", "delivery"), ("car hire", "carhire"),
-                               ("language school", "school"), ("ticketing", "tickets"), ("EV charging", "charging"))}
+                               ("language school", "school"), ("ticketing", "tickets"), ("EV charging", "charging"),
+                               ("museum", "museum"), ("mobile carrier", "carrier"), ("home insurance", "insurance"),
+                               ("ski resort", "ski"))}
 
 
 TARGETS = {"shipped": (0.02, 0.05), "foreign": (0.05, 0.10), "cross": (0.04, 0.08)}

@@ -45,6 +45,10 @@ BLIND = {  # set -> the FAQ it is asked of
     EVAL / "foreign" / "school" / "questions.yaml": EVAL / "foreign" / "school" / "faq",
     EVAL / "foreign" / "tickets" / "questions.yaml": EVAL / "foreign" / "tickets" / "faq",
     EVAL / "foreign" / "charging" / "questions.yaml": EVAL / "foreign" / "charging" / "faq",
+    EVAL / "foreign" / "museum" / "questions.yaml": EVAL / "foreign" / "museum" / "faq",
+    EVAL / "foreign" / "carrier" / "questions.yaml": EVAL / "foreign" / "carrier" / "faq",
+    EVAL / "foreign" / "insurance" / "questions.yaml": EVAL / "foreign" / "insurance" / "faq",
+    EVAL / "foreign" / "ski" / "questions.yaml": EVAL / "foreign" / "ski" / "faq",
 }
 
 
