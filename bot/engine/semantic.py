@@ -4,9 +4,10 @@ the probability that it is right.
 
 The encoder (bot.engine.encoder) is loaded on first use and kept for the process. Every phrasing, every
 answer whole and sentence by sentence, and the bundled background set of everyday questions (IT, HR,
-office, small talk, other products: "none of these") are embedded once and kept in the index cache, each
-read through the FAQ's own map (bot.engine.contrast), which weighs what tells its entries apart over what
-tells one entry's phrasings apart; a question is read through it too.
+office, small talk, other products: "none of these") are embedded once and kept in the index cache. The FAQ's
+own texts are read through its map (bot.engine.contrast), which weighs what tells its entries apart over what
+tells one entry's phrasings apart, and so is a question when it is compared with them; the everyday questions
+and the not_questions are compared as the encoder gives them.
 """
 
 from __future__ import annotations
