@@ -195,3 +195,28 @@ def test_a_pick_is_recorded_with_the_words_that_led_to_it_on_both_platforms(both
     assert picks[0].led_by == asked["slack"].lead and picks[1].led_by == picks[0].lead
     assert picks[2].led_by == asked["discord"].lead and None not in [e.led_by for e in picks]
     assert len({asked["slack"].lead, asked["discord"].lead, picks[0].lead, picks[3].led_by}) == 4
+
+
+def test_a_number_typed_after_a_did_you_mean_picks_that_option_on_both_platforms(both, fake, faq):
+    service, kept, slack, discord = both
+    slack.event(direct("azure openai", user="UNUM"), event_id="EvNum1")
+    (suggested,) = fake.wait_for("/api/chat.postMessage")
+    second = buttons(suggested.body["blocks"])[1]["value"].split("|")[0]
+    slack.event(direct("2", user="UNUM", ts="1700000000.000300"), event_id="EvNum2")
+    picked = fake.wait_for("/api/chat.postMessage", 2)[1]
+    assert picked.body["blocks"][0]["text"]["text"].startswith("*" + faq.get(second).question("en"))
+    # another person's "2" in the same place picks nothing of theirs: it is read as a question
+    slack.event(direct("2", user="UOTHER", ts="1700000000.000400"), event_id="EvNum3")
+    fake.wait_for("/api/chat.postMessage", 3)
+
+    discord.dispatch("MESSAGE_CREATE", message_create(discord, f"<@{APP_ID}> azure openai", mentions=(BOT_USER,)))
+    (shown,) = discord.wait_for("POST", "/channels/")
+    first = custom_ids(shown.answer)[0].rsplit(":", 1)[-1]
+    discord.dispatch("MESSAGE_CREATE", message_create(discord, f"<@{APP_ID}> １", mentions=(BOT_USER,)))
+    answer = discord.wait_for("POST", "/channels/", 2)[1].answer
+    assert answer["embeds"][0]["title"] == faq.get(first).question("en")
+
+    picks = [(e.where.platform, e.where.user, e.via, e.entry_id, e.question) for e in kept.events if e.reason == "picked"]
+    assert picks == [("slack", "UNUM", "suggestion", second, "azure openai"),
+                     ("discord", picks[1][1], "suggestion", first, "azure openai")]
+    assert [e.question for e in kept.events if e.where.user == "UOTHER"] == ["2"]  # a question, not a pick

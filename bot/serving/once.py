@@ -57,3 +57,25 @@ class Recent:
         with self._lock:
             at = self._at.get(key)
             return at is not None and self.clock() - at <= self.max_age
+
+
+class Kept:
+    """Values remembered for `max_age` seconds under their keys (the last `size` of them), thread-safe."""
+
+    def __init__(self, max_age: float, size: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
+        self.max_age, self.size, self.clock = max_age, size, clock
+        self._kept: OrderedDict[Hashable, tuple[float, object]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def put(self, key: Hashable, value: object) -> None:
+        with self._lock:
+            self._kept.pop(key, None)
+            self._kept[key] = (self.clock(), value)
+            if len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+
+    def get(self, key: Hashable) -> object | None:
+        """The value put under `key` within `max_age` seconds, else None."""
+        with self._lock:
+            kept = self._kept.get(key)
+            return kept[1] if kept is not None and self.clock() - kept[0] <= self.max_age else None

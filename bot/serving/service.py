@@ -21,12 +21,13 @@ from bot.serving.events import Asked, NoRecorder, Recorder, Voted, Where
 from bot.serving.flood import FloodLimit, FloodRule, Verdict
 from bot.serving.inflight import InFlight
 from bot.serving.leads import Leads, is_lead
-from bot.serving.once import Once, Recent
+from bot.serving.once import Kept, Once, Recent
 from bot.serving.shared import Shared
 
 log = logging.getLogger("faqbot")
 MAX_OPTION_DIGITS = 6  # a longer number is a question, not a pick
 CONVERSATIONS_KEPT = 86400.0  # seconds a conversation the bot replied in is followed after its last reply
+OFFERS_KEPT = 900.0  # seconds a reply's numbered options may be picked by typing the number
 MOST_ASKED_FRESH = 600.0  # seconds the most asked entries read from the store are shown before being read again
 HOME_FRESH = 300.0  # seconds a person's home page stands once shown, unless the FAQ changes
 
@@ -94,6 +95,7 @@ class Service:
         self.flood = FloodLimit(flood)
         self.taken = Once()
         self.conversations = Recent(CONVERSATIONS_KEPT)  # (thread, user) the bot replied to
+        self.offers = Kept(OFFERS_KEPT)  # (platform, workspace, channel, user): the last reply to them there
         self.shared = shared
         self.auto_answer = auto_answer  # channels whose every new post is answered, when the FAQ has the answer
         self.follow_ups = follow_ups  # the platforms whose conversations are followed; None: every one
@@ -119,6 +121,8 @@ class Service:
         if question.key is not None and not self.first(question.key):
             return None
         text = without_mention(question.text, question.me)
+        if (picked := self._typed_pick(question, text)) is not None:
+            return picked
         lang = question.lang or self.language_of(text)
         verdict = self._flood(question.where)
         if verdict is not Verdict.ANSWER:
@@ -126,10 +130,10 @@ class Service:
             told = verdict is Verdict.IGNORE and not question.private
             return None if told else notice("flood", lang, private=question.private)
         if classify(text) is Reason.HELP or (question.command and not text.strip()):
-            return self.help(question.where, lang, private=question.private)
+            return self._offering(question.where, self.help(question.where, lang, private=question.private))
         reply, lead = self._answer(text, Context(lang=question.lang), question.where)
         self._converse(question)
-        return view_of(reply, private=question.private, lead=lead)
+        return self._offering(question.where, view_of(reply, private=question.private, lead=lead))
 
     def overhear(self, question: Question, *, top_level: bool) -> View | None:
         """A message not addressed to the bot: a new post (`top_level`) in a channel it answers on its own, or a
@@ -143,6 +147,8 @@ class Service:
             return None
         where = question.where
         text = without_mention(question.text, question.me)
+        if not top_level and (picked := self._typed_pick(question, text)) is not None:
+            return picked  # the asker answering the bot's numbered options in their conversation
         if classify(text) is not None:
             return None
         reply, latency_ms = self._reply(text, Context(lang=question.lang), where)
@@ -151,7 +157,7 @@ class Service:
             return None
         lead = self._asked(text, reply, where, latency_ms)
         self._converse(question)
-        return view_of(reply, private=question.private, lead=lead)
+        return self._offering(question.where, view_of(reply, private=question.private, lead=lead))
 
     def first(self, key: str) -> bool:
         """True the first time a message (a platform's key for it) is taken, by this process or, with `shared`,
@@ -227,9 +233,10 @@ class Service:
             led_by = None  # a choice the reply never offered (typed by hand): the words are not linked to it
         asked = self.leads.words(led_by) or ""
         onward = self._asked(asked, reply, where, (time.perf_counter() - started) * 1000, via=via, led_by=led_by)
-        return view_of(reply, private=private, lead=onward)
+        return self._offering(where, view_of(reply, private=private, lead=onward))
 
-    def choose(self, typed: str, offered: View | None, where: Where, *, lang: str | None = None) -> View | None:
+    def choose(self, typed: str, offered: View | None, where: Where, *, lang: str | None = None,
+               private: bool = False) -> View | None:
         """A number typed to pick one of the options `offered` (the last reply) shows, in any width ("2",
         "２"): that option's answer, or a notice naming the numbers there are, or saying there is nothing to
         pick (no question is matched or recorded). None when `typed` is no number: then it is a question."""
@@ -239,13 +246,31 @@ class Service:
         said = lang or (offered.asker_lang or offered.lang if offered is not None else self.language_of(typed))
         options = offered.options if offered is not None else ()
         if not options:
-            return notice("no_options", said)
+            return notice("no_options", said, private=private)
         if not 1 <= number <= len(options):
             key = "no_option" if len(options) > 1 else "no_option_one"
-            return notice(key, said, args=(str(number), str(len(options))))
+            return notice(key, said, args=(str(number), str(len(options))), private=private)
         chosen = options[number - 1]
         via = Via.SUGGESTION if chosen.action is Action.PICK else Via.TOPIC
-        return self.pick(chosen.id, lang or offered.lang, where, via=via, lead=offered.lead)
+        return self.pick(chosen.id, lang or offered.lang, where, via=via, lead=offered.lead, private=private)
+
+    def _typed_pick(self, question: Question, text: str) -> View | None:
+        """A number typed to the bot where its last reply to the same person, within OFFERS_KEPT, showed numbered
+        options: Service.choose, as in the console. None otherwise: a number with no reply before it is a question.
+        What a replica remembers: a number another replica's reply offered is read as a question."""
+        offered = self.offers.get(_offer_key(question.where))
+        if not isinstance(offered, View) or option_number(text) is None:
+            return None
+        return self.choose(text, offered, question.where, lang=question.lang, private=question.private)
+
+    def _offering(self, where: Where, view: View | None) -> View | None:
+        """`view`, kept as what a number typed next by the same person there picks from (Service.on_offer)."""
+        key = _offer_key(where)
+        kept = self.offers.get(key)
+        shown = self.on_offer(view, kept if isinstance(kept, View) else None)
+        if shown is not None:
+            self.offers.put(key, shown)
+        return view
 
     @staticmethod
     def on_offer(reply: View | None, before: View | None) -> View | None:
@@ -384,6 +409,10 @@ def option_number(typed: str) -> int | None:
     """The number in `typed` when that is all it is, digits of any width folded (NFKC) to ASCII."""
     folded = unicodedata.normalize("NFKC", typed).strip()
     return int(folded) if folded.isascii() and folded.isdigit() and len(folded) <= MAX_OPTION_DIGITS else None
+
+
+def _offer_key(where: Where) -> tuple[str, str, str, str]:
+    return (where.platform, where.workspace, where.channel, where.user)
 
 
 def without_mention(text: str, me: str | None) -> str:
