@@ -3,11 +3,11 @@ as in the console: decided once, in Service."""
 
 from __future__ import annotations
 
-from support import Kept as Recorded
+from support import Kept
 
 from bot.engine.view import Shape
 from bot.serving import Service, Where
-from bot.serving.once import Kept
+from bot.serving.once import Recent
 from bot.serving.service import OFFERS_KEPT, Question
 
 HERE = Where("slack", "T1", "C1", "U1")
@@ -15,22 +15,22 @@ HERE = Where("slack", "T1", "C1", "U1")
 
 def test_kept_values_are_forgotten_after_their_time_and_past_their_number():
     now = [0.0]
-    kept = Kept(10.0, size=2, clock=lambda: now[0])
-    kept.put("a", 1)
-    kept.put("b", 2)
+    recent = Recent(10.0, size=2, clock=lambda: now[0])
+    recent.put("a", 1)
+    recent.put("b", 2)
     now[0] = 10.0
-    assert kept.get("a") == 1
+    assert recent.get("a") == 1
     now[0] = 10.5
-    assert kept.get("a") is None
-    kept.put("c", 3)
-    kept.put("d", 4)  # "c" and "d" are the last two
-    assert kept.get("b") is None and kept.get("c") == 3
+    assert recent.get("a") is None
+    recent.put("c", 3)
+    recent.put("d", 4)  # "c" and "d" are the last two
+    assert recent.get("b") is None and recent.get("c") == 3
 
 
 def test_a_typed_number_picks_until_the_offer_is_old_and_only_for_the_person_it_was_offered_to(engine):
-    recorded, now = Recorded(), [0.0]
+    recorded, now = Kept(), [0.0]
     service = Service(engine, recorder=recorded)
-    service.offers = Kept(OFFERS_KEPT, clock=lambda: now[0])
+    service.offers = Recent(OFFERS_KEPT, clock=lambda: now[0])
     offered = service.ask(Question("azure openai", HERE))
     assert offered.shape is Shape.CHOICES and len(offered.options) == 3
     assert service.ask(Question("9", HERE)).shape is Shape.NOTICE  # "there is no option 9": nothing recorded
@@ -50,7 +50,7 @@ def test_a_typed_number_picks_until_the_offer_is_old_and_only_for_the_person_it_
 
 
 def test_in_a_conversation_the_askers_number_picks_without_a_mention(engine):
-    recorded = Recorded()
+    recorded = Kept()
     service = Service(engine, recorder=recorded)
     thread = "slack:T1:C1:1.0"
     offered = service.ask(Question("azure openai", HERE, thread=thread))

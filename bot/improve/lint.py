@@ -129,7 +129,7 @@ def same_words(engine: Engine) -> list[Problem]:
             if key and owners[key][0][0] is not entry and _told_apart(phrasing, lang, entry, owners[key], engine):
                 named = [f"{words!r} of '{owner.id}'" for owner, _, words in owners[key] if owner is not entry]
                 others = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
-                folded = "".join(_folded_by(phrasing, words, engine) for owner, _, words in owners[key][:1])
+                folded = _folded_by(phrasing, owners[key][0][2], engine)
                 notes.append(Problem(entry.file, entry.line, f"note: {phrasing!r} has the words of {others} once those "
                                      "the matcher leaves out are set aside; the bot tells them apart as written, but "
                                      f"other wordings by meaning alone, if at all: word it with a word of its own{folded}",

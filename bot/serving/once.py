@@ -6,6 +6,9 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+V = TypeVar("V")
 
 
 class Once:
@@ -26,56 +29,45 @@ class Once:
             return True
 
 
-class Recent:
-    """Keys remembered for `max_age` seconds (the last `size` of them), thread-safe."""
+class Recent(Generic[V]):
+    """Keys remembered for `max_age` seconds (the last `size` of them), each with a value when one is put; thread-safe."""
 
     def __init__(self, max_age: float, size: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
         self.max_age, self.size, self.clock = max_age, size, clock
-        self._at: OrderedDict[Hashable, float] = OrderedDict()
+        self._at: OrderedDict[Hashable, tuple[float, V | None]] = OrderedDict()
         self._lock = threading.Lock()
 
     def add(self, key: Hashable) -> None:
+        self.put(key, None)
+
+    def put(self, key: Hashable, value: V | None) -> None:
         with self._lock:
-            self._add(key)
+            self._put(key, value)
 
     def first(self, key: Hashable) -> bool:
         """True, and `key` remembered from now, unless it was remembered within `max_age` seconds."""
         with self._lock:
-            at = self._at.get(key)
-            if at is not None and self.clock() - at <= self.max_age:
+            if self._fresh(key) is not None:
                 return False
-            self._add(key)
+            self._put(key, None)
             return True
 
-    def _add(self, key: Hashable) -> None:
-        self._at.pop(key, None)
-        self._at[key] = self.clock()
-        if len(self._at) > self.size:
-            self._at.popitem(last=False)
+    def get(self, key: Hashable) -> V | None:
+        """The value put under `key` within `max_age` seconds, else None."""
+        with self._lock:
+            kept = self._fresh(key)
+            return None if kept is None else kept[1]
 
     def __contains__(self, key: Hashable) -> bool:
         with self._lock:
-            at = self._at.get(key)
-            return at is not None and self.clock() - at <= self.max_age
+            return self._fresh(key) is not None
 
+    def _fresh(self, key: Hashable) -> tuple[float, V | None] | None:
+        kept = self._at.get(key)
+        return kept if kept is not None and self.clock() - kept[0] <= self.max_age else None
 
-class Kept:
-    """Values remembered for `max_age` seconds under their keys (the last `size` of them), thread-safe."""
-
-    def __init__(self, max_age: float, size: int = 10_000, clock: Callable[[], float] = time.monotonic) -> None:
-        self.max_age, self.size, self.clock = max_age, size, clock
-        self._kept: OrderedDict[Hashable, tuple[float, object]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def put(self, key: Hashable, value: object) -> None:
-        with self._lock:
-            self._kept.pop(key, None)
-            self._kept[key] = (self.clock(), value)
-            if len(self._kept) > self.size:
-                self._kept.popitem(last=False)
-
-    def get(self, key: Hashable) -> object | None:
-        """The value put under `key` within `max_age` seconds, else None."""
-        with self._lock:
-            kept = self._kept.get(key)
-            return kept[1] if kept is not None and self.clock() - kept[0] <= self.max_age else None
+    def _put(self, key: Hashable, value: V | None) -> None:
+        self._at.pop(key, None)
+        self._at[key] = (self.clock(), value)
+        if len(self._at) > self.size:
+            self._at.popitem(last=False)

@@ -21,7 +21,7 @@ from bot.serving.events import Asked, NoRecorder, Recorder, Voted, Where
 from bot.serving.flood import FloodLimit, FloodRule, Verdict
 from bot.serving.inflight import InFlight
 from bot.serving.leads import Leads, is_lead
-from bot.serving.once import Kept, Once, Recent
+from bot.serving.once import Once, Recent
 from bot.serving.shared import Shared
 
 log = logging.getLogger("faqbot")
@@ -95,7 +95,7 @@ class Service:
         self.flood = FloodLimit(flood)
         self.taken = Once()
         self.conversations = Recent(CONVERSATIONS_KEPT)  # (thread, user) the bot replied to
-        self.offers = Kept(OFFERS_KEPT)  # (platform, workspace, channel, user): the last reply to them there
+        self.offers: Recent[View] = Recent(OFFERS_KEPT)  # (platform, workspace, channel, user): the last reply there
         self.shared = shared
         self.auto_answer = auto_answer  # channels whose every new post is answered, when the FAQ has the answer
         self.follow_ups = follow_ups  # the platforms whose conversations are followed; None: every one
@@ -259,16 +259,14 @@ class Service:
         options: Service.choose, as in the console. None otherwise: a number with no reply before it is a question.
         What a replica remembers: a number another replica's reply offered is read as a question."""
         offered = self.offers.get(_offer_key(question.where))
-        if not isinstance(offered, View) or option_number(text) is None:
+        if offered is None or option_number(text) is None:
             return None
         return self.choose(text, offered, question.where, lang=question.lang, private=question.private)
 
     def _offering(self, where: Where, view: View | None) -> View | None:
         """`view`, kept as what a number typed next by the same person there picks from (Service.on_offer)."""
         key = _offer_key(where)
-        kept = self.offers.get(key)
-        shown = self.on_offer(view, kept if isinstance(kept, View) else None)
-        if shown is not None:
+        if (shown := self.on_offer(view, self.offers.get(key))) is not None:
             self.offers.put(key, shown)
         return view
 
