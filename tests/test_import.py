@@ -302,6 +302,18 @@ def test_what_the_import_cannot_load_back_is_named_by_where_it_was_read(tmp_path
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
+def test_line_breaks_saved_on_windows_are_plain_line_breaks(tmp_path):
+    source = tmp_path / "rooms.csv"
+    source.write_bytes(b'question,answer\r\n"How do I book a room?","Open the app.\r\nPick a room."\r\n'
+                       b'Who cleans?,"Facilities,\revery evening."\r\n')
+    done = run_faqbot("import", source, "--out", tmp_path / "faq")
+    assert done.returncode == 0, done.stderr
+    got = entries(tmp_path / "faq")
+    assert got["how-do-i-book-a-room"].answer["en"] == "Open the app.\nPick a room."
+    assert got["who-cleans"].answer["en"] == "Facilities,\nevery evening."
+    assert "\\r" not in "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "faq").glob("*.yaml"))
+
+
 def test_control_characters_are_bad_rows(tmp_path):
     source = tmp_path / "rooms.csv"
     source.write_text('question,answer,tags\nhi\0there,An answer.,\nHow do I book a room?,"Use the app:\tRooms\n'

@@ -68,7 +68,7 @@ def rows(path: Path, *, tabs: bool | None = None, progress: Progress | None = No
                 except csv.Error as err:
                     raise CannotImport(f"{path}:{line}: cannot be read as {'TSV' if tabs else 'CSV'} ({err}): "
                                        "check the quotes on that line") from None
-                yield line, cells
+                yield line, [_unix_lines(cell) for cell in cells]
                 line = reader.line_num + 1
     except UnicodeDecodeError as err:
         raise CannotImport(f"{path}: is not UTF-8 text (byte {err.start}): save it as UTF-8") from None
@@ -133,11 +133,16 @@ def _xlsx_rows(path: Path, progress: Progress | None) -> Iterator[tuple[int, lis
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             if progress and number % 2000 == 0:
                 progress(number, total)
-            yield number, ["" if v is None else _text(v) for v in values]
+            yield number, ["" if v is None else _unix_lines(_text(v)) for v in values]
         if progress:
             progress(total, total)
     finally:
         book.close()
+
+
+def _unix_lines(cell: str) -> str:
+    """Line breaks inside a cell as "\n": a file saved on Windows ends lines inside quoted cells with "\r\n" too."""
+    return cell.replace("\r\n", "\n").replace("\r", "\n") if "\r" in cell else cell
 
 
 def _text(value: object) -> str:
