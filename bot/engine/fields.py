@@ -54,10 +54,11 @@ class Field:
         return cls(vocabulary, offsets, by_entry[order].astype(numpy.int32), weights[order].astype(numpy.float32),
                    rarity, len(texts))
 
-    def scores(self, question: str) -> numpy.ndarray:
-        """Each entry's share of the best score this question could get, from 0.0 to 1.0."""
+    def scores(self, question: str | frozenset[str]) -> numpy.ndarray:
+        """Each entry's share of the best score this question could get, from 0.0 to 1.0. `question` may be given
+        as its terms (`frozenset(terms(text))`), when several fields read it."""
         found = numpy.zeros(self.size)
-        asked = set(terms(question))
+        asked = question if isinstance(question, frozenset) else frozenset(terms(question))
         if not asked:
             return found
         unknown = idf(self.size, 0)

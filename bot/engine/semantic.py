@@ -54,7 +54,7 @@ from bot.engine.nearest import (
     exact,
     pool,
 )
-from bot.engine.text import has_han, sentences
+from bot.engine.text import has_han, sentences, terms
 
 BACKGROUND = Path(__file__).parent / "data" / "background.yaml"
 log = logging.getLogger(__name__)
@@ -361,7 +361,8 @@ class SemanticStage:
             lexical[self.faq.position(c.entry.id)] = c.score * (1.0 - c.signals.unknown)
         lang = "zh" if has_han(question) else "en"
         # each language's text apart, the better of the two: a Chinese answer names English products too
-        words_asked, words_answer = (numpy.maximum(*(index.words[names[kind]].scores(question) for names in _WORDS.values()))
+        said_terms = frozenset(terms(question))
+        words_asked, words_answer = (numpy.maximum(*(index.words[names[kind]].scores(said_terms) for names in _WORDS.values()))
                                      for kind in (0, 1))
         crosses = (index.languages[rows] & _LANGUAGE_BITS[lang]) == 0  # no phrasing in the question's language
         evidence = Evidence.of(asked=asked[rows].astype(numpy.float64), said=said[rows].astype(numpy.float64),
