@@ -77,7 +77,8 @@ CHECKS = {name: (EVAL / f"foreign/{folder}/faq", EVAL / f"foreign/{folder}/quest
                                ("hotel", "hotel"), ("food delivery", "delivery"), ("car hire", "carhire"),
                                ("language school", "school"), ("ticketing", "tickets"), ("EV charging", "charging"),
                                ("museum", "museum"), ("mobile carrier", "carrier"), ("home insurance", "insurance"),
-                               ("ski resort", "ski"))}
+                               ("ski resort", "ski"), ("bank", "banking"), ("online courses", "courses"),
+                               ("movers", "movers"))}
 
 
 TARGETS = {"shipped": (0.02, 0.05), "foreign": (0.05, 0.10), "cross": (0.04, 0.08)}

@@ -49,6 +49,9 @@ BLIND = {  # set -> the FAQ it is asked of
     EVAL / "foreign" / "carrier" / "questions.yaml": EVAL / "foreign" / "carrier" / "faq",
     EVAL / "foreign" / "insurance" / "questions.yaml": EVAL / "foreign" / "insurance" / "faq",
     EVAL / "foreign" / "ski" / "questions.yaml": EVAL / "foreign" / "ski" / "faq",
+    EVAL / "foreign" / "banking" / "questions.yaml": EVAL / "foreign" / "banking" / "faq",
+    EVAL / "foreign" / "courses" / "questions.yaml": EVAL / "foreign" / "courses" / "faq",
+    EVAL / "foreign" / "movers" / "questions.yaml": EVAL / "foreign" / "movers" / "faq",
 }
 
 

@@ -71,6 +71,11 @@ BLIND = [
     (EVAL / "foreign/carrier/questions.yaml", EVAL / "foreign/carrier/faq", 0.63, 0.05, 0.09),
     (EVAL / "foreign/insurance/questions.yaml", EVAL / "foreign/insurance/faq", 0.62, 0.07, 0.06),
     (EVAL / "foreign/ski/questions.yaml", EVAL / "foreign/ski/faq", 0.68, 0.02, 0.06),
+    # written later still, scored once with the engine as it stood, no change made after: a bank's app and cards
+    # (mostly Chinese), an online course platform and a moving company (English), each with a third or fewer bilingual
+    (EVAL / "foreign/banking/questions.yaml", EVAL / "foreign/banking/faq", 0.67, 0.03, 0.17),
+    (EVAL / "foreign/courses/questions.yaml", EVAL / "foreign/courses/faq", 0.69, 0.06, 0.09),
+    (EVAL / "foreign/movers/questions.yaml", EVAL / "foreign/movers/faq", 0.54, 0.08, 0.06),
 ]
 
 
@@ -98,7 +103,8 @@ def test_words_alone_quality(cases, top1_floor):
                               "clinic", "library", "transit", "recycling", "football club", "bike share",
                               "fitness club", "coworking", "student housing", "vet practice", "parcel lockers", "hotel",
                               "food delivery", "car hire", "language school", "ticketing", "EV charging",
-                              "museum", "mobile carrier", "home insurance", "ski resort"])
+                              "museum", "mobile carrier", "home insurance", "ski resort", "bank", "online courses",
+                              "movers"])
 def test_default_quality_on_blind_sets(cases, faq, top1_floor, wrong, out_of_scope):
     result, summary, failures = scored(cases, *(("--faq", faq) if faq else ()))
     assert result["in_scope"] > 80 and result["out_of_scope"] > 25
