@@ -78,7 +78,8 @@ CHECKS = {name: (EVAL / f"foreign/{folder}/faq", EVAL / f"foreign/{folder}/quest
                                ("language school", "school"), ("ticketing", "tickets"), ("EV charging", "charging"),
                                ("museum", "museum"), ("mobile carrier", "carrier"), ("home insurance", "insurance"),
                                ("ski resort", "ski"), ("bank", "banking"), ("online courses", "courses"),
-                               ("movers", "movers"))}
+                               ("movers", "movers"), ("council", "council"), ("marketplace", "marketplace"),
+                               ("airline", "airline"), ("photo storage", "photos"))}
 
 
 TARGETS = {"shipped": (0.02, 0.05), "foreign": (0.05, 0.10), "cross": (0.04, 0.08)}

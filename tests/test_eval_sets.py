@@ -52,6 +52,10 @@ BLIND = {  # set -> the FAQ it is asked of
     EVAL / "foreign" / "banking" / "questions.yaml": EVAL / "foreign" / "banking" / "faq",
     EVAL / "foreign" / "courses" / "questions.yaml": EVAL / "foreign" / "courses" / "faq",
     EVAL / "foreign" / "movers" / "questions.yaml": EVAL / "foreign" / "movers" / "faq",
+    EVAL / "foreign" / "council" / "questions.yaml": EVAL / "foreign" / "council" / "faq",
+    EVAL / "foreign" / "marketplace" / "questions.yaml": EVAL / "foreign" / "marketplace" / "faq",
+    EVAL / "foreign" / "airline" / "questions.yaml": EVAL / "foreign" / "airline" / "faq",
+    EVAL / "foreign" / "photos" / "questions.yaml": EVAL / "foreign" / "photos" / "faq",
 }
 
 
