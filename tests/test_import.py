@@ -450,6 +450,19 @@ def test_a_csv_excel_saved_in_gbk_is_read_as_such_and_said_so(tmp_path):
     assert got["entry-1"].answer["zh"] == "在订单详情页点“申请发票”。"
 
 
+def test_a_large_file_is_checked_to_its_end_and_its_bad_byte_named(tmp_path):
+    source = tmp_path / "faq.csv"
+    start = "\ufeffquestion,answer\nWhat is in the box?,".encode("utf-8")
+    # the check reads a megabyte at a time after the byte-order mark: a dash across the first boundary must read whole
+    boundary = len("\ufeff".encode("utf-8")) + (1 << 20)
+    head = start + b"x" * (boundary - 1 - len(start)) + "— all of it.\n".encode("utf-8")
+    head += "".join(f"Question {i}?,Answer {i} — ok.\n" for i in range(20_000)).encode("utf-8")
+    source.write_bytes(head + "Where is the café?,Upstairs.\n".encode("latin-1"))
+    done = run_faqbot("import", source, "--out", tmp_path / "faq")
+    assert done.returncode != 0 and not (tmp_path / "faq").exists()
+    assert f"{source}: is not UTF-8 text (byte {len(head) + 16})" in done.stderr
+
+
 # Read as GB18030, each would give Chinese characters, rare ones: an accented letter, or a sign, then an ASCII letter
 NOT_GBK = [("question,answer\nWhere is the café?,Send your résumé to the désk.\n", "latin-1", ".csv"),
            ("# FAQ\n\n## Where is the café?\nSend your résumé to the désk.\n", "latin-1", ".md"),

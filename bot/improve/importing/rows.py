@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from bot.engine.text import has_han
 from bot.improve.importing.model import CannotImport, Finding, control_character
@@ -16,32 +18,62 @@ csv.field_size_limit(16 * 1024 * 1024)  # an answer may be long; the default 128
 
 def text_encoding(path: Path) -> str:
     """"utf-8-sig"; or "gb18030" for Chinese text that is not UTF-8 (Excel on Chinese Windows saves CSV in GBK, which
-    GB18030 extends). Raises CannotImport for other text: Latin-1 and the like would be read as wrong characters."""
+    GB18030 extends). Raises CannotImport for other text: Latin-1 and the like would be read as wrong characters.
+    Read a megabyte at a time: an export of any size is checked without holding it whole."""
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as stream:
+            start = _first_bad_utf8(stream)
+            if start is None:
+                return "utf-8-sig"
+            stream.seek(0)
+            chinese = _mostly_common_chinese(stream)
     except OSError as err:
         raise CannotImport(f"{path}: cannot be read ({err.strerror})") from None
-    try:
-        raw.decode("utf-8-sig")
-        return "utf-8-sig"
-    except UnicodeDecodeError as err:
-        start = err.start
-    try:
-        chinese = _mostly_common_chinese(raw.decode("gb18030"))
-    except UnicodeDecodeError:
-        chinese = False
     if not chinese:
         raise CannotImport(f"{path}: is not UTF-8 text (byte {start}): save it as UTF-8")
     return "gb18030"
 
 
-def _mostly_common_chinese(text: str) -> bool:
-    """Chinese characters, nearly all of them the everyday ones (GB2312's first level, bytes B0-D7 then A1-FE: the
-    3,755 that make up 99 % of written Chinese). Latin-1, cp1252 or Big5 text read as GB18030 also gives Chinese
-    characters, but rare ones: an accented letter or a sign followed by an ASCII letter falls outside that level."""
-    han = [c.encode("gb18030") for c in text if has_han(c)]
-    common = sum(1 for b in han if len(b) == 2 and 0xB0 <= b[0] <= 0xD7 and 0xA1 <= b[1] <= 0xFE)
-    return bool(han) and common >= 0.8 * len(han)
+_CHUNK = 1 << 20
+
+
+def _first_bad_utf8(stream: BinaryIO) -> int | None:
+    """The offset of the first byte that is not UTF-8 (a byte-order mark aside), None when all of them are."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = len(codecs.BOM_UTF8) if stream.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8 else 0
+    stream.seek(offset)
+    while True:
+        chunk = stream.read(_CHUNK)
+        held = len(decoder.getstate()[0])  # the start of a character the last chunk cut in two
+        try:
+            decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError as err:
+            return offset - held + err.start
+        if not chunk:
+            return None
+        offset += len(chunk)
+
+
+def _mostly_common_chinese(stream: BinaryIO) -> bool:
+    """Read as GB18030, Chinese characters, nearly all of them the everyday ones (GB2312's first level, bytes B0-D7
+    then A1-FE: the 3,755 that make up 99 % of written Chinese). Latin-1, cp1252 or Big5 text read as GB18030 also
+    gives Chinese characters, but rare ones: an accented letter or a sign followed by an ASCII letter falls outside
+    that level."""
+    decoder = codecs.getincrementaldecoder("gb18030")()
+    han = common = 0
+    while True:
+        chunk = stream.read(_CHUNK)
+        try:
+            text = decoder.decode(chunk, final=not chunk)
+        except UnicodeDecodeError:
+            return False
+        for c in text:
+            if has_han(c):
+                han += 1
+                b = c.encode("gb18030")
+                common += len(b) == 2 and 0xB0 <= b[0] <= 0xD7 and 0xA1 <= b[1] <= 0xFE
+        if not chunk:
+            return han > 0 and common >= 0.8 * han
 
 
 def rows(path: Path, *, tabs: bool | None = None, progress: Progress | None = None,
