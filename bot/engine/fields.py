@@ -54,11 +54,13 @@ class Field:
         return cls(vocabulary, offsets, by_entry[order].astype(numpy.int32), weights[order].astype(numpy.float32),
                    rarity, len(texts))
 
-    def scores(self, question: str | frozenset[str]) -> numpy.ndarray:
-        """Each entry's share of the best score this question could get, from 0.0 to 1.0. `question` may be given
-        as its terms (`frozenset(terms(text))`), when several fields read it."""
+    def scores(self, question: str) -> numpy.ndarray:
+        """Each entry's share of the best score this question could get, from 0.0 to 1.0."""
+        return self.scores_of(frozenset(terms(question)))
+
+    def scores_of(self, asked: frozenset[str]) -> numpy.ndarray:
+        """`scores` of a question given as its terms, when several fields read the same question."""
         found = numpy.zeros(self.size)
-        asked = question if isinstance(question, frozenset) else frozenset(terms(question))
         if not asked:
             return found
         unknown = idf(self.size, 0)

@@ -361,8 +361,8 @@ class SemanticStage:
             lexical[self.faq.position(c.entry.id)] = c.score * (1.0 - c.signals.unknown)
         lang = "zh" if has_han(question) else "en"
         # each language's text apart, the better of the two: a Chinese answer names English products too
-        said_terms = frozenset(terms(question))
-        words_asked, words_answer = (numpy.maximum(*(index.words[names[kind]].scores(said_terms) for names in _WORDS.values()))
+        asked_terms = frozenset(terms(question))
+        words_asked, words_answer = (numpy.maximum(*(index.words[names[kind]].scores_of(asked_terms) for names in _WORDS.values()))
                                      for kind in (0, 1))
         crosses = (index.languages[rows] & _LANGUAGE_BITS[lang]) == 0  # no phrasing in the question's language
         evidence = Evidence.of(asked=asked[rows].astype(numpy.float64), said=said[rows].astype(numpy.float64),

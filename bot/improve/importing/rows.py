@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import BinaryIO
 
@@ -37,21 +38,23 @@ def text_encoding(path: Path) -> str:
 _CHUNK = 1 << 20
 
 
+def _chunks(stream: BinaryIO) -> Iterator[bytes]:
+    return iter(lambda: stream.read(_CHUNK), b"")
+
+
 def _first_bad_utf8(stream: BinaryIO) -> int | None:
     """The offset of the first byte that is not UTF-8 (a byte-order mark aside), None when all of them are."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
     offset = len(codecs.BOM_UTF8) if stream.read(len(codecs.BOM_UTF8)) == codecs.BOM_UTF8 else 0
     stream.seek(offset)
-    while True:
-        chunk = stream.read(_CHUNK)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    for chunk in chain(_chunks(stream), [b""]):  # the empty one ends the text: a character cut short there is an error
         held = len(decoder.getstate()[0])  # the start of a character the last chunk cut in two
         try:
             decoder.decode(chunk, final=not chunk)
         except UnicodeDecodeError as err:
             return offset - held + err.start
-        if not chunk:
-            return None
         offset += len(chunk)
+    return None
 
 
 def _mostly_common_chinese(stream: BinaryIO) -> bool:
@@ -59,21 +62,16 @@ def _mostly_common_chinese(stream: BinaryIO) -> bool:
     then A1-FE: the 3,755 that make up 99 % of written Chinese). Latin-1, cp1252 or Big5 text read as GB18030 also
     gives Chinese characters, but rare ones: an accented letter or a sign followed by an ASCII letter falls outside
     that level."""
-    decoder = codecs.getincrementaldecoder("gb18030")()
     han = common = 0
-    while True:
-        chunk = stream.read(_CHUNK)
-        try:
-            text = decoder.decode(chunk, final=not chunk)
-        except UnicodeDecodeError:
-            return False
-        for c in text:
-            if has_han(c):
-                han += 1
+    try:
+        for text in codecs.iterdecode(_chunks(stream), "gb18030"):
+            for c in filter(has_han, text):
                 b = c.encode("gb18030")
+                han += 1
                 common += len(b) == 2 and 0xB0 <= b[0] <= 0xD7 and 0xA1 <= b[1] <= 0xFE
-        if not chunk:
-            return han > 0 and common >= 0.8 * han
+    except UnicodeDecodeError:
+        return False
+    return han > 0 and common >= 0.8 * han
 
 
 def rows(path: Path, *, tabs: bool | None = None, progress: Progress | None = None,
