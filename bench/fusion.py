@@ -79,7 +79,9 @@ CHECKS = {name: (EVAL / f"foreign/{folder}/faq", EVAL / f"foreign/{folder}/quest
                                ("museum", "museum"), ("mobile carrier", "carrier"), ("home insurance", "insurance"),
                                ("ski resort", "ski"), ("bank", "banking"), ("online courses", "courses"),
                                ("movers", "movers"), ("council", "council"), ("marketplace", "marketplace"),
-                               ("airline", "airline"), ("photo storage", "photos"))}
+                               ("airline", "airline"), ("photo storage", "photos"), ("cinema", "cinema"),
+                               ("smart home", "smarthome"), ("food bank", "volunteers"), ("payroll", "payroll"),
+                               ("dental practice", "dental"), ("summer camp", "camp"))}
 
 
 TARGETS = {"shipped": (0.02, 0.05), "foreign": (0.05, 0.10), "cross": (0.04, 0.08)}

@@ -56,6 +56,12 @@ BLIND = {  # set -> the FAQ it is asked of
     EVAL / "foreign" / "marketplace" / "questions.yaml": EVAL / "foreign" / "marketplace" / "faq",
     EVAL / "foreign" / "airline" / "questions.yaml": EVAL / "foreign" / "airline" / "faq",
     EVAL / "foreign" / "photos" / "questions.yaml": EVAL / "foreign" / "photos" / "faq",
+    EVAL / "foreign" / "cinema" / "questions.yaml": EVAL / "foreign" / "cinema" / "faq",
+    EVAL / "foreign" / "smarthome" / "questions.yaml": EVAL / "foreign" / "smarthome" / "faq",
+    EVAL / "foreign" / "volunteers" / "questions.yaml": EVAL / "foreign" / "volunteers" / "faq",
+    EVAL / "foreign" / "payroll" / "questions.yaml": EVAL / "foreign" / "payroll" / "faq",
+    EVAL / "foreign" / "dental" / "questions.yaml": EVAL / "foreign" / "dental" / "faq",
+    EVAL / "foreign" / "camp" / "questions.yaml": EVAL / "foreign" / "camp" / "faq",
 }
 
 

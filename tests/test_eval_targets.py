@@ -82,6 +82,15 @@ BLIND = [
     (EVAL / "foreign/marketplace/questions.yaml", EVAL / "foreign/marketplace/faq", 0.77, 0.05, 0.13),
     (EVAL / "foreign/airline/questions.yaml", EVAL / "foreign/airline/faq", 0.57, 0.13, 0.02),
     (EVAL / "foreign/photos/questions.yaml", EVAL / "foreign/photos/faq", 0.64, 0.04, 0.14),
+    # six more written later still, each FAQ by one author and its questions by another who saw only its brief.md, scored
+    # once with the engine unchanged: a cinema chain, a food bank's volunteers and a dental practice (English), a smart-home
+    # maker, a payroll service and a children's camp (mostly Chinese)
+    (EVAL / "foreign/cinema/questions.yaml", EVAL / "foreign/cinema/faq", 0.58, 0.06, 0.10),
+    (EVAL / "foreign/smarthome/questions.yaml", EVAL / "foreign/smarthome/faq", 0.75, 0.07, 0.20),
+    (EVAL / "foreign/volunteers/questions.yaml", EVAL / "foreign/volunteers/faq", 0.59, 0.03, 0.06),
+    (EVAL / "foreign/payroll/questions.yaml", EVAL / "foreign/payroll/faq", 0.63, 0.05, 0.13),
+    (EVAL / "foreign/dental/questions.yaml", EVAL / "foreign/dental/faq", 0.70, 0.06, 0.14),
+    (EVAL / "foreign/camp/questions.yaml", EVAL / "foreign/camp/faq", 0.64, 0.04, 0.14),
 ]
 
 
@@ -110,10 +119,11 @@ def test_words_alone_quality(cases, top1_floor):
                               "fitness club", "coworking", "student housing", "vet practice", "parcel lockers", "hotel",
                               "food delivery", "car hire", "language school", "ticketing", "EV charging",
                               "museum", "mobile carrier", "home insurance", "ski resort", "bank", "online courses",
-                              "movers", "council", "marketplace", "airline", "photo storage"])
+                              "movers", "council", "marketplace", "airline", "photo storage", "cinema", "smart home",
+                              "food bank", "payroll", "dental practice", "summer camp"])
 def test_default_quality_on_blind_sets(cases, faq, top1_floor, wrong, out_of_scope):
     result, summary, failures = scored(cases, *(("--faq", faq) if faq else ()))
-    assert result["in_scope"] > 80 and result["out_of_scope"] > 25
+    assert result["in_scope"] > 80 and result["out_of_scope"] >= 25
     assert result["wrong_answer_rate"] <= wrong, f"{summary}\n{failures}"
     assert result["oos_false_answer_rate"] <= out_of_scope, f"{summary}\n{failures}"
     assert result["top1_accuracy"] >= top1_floor, f"{summary}\n{failures}"
