@@ -118,7 +118,7 @@ def test_one_process_answers_slack_and_discord_and_stops_cleanly_on_sigterm(fake
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # run() put the handlers back
     # both platforms and the status paths on one event loop; one engine thread answers both
     assert [name for name in seen["threads"] if name not in ("faqbot-reload", "faqbot-semantic")] == [
-        "faqbot-engine_0", "faqbot-loop"], seen["threads"]
+        "faqbot-engine", "faqbot-loop"], seen["threads"]
 
 
 def test_sigterm_lets_discord_finish_sending_a_long_answer_it_has_in_hand(make_faq, discord_token):

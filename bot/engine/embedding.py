@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_context
@@ -28,6 +29,10 @@ MOST_HELPERS = 3  # each holds its own encoder, about 150 MB
 
 _helper_encoder: Encoder | None = None
 _allowed = False
+
+
+class EmbeddingStopped(Exception):
+    """`encode` was told to stop: the texts were left unembedded."""
 
 
 def allow_helpers() -> None:
@@ -46,10 +51,12 @@ def helpers_here() -> int:
 
 
 def encode(texts: Sequence[str], encoder: Encoder, loader: Callable[[], Encoder], *, step: int,
-           progress: Callable[[int], None] = lambda done: None, helpers: int | None = None) -> numpy.ndarray:
+           progress: Callable[[int], None] = lambda done: None, helpers: int | None = None,
+           stop: threading.Event | None = None) -> numpy.ndarray:
     """`texts` embedded in order. `progress` is told how many are done after each chunk. `helpers`: how many
     helper processes (by default helpers_here() once allowed, and none below PARALLEL_FROM texts or when
-    `loader` cannot be sent to another process)."""
+    `loader` cannot be sent to another process). Once `stop` is set, EmbeddingStopped before the next chunk, the
+    helpers' chunks not yet begun dropped: a process that is stopping need not wait a minute for a large FAQ."""
     if not texts:
         return numpy.asarray(encoder.encode([]), dtype=numpy.float32)
     chunks = [list(texts[start : start + step]) for start in range(0, len(texts), step)]
@@ -60,6 +67,7 @@ def encode(texts: Sequence[str], encoder: Encoder, loader: Callable[[], Encoder]
     done, parts = 0, [None] * len(chunks)
     if not helpers or len(chunks) < 2:
         for i, chunk in enumerate(chunks):
+            _unless(stop)
             parts[i] = encoder.encode(chunk)
             done += len(chunk)
             progress(done)
@@ -67,10 +75,15 @@ def encode(texts: Sequence[str], encoder: Encoder, loader: Callable[[], Encoder]
     share = helpers + 1  # chunk i goes to a helper unless i is a multiple of share: then it is ours
     with ProcessPoolExecutor(helpers, mp_context=get_context("spawn"), initializer=_start, initargs=(loader,)) as pool:
         sent: dict[int, Future] = {i: pool.submit(_encode, chunk) for i, chunk in enumerate(chunks) if i % share}
-        for i in range(0, len(chunks), share):
-            parts[i] = encoder.encode(chunks[i])
-            done += len(chunks[i])
-            progress(done)
+        try:
+            for i in range(0, len(chunks), share):
+                _unless(stop)
+                parts[i] = encoder.encode(chunks[i])
+                done += len(chunks[i])
+                progress(done)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)  # leaving the block waits for the chunks begun only
+            raise
         for i, future in sent.items():
             try:
                 parts[i] = future.result()
@@ -81,6 +94,11 @@ def encode(texts: Sequence[str], encoder: Encoder, loader: Callable[[], Encoder]
             done += len(chunks[i])
             progress(done)
     return numpy.concatenate(parts)
+
+
+def _unless(stop: threading.Event | None) -> None:
+    if stop is not None and stop.is_set():
+        raise EmbeddingStopped("told to stop")
 
 
 def _can_send(loader: Callable[[], Encoder]) -> bool:

@@ -35,6 +35,10 @@ class SemanticUnavailable(RuntimeError):
     """The encoder's package is not installed; the message says what to install."""
 
 
+class StillEmbedding(SemanticUnavailable):
+    """Another thread is still embedding the FAQ: the words answer this question, meaning the later ones."""
+
+
 class Encoder(Protocol):
     """May also have a `name`, which the index cache keeps its embeddings under (bot.engine.semantic): without
     one, they are taken for the bundled encoder's."""

@@ -30,6 +30,7 @@ from bot.engine.contrast import contrast_map, read, unread
 from bot.engine.encoder import (
     Encoder,
     SemanticUnavailable,
+    StillEmbedding,
     encoder_version,
     shared_encoder,
 )
@@ -114,10 +115,13 @@ class SemanticStage:
 
     def __init__(self, faq: Faq, encoder: Callable[[], Encoder] = shared_encoder, *, ranker: Ranker = Ranker(),
                  fusion: Fusion = Fusion(), keep: Path | None = None, progress: Callable[[int, int], None] | None = None,
-                 ranks_all_up_to: int = EXACT_ROWS, pool_size: int = POOL, paraphrase: float = PARAPHRASE) -> None:
+                 ranks_all_up_to: int = EXACT_ROWS, pool_size: int = POOL, paraphrase: float = PARAPHRASE,
+                 patience: float | None = None) -> None:
         """`ranks_all_up_to`: phrasings and answer sentences up to which every entry is ranked; past it, the
         `pool_size` entries with the closest centres and the words' candidates (bot.engine.nearest).
-        `paraphrase`: the encoder's cosine from which two questions ask the same thing."""
+        `paraphrase`: the encoder's cosine from which two questions ask the same thing.
+        `patience`: the seconds a question waits while another thread embeds the FAQ (warm_up) before the
+        words answer it alone (StillEmbedding); None: as long as the embedding takes."""
         self.faq = faq
         self._encoder = encoder  # loaded on first use, so that commands that never need it do not wait
         self.encoder: Encoder | None = None
@@ -132,6 +136,14 @@ class SemanticStage:
         self._first: tuple[Segments, Segments] | None = None
         self._refusal: tuple | None = None
         self._building = threading.Lock()
+        self.patience = patience
+        self._told_still_embedding = False
+        self._stop = threading.Event()
+
+    def stop_embedding(self) -> None:
+        """The process is stopping: an embedding of this FAQ under way ends before its next chunk, and keeps
+        nothing; until then, and after, the words answer."""
+        self._stop.set()
 
     def warm_up(self) -> bool:
         """Loads the encoder and embeds the FAQ now; False (and one log line) when it cannot."""
@@ -152,7 +164,9 @@ class SemanticStage:
     def _embedded(self) -> Embedded:
         """Raises SemanticUnavailable, ever after, when the encoder cannot be loaded or run."""
         if self._index is None and self.failed is None:
-            with self._building:
+            if not self._building.acquire(timeout=-1 if self.patience is None else self.patience):
+                self._still_embedding()
+            try:
                 if self._index is None and self.failed is None:
                     try:
                         self.encoder = self._encoder()
@@ -160,12 +174,24 @@ class SemanticStage:
                         if restored is not None:
                             self.encoder.encode(["warm up"])  # the encoder loads its weights on first use
                         self._index = restored or self._embed()
+                    except embedding.EmbeddingStopped:  # no failure: nothing is kept, and nothing to say
+                        raise StillEmbedding("embedding stopped: the process is stopping") from None
                     except (SemanticUnavailable, ImportError, OSError, ValueError, EOFError, RuntimeError,
                             MemoryError) as err:
                         self._give_up(str(err) or type(err).__name__)
+            finally:
+                self._building.release()
         if self.failed is not None:
             raise SemanticUnavailable(self.failed)
         return self._index
+
+    def _still_embedding(self) -> None:
+        """This question is answered by the words alone; said once, when the first question has to be."""
+        if not self._told_still_embedding:
+            self._told_still_embedding = True
+            log.info("the FAQ is still being embedded: the words alone answer until it is done (%d entries)",
+                     len(self.faq.entries))
+        raise StillEmbedding(f"still embedding the FAQ after {self.patience:g} s")
 
     def _give_up(self, reason: str) -> None:
         """Meaning is off for this FAQ from now on (a reload tries again); said once."""
@@ -234,7 +260,8 @@ class SemanticStage:
             except Exception:  # a terminal gone away must not turn meaning off
                 pass
 
-        vectors = embedding.encode(unique, self.encoder, self._encoder, step=PROGRESS_STEP, progress=progress)
+        vectors = embedding.encode(unique, self.encoder, self._encoder, step=PROGRESS_STEP, progress=progress,
+                                   stop=self._stop)
         return vectors[[position[text] for text in texts]] if len(unique) < len(texts) else vectors
 
     def _stored(self) -> Path | None:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import queue
 import threading
 from collections.abc import Callable, Coroutine
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -20,7 +21,7 @@ class Loop:
 
     def __init__(self, name: str = "faqbot-loop") -> None:
         self.loop = asyncio.new_event_loop()
-        self.engine = ThreadPoolExecutor(1, thread_name_prefix="faqbot-engine")
+        self.engine = EngineThread("faqbot-engine")
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
@@ -67,3 +68,44 @@ async def _cancel_the_rest() -> None:
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
+
+
+class EngineThread(Executor):
+    """One thread that runs what it is given in the order given. Unlike a ThreadPoolExecutor's, whose threads the
+    interpreter waits for at exit, it is a daemon: a question still being answered when the process has stopped
+    (one waiting for a large FAQ to be embedded) does not keep the process alive."""
+
+    def __init__(self, name: str) -> None:
+        self._work: queue.SimpleQueue = queue.SimpleQueue()
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._thread.start()
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        if self._closed:
+            raise RuntimeError("cannot schedule new futures after shutdown")
+        future: Future[T] = Future()
+        self._work.put((future, fn, args, kwargs))
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._closed = True
+        if cancel_futures:
+            with contextlib.suppress(queue.Empty):
+                while (item := self._work.get_nowait()) is not None:
+                    item[0].cancel()
+        self._work.put(None)
+        if wait:
+            self._thread.join()
+
+    def _run(self) -> None:
+        while (item := self._work.get()) is not None:
+            future, fn, args, kwargs = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                result = fn(*args, **kwargs)
+            except BaseException as err:  # handed to whoever awaits the future, as an executor does
+                future.set_exception(err)
+            else:
+                future.set_result(result)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.engine.answering import Engine
 from bot.engine.loading import FaqError, digest_files, faq_files
+from bot.engine.semantic import SemanticStage
 from bot.serving.service import Service
 
 log = logging.getLogger("faqbot.reload")
@@ -65,6 +66,7 @@ class Reloader:
         self._seen = signature(directory)
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._embedding: SemanticStage | None = None  # the new FAQ's, while it is embedded
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
@@ -79,6 +81,8 @@ class Reloader:
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
+        if (embedding := self._embedding) is not None:
+            embedding.stop_embedding()
         if self._thread is not None:
             # a reload still linting or embedding is abandoned: the FAQ it swapped in is whole, and caches are
             # written to a temporary directory first
@@ -96,7 +100,11 @@ class Reloader:
                 result = Reloaded(False, len(self.service.engine.faq.entries), (f"{type(err).__name__}: {err}",))
             else:
                 if engine.semantic is not None:
-                    engine.semantic.warm_up()  # in this thread, before any question reaches the new FAQ
+                    self._embedding = engine.semantic
+                    try:
+                        engine.semantic.warm_up()  # in this thread, before any question reaches the new FAQ
+                    finally:
+                        self._embedding = None
                 self.service.replace(engine)
                 result = Reloaded(True, len(engine.faq.entries))
         if result.ok and not self._stop.is_set():  # after the swap and outside the lock: lint may take a while

@@ -34,6 +34,9 @@ EXIT_USAGE = 2
 # STOP_TIMEOUT seconds, the store writes what it holds in the rest of STOP_GRACE (and always gets a second).
 STOP_TIMEOUT = 7.0
 STOP_GRACE = 9.0
+# While the FAQ is embedded at start (a minute for 10,000 entries without an index cache), a question waits this
+# long for it, then the words answer it alone: the encoder and a small FAQ are ready well within it
+MEANING_PATIENCE = 2.0
 
 
 class Running(Protocol):
@@ -122,6 +125,7 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
     log.info("settings from %s; FAQ from %s (version %s); semantic matching %s", config.source, faq_dir, version,
              "on" if engine.semantic is not None else "off (words alone)")
     if engine.semantic is not None:  # so that the first uncertain question does not wait for the encoder
+        engine.semantic.patience = MEANING_PATIENCE
         threading.Thread(target=engine.semantic.warm_up, name="faqbot-semantic", daemon=True).start()
     metrics = Metrics()
     metrics.entries.set(len(engine.faq.entries))
@@ -158,6 +162,8 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
             return max(0.0, stopping + STOP_TIMEOUT - time.monotonic())
 
         health.drain()
+        if runtime.service.engine.semantic is not None:
+            runtime.service.engine.semantic.stop_embedding()
         reloader.stop()
         for part in reversed(running):
             part.stop(left())

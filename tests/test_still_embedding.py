@@ -1,0 +1,163 @@
+"""A FAQ still being embedded when questions come, or when the process stops: the words answer meanwhile,
+meaning once it is ready, and stopping neither waits for the embedding nor for a question in hand."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import numpy
+import pytest
+from support import ROOT
+
+from bot.engine import Engine, build_engine
+from bot.engine.embedding import EmbeddingStopped, encode
+from bot.engine.encoder import shared_encoder
+from bot.engine.faq import Entry, Faq
+from bot.engine.fusion import Fusion
+from bot.engine.reply import Kind
+from bot.engine.semantic import PROGRESS_STEP, SemanticStage
+from bot.serving.loop import EngineThread
+
+FAQ = """
+- id: vpn
+  questions:
+    en: [How do I connect to the VPN?, VPN setup]
+  answer:
+    en: Install the GlobalProtect client from the software portal and sign in with your work account.
+- id: vacation
+  questions:
+    en: [How many vacation days do I get?, annual leave allowance]
+  answer:
+    en: Everyone gets 25 days of paid vacation a year, plus public holidays.
+"""
+QUESTION = "how much paid time off do employees get each year"  # no word of it is the FAQ's
+EAGER = Fusion(answer=0.0, suggest=0.0, words=1.01)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("faq")
+    (directory / "faq.yaml").write_text(FAQ, encoding="utf-8")
+    return build_engine(directory)
+
+
+def test_a_question_asked_while_the_faq_is_embedded_elsewhere_gets_the_words_then_meaning(small, caplog):
+    loading, go = threading.Event(), threading.Event()
+
+    def slow_encoder():
+        loading.set()
+        go.wait(60)
+        return shared_encoder()
+
+    stage = SemanticStage(small.faq, slow_encoder, fusion=EAGER, patience=0.1)
+    engine = Engine(small.faq, matcher=small.matcher, semantic=stage)
+    warming = threading.Thread(target=stage.warm_up)
+    warming.start()
+    try:
+        assert loading.wait(10)
+        with caplog.at_level(logging.INFO):
+            for _ in range(2):
+                assert engine.answer(QUESTION).kind == Kind.FALLBACK  # the words alone know none of it
+    finally:
+        go.set()
+        warming.join(60)
+    said = [r.getMessage() for r in caplog.records if "still being embedded" in r.getMessage()]
+    assert said == ["the FAQ is still being embedded: the words alone answer until it is done (2 entries)"]
+    assert stage.failed is None
+    assert engine.answer(QUESTION).entry_id == "vacation"
+
+
+class Gated:
+    """Embeds like the real encoder, but its first call waits for `go`; counts its calls."""
+
+    def __init__(self) -> None:
+        self.inner, self.calls = shared_encoder(), 0
+        self.started, self.go = threading.Event(), threading.Event()
+
+    def encode(self, texts):
+        self.calls += 1
+        if self.calls == 1:
+            self.started.set()
+            self.go.wait(60)
+        return self.inner.encode(texts)
+
+
+def test_stopping_ends_an_embedding_at_its_next_chunk_keeps_nothing_and_leaves_meaning_on(caplog):
+    faq = Faq(tuple(Entry(f"e{i}", {"en": (f"question number {i}",)}, {"en": f"answer {i}"})
+                    for i in range(3 * PROGRESS_STEP)))
+    encoder = Gated()
+    stage = SemanticStage(faq, lambda: encoder)
+    result = []
+    warming = threading.Thread(target=lambda: result.append(stage.warm_up()))
+    warming.start()
+    assert encoder.started.wait(30)
+    stage.stop_embedding()
+    encoder.go.set()
+    warming.join(60)
+    assert result == [False] and encoder.calls == 1  # of the six chunks, the one under way
+    assert stage.failed is None
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+class Noting:
+    """A helper process's encoder that leaves a file behind for each chunk it embeds."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def __call__(self) -> Noting:
+        return self
+
+    def encode(self, texts):
+        (self.folder / texts[0]).touch()
+        return numpy.ones((len(texts), 2), dtype=numpy.float32) / numpy.sqrt(2)
+
+
+class StopsAfterOne:
+    def __init__(self, stop: threading.Event) -> None:
+        self.stop = stop
+
+    def encode(self, texts):
+        self.stop.set()
+        return numpy.ones((len(texts), 2), dtype=numpy.float32) / numpy.sqrt(2)
+
+
+def test_a_stopped_embedding_drops_the_chunks_its_helpers_have_not_begun(tmp_path):
+    texts = [f"text-{i}" for i in range(200)]
+    stop = threading.Event()
+    with pytest.raises(EmbeddingStopped):
+        encode(texts, StopsAfterOne(stop), Noting(tmp_path), step=1, helpers=1, stop=stop)
+    assert len(list(tmp_path.iterdir())) < 50  # of the hundred chunks the helper was given
+
+
+def test_the_engine_thread_runs_work_in_order_and_hands_back_errors():
+    thread = EngineThread("test-engine")
+    done = []
+    futures = [thread.submit(done.append, i) for i in range(5)]
+    failed = thread.submit(lambda: 1 / 0)
+    assert [f.result(10) for f in futures] == [None] * 5 and done == [0, 1, 2, 3, 4]
+    with pytest.raises(ZeroDivisionError):
+        failed.result(10)
+    thread.shutdown()
+    with pytest.raises(RuntimeError):
+        thread.submit(done.append, 5)
+
+
+def test_a_process_exits_while_its_engine_thread_is_still_answering():
+    script = """
+import threading
+from bot.serving.loop import Loop
+
+loop = Loop()
+busy = threading.Event()
+loop.submit(loop.answer(lambda: (busy.set(), threading.Event().wait(600))))
+assert busy.wait(30)
+loop.close(0.5)
+print("closed", flush=True)
+"""
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout == "closed\n", done.stderr
