@@ -54,6 +54,20 @@ CANONICAL: dict[str, tuple[str, str]] = {
 TOPIC_IDS = tuple(CANONICAL)
 assert len(TOPIC_IDS) == 31
 
+# A helpdesk's FAQ in English, two entries
+HELPDESK = """\
+- id: vpn
+  questions:
+    en: [How do I connect to the VPN?, VPN setup]
+  answer:
+    en: Install the GlobalProtect client from the software portal and sign in with your work account.
+- id: vacation
+  questions:
+    en: [How many vacation days do I get?, annual leave allowance]
+  answer:
+    en: Everyone gets 25 days of paid vacation a year, plus public holidays.
+"""
+
 # A small, valid FAQ file: two entries in two languages.
 SMALL_FAQ = """\
 - id: fruit-apple

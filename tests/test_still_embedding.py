@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy
 import pytest
-from support import ROOT
+from support import HELPDESK, ROOT
 
 from bot.engine import Engine, build_engine
 from bot.engine.embedding import EmbeddingStopped, encode
@@ -22,18 +22,6 @@ from bot.engine.reply import Kind
 from bot.engine.semantic import PROGRESS_STEP, SemanticStage
 from bot.serving.loop import EngineThread
 
-FAQ = """
-- id: vpn
-  questions:
-    en: [How do I connect to the VPN?, VPN setup]
-  answer:
-    en: Install the GlobalProtect client from the software portal and sign in with your work account.
-- id: vacation
-  questions:
-    en: [How many vacation days do I get?, annual leave allowance]
-  answer:
-    en: Everyone gets 25 days of paid vacation a year, plus public holidays.
-"""
 QUESTION = "how much paid time off do employees get each year"  # no word of it is the FAQ's
 EAGER = Fusion(answer=0.0, suggest=0.0, words=1.01)
 
@@ -41,7 +29,7 @@ EAGER = Fusion(answer=0.0, suggest=0.0, words=1.01)
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
     directory = tmp_path_factory.mktemp("faq")
-    (directory / "faq.yaml").write_text(FAQ, encoding="utf-8")
+    (directory / "faq.yaml").write_text(HELPDESK, encoding="utf-8")
     return build_engine(directory)
 
 

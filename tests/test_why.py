@@ -3,24 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from support import BINS, SMALL_FAQ
+from support import BINS, HELPDESK, SMALL_FAQ
 
 from bot.engine import build_engine
 from bot.engine.fusion import Fusion
 from bot.improve.why import explain
-
-HELPDESK = """\
-- id: vpn
-  questions:
-    en: [How do I connect to the VPN?, VPN setup]
-  answer:
-    en: Install the GlobalProtect client from the software portal and sign in with your work account.
-- id: vacation
-  questions:
-    en: [How many vacation days do I get?, annual leave allowance]
-  answer:
-    en: Everyone gets 25 days of paid vacation a year, plus public holidays.
-"""
 
 
 @pytest.fixture(scope="module")
