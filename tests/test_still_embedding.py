@@ -3,16 +3,24 @@ meaning once it is ready, and stopping neither waits for the embedding nor for a
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import signal
+import socket
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy
 import pytest
-from support import HELPDESK, ROOT
+from fake_slack import SignedClient, get
+from support import FAQ_DIR, HELPDESK, ROOT
 
+import adapters.slack
 from bot.engine import Engine, build_engine
 from bot.engine.embedding import EmbeddingStopped, encode
 from bot.engine.encoder import shared_encoder
@@ -20,7 +28,9 @@ from bot.engine.faq import Entry, Faq
 from bot.engine.fusion import Fusion
 from bot.engine.reply import Kind
 from bot.engine.semantic import PROGRESS_STEP, SemanticStage
+from bot.serving.config import Config
 from bot.serving.loop import EngineThread
+from bot.serving.runner import run
 
 QUESTION = "how much paid time off do employees get each year"  # no word of it is the FAQ's
 EAGER = Fusion(answer=0.0, suggest=0.0, words=1.01)
@@ -149,3 +159,68 @@ print("closed", flush=True)
 """
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stdout == "closed\n", done.stderr
+
+
+def test_faqbot_run_is_not_ready_while_meaning_loads_and_answers_with_the_words_meanwhile(fake, monkeypatch,
+                                                                                          small):
+    for name, value in (("SLACK_BOT_TOKEN", "xoxb-embedding-1b1b"), ("SLACK_SIGNING_SECRET", "embedding-secret"),
+                        ("SLACK_API_URL", fake.api_url)):
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+    go = threading.Event()
+
+    def slow_encoder():
+        go.wait(60)
+        return shared_encoder()
+
+    engine = Engine(small.faq, matcher=small.matcher, semantic=SemanticStage(small.faq, slow_encoder, fusion=EAGER))
+    port = free_port()
+    base, seen, raised = f"http://127.0.0.1:{port}", [], []
+
+    def drive() -> None:
+        try:
+            seen.append(readiness(base, lambda said: "slack" not in said[1]))  # Slack is, meaning is not
+            slack = SignedClient(base + "/slack/events", "embedding-secret")
+            slack.command(QUESTION, response_url=fake.response_url("early"))
+            seen.append(fake.wait_for("/respond/early")[0].dump)
+            go.set()
+            seen.append(readiness(base, lambda said: said[0] == 200))
+            slack.command(QUESTION, response_url=fake.response_url("later"))
+            seen.append(fake.wait_for("/respond/later")[0].dump)
+        except BaseException as err:
+            raised.append(err)
+        finally:
+            go.set()
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    driver = threading.Thread(target=drive)
+    driver.start()
+    code = run({"slack": adapters.slack.ADAPTER}, ["--host", "127.0.0.1", "--port", str(port)], engine=engine,
+               config=Config(reload_watch=False), faq_dir=FAQ_DIR, load=lambda: engine, lint=lambda e: [],
+               own_logging=False)
+    driver.join(30)
+    if raised:
+        raise raised[0]
+    assert code == 0
+    not_ready, early, ready, later = seen
+    assert not_ready == (503, "not ready: meaning")
+    assert "25 days of paid vacation" not in early  # the words alone: nothing they know
+    assert ready[0] == 200 and "25 days of paid vacation" in later
+
+
+def readiness(base: str, until: Callable[[tuple[int, str]], bool]) -> tuple[int, str]:
+    """/readyz's status and text, once `until` them."""
+    deadline = time.monotonic() + 30
+    while True:
+        with contextlib.suppress(OSError):  # not listening yet
+            answered = get(base + "/readyz")
+            if until(said := (answered.status, answered.body)):
+                return said
+        assert time.monotonic() < deadline, "/readyz never said it"
+        time.sleep(0.02)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.engine.answering import Engine
+from bot.engine.semantic import SemanticStage
 from bot.serving import logs
 from bot.serving.config import Config
 from bot.serving.database_settings import StoreConfigError
@@ -124,9 +125,12 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
     version = faq_version(faq_dir)
     log.info("settings from %s; FAQ from %s (version %s); semantic matching %s", config.source, faq_dir, version,
              "on" if engine.semantic is not None else "off (words alone)")
+    # ready once meaning is too (or has failed, and the words answer): a replica behind a load balancer then takes
+    # no questions while a large FAQ is being embedded
+    health = Health(tuple(adapters) + (("meaning",) if engine.semantic is not None else ()))
     if engine.semantic is not None:  # so that the first uncertain question does not wait for the encoder
         engine.semantic.patience = MEANING_PATIENCE
-        threading.Thread(target=engine.semantic.warm_up, name="faqbot-semantic", daemon=True).start()
+        threading.Thread(target=_warm_up, args=(engine.semantic, health), name="faqbot-semantic", daemon=True).start()
     metrics = Metrics()
     metrics.entries.set(len(engine.faq.entries))
     if store is not None:
@@ -136,7 +140,6 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
                       auto_answer=config.auto_answer, most_asked=store.most_asked if store is not None else None,
                       # Discord's need the Message Content intent, so they are followed only when asked for
                       follow_ups=frozenset({"slack", "discord"} if config.discord_follow_ups else {"slack"}))
-    health = Health(tuple(adapters))
     runtime = Runtime(service, config, health, Status(health, metrics), Loop())
     runtime.status.serving(version)
     reloader = Reloader(service, faq_dir, load, lint=lint, interval=config.reload_interval, watch=config.reload_watch,
@@ -180,6 +183,11 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
         restore()
     log.info("stopped")
     return runtime.exit_code
+
+
+def _warm_up(semantic: SemanticStage, health: Health) -> None:
+    semantic.warm_up()
+    health.ready("meaning")
 
 
 def prepare(adapters: dict[str, Adapter], argv: Sequence[str]) -> argparse.Namespace:
