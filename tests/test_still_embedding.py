@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import multiprocessing
 import os
 import signal
 import socket
@@ -12,7 +13,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy
@@ -30,7 +31,8 @@ from bot.engine.reply import Kind
 from bot.engine.semantic import PROGRESS_STEP, SemanticStage
 from bot.serving.config import Config
 from bot.serving.loop import EngineThread
-from bot.serving.runner import run
+from bot.serving.runner import _warm_up, run
+from bot.serving.status import Health
 
 QUESTION = "how much paid time off do employees get each year"  # no word of it is the FAQ's
 EAGER = Fusion(answer=0.0, suggest=0.0, words=1.01)
@@ -43,7 +45,9 @@ def small(tmp_path_factory):
     return build_engine(directory)
 
 
-def test_a_question_asked_while_the_faq_is_embedded_elsewhere_gets_the_words_then_meaning(small, caplog):
+@contextlib.contextmanager
+def embedding_held_back(small, patience: float) -> Iterator[Engine]:
+    """An engine whose FAQ another thread is embedding, its encoder held back until the block ends."""
     loading, go = threading.Event(), threading.Event()
 
     def slow_encoder():
@@ -51,21 +55,24 @@ def test_a_question_asked_while_the_faq_is_embedded_elsewhere_gets_the_words_the
         go.wait(60)
         return shared_encoder()
 
-    stage = SemanticStage(small.faq, slow_encoder, fusion=EAGER, patience=0.1)
-    engine = Engine(small.faq, matcher=small.matcher, semantic=stage)
+    stage = SemanticStage(small.faq, slow_encoder, fusion=EAGER, patience=patience)
     warming = threading.Thread(target=stage.warm_up)
     warming.start()
     try:
         assert loading.wait(10)
-        with caplog.at_level(logging.INFO):
-            for _ in range(2):
-                assert engine.answer(QUESTION).kind == Kind.FALLBACK  # the words alone know none of it
+        yield Engine(small.faq, matcher=small.matcher, semantic=stage)
     finally:
         go.set()
         warming.join(60)
+
+
+def test_a_question_asked_while_the_faq_is_embedded_elsewhere_gets_the_words_then_meaning(small, caplog):
+    with embedding_held_back(small, patience=0.1) as engine, caplog.at_level(logging.INFO):
+        for _ in range(2):
+            assert engine.answer(QUESTION).kind == Kind.FALLBACK  # the words alone know none of it
     said = [r.getMessage() for r in caplog.records if "still being embedded" in r.getMessage()]
     assert said == ["the FAQ is still being embedded: the words alone answer until it is done (2 entries)"]
-    assert stage.failed is None
+    assert engine.semantic.failed is None
     assert engine.answer(QUESTION).entry_id == "vacation"
 
 
@@ -129,7 +136,37 @@ def test_a_stopped_embedding_drops_the_chunks_its_helpers_have_not_begun(tmp_pat
     stop = threading.Event()
     with pytest.raises(EmbeddingStopped):
         encode(texts, StopsAfterOne(stop), Noting(tmp_path), step=1, helpers=1, stop=stop)
-    assert len(list(tmp_path.iterdir())) < 50  # of the hundred chunks the helper was given
+    assert not multiprocessing.active_children()  # the helper is gone, not embedding the rest
+    assert len(list(tmp_path.iterdir())) < 50  # of the hundred chunks it was given
+
+
+def test_a_stage_told_to_stop_before_it_began_embeds_nothing():
+    def never():
+        raise AssertionError("the encoder was loaded")
+
+    stage = SemanticStage(Faq((Entry("a", {"en": ("a question",)}, {"en": "an answer"}),)), never)
+    stage.stop_embedding()
+    assert stage.warm_up() is False and stage.failed is None
+
+
+def test_questions_queued_behind_one_that_waited_for_meaning_do_not_wait_again(small):
+    took = []
+    with embedding_held_back(small, patience=3.0) as engine:
+        for _ in range(2):
+            started = time.monotonic()
+            assert engine.answer(QUESTION).kind == Kind.FALLBACK
+            took.append(time.monotonic() - started)
+    assert took[1] < took[0] / 2  # the first waited out the patience, the second did not wait it again
+
+
+def test_a_warm_up_that_breaks_unexpectedly_is_logged_and_leaves_the_process_ready(small, caplog):
+    def broken():
+        raise KeyError("no such table")
+
+    health = Health(("meaning",))
+    _warm_up(SemanticStage(small.faq, broken), health)
+    assert health.waiting_for() == []
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR] == ["embedding the FAQ failed"]
 
 
 def test_the_engine_thread_runs_work_in_order_and_hands_back_errors():
@@ -201,7 +238,7 @@ def test_faqbot_run_is_not_ready_while_meaning_loads_and_answers_with_the_words_
     driver.join(30)
     if raised:
         raise raised[0]
-    assert code == 0
+    assert code == 0 and not driver.is_alive()
     not_ready, early, ready, later = seen
     assert not_ready == (503, "not ready: meaning")
     assert "25 days of paid vacation" not in early  # the words alone: nothing they know

@@ -64,6 +64,7 @@ def encode(texts: Sequence[str], encoder: Encoder, loader: Callable[[], Encoder]
         helpers = helpers_here() if _allowed and len(texts) >= PARALLEL_FROM else 0
     if helpers and not _can_send(loader):
         helpers = 0
+    _unless(stop)
     done, parts = 0, [None] * len(chunks)
     if not helpers or len(chunks) < 2:
         for i, chunk in enumerate(chunks):
@@ -73,18 +74,16 @@ def encode(texts: Sequence[str], encoder: Encoder, loader: Callable[[], Encoder]
             progress(done)
         return numpy.concatenate(parts)
     share = helpers + 1  # chunk i goes to a helper unless i is a multiple of share: then it is ours
-    with ProcessPoolExecutor(helpers, mp_context=get_context("spawn"), initializer=_start, initargs=(loader,)) as pool:
+    pool = ProcessPoolExecutor(helpers, mp_context=get_context("spawn"), initializer=_start, initargs=(loader,))
+    try:
         sent: dict[int, Future] = {i: pool.submit(_encode, chunk) for i, chunk in enumerate(chunks) if i % share}
-        try:
-            for i in range(0, len(chunks), share):
-                _unless(stop)
-                parts[i] = encoder.encode(chunks[i])
-                done += len(chunks[i])
-                progress(done)
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)  # leaving the block waits for the chunks begun only
-            raise
+        for i in range(0, len(chunks), share):
+            _unless(stop)
+            parts[i] = encoder.encode(chunks[i])
+            done += len(chunks[i])
+            progress(done)
         for i, future in sent.items():
+            _unless(stop)
             try:
                 parts[i] = future.result()
             except Exception as err:  # a helper that died (out of memory, killed): this process does its part
@@ -93,6 +92,12 @@ def encode(texts: Sequence[str], encoder: Encoder, loader: Callable[[], Encoder]
                 parts[i] = encoder.encode(chunks[i])
             done += len(chunks[i])
             progress(done)
+    except BaseException:
+        # the chunks the helpers have begun are finished, the rest dropped (a `with` block's own shutdown would
+        # undo cancel_futures and leave the helpers running)
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
     return numpy.concatenate(parts)
 
 

@@ -18,6 +18,7 @@ import re
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -120,8 +121,8 @@ class SemanticStage:
         """`ranks_all_up_to`: phrasings and answer sentences up to which every entry is ranked; past it, the
         `pool_size` entries with the closest centres and the words' candidates (bot.engine.nearest).
         `paraphrase`: the encoder's cosine from which two questions ask the same thing.
-        `patience`: the seconds a question waits while another thread embeds the FAQ (warm_up) before the
-        words answer it alone (StillEmbedding); None: as long as the embedding takes."""
+        `patience`: the seconds after another thread began embedding the FAQ (warm_up) that a question waits for
+        it; past them the words answer it alone (StillEmbedding). None: as long as the embedding takes."""
         self.faq = faq
         self._encoder = encoder  # loaded on first use, so that commands that never need it do not wait
         self.encoder: Encoder | None = None
@@ -139,6 +140,7 @@ class SemanticStage:
         self.patience = patience
         self._told_still_embedding = False
         self._stop = threading.Event()
+        self._embedding_since: float | None = None  # when the embedding under way began
 
     def stop_embedding(self) -> None:
         """The process is stopping: an embedding of this FAQ under way ends before its next chunk, and keeps
@@ -164,8 +166,11 @@ class SemanticStage:
     def _embedded(self) -> Embedded:
         """Raises SemanticUnavailable, ever after, when the encoder cannot be loaded or run."""
         if self._index is None and self.failed is None:
-            if not self._building.acquire(timeout=-1 if self.patience is None else self.patience):
+            if self._stop.is_set():
+                raise StillEmbedding("embedding stopped: the process is stopping")
+            if not self._building.acquire(blocking=False) and not self._building.acquire(timeout=self._wait()):
                 self._still_embedding()
+            self._embedding_since = time.monotonic()
             try:
                 if self._index is None and self.failed is None:
                     try:
@@ -180,10 +185,19 @@ class SemanticStage:
                             MemoryError) as err:
                         self._give_up(str(err) or type(err).__name__)
             finally:
+                self._embedding_since = None
                 self._building.release()
         if self.failed is not None:
             raise SemanticUnavailable(self.failed)
         return self._index
+
+    def _wait(self) -> float:
+        """How long a question waits for the embedding under way: up to `patience` after it began, so that the
+        questions queued behind one that waited are not kept waiting too."""
+        if self.patience is None:
+            return -1
+        since = self._embedding_since
+        return max(0.0, self.patience - (time.monotonic() - since)) if since is not None else self.patience
 
     def _still_embedding(self) -> None:
         """This question is answered by the words alone; said once, when the first question has to be."""
@@ -191,7 +205,7 @@ class SemanticStage:
             self._told_still_embedding = True
             log.info("the FAQ is still being embedded: the words alone answer until it is done (%d entries)",
                      len(self.faq.entries))
-        raise StillEmbedding(f"still embedding the FAQ after {self.patience:g} s")
+        raise StillEmbedding("still embedding the FAQ")
 
     def _give_up(self, reason: str) -> None:
         """Meaning is off for this FAQ from now on (a reload tries again); said once."""

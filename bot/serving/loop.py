@@ -78,23 +78,27 @@ class EngineThread(Executor):
     def __init__(self, name: str) -> None:
         self._work: queue.SimpleQueue = queue.SimpleQueue()
         self._closed = False
+        self._lock = threading.Lock()  # nothing is queued behind the end
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
     def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
-        if self._closed:
-            raise RuntimeError("cannot schedule new futures after shutdown")
         future: Future[T] = Future()
-        self._work.put((future, fn, args, kwargs))
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("cannot schedule new futures after shutdown")
+            self._work.put((future, fn, args, kwargs))
         return future
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        self._closed = True
-        if cancel_futures:
-            with contextlib.suppress(queue.Empty):
-                while (item := self._work.get_nowait()) is not None:
-                    item[0].cancel()
-        self._work.put(None)
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                if cancel_futures:
+                    with contextlib.suppress(queue.Empty):
+                        while (item := self._work.get_nowait()) is not None:
+                            item[0].cancel()
+                self._work.put(None)
         if wait:
             self._thread.join()
 

@@ -101,10 +101,15 @@ class Reloader:
             else:
                 if engine.semantic is not None:
                     self._embedding = engine.semantic
+                    if self._stop.is_set():  # stop() came while the FAQ was loading
+                        engine.semantic.stop_embedding()
                     try:
                         engine.semantic.warm_up()  # in this thread, before any question reaches the new FAQ
                     finally:
                         self._embedding = None
+                if self._stop.is_set():
+                    log.info("stopping: the FAQ that was being reloaded is not swapped in")
+                    return Reloaded(False, len(self.service.engine.faq.entries), ("stopped while reloading",))
                 self.service.replace(engine)
                 result = Reloaded(True, len(engine.faq.entries))
         if result.ok and not self._stop.is_set():  # after the swap and outside the lock: lint may take a while

@@ -165,8 +165,8 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
             return max(0.0, stopping + STOP_TIMEOUT - time.monotonic())
 
         health.drain()
-        if runtime.service.engine.semantic is not None:
-            runtime.service.engine.semantic.stop_embedding()
+        for semantic in {engine.semantic, runtime.service.engine.semantic} - {None}:  # at start, and now
+            semantic.stop_embedding()
         reloader.stop()
         for part in reversed(running):
             part.stop(left())
@@ -186,8 +186,12 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
 
 
 def _warm_up(semantic: SemanticStage, health: Health) -> None:
-    semantic.warm_up()
-    health.ready("meaning")
+    try:
+        semantic.warm_up()
+    except Exception:  # not one of the failures warm_up expects: the words answer meanwhile
+        log.exception("embedding the FAQ failed")
+    finally:
+        health.ready("meaning")
 
 
 def prepare(adapters: dict[str, Adapter], argv: Sequence[str]) -> argparse.Namespace:
