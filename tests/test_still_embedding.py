@@ -27,10 +27,13 @@ from bot.engine.embedding import EmbeddingStopped, encode
 from bot.engine.encoder import shared_encoder
 from bot.engine.faq import Entry, Faq
 from bot.engine.fusion import Fusion
+from bot.engine.matcher import Matcher
 from bot.engine.reply import Kind
 from bot.engine.semantic import PROGRESS_STEP, SemanticStage
+from bot.serving import Service
 from bot.serving.config import Config
 from bot.serving.loop import EngineThread
+from bot.serving.reload import Reloader
 from bot.serving.runner import _warm_up, run
 from bot.serving.status import Health
 
@@ -76,6 +79,10 @@ def test_a_question_asked_while_the_faq_is_embedded_elsewhere_gets_the_words_the
     assert engine.answer(QUESTION).entry_id == "vacation"
 
 
+def numbered(entries: int) -> Faq:
+    return Faq(tuple(Entry(f"e{i}", {"en": (f"question number {i}",)}, {"en": f"answer {i}"}) for i in range(entries)))
+
+
 class Gated:
     """Embeds like the real encoder, but its first call waits for `go`; counts its calls."""
 
@@ -92,10 +99,8 @@ class Gated:
 
 
 def test_stopping_ends_an_embedding_at_its_next_chunk_keeps_nothing_and_leaves_meaning_on(caplog):
-    faq = Faq(tuple(Entry(f"e{i}", {"en": (f"question number {i}",)}, {"en": f"answer {i}"})
-                    for i in range(3 * PROGRESS_STEP)))
     encoder = Gated()
-    stage = SemanticStage(faq, lambda: encoder)
+    stage = SemanticStage(numbered(3 * PROGRESS_STEP), lambda: encoder)
     result = []
     warming = threading.Thread(target=lambda: result.append(stage.warm_up()))
     warming.start()
@@ -261,3 +266,20 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def test_a_reload_stops_the_embedding_of_the_faq_it_replaces(make_faq):
+    directory, encoder, large = make_faq({"faq.yaml": HELPDESK}), Gated(), numbered(3 * PROGRESS_STEP)
+    first = Engine(large, matcher=Matcher(large), semantic=SemanticStage(large, lambda: encoder))
+    service, results = Service(first), []
+    warming = threading.Thread(target=lambda: results.append(first.semantic.warm_up()))
+    warming.start()
+    assert encoder.started.wait(30)
+    reloader = Reloader(service, directory, lambda: build_engine(directory, semantic="on"), lint=lambda engine: [])
+    try:
+        assert reloader.reload().ok and service.engine is not first
+    finally:
+        encoder.go.set()
+        warming.join(60)
+    assert results == [False] and first.semantic.failed is None  # the start-up FAQ's embedding was dropped
+    assert service.engine.semantic.warm_up()  # the new FAQ's was done

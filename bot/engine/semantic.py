@@ -143,8 +143,9 @@ class SemanticStage:
         self._embedding_since: float | None = None  # when the embedding under way began
 
     def stop_embedding(self) -> None:
-        """The process is stopping: an embedding of this FAQ under way ends before its next chunk, and keeps
-        nothing; until then, and after, the words answer."""
+        """Nobody will ask this FAQ now (the process is stopping, or a reload replaced it): an embedding of it
+        under way ends before its next chunk and keeps nothing; the words answer the questions still in hand.
+        A FAQ already embedded keeps answering with meaning."""
         self._stop.set()
 
     def warm_up(self) -> bool:

@@ -110,7 +110,10 @@ class Reloader:
                 if self._stop.is_set():
                     log.info("stopping: the FAQ that was being reloaded is not swapped in")
                     return Reloaded(False, len(self.service.engine.faq.entries), ("stopped while reloading",))
+                replaced = self.service.engine
                 self.service.replace(engine)
+                if replaced.semantic is not None:  # still embedding the FAQ at start, say: nobody will ask it now
+                    replaced.semantic.stop_embedding()
                 result = Reloaded(True, len(engine.faq.entries))
         if result.ok and not self._stop.is_set():  # after the swap and outside the lock: lint may take a while
             result = replace(result, findings=tuple(map(str, self._lint(engine))))
