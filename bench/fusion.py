@@ -84,6 +84,8 @@ CHECKS = {name: (EVAL / f"foreign/{folder}/faq", EVAL / f"foreign/{folder}/quest
                                ("dental practice", "dental"), ("summer camp", "camp"))}
 
 
+CHECKS["shipped C"] = (SHIPPED, EVAL / "blind/shipped-c.yaml", None, None)  # written later, from the topics alone
+
 TARGETS = {"shipped": (0.02, 0.05), "foreign": (0.05, 0.10), "cross": (0.04, 0.08)}
 # Aim a quarter inside each target: a FAQ nobody fitted on scatters around the fitting sets' average
 MARGIN = 0.75

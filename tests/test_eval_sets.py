@@ -19,6 +19,7 @@ SHIPPED_OLD = [EVAL / "cases.yaml", EVAL / "holdout.yaml", EVAL / "third.yaml"] 
 BLIND = {  # set -> the FAQ it is asked of
     EVAL / "blind" / "shipped-a.yaml": FAQ_DIR,
     EVAL / "blind" / "shipped-b.yaml": FAQ_DIR,
+    EVAL / "blind" / "shipped-c.yaml": FAQ_DIR,
     EVAL / "foreign" / "it-helpdesk" / "questions.yaml": EVAL / "foreign" / "it-helpdesk" / "faq",
     EVAL / "foreign" / "hr-policies" / "questions.yaml": EVAL / "foreign" / "hr-policies" / "faq",
     EVAL / "foreign" / "saas-support" / "questions.yaml": EVAL / "foreign" / "saas-support" / "faq",

@@ -26,6 +26,8 @@ WORDS_ALONE = [(EVAL_CASES, 0.90), (EVAL / "holdout.yaml", 0.79), (EVAL / "third
 BLIND = [
     (EVAL / "blind/shipped-a.yaml", None, 0.85, 0.03, 0.05),
     (EVAL / "blind/shipped-b.yaml", None, 0.68, 0.04, 0.04),
+    # written later from the list of topics and the articles, scored once, no model fitted on it
+    (EVAL / "blind/shipped-c.yaml", None, 0.90, 0.03, 0.22),
     (EVAL / "foreign/it-helpdesk/questions.yaml", EVAL / "foreign/it-helpdesk/faq", 0.63, 0.08, 0.22),
     (EVAL / "foreign/hr-policies/questions.yaml", EVAL / "foreign/hr-policies/faq", 0.66, 0.04, 0.09),
     (EVAL / "foreign/saas-support/questions.yaml", EVAL / "foreign/saas-support/faq", 0.68, 0.04, 0.08),
@@ -113,7 +115,7 @@ def test_words_alone_quality(cases, top1_floor):
 
 
 @pytest.mark.parametrize(("cases", "faq", "top1_floor", "wrong", "out_of_scope"), BLIND,
-                         ids=["shipped A", "shipped B", "IT helpdesk", "HR policies", "SaaS support", "office admin",
+                         ids=["shipped A", "shipped B", "shipped C", "IT helpdesk", "HR policies", "SaaS support", "office admin",
                               "dev platform", "security", "shop support", "grad school", "property management",
                               "clinic", "library", "transit", "recycling", "football club", "bike share",
                               "fitness club", "coworking", "student housing", "vet practice", "parcel lockers", "hotel",
