@@ -171,7 +171,9 @@ def test_a_warm_up_that_breaks_unexpectedly_is_logged_and_leaves_the_process_rea
     health = Health(("meaning",))
     _warm_up(SemanticStage(small.faq, broken), health)
     assert health.waiting_for() == []
-    assert [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR] == ["embedding the FAQ failed"]
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR] == [
+        "embedding the FAQ failed, the words alone answer: reload the FAQ (SIGHUP) or restart to try again, or set "
+        "matching.semantic to off"]
 
 
 def test_the_engine_thread_runs_work_in_order_and_hands_back_errors():

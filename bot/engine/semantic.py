@@ -59,6 +59,7 @@ from bot.engine.nearest import (
 from bot.engine.text import has_han, sentences, terms
 
 BACKGROUND = Path(__file__).parent / "data" / "background.yaml"
+STOPPED = "the FAQ's embedding was stopped (stop_embedding): nobody will ask it now"
 log = logging.getLogger(__name__)
 # phrasings: about two seconds of embedding, and half a second (also the chunk a helper process embeds at once)
 PROGRESS_FROM, PROGRESS_STEP = 4000, 1000
@@ -168,7 +169,7 @@ class SemanticStage:
         """Raises SemanticUnavailable, ever after, when the encoder cannot be loaded or run."""
         if self._index is None and self.failed is None:
             if self._stop.is_set():
-                raise StillEmbedding("embedding stopped: the process is stopping")
+                raise StillEmbedding(STOPPED)
             if not self._building.acquire(blocking=False) and not self._building.acquire(timeout=self._wait()):
                 self._still_embedding()
             self._embedding_since = time.monotonic()
@@ -181,7 +182,7 @@ class SemanticStage:
                             self.encoder.encode(["warm up"])  # the encoder loads its weights on first use
                         self._index = restored or self._embed()
                     except embedding.EmbeddingStopped:  # no failure: nothing is kept, and nothing to say
-                        raise StillEmbedding("embedding stopped: the process is stopping") from None
+                        raise StillEmbedding(STOPPED) from None
                     except (SemanticUnavailable, ImportError, OSError, ValueError, EOFError, RuntimeError,
                             MemoryError) as err:
                         self._give_up(str(err) or type(err).__name__)

@@ -165,8 +165,8 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
             return max(0.0, stopping + STOP_TIMEOUT - time.monotonic())
 
         health.drain()
-        for semantic in {engine.semantic, runtime.service.engine.semantic} - {None}:  # at start, and now
-            semantic.stop_embedding()
+        if runtime.service.engine.semantic is not None:  # one a reload replaced was stopped then
+            runtime.service.engine.semantic.stop_embedding()
         reloader.stop()
         for part in reversed(running):
             part.stop(left())
@@ -189,7 +189,8 @@ def _warm_up(semantic: SemanticStage, health: Health) -> None:
     try:
         semantic.warm_up()
     except Exception:  # not one of the failures warm_up expects: the words answer meanwhile
-        log.exception("embedding the FAQ failed")
+        log.exception("embedding the FAQ failed, the words alone answer: reload the FAQ (SIGHUP) or restart to try "
+                      "again, or set matching.semantic to off")
     finally:
         health.ready("meaning")
 
