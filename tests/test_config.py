@@ -124,6 +124,19 @@ def test_a_bad_environment_value_names_the_variable_but_never_shows_a_url():
     assert found[1] == "FAQBOT_LOG_FORMAT: 'xml' is not allowed: use one of text, json"
 
 
+@pytest.mark.parametrize("variable", ["FAQBOT_THRESHOLDS_ANSWER", "FAQBOT_FLOOD_PER_SECONDS", "FAQBOT_RELOAD_INTERVAL"])
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-inf"])
+def test_a_number_that_is_not_finite_is_refused(variable, value):
+    # nan compares false with every bound: taken, it would stop the flood window sliding or spin the reloader
+    (found,) = problems(None, {variable: value})
+    assert found.startswith(f"{variable}: '{value}' is not allowed: expected a number")
+
+
+def test_a_number_that_is_not_finite_is_refused_in_the_file_too(tmp_path):
+    (found,) = problems(write(tmp_path, "reload:\n  interval: .nan\n"))
+    assert found.startswith(f"{tmp_path / 'faqbot.yaml'}:2: reload.interval: ") and "expected a number" in found
+
+
 @pytest.mark.parametrize("text, message", [
     ("- a\n- b\n", "expected settings as `key: value` lines"),
     ("log: [unclosed\n", "not valid YAML"),

@@ -7,6 +7,7 @@ the environment and are refused in the file.
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -140,7 +141,7 @@ def _number(kind: type, low: float, high: float | None = None, *, none: bool = F
             number = kind(value)
         except (TypeError, ValueError):
             raise ValueError(_range_text(kind, low, high)) from None
-        if number < low or (high is not None and number > high):
+        if not math.isfinite(number) or number < low or (high is not None and number > high):  # nan compares false
             raise ValueError(_range_text(kind, low, high))
         return number
 
