@@ -189,3 +189,12 @@ def test_a_start_that_fails_its_checks_touches_no_database(tmp_path):
     keep(done.stderr)
     assert done.returncode == 2 and "SLACK_BOT_TOKEN is not set" in done.stderr
     assert not list(tmp_path.glob("faqbot.db*"))
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_a_port_out_of_range_is_refused_in_one_line(tmp_path, port):
+    done = subprocess.run([*faqbot_command(), "run", "slack", "--port", port], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=60)
+    keep(done.stderr)
+    assert done.returncode == 2 and f"{port!r} is no port: use a whole number from 0 to 65535" in done.stderr
+    assert "Traceback" not in done.stderr
