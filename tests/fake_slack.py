@@ -56,6 +56,7 @@ class Failure:
     times: int = 1
     error: str = "fatal_error"
     raw: str | None = None  # this body instead of Slack's JSON error
+    channel: str | None = None  # only calls for this channel fail; None: every call
 
 
 class FakeSlack:
@@ -120,18 +121,19 @@ class FakeSlack:
         return f"{self.base}/respond/{name}"
 
     def fail(self, path: str, status: int, headers: dict[str, str] | None = None, times: int = 1,
-             error: str | None = None, raw: str | None = None) -> None:
-        """The next `times` requests to `path` (e.g. "/api/chat.postMessage") get this error (or `raw`)."""
+             error: str | None = None, raw: str | None = None, channel: str | None = None) -> None:
+        """The next `times` requests to `path` (e.g. "/api/chat.postMessage"), or with `channel` those for that
+        channel, get this error (or `raw`)."""
         error = error or ("ratelimited" if status == 429 else "fatal_error")
-        self._failures.setdefault(path, []).append(Failure(status, headers or {}, times, error, raw))
+        self._failures.setdefault(path, []).append(Failure(status, headers or {}, times, error, raw, channel))
 
     def _answer(self, path: str, body: dict) -> tuple[int, dict[str, str], str]:
-        queue = self._failures.get(path)
+        queue = [f for f in self._failures.get(path, []) if f.channel in (None, body.get("channel"))]
         if queue:
             failure = queue[0]
             failure.times -= 1
             if failure.times <= 0:
-                queue.pop(0)
+                self._failures[path].remove(failure)
             if failure.raw is not None:
                 return failure.status, failure.headers, failure.raw
             return failure.status, failure.headers, json.dumps({"ok": False, "error": failure.error})

@@ -97,6 +97,42 @@ def test_a_rate_limit_in_one_channel_holds_back_no_other(serve, fake):
     assert other.body["channel"] == "D2" and time.monotonic() - started < 7  # not after D1's 9.5 s
 
 
+def test_more_replies_to_a_rate_limited_channel_than_senders_hold_back_no_other(serve, fake):
+    slack = serve(policy=Policy(senders=2))
+    fake.fail("/api/chat.postMessage", 429, {"Retry-After": "2"}, channel="CBUSY", times=3)
+    for n in range(3):  # more replies to the limited channel than there are senders
+        slack.event({"type": "app_mention", "user": f"U{n}", "text": "What is GPT?", "ts": f"1700000000.00{n}",
+                     "channel": "CBUSY", "event_ts": f"1700000000.00{n}"}, event_id=f"Ev{n}")
+    deadline = time.monotonic() + 30
+    while not fake.sent("/api/chat.postMessage", ok_only=False):
+        assert time.monotonic() < deadline, "no reply was tried"
+        time.sleep(0.02)
+    slack.command("What is GPT?", channel="COTHER", response_url=fake.response_url("other"))
+    fake.wait_for("/respond/other")
+    assert not fake.sent("/api/chat.postMessage"), "the other channel's reply waited for the limited one"
+    fake.wait_for("/api/chat.postMessage", count=3)
+    time.sleep(QUIET)
+    posted = fake.sent("/api/chat.postMessage")
+    assert sorted(r.body["thread_ts"] for r in posted) == [f"1700000000.00{n}" for n in range(3)]  # each once
+
+
+def test_a_reply_kept_rate_limited_past_patience_is_given_up_and_the_senders_stay_free(serve, fake, caplog):
+    metrics = Metrics()
+    slack = serve(metrics=metrics, policy=Policy(senders=1, patience=2.0))
+    fake.fail("/respond/busy", 429, {"Retry-After": "0.8"}, times=100)
+    slack.command("What is GPT?", response_url=fake.response_url("busy"))
+    fake.wait_arrived("/respond/busy", timeout=10)
+    slack.command("What is GPT?", user="U2", response_url=fake.response_url("free"))
+    fake.wait_for("/respond/free")
+    assert not replies(metrics, "gave_up")  # the one sender did not wait out the other's limit first
+    deadline = time.monotonic() + 10
+    while not replies(metrics, "gave_up"):
+        assert time.monotonic() < deadline, "the reply was never given up"
+        time.sleep(0.05)
+    assert 2 <= len(fake.sent("/respond/busy", ok_only=False)) <= 4  # tried again each time the limit passed
+    assert any("still rate limited after 2 s" in r.getMessage() for r in faqbot_lines(caplog))
+
+
 def test_a_reply_whose_call_timed_out_is_not_sent_again(serve, fake):
     """It may have arrived: sending it again could show it twice."""
     metrics = Metrics()

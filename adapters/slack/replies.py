@@ -1,6 +1,6 @@
 """Replies, off the request path: each is worked out by the engine on its thread, then queued and sent by a
 few async senders, exactly once. Slack being slow or rate limiting holds up only the senders, never the
-acknowledgements.
+acknowledgements; and a reply to a channel Slack rate limits waits off the senders, so that the others are sent.
 
 The engine runs in a thread, not on the event loop: a question through the semantic stage takes 2-10 ms
 (15 ms at the p99 of 10,000 entries), and the first one may wait a second or more for the encoder to load.
@@ -87,6 +87,19 @@ class Outcome:
 SENT = Outcome("sent")
 
 
+@dataclass(frozen=True)
+class Later:
+    """Slack asked not to call the delivery's route before `until` (time.monotonic())."""
+
+    until: float
+
+
+@dataclass(frozen=True)
+class _Held:
+    delivery: Delivery
+    first: float | None = None  # when it was first tried: a reply rate limited for `patience` since is given up
+
+
 class Replies:
     """Created and used on one event loop."""
 
@@ -99,13 +112,14 @@ class Replies:
         self.policy = policy
         self.count = count
         self.in_hand = 0
-        self._queue: asyncio.Queue[Delivery] = asyncio.Queue()
+        self._queue: asyncio.Queue[_Held] = asyncio.Queue()
         self._idle = asyncio.Event()
         self._idle.set()
         self._paused: dict[str, float] = {}  # route -> monotonic time before which Slack asked not to call it
         self._senders = [asyncio.create_task(self._send_forever(), name=f"faqbot-slack-sender-{n}")
                          for n in range(policy.senders)]
         self._answering: set[asyncio.Task] = set()
+        self._waiting: set[asyncio.TimerHandle] = set()  # rate limited replies, each put back in the queue when due
 
     def answer(self, work: Callable[[], Delivery | None]) -> None:
         """Runs `work` (the engine, then rendering) through `engine` and sends what it returns."""
@@ -117,7 +131,7 @@ class Replies:
 
     def post(self, delivery: Delivery) -> None:
         if self._take():
-            self._queue.put_nowait(delivery)
+            self._queue.put_nowait(_Held(delivery))
 
     async def close(self, deadline: float) -> int:
         """Sends what is in hand until `deadline` (time.monotonic()); returns how many replies were left unsent."""
@@ -126,6 +140,8 @@ class Replies:
         except TimeoutError:
             pass
         unsent = self.in_hand
+        for handle in self._waiting:
+            handle.cancel()
         for task in [*self._senders, *self._answering]:
             task.cancel()
         await asyncio.gather(*self._senders, *self._answering, return_exceptions=True)
@@ -160,39 +176,61 @@ class Replies:
         if delivery is None:
             self._done()
         else:
-            self._queue.put_nowait(delivery)
+            self._queue.put_nowait(_Held(delivery))
 
     async def _send_forever(self) -> None:
         while True:
-            delivery = await self._queue.get()
+            held = await self._queue.get()
+            waits = False
             try:
-                await self._deliver(delivery)
+                waits = await self._deliver(held)
             except Exception:
                 log.exception("sending a reply failed")
             finally:
-                self._done()
+                if not waits:
+                    self._done()
+
+    def _put_back(self, held: _Held, until: float) -> None:
+        """`held` queued again at `until`, still in hand, no sender waiting for it."""
+        def due() -> None:
+            self._waiting.discard(handle)
+            self._queue.put_nowait(held)
+
+        handle = asyncio.get_running_loop().call_at(_loop_time(until), due)
+        self._waiting.add(handle)
 
     # --- sending ----------------------------------------------------------------------------------
 
-    async def _deliver(self, delivery: Delivery) -> None:
-        outcome = await self._send(delivery)
+    async def _deliver(self, held: _Held) -> bool:
+        """Sends `held`; True when it waits for its route's rate limit to pass (put back in the queue)."""
+        delivery, first = held.delivery, held.first if held.first is not None else time.monotonic()
+        outcome = await self._send(delivery, first)
+        if isinstance(outcome, Later):
+            self._put_back(_Held(delivery, first), outcome.until)
+            return True
         self.count(outcome.result)
         if outcome is SENT:
-            return
+            return False
         log.warning("could not send a reply (%s): %s", outcome.result, outcome.problem)
         if outcome.result == "failed" and delivery.fallback is not None:
-            told = await self._send(_fallback(delivery))
+            told = await self._send(_fallback(delivery), time.monotonic(), wait=True)
             if told is not SENT:
-                log.warning("could not tell the person either: %s", told.problem)
+                log.warning("could not tell the person either: %s", getattr(told, "problem", "rate limited"))
+        return False
 
-    async def _send(self, delivery: Delivery) -> Outcome:
-        """One delivery with its retries: rate limits while Slack's Retry-After is short enough, server errors
-        a few times, a connection that could not be made once. Never after a call that may have gone through."""
-        policy, first = self.policy, time.monotonic()
+    async def _send(self, delivery: Delivery, first: float, *, wait: bool = False) -> Outcome | Later:
+        """One delivery with its retries: server errors a few times, a connection that could not be made once,
+        never after a call that may have gone through. A route Slack rate limits, while its Retry-After is short
+        enough and `patience` lasts: Later, or with `wait` (a fallback, rare), waited for here."""
+        policy = self.policy
         server_errors = refused = 0
         while True:
             pause = self._paused.get(delivery.route, 0.0) - time.monotonic()
             if pause > 0:
+                if time.monotonic() + pause - first > policy.patience:
+                    return Outcome("gave_up", f"still rate limited after {policy.patience:g} s")
+                if not wait:
+                    return Later(time.monotonic() + pause)
                 await asyncio.sleep(pause)
             status, retry_after, problem = await self._attempt(delivery)
             if status == 200:
@@ -245,6 +283,12 @@ class Replies:
             return 0, 0.0, f"cannot connect ({type(err).__name__})"
         except (TimeoutError, aiohttp.ClientError) as err:
             return -1, 0.0, f"no answer ({type(err).__name__})"
+
+
+def _loop_time(monotonic: float) -> float:
+    """A time.monotonic() instant on the running loop's clock."""
+    loop = asyncio.get_running_loop()
+    return loop.time() + (monotonic - time.monotonic())
 
 
 def _retry_after(value: str | None) -> float:
