@@ -186,3 +186,35 @@ def test_stopping_does_not_wait_for_a_slow_lint(make_faq):
     started = time.monotonic()
     reloader.stop()
     assert time.monotonic() - started < 5
+
+
+def test_an_unexpected_failure_while_swapping_keeps_the_last_good_faq_and_the_reloader_watching(setup, caplog):
+    from bot.engine.semantic import SemanticStage
+
+    directory, service, _, _, _ = setup
+    failures = iter([True])
+
+    def load() -> Engine:
+        engine = build_engine(directory, semantic="off")
+        if next(failures, False):  # the first reload's encoder fails in a way no one foresaw
+            def broken():
+                raise KeyError("no such weight")
+
+            engine = Engine(engine.faq, matcher=engine.matcher, semantic=SemanticStage(engine.faq, broken))
+        return engine
+
+    results: list[Reloaded] = []
+    done = threading.Event()
+    reloader = Reloader(service, directory, load, lint=check, interval=0.05,
+                        on_result=lambda result: (results.append(result), done.set()))
+    reloader.start()
+    try:
+        (directory / "faq.yaml").write_text(TWO, encoding="utf-8")
+        wait(done)
+        assert not results[-1].ok and "KeyError" in results[-1].problems[0]
+        assert [e.id for e in service.engine.faq.entries] == ["billing"]
+        (directory / "faq.yaml").write_text(TWO + "\n", encoding="utf-8")  # the next change is still seen
+        wait(done)
+        assert results[-1].ok and [e.id for e in service.engine.faq.entries] == ["billing", "refunds"]
+    finally:
+        reloader.stop()

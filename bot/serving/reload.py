@@ -99,22 +99,15 @@ class Reloader:
                 log.exception("reloading the FAQ failed")
                 result = Reloaded(False, len(self.service.engine.faq.entries), (f"{type(err).__name__}: {err}",))
             else:
-                if engine.semantic is not None:
-                    self._embedding = engine.semantic
-                    if self._stop.is_set():  # stop() came while the FAQ was loading
-                        engine.semantic.stop_embedding()
-                    try:
-                        engine.semantic.warm_up()  # in this thread, before any question reaches the new FAQ
-                    finally:
-                        self._embedding = None
-                if self._stop.is_set():
-                    log.info("stopping: the FAQ that was being reloaded is not swapped in")
-                    return Reloaded(False, len(self.service.engine.faq.entries), ("stopped while reloading",))
-                replaced = self.service.engine
-                self.service.replace(engine)
-                if replaced.semantic is not None:  # still embedding the FAQ at start, say: nobody will ask it now
-                    replaced.semantic.stop_embedding()
-                result = Reloaded(True, len(engine.faq.entries))
+                try:
+                    if not self._swap(engine):
+                        log.info("stopping: the FAQ that was being reloaded is not swapped in")
+                        return Reloaded(False, len(self.service.engine.faq.entries), ("stopped while reloading",))
+                except Exception as err:  # the last good FAQ goes on answering
+                    log.exception("reloading the FAQ failed")
+                    result = Reloaded(False, len(self.service.engine.faq.entries), (f"{type(err).__name__}: {err}",))
+                else:
+                    result = Reloaded(True, len(engine.faq.entries))
         if result.ok and not self._stop.is_set():  # after the swap and outside the lock: lint may take a while
             result = replace(result, findings=tuple(map(str, self._lint(engine))))
         (log.info if result.ok else log.error)("%s", result.summary(self.directory))
@@ -123,6 +116,24 @@ class Reloader:
         except Exception:
             log.exception("reporting the reload failed")
         return result
+
+    def _swap(self, engine: Engine) -> bool:
+        """Embeds the new FAQ and serves it; False when stopped first."""
+        if engine.semantic is not None:
+            self._embedding = engine.semantic
+            if self._stop.is_set():  # stop() came while the FAQ was loading
+                engine.semantic.stop_embedding()
+            try:
+                engine.semantic.warm_up()  # in this thread, before any question reaches the new FAQ
+            finally:
+                self._embedding = None
+        if self._stop.is_set():
+            return False
+        replaced = self.service.engine
+        self.service.replace(engine)
+        if replaced.semantic is not None:  # still embedding the FAQ at start, say: nobody will ask it now
+            replaced.semantic.stop_embedding()
+        return True
 
     def _lint(self, engine: Engine) -> list:
         try:
@@ -136,8 +147,11 @@ class Reloader:
             self._wake.clear()
             if self._stop.is_set():
                 return
-            if asked or self._settled_change():
-                self.reload()
+            try:
+                if asked or self._settled_change():
+                    self.reload()
+            except Exception:  # the reloader goes on watching: the next change may well load
+                log.exception("reloading the FAQ failed")
 
     def _settled_change(self) -> bool:
         """A change, once the files have stopped changing: an editor may save in several writes."""
