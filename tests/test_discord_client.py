@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 
@@ -31,7 +33,7 @@ from fake_discord import (
     slash,
     typing_question,
 )
-from support import Kept
+from support import FAQ_DIR, Kept
 
 from adapters.discord.client import build_client, intents
 from adapters.discord.connection import refused_intents
@@ -284,6 +286,32 @@ def test_autocomplete_offers_the_best_matching_questions_in_the_typed_language(b
     assert choices[0]["value"].startswith(f"faqbot:pick:{language}:")
     han = [any("\u4e00" <= ch <= "\u9fff" for ch in c["name"]) for c in choices]
     assert all(han) if language == "zh" else not any(han)
+
+
+def test_a_keystroke_is_worked_out_on_the_engines_thread_not_the_event_loop(start, fake):
+    ran_on = []  # (the event loop's thread, the thread the work ran on)
+
+    async def engine(work):
+        loop_thread = threading.current_thread()
+
+        def run():
+            ran_on.append((loop_thread, threading.current_thread()))
+            return work()
+
+        return await asyncio.to_thread(run)
+
+    start(engine=engine)
+    event = typing_question(fake, "what is rl")
+    fake.dispatch("INTERACTION_CREATE", event)
+    assert callback(fake, event).body["data"]["choices"][0]["name"] == "What is RLHF?"
+    ((loop_thread, worker),) = ran_on
+    assert worker is not loop_thread
+
+
+def test_a_new_faq_is_served_with_its_completion_built(engine):
+    service = Service(build_engine(FAQ_DIR, semantic="off"))
+    service.replace(engine)
+    assert set(service._serving[1]._indexes) == {"en", "zh"}  # built by the reload's thread, before the swap
 
 
 def test_autocomplete_with_nothing_typed_offers_topics_in_the_users_language(bot, fake, engine):

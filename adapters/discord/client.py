@@ -256,7 +256,9 @@ class Handlers:
                       if option.get("focused")), "")
 
         async def answer() -> None:
-            await interaction.response.autocomplete(self.choices(interaction, typed))
+            # on the engine's thread: a keystroke against a large FAQ takes milliseconds the event loop cannot spare
+            choices = await self.engine(lambda: self.choices(interaction, typed))
+            await interaction.response.autocomplete(choices)
 
         await self.guard("autocomplete", answer())
 

@@ -57,6 +57,11 @@ class Completer:
             return tuple(_shorten(ref, max_chars) for ref in engine.topics(lang, limit, tags))
         return _ranked(engine, self._index(lang), lang, " ".join(found), _tokens(found), tags, limit, max_chars)
 
+    def warm(self, langs: tuple[str, ...] = ("en", "zh")) -> None:
+        """Builds the indexes now (a second or more a language at 10,000 entries), so that no keystroke waits."""
+        for lang in langs:
+            self._index(lang)
+
     def _index(self, lang: str) -> _Index:
         known = self._indexes.get(lang)
         if known is not None:

@@ -140,6 +140,7 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
                       auto_answer=config.auto_answer, most_asked=store.most_asked if store is not None else None,
                       # Discord's need the Message Content intent, so they are followed only when asked for
                       follow_ups=frozenset({"slack", "discord"} if config.discord_follow_ups else {"slack"}))
+    threading.Thread(target=_warm_up_completion, args=(service,), name="faqbot-complete", daemon=True).start()
     runtime = Runtime(service, config, health, Status(health, metrics), Loop())
     runtime.status.serving(version)
     reloader = Reloader(service, faq_dir, load, lint=lint, interval=config.reload_interval, watch=config.reload_watch,
@@ -183,6 +184,13 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
         restore()
     log.info("stopped")
     return runtime.exit_code
+
+
+def _warm_up_completion(service: Service) -> None:
+    try:
+        service.warm_up()
+    except Exception:  # the first keystroke builds it then
+        log.exception("preparing the completion of questions failed")
 
 
 def _warm_up(semantic: SemanticStage, health: Health) -> None:

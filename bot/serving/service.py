@@ -110,9 +110,16 @@ class Service:
         return self._serving[0]
 
     def replace(self, engine: Engine) -> None:
-        """Serve a new FAQ from the next question on; one already being answered finishes on the old one."""
-        self._serving = (engine, Completer(engine))
+        """Serve a new FAQ from the next question on; one already being answered finishes on the old one. Its
+        completion is ready first: called off the event loop (a reload's thread), that is where it is built."""
+        completer = Completer(engine)
+        completer.warm()
+        self._serving = (engine, completer)
         self.served += 1
+
+    def warm_up(self) -> None:
+        """Builds the current FAQ's completion before anyone types: for a thread beside the event loop at start."""
+        self._serving[1].warm()
 
     # --- what adapters call -----------------------------------------------------------------------
 
