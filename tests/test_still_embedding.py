@@ -252,6 +252,23 @@ def test_faqbot_run_is_not_ready_while_meaning_loads_and_answers_with_the_words_
     assert ready[0] == 200 and "25 days of paid vacation" in later
 
 
+def test_faqbot_chat_waits_for_the_meaning_rather_than_answer_with_less(monkeypatch, small):
+    import io
+
+    import adapters.console
+
+    def slow_encoder():
+        time.sleep(3.0)  # longer than a server's patience
+        return shared_encoder()
+
+    engine = Engine(small.faq, matcher=small.matcher, semantic=SemanticStage(small.faq, slow_encoder, fusion=EAGER))
+    monkeypatch.setattr(sys, "stdin", io.StringIO(QUESTION + "\n"))
+    monkeypatch.setattr(sys, "stdout", said := io.StringIO())
+    code = run({"console": adapters.console.ADAPTER}, [], engine=engine, config=Config(reload_watch=False,
+               status_port=None), faq_dir=FAQ_DIR, load=lambda: engine, lint=lambda e: [], own_logging=False)
+    assert code == 0 and "25 days of paid vacation" in said.getvalue()
+
+
 def readiness(base: str, until: Callable[[tuple[int, str]], bool]) -> tuple[int, str]:
     """/readyz's status and text, once `until` them."""
     deadline = time.monotonic() + 30

@@ -129,7 +129,8 @@ def run(adapters: dict[str, Adapter], argv: Sequence[str], *, engine: Engine, co
     # no questions while a large FAQ is being embedded
     health = Health(tuple(adapters) + (("meaning",) if engine.semantic is not None else ()))
     if engine.semantic is not None:  # so that the first uncertain question does not wait for the encoder
-        engine.semantic.patience = MEANING_PATIENCE
+        if set(adapters) != {"console"}:  # one person at a terminal waits for the meaning rather than get less
+            engine.semantic.patience = MEANING_PATIENCE
         threading.Thread(target=_warm_up, args=(engine.semantic, health), name="faqbot-semantic", daemon=True).start()
     metrics = Metrics()
     metrics.entries.set(len(engine.faq.entries))
