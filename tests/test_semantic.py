@@ -214,17 +214,20 @@ NUMBERED = """
 """
 
 
-def test_a_question_with_no_letters_is_read_by_the_words_alone(make_faq):
+def test_a_question_with_too_few_letters_is_read_by_the_words_alone(make_faq):
     from bot.improve.why import semantic_lines
 
     engine = eager(build_engine(make_faq({"numbered.yaml": NUMBERED})))
-    for odd in ("-1", "1", "3?"):  # digits of an answer's text, which the encoder reads as nothing
+    # digits of an answer's text, which the encoder reads as nothing; a letter or two it reads as whatever short
+    # text the FAQ has
+    for odd in ("-1", "1", "3?", "x", "qq", "Y!", "a 1"):
         assert engine.fuse(odd, [], 0.0) is None
         assert engine.answer(odd).kind == Kind.FALLBACK and not engine.answer(odd).suggestions, odd
-        assert semantic_lines(engine, odd) == ["semantic: not consulted, the question has no letters for the "
-                                               "encoder to read"]
+        assert semantic_lines(engine, odd) == ["semantic: not consulted, the question has too few letters for the "
+                                               "encoder to read (three, or a Chinese character)"]
     assert engine.answer("502").entry_id == "gateway-error"  # a phrasing's number is still its words
-    assert engine.fuse("refund -1", [], 0.0) is not None
+    for enough in ("refund -1", "why", "退款"):
+        assert engine.fuse(enough, [], 0.0) is not None, enough
 
 
 @pytest.mark.parametrize("text", ["0\ud800", "\x00", "👍" * 500, "", "   "])

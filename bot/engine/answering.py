@@ -77,7 +77,7 @@ class Engine:
     def fuse(self, text: str, candidates: list[Candidate], confidence: float,
              tags: frozenset[str] | None = None) -> Fused | None:
         """The semantic stage's candidate for `text`; None without a semantic stage, or for a text with no letters."""
-        if self.semantic is None or not has_letters(text):
+        if self.semantic is None or not says_something(text):
             return None
         try:
             return self.semantic.fuse(text[:MAX_QUESTION_CHARS], candidates, confidence, self.reachable(tags),
@@ -257,8 +257,8 @@ def detect_language(text: str, default: str = "en") -> str:
     return "en" if any(c.isascii() and c.isalpha() for c in text) else default
 
 
-def has_letters(text: str) -> bool:
-    """Whether `text` has a letter or a Chinese character. One without ("-1", "2", "502") means nothing to the
-    encoder (its cosines are near 0), yet the Fusion, fitted on questions, would read it as surely as one: only the
-    words may match it, to a phrasing that has the number."""
-    return any(c.isalpha() for c in text)
+def says_something(text: str) -> bool:
+    """Whether `text` has a Chinese character or three letters. One without ("-1", "502", "x", "qq") means nothing
+    to the encoder (its cosines are near 0, or near whatever short text the FAQ has), yet the Fusion, fitted on
+    questions, would read it as surely as one: only the words may match it, to a phrasing that has it."""
+    return has_han(text) or sum(c.isalpha() for c in text) >= 3

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.engine.answering import Engine, has_letters
+from bot.engine.answering import Engine, says_something
 from bot.engine.fusion import VIEWS, Fusion
 from bot.engine.matcher import Ranking
 from bot.engine.semantic import Fused
@@ -41,8 +41,9 @@ def semantic_lines(engine: Engine, question: str, ranking: Ranking | None = None
     if engine.words_alone(ranking, candidates, lead, confidence):
         return [f"semantic: not consulted, the words answer alone (a phrasing asked as written, or confidence at "
                 f"{engine.semantic.fusion.words:.2f} or more)"]
-    if not has_letters(question):
-        return ["semantic: not consulted, the question has no letters for the encoder to read"]
+    if not says_something(question):
+        return ["semantic: not consulted, the question has too few letters for the encoder to read (three, or a "
+                "Chinese character)"]
     fused = engine.fuse(question, candidates, confidence)
     if fused is None:
         failed = engine.semantic.failed
