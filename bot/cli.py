@@ -170,6 +170,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # Ctrl-C in a one-off command: what it writes is written whole or not at all
+        print("\nfaqbot: interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     embedding.allow_helpers()  # a large FAQ is embedded on every core
     parser = build_parser()
     args, unknown = parser.parse_known_args(argv)

@@ -458,3 +458,19 @@ def test_answers_do_not_depend_on_the_hash_seed():
 def test_a_count_below_one_is_refused_with_what_is_allowed(args):
     done = run_faqbot(*args)
     assert done.returncode == 2 and "is not a whole number of at least 1" in done.stderr
+
+
+def test_ctrl_c_in_a_one_off_command_is_one_line_and_exit_130(tmp_path):
+    import subprocess
+    import sys
+
+    from bench.synth import write_synthetic_faq
+
+    write_synthetic_faq(tmp_path / "big", 3000)  # seconds to load and embed: the interrupt comes first
+    script = ("import os, signal, sys, threading\n"
+              "from bot import cli\n"
+              "threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGINT)).start()\n"
+              f"sys.exit(cli.main(['lint', '--faq', {str(tmp_path / 'big')!r}, '--index-cache', 'off']))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    no_traceback(done)
+    assert done.returncode == 130 and done.stderr.strip() == "faqbot: interrupted"

@@ -92,6 +92,40 @@ def test_quitting_or_skipping_everything_changes_nothing(setup):
     assert all(p.read_bytes() == (FAQ_DIR / p.name).read_bytes() for p in faq.iterdir())
 
 
+def test_ctrl_c_at_a_prompt_quits_as_q_does_and_what_was_added_is_checked(setup):
+    import os
+    import signal
+    import threading
+    import time
+
+    from support import faqbot_command
+
+    faq, url = setup
+    process = subprocess.Popen([*faqbot_command(), "learn", "--faq", str(faq), "--db", url, "--since", "30d"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               encoding="utf-8", env=dict(os.environ, PYTHONIOENCODING="utf-8", **WORDS_ONLY))
+    said: list[str] = []
+    reader = threading.Thread(target=lambda: said.extend(iter(process.stdout.readline, "")), daemon=True)
+    reader.start()
+    process.stdin.write("s\na\n")  # skip the Kubernetes group, accept the AGI one
+    process.stdin.flush()
+    deadline = time.monotonic() + 60
+    while not any("added to agi-aigc" in line for line in said):
+        assert time.monotonic() < deadline and process.poll() is None, "".join(said)
+        time.sleep(0.05)
+    time.sleep(0.3)  # at the next prompt
+    process.send_signal(signal.SIGINT)
+    try:
+        err = process.communicate(timeout=60)[1]
+    finally:
+        process.kill()
+    reader.join(5)
+    out = "".join(said)
+    assert process.returncode == 0 and "Traceback" not in err, err
+    assert "added 1 phrasing(s)" in out and "has no problems" in out
+    assert added_lines(FAQ_DIR / "gpt-basics.yaml", faq / "gpt-basics.yaml") == [f"      - {AGI_QUESTION}\n"]
+
+
 def picks_store(tmp_path: Path, engine: Engine) -> tuple[Path, str, int]:
     """A copy of the FAQ, a store of questions picked from, and how many unanswered groups learn shows first
     (not those the FAQ has as phrasings already)."""

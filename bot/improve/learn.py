@@ -36,7 +36,11 @@ class Session:
 
     def ask(self, prompt: str) -> str | None:
         print(prompt, end="", file=self.stdout, flush=True)
-        line = self.stdin.readline()
+        try:
+            line = self.stdin.readline()
+        except KeyboardInterrupt:  # Ctrl-C at a prompt quits, as q does: what was added is checked
+            self.say()
+            return None
         if not self.stdin.isatty():
             self.say(line.strip())  # piped answers show in the transcript as typed ones do
         return line.strip() if line else None
