@@ -121,6 +121,20 @@ def test_an_existing_folder_is_kept_unless_forced(export_file, tmp_path):
 
 
 
+def test_the_imported_folder_is_made_as_the_umask_says_not_private(export_file, tmp_path):
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert run_faqbot("import", export_file, "--out", tmp_path / "faq").returncode == 0
+    assert (tmp_path / "faq").stat().st_mode & 0o777 == 0o777 & ~mask  # a bot run as another user can read it
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs /proc, where nobody may create a folder")
+def test_a_folder_that_cannot_be_made_is_one_line_and_nothing_written(export_file):
+    done = run_faqbot("import", export_file, "--out", "/proc/faqbot-import/faq")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("faqbot: cannot write /proc/faqbot-import/faq (") and "nothing was written" in done.stderr
+
+
 def test_force_replaces_only_a_folder_of_faq_files(export_file, tmp_path):
     out = tmp_path / "faq"
     (out / ".git").mkdir(parents=True)

@@ -89,8 +89,12 @@ def write(out: Path, files: dict[str, str], *, force: bool, origins: Mapping[str
     entry's id -> where the import read it (`file:line`), to name it if what is written would not load."""
     check_target(out, force)
     parent = out.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.importing-", dir=parent))
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.importing-", dir=parent))
+        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp's is private: the folder is made as any other would be
+    except OSError as err:
+        raise CannotImport(f"cannot write {out} ({err.strerror}): nothing was written") from None
     try:
         for name, text in files.items():
             (staging / name).write_text(text, encoding="utf-8")
@@ -107,6 +111,12 @@ def write(out: Path, files: dict[str, str], *, force: bool, origins: Mapping[str
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [out / name for name in files]
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _replace(out: Path, staging: Path, parent: Path) -> None:
