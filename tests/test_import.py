@@ -106,6 +106,7 @@ def test_bad_rows_are_named_by_line_and_nothing_is_written(export_file, tmp_path
     done = run_faqbot("import", export_file, "--out", out, "--skip-bad")
     assert done.returncode == 0, done.stderr
     assert f"{export_file}:9: not imported: IsContextOnly" in done.stdout
+    assert f"{export_file}:13: imported without it: a prompt leads to QnaId 99" in done.stdout
     assert {"how-do-i-reset-my-password", "leads-nowhere"} <= set(entries(out))
 
 

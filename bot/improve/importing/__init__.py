@@ -104,8 +104,9 @@ def run(files: Sequence[Path], out: Path, *, form: Format | None = None, lang: s
     previous = kept_from(out) if force else Kept()
     keeping = carry(previous, entries, out)
     written = write(out, files_for(groups) | previous.files(), force=force, origins=origins)
-    skipped = [s for r in reads for s in r.skipped] + [Finding(e.file, e.line, f"not imported: {e.message}")
-                                                        for e in errors + list(assembled.errors)]
+    skipped = [s for r in reads for s in r.skipped] + [
+        Finding(e.file, e.line, f"{'imported without it' if e.row_kept else 'not imported'}: {e.message}")
+        for e in errors + list(assembled.errors)]
     return Summary(
         written=tuple(written),
         entries=len(entries),

@@ -42,6 +42,7 @@ class Finding:
     file: str
     line: int | None
     message: str
+    row_kept: bool = False  # with --skip-bad, the row is imported all the same, without what the message names
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.message}" if self.line else f"{self.file}: {self.message}"

@@ -69,7 +69,8 @@ def read(path: Path, table: Iterable[tuple[int, list[str]]]) -> Read:
     for number, pair in pairs.items():
         for _, target, _ in pair.prompts:
             if target not in known:
-                errors.append(Finding(name, pair.line, f"a prompt leads to QnaId {target}, which is not in the file"))
+                errors.append(Finding(name, pair.line, f"a prompt leads to QnaId {target}, which is not in the file",
+                                      row_kept=True))
         follow_ups = tuple(FollowUp(f"{name}#{target}", text or None)
                            for _, target, text in sorted(pair.prompts) if target in known and target != number)
         drafts.append(Draft(f"{name}#{number}", name, pair.line, tuple((None, q) for q in pair.questions),
