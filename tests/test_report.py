@@ -182,6 +182,8 @@ def test_purge_deletes_old_rows_and_says_how_many(store_url, engine):
 
 @pytest.mark.parametrize(("args", "code", "says"), [
     (["--since", "7 days"], 2, "whole number of hours, days or weeks"),
+    (["--since", "99999999999999999999d"], 2, "up to a century"),  # no date is that far back
+    (["--since", "100000w"], 2, "up to a century"),
     (["--db", "oracle://scott:tiger@db/x"], 2, "--db names the database 'oracle'"),
     (["--db", "sqlite:///{tmp}/nothing-here.db"], 1, "there is no database at sqlite:///"),
 ])

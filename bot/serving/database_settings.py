@@ -13,7 +13,8 @@ from pathlib import Path
 DB_URL = "database.url (FAQBOT_DB_URL)"
 USER_SALT = "FAQBOT_USER_SALT"
 ALLOWED_URLS = "sqlite:///path/to/faqbot.db or postgresql://user@host:5432/dbname"
-DURATIONS = "give a whole number of hours, days or weeks, e.g. 12h, 7d, 2w"
+DURATIONS = "give a whole number of hours, days or weeks up to a century, e.g. 12h, 7d, 2w"
+LONGEST = 36_525 * 86400  # longer than anything has been recorded, and a start a date can still show
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([hdw])\s*$")
 _SECONDS = {"h": 3600, "d": 86400, "w": 7 * 86400}
@@ -40,7 +41,7 @@ def default_url(environ: Mapping[str, str] = os.environ) -> str:
 def parse_duration(text: str, *, setting: str) -> float:
     """Seconds in "12h", "7d" or "2w"."""
     match = _DURATION.match(text)
-    if not match or int(match[1]) == 0:
+    if not match or int(match[1]) == 0 or int(match[1]) * _SECONDS[match[2]] > LONGEST:
         raise StoreConfigError(f"{setting} is {text!r}: {DURATIONS}")
     return int(match[1]) * _SECONDS[match[2]]
 
