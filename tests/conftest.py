@@ -80,8 +80,9 @@ def serve(engine, fake) -> Iterator[Callable[..., SignedClient]]:
 
     def start(*, recorder=None, channels=None, metrics=None, auto_answer=frozenset(), **settings) -> SignedClient:
         service = Service(engine, recorder=recorder, channels=channels, auto_answer=auto_answer)
-        slack = Slack(service, Settings(token=TOKEN, signing_secret=SECRET, api_url=fake.api_url, host="127.0.0.1",
-                                        port=0, **settings), metrics=metrics)
+        settings = {"host": "127.0.0.1", "port": 0, **settings}
+        slack = Slack(service, Settings(token=TOKEN, signing_secret=SECRET, api_url=fake.api_url, **settings),
+                      metrics=metrics)
         running.append(slack)
         return SignedClient(f"http://127.0.0.1:{slack.port}/slack/events", SECRET)
 

@@ -133,6 +133,19 @@ def test_a_reply_kept_rate_limited_past_patience_is_given_up_and_the_senders_sta
     assert any("still rate limited after 2 s" in r.getMessage() for r in faqbot_lines(caplog))
 
 
+@pytest.mark.parametrize(("host", "fix"), [("999.1.1.1", "set --host or http.host"),
+                                         ("127.0.0.1", "set --port or http.port")])
+def test_a_start_that_cannot_listen_names_the_setting_to_fix(serve, fake, host, fix):
+    from bot.serving.runner import StartError
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        with pytest.raises(StartError) as refused:
+            serve(host=host, port=taken.getsockname()[1])
+    assert str(refused.value).startswith(f"cannot listen on {host}:") and str(refused.value).endswith(fix)
+
+
 def test_a_reply_whose_call_timed_out_is_not_sent_again(serve, fake):
     """It may have arrived: sending it again could show it twice."""
     metrics = Metrics()

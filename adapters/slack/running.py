@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import socket
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -105,8 +106,9 @@ class Slack:
                 try:
                     await self.server.start(settings.host, settings.port)
                 except OSError as err:
-                    raise StartError(f"cannot listen on {settings.host}:{settings.port}: {err.strerror}; "
-                                     "set --port or http.port", code=1) from None
+                    fix = "--host or http.host" if isinstance(err, socket.gaierror) else "--port or http.port"
+                    raise StartError(f"cannot listen on {settings.host}:{settings.port}: {err.strerror}; set {fix}",
+                                     code=1) from None
         except BaseException:
             with contextlib.suppress(Exception):
                 await self._stop(time.monotonic())
