@@ -155,6 +155,17 @@ def test_the_html_page_is_self_contained_with_a_chart(store_url, engine, tmp_pat
     assert page.stat().st_mode & 0o044, "a new page must be readable by others (a web server), as files usually are"
 
 
+def test_html_overwrites_an_earlier_report_and_nothing_else(store_url, engine, tmp_path):
+    fill_store(store_url, engine)
+    page, faq_file = tmp_path / "report.html", tmp_path / "team.yaml"
+    faq_file.write_text("- id: a\n", encoding="utf-8")
+    for _ in range(2):  # the second time over the first report
+        assert run_faqbot("report", "--db", store_url, "--html", page).returncode == 0
+    done = run_faqbot("report", "--db", store_url, "--html", faq_file)
+    assert done.returncode == 2 and "exists and is no faqbot report" in done.stderr and "Traceback" not in done.stderr
+    assert faq_file.read_text(encoding="utf-8") == "- id: a\n"
+
+
 def test_question_text_is_escaped_in_the_page(tmp_path, engine):
     from report_data import record
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from bot.engine import Engine
 from bot.improve.atomic import write_atomically
-from bot.improve.report import EXIT_FAILED, Unavailable, read_report, render_text
-from bot.improve.report_html import render_html
+from bot.improve.report import EXIT_FAILED, EXIT_USAGE, Unavailable, read_report, render_text
+from bot.improve.report_html import GENERATOR, render_html
 
 
 def main(engine: Engine, args: argparse.Namespace) -> int:
@@ -20,6 +20,10 @@ def main(engine: Engine, args: argparse.Namespace) -> int:
         print(f"faqbot: {err}", file=sys.stderr)
         return err.exit_code
     if args.html is not None:
+        if (other := _not_a_report(args.html)) is not None:
+            print(f"faqbot: {args.html} {other}: --html overwrites only an earlier report; give another file",
+                  file=sys.stderr)
+            return EXIT_USAGE
         try:
             _write_text(args.html, render_html(report, engine))
         except OSError as err:
@@ -31,6 +35,20 @@ def main(engine: Engine, args: argparse.Namespace) -> int:
     elif args.html is None:
         print(render_text(report))
     return 0
+
+
+def _not_a_report(path: Path) -> str | None:
+    """What is at `path` if it is something other than nothing or a page `faqbot report --html` wrote."""
+    if not path.exists():
+        return None
+    if not path.is_file():
+        return "is no file"
+    try:
+        with path.open("rb") as page:
+            head = page.read(2048)
+    except OSError as err:
+        return f"cannot be read ({err.strerror})"
+    return None if f'<meta name="generator" content="{GENERATOR}">'.encode() in head else "exists and is no faqbot report"
 
 
 def _write_text(path: Path, text: str) -> None:

@@ -9,6 +9,8 @@ from bot.improve.report import TEXT_OFF, Report, iso, rate
 
 WIDTH, HEIGHT, PAD = 720, 240, 40
 
+# in every page, so that --html overwrites an earlier report and nothing else
+GENERATOR = "faqbot report"
 STYLE = """
 body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; color: #222; padding: 0 1rem; }
 h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 2rem; }
@@ -39,7 +41,7 @@ def render_html(report: Report, engine: Engine) -> str:
     untold = (f"<p class=muted>{report.untold} unanswered question(s) were recorded without their text: "
               f"{escape(TEXT_OFF)}.</p>" if report.untold else "")
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>faqbot report</title><style>{STYLE}</style></head>
+<html lang="en"><head><meta charset="utf-8"><meta name="generator" content="{GENERATOR}"><title>faqbot report</title><style>{STYLE}</style></head>
 <body>
 <h1>faqbot report</h1>
 <p class=muted>{iso(report.since)} to {iso(report.until)}; days are UTC.</p>
