@@ -453,6 +453,14 @@ def test_an_export_says_what_its_file_cannot_hold(make_faq, tmp_path):
         assert ("QnA Maker keeps no entry ids" in done.stdout) == ids_lost
 
 
+@pytest.mark.parametrize("form", ["qnamaker", "csv"])
+def test_a_tag_holding_the_separator_is_refused_not_split_in_two(make_faq, tmp_path, form):
+    faq = make_faq({"fruit.yaml": "- id: apple\n  tags: [a|b]\n  questions:\n    en: [What is an apple?]\n"
+                                  "  answer:\n    en: A fruit.\n"})
+    done = run_faqbot("export", "--faq", faq, "--format", form, "--out", tmp_path / "kb", "--index-cache", "off")
+    assert done.returncode == 2 and "'a|b' holds '|'" in done.stderr and not (tmp_path / "kb").exists()
+
+
 def test_a_csv_excel_saved_in_gbk_is_read_as_such_and_said_so(tmp_path):
     source = tmp_path / "faq.csv"
     source.write_bytes("question,answer\n怎么开发票？,在订单详情页点“申请发票”。\n配送费怎么算？,按距离计算，起步价 3 元。\n"

@@ -93,6 +93,9 @@ def _qnamaker(entries: Sequence[Entry]) -> tuple[list[list[str]], list[str]]:
                                or next(iter(e.questions.values()))[0]}
                               for n, r in enumerate(entry.related) if (e := by_id.get(r)) is not None],
                              ensure_ascii=False)
+        if bad := [tag for tag in entry.tags if "|" in tag]:
+            raise CannotExport(f"{entry.id}: its tag {bad[0]!r} holds '|', which separates QnA Maker's metadata "
+                               "pairs: an import would read two tags; rename it")
         metadata = "|".join(tag if ":" in tag else f"tag:{tag}" for tag in entry.tags)
         for position, lang in enumerate(entry.questions):
             number = numbers[entry.id]
