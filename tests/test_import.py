@@ -159,6 +159,14 @@ def test_force_replaces_only_a_folder_of_faq_files(export_file, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["kb-export.yaml"]
 
 
+def test_importing_over_a_new_projects_examples_says_they_are_gone(export_file, tmp_path):
+    assert run_faqbot("init", tmp_path / "team").returncode == 0
+    done = run_faqbot("import", export_file, "--out", tmp_path / "team" / "faq", "--force")
+    assert done.returncode == 0, done.stderr
+    assert "2 entries of the folder replaced (" in done.stdout and "are not in the import and are gone" in done.stdout
+    assert "synonyms.yaml: kept from the folder replaced" in done.stdout
+
+
 def test_an_edited_export_imported_back_over_its_folder_keeps_its_synonyms_and_not_questions(export_file, tmp_path):
     out, edited = tmp_path / "faq", tmp_path / "edited.csv"
     assert run_faqbot("import", export_file, "--out", out).returncode == 0

@@ -16,6 +16,7 @@ class Kept:
     synonyms: str | None = None  # the synonyms file's text
     not_questions: Mapping[str, dict[str, list[str]]] = field(default_factory=dict)  # entry id -> language -> texts
     unreadable: bool = False  # the folder did not load: nothing of it could be kept
+    ids: tuple[str, ...] = ()  # the entries it held
 
     def files(self) -> dict[str, str]:
         """The files kept whole: name -> text."""
@@ -32,7 +33,7 @@ def kept_from(folder: Path) -> Kept:
     synonyms = folder / SYNONYMS_FILE
     return Kept(synonyms.read_text(encoding="utf-8") if synonyms.is_file() else None,
                 {e.id: {lang: list(texts) for lang, texts in e.not_questions.items()}
-                 for e in faq.entries if e.not_questions})
+                 for e in faq.entries if e.not_questions}, ids=tuple(e.id for e in faq.entries))
 
 
 def carry(kept: Kept, entries: list[dict], folder: Path) -> list[Finding]:
@@ -53,6 +54,10 @@ def carry(kept: Kept, entries: list[dict], folder: Path) -> list[Finding]:
         total = sum(len(texts) for i in carried for texts in kept.not_questions[i].values())
         said.append(Finding(str(folder), None, f"kept {counted(total, 'not_question')} of "
                             f"{counted(len(carried), 'entry', 'entries')} imported again under the same id"))
+    if replaced := [i for i in kept.ids if i not in by_id]:
+        said.append(Finding(str(folder), None, f"{counted(len(replaced), 'entry', 'entries')} of the folder replaced "
+                            f"({', '.join(repr(i) for i in replaced[:5])}{', …' if len(replaced) > 5 else ''}) "
+                            "are not in the import and are gone: if you need them, take them from version control"))
     if gone := [i for i in kept.not_questions if i not in by_id]:
         said.append(Finding(str(folder), None, f"the not_questions of {', '.join(repr(i) for i in gone[:5])}"
                             + (f" and {len(gone) - 5:,} more" if len(gone) > 5 else "")
