@@ -113,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     import_command.add_export(commands, common)
 
     ask = commands.add_parser("ask", parents=[common], help="answer one question")
-    ask.add_argument("question")
+    ask.add_argument("question", nargs="+", help="the question; quotes are optional")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument("--lang", choices=("en", "zh"), help="reply in this language")
 
@@ -133,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--lang", choices=("en", "zh"), default=None, help="only this language")
 
     why = commands.add_parser("why", parents=[common], help="show how a question was matched")
-    why.add_argument("question")
+    why.add_argument("question", nargs="+", help="the question; quotes are optional")
     why.add_argument("--top", type=positive, default=5)
 
     lint = commands.add_parser("lint", parents=[common], help="check the FAQ; exit 1 if anything is wrong")
@@ -234,7 +234,7 @@ def _main(argv: list[str] | None) -> int:
 
 
 def _ask(engine: Engine, args: argparse.Namespace) -> int:
-    reply = engine.answer(args.question, Context(lang=args.lang))
+    reply = engine.answer(" ".join(args.question), Context(lang=args.lang))
     if args.json:
         print(json.dumps(reply.to_json(), ensure_ascii=False))
     else:
@@ -367,7 +367,7 @@ def _show(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def _why(engine: Engine, args: argparse.Namespace) -> int:
-    print("\n".join(explain(engine, args.question, args.top)))
+    print("\n".join(explain(engine, " ".join(args.question), args.top)))
     return 0
 
 

@@ -46,6 +46,12 @@ def test_ask_prints_the_reply_text(engine):
     assert done.stdout.startswith(engine.faq.get("what-is-gpt").answer["en"])
 
 
+def test_a_question_needs_no_quotes(engine):
+    done = run_faqbot("ask", "what", "is", "gpt", "--json")
+    assert done.returncode == 0 and json.loads(done.stdout)["id"] == "what-is-gpt", done.stderr
+    assert "-> what-is-gpt" in run_faqbot("why", "what", "is", "gpt").stdout
+
+
 def test_ask_json_is_exactly_one_object(engine):
     done = run_faqbot("ask", "--json", "What is GPT?")
     assert done.returncode == 0, done.stderr
