@@ -287,6 +287,20 @@ def test_a_markdown_faq(tmp_path):
     assert run_faqbot("list", "--faq", tmp_path / "faq", "--tag", "报销").stdout.split()[0] == "entry-3"
 
 
+def test_a_markdown_title_with_an_introduction_is_no_question(tmp_path):
+    source = tmp_path / "FAQ.md"
+    source.write_text("# Acme FAQ\n\nWelcome to our FAQ.\n\n## Who approves trips?\nYour manager.\n\n"
+                      "## How do I book travel?\nOn the portal.\n", encoding="utf-8")
+    done = run_faqbot("import", source, "--out", tmp_path / "faq")
+    assert done.returncode == 0, done.stderr
+    assert list(entries(tmp_path / "faq")) == ["who-approves-trips", "how-do-i-book-travel"]
+    assert f"{source}:1: the title 'Acme FAQ' and the text under it: the document's introduction" in done.stdout
+    source.write_text("# Who approves trips?\nYour manager.\n\n# How do I book travel?\nOn the portal.\n",
+                      encoding="utf-8")  # every question at the top level: no title
+    assert run_faqbot("import", source, "--out", tmp_path / "two").returncode == 0
+    assert len(entries(tmp_path / "two")) == 2
+
+
 def test_an_empty_markdown_heading_is_a_bad_row_of_its_file(tmp_path):
     source = tmp_path / "FAQ.md"
     source.write_text("# Team FAQ\n\n## \nAn answer to no question.\n\n##\nAnother one.\n\n## Who approves trips?\n"

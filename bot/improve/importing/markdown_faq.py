@@ -1,5 +1,6 @@
 """A Markdown FAQ (`FAQ.md`): each heading with text under it is a question, the text its answer. A heading
-with no text of its own, below the document's title, names a section: its entries get it as a tag."""
+with no text of its own, below the document's title, names a section: its entries get it as a tag. The title
+(the one top-level heading, first) is no question, even with an introduction under it."""
 
 from __future__ import annotations
 
@@ -42,8 +43,17 @@ def read(path: Path, encoding: str = "utf-8-sig") -> Read:
     drafts, errors, skipped = [], [], []
     section_tags: dict[int, str] = {}  # level -> the tag of the open section at that level
     top = min((level for _, level, _, _ in sections), default=1)
+    # one heading at the top level, first, with the questions below it: the document's title, whatever text is
+    # under it (an introduction), not a question
+    title = (sections[0][0] if sections and [level for _, level, _, _ in sections].count(top) == 1
+             and sections[0][1] == top and len(sections) > 1 else None)
     for line, level, heading, body in sections:
         answer = "\n".join(body).strip()
+        if line == title:
+            if answer:
+                skipped.append(Finding(name, line, f"the title {heading!r} and the text under it: the document's "
+                                       "introduction, not a question"))
+            continue
         section_tags = {lvl: tag for lvl, tag in section_tags.items() if lvl < level}
         if not answer:
             tag = section_tag(heading)
