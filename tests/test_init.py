@@ -53,6 +53,16 @@ def test_every_command_uses_the_folders_faq_without_flags(project, command, expe
     assert expected in done.stdout and "what-is-gpt" not in done.stdout
 
 
+def test_a_project_records_to_a_database_of_its_own_beside_its_settings(tmp_path):
+    assert run_faqbot("init", tmp_path / "mine").returncode == 0
+    project, home = tmp_path / "mine", {"XDG_DATA_HOME": str(tmp_path / "data")}  # the per-user default: not used
+    done = run_faqbot("chat", "--record", cwd=project, input="How do I claim my expenses?\nquit\n", env=home)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(run_faqbot("report", "--json", cwd=project, env=home).stdout)
+    assert report["source"] == f"sqlite:///{project / 'faqbot.db'}" and report["questions_total"] == 1
+    assert not (tmp_path / "data").exists()  # another FAQ's report does not see this one's questions
+
+
 def test_verbose_says_where_the_settings_and_the_faq_come_from(project):
     done = run_faqbot("list", "--verbose", cwd=project)
     assert f"settings from {project / 'faqbot.yaml'} (found in the current directory)" in done.stderr
