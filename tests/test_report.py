@@ -181,6 +181,20 @@ def test_question_text_is_escaped_in_the_page(tmp_path, engine):
     assert "<img" not in html and "&lt;img src=&quot;http://evil.example/x.png&quot;&gt;" in html
 
 
+def test_a_long_question_is_one_cut_line_of_the_text_report_and_whole_in_json(tmp_path, engine):
+    from report_data import record
+
+    from bot.improve.store import open_store
+
+    url, long = f"sqlite:///{tmp_path / 'faqbot.db'}", "kubernetes\n" + "pricing question " * 100
+    with open_store(url) as store:
+        record(store, engine, long, time.time())
+    out = run_faqbot("report", "--db", url).stdout
+    (line,) = [line for line in out.splitlines() if "1x  kubernetes" in line]
+    assert line.endswith("…") and len(line) < 200
+    assert len(report_json(url)["unanswered"][0]["question"]) > 1000  # the JSON keeps what was stored
+
+
 def test_purge_deletes_old_rows_and_says_how_many(store_url, engine):
     fill_store(store_url, engine)
     before = count(store_url)

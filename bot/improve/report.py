@@ -233,20 +233,26 @@ def render_text(report: Report) -> str:
     for m in report.unanswered:
         similar = f"   (+{len(m.phrasings) - 1} similar)" if len(m.phrasings) > 1 else ""
         closest = f"{m.closest_id} ({m.closest_score:.2f})" if m.closest_id else "none"
-        lines.append(f"  {m.count:>5}x  {m.question}{similar}")
+        lines.append(f"  {m.count:>5}x  {_line(m.question)}{similar}")
         lines.append(f"          closest: {closest}; suggested: {m.action}")
     if report.untold:
         more = " more" if report.unanswered else ""
         lines.append(f"  {report.untold:,}{more} unanswered question(s) without text: {TEXT_OFF}")
     if report.picked_after:
         lines += ["", "picked after asking (the words are new phrasings of the entry picked):"]
-        lines += [f"  {p.count:>5}x  {p.asked}  ->  {p.entry_id}" for p in report.picked_after[:10]]
+        lines += [f"  {p.count:>5}x  {_line(p.asked)}  ->  {p.entry_id}" for p in report.picked_after[:10]]
     lines += ["", "entries with the most thumbs down:"]
     disliked = [v for v in report.feedback if v.down][:10]
     lines += [f"  {v.entry_id}  down {v.down}  up {v.up}" for v in disliked] or ["  none"]
     if report.unanswered or report.picked_after:
         lines += ["", "`faqbot learn` walks through the suggestions and adds the phrasings you accept."]
     return "\n".join(lines)
+
+
+def _line(question: str, most: int = 160) -> str:
+    """A question on one line of a terminal's report, cut to `most` characters (JSON and the page have it whole)."""
+    flat = " ".join(question.split())
+    return flat if len(flat) <= most else flat[: most - 1] + "…"
 
 
 def _span(seconds: float) -> str:
