@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from support import Kept
 
@@ -68,6 +70,28 @@ def test_the_most_asked_are_read_once_for_many_home_pages(engine):
     service.home("en")
     service.home("zh")
     assert len(reads) == 1
+
+
+def test_a_home_page_does_not_wait_for_a_database_that_is_away(engine):
+    import threading
+
+    back = threading.Event()
+
+    def slow():
+        back.wait(30)
+        return [("rlhf", 3)]
+
+    service = Service(engine, most_asked=slow)
+    shown = []
+    opening = threading.Thread(target=lambda: shown.append(service.home("en").most_asked))
+    opening.start()
+    opening.join(10)
+    assert not opening.is_alive() and shown == [()]  # shown without them while the database does not answer
+    back.set()
+    deadline = time.monotonic() + 10
+    while [ref.id for ref in service.home("en").most_asked] != ["rlhf"]:
+        assert time.monotonic() < deadline, "the read that came back late was never shown"
+        time.sleep(0.05)
 
 
 def test_a_conversation_is_followed_for_its_time_only():

@@ -9,7 +9,13 @@ from pathlib import Path
 
 from bot.engine import Engine
 from bot.improve.atomic import write_atomically
-from bot.improve.report import EXIT_FAILED, EXIT_USAGE, Unavailable, read_report, render_text
+from bot.improve.report import (
+    EXIT_FAILED,
+    EXIT_USAGE,
+    Unavailable,
+    read_report,
+    render_text,
+)
 from bot.improve.report_html import GENERATOR, render_html
 
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 import unicodedata
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -29,6 +31,7 @@ MAX_OPTION_DIGITS = 6  # a longer number is a question, not a pick
 CONVERSATIONS_KEPT = 86400.0  # seconds a conversation the bot replied in is followed after its last reply
 OFFERS_KEPT = 900.0  # seconds a reply's numbered options may be picked by typing the number
 MOST_ASKED_FRESH = 600.0  # seconds the most asked entries read from the store are shown before being read again
+MOST_ASKED_WAIT = 0.5  # a Home tab waits this long for them at most: a database away must not stall the answers
 HOME_FRESH = 300.0  # seconds a person's home page stands once shown, unless the FAQ changes
 
 
@@ -101,6 +104,8 @@ class Service:
         self.follow_ups = follow_ups  # the platforms whose conversations are followed; None: every one
         self.most_asked = most_asked  # (entry id, times) answered most often lately: the store's, when there is one
         self._most_asked_read: tuple[float, list[tuple[str, int]]] = (-MOST_ASKED_FRESH, [])  # (when read, what)
+        self._most_asked_reading: Future[list[tuple[str, int]]] | None = None
+        self._most_asked_lock = threading.Lock()
         self.log_bodies = log_bodies
         self.answering = InFlight()
         self.leads = Leads()
@@ -211,10 +216,28 @@ class Service:
         """The store's most asked, read at most every MOST_ASKED_FRESH seconds: a Home tab opened by each person
         in turn must not query the database each time (nor wait for one that is away)."""
         read_at, found = self._most_asked_read
-        if self.most_asked is not None and time.monotonic() - read_at >= MOST_ASKED_FRESH:
+        if self.most_asked is None or time.monotonic() - read_at < MOST_ASKED_FRESH:
+            return found
+        with self._most_asked_lock:
+            reading = self._most_asked_reading
+            if reading is None or reading.done():
+                reading = self._most_asked_reading = Future()
+                # read on a thread of its own: this one answers everybody's questions
+                threading.Thread(target=self._read_most_asked, args=(reading,), name="faqbot-most-asked",
+                                 daemon=True).start()
+        try:
+            return reading.result(timeout=MOST_ASKED_WAIT)
+        except TimeoutError:  # the page shows what was read before; the next one, what this read finds
+            return found
+
+    def _read_most_asked(self, reading: Future[list[tuple[str, int]]]) -> None:
+        try:
             found = self.most_asked()
-            self._most_asked_read = (time.monotonic(), found)
-        return found
+        except Exception:
+            log.exception("reading the most asked entries failed")
+            found = self._most_asked_read[1]
+        self._most_asked_read = (time.monotonic(), found)
+        reading.set_result(found)
 
     def help(self, where: Where, lang: str, *, private: bool = True) -> View:
         """How to ask, and the topics of this channel. Not a question: nothing is matched or recorded."""
