@@ -127,7 +127,7 @@ class _Links:
     id: str | None  # None: no valid id
     related: tuple[str, ...]
     context_only: bool
-
+    related_line: int | None = None  # the `related:` field's line
 
 class _Reader:
     """Validates the nodes of one file, recording problems instead of stopping at the first."""
@@ -193,7 +193,8 @@ class _Reader:
         related, related_labels = self.related(fields.get("related"), label)
         context_only = self.flag(fields.get("context_only"), label, "context_only")
         sources, source_langs = self.sources(fields.get("sources"), label)
-        self.linked.append(_Links(self.file, line_of(node), label, entry_id, tuple(related), bool(context_only)))
+        self.linked.append(_Links(self.file, line_of(node), label, entry_id, tuple(related), bool(context_only),
+                                  line_of(fields["related"]) if fields.get("related") is not None else None))
         if entry_id is None or not questions or not answer or questions.keys() != answer.keys():
             return None
         return Entry(
@@ -373,12 +374,13 @@ def _cross_check(entries: list[_Links], named: set[str], *, unread: Sequence[str
                                     entry.label, "context_only"))
         for related in entry.related:
             if related == entry.id:
-                problems.append(Problem(entry.file, entry.line, "an entry cannot be related to itself", entry.label,
-                                        "related"))
+                problems.append(Problem(entry.file, entry.related_line or entry.line,
+                                        "an entry cannot be related to itself", entry.label, "related"))
             elif related not in named:
                 hint = difflib.get_close_matches(related, list(first), n=1)
                 fix = f"did you mean '{hint[0]}'?" if hint else "name an existing entry id"
                 if unread:
                     fix += f" (unless it is in {', '.join(unread)}, which could not be read)"
-                problems.append(Problem(entry.file, entry.line, f"unknown id '{related}': {fix}", entry.label, "related"))
+                problems.append(Problem(entry.file, entry.related_line or entry.line, f"unknown id '{related}': {fix}",
+                                        entry.label, "related"))
     return problems
