@@ -104,22 +104,22 @@ def test_ctrl_c_at_a_prompt_quits_as_q_does_and_what_was_added_is_checked(setup)
     process = subprocess.Popen([*faqbot_command(), "learn", "--faq", str(faq), "--db", url, "--since", "30d"],
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                encoding="utf-8", env=dict(os.environ, PYTHONIOENCODING="utf-8", **WORDS_ONLY))
-    said: list[str] = []
-    reader = threading.Thread(target=lambda: said.extend(iter(process.stdout.readline, "")), daemon=True)
+    said: list[str] = []  # what it printed, a character at a time: a prompt ends no line
+    reader = threading.Thread(target=lambda: said.extend(iter(lambda: process.stdout.read(1), "")), daemon=True)
     reader.start()
     process.stdin.write("s\na\n")  # skip the Kubernetes group, accept the AGI one
     process.stdin.flush()
     deadline = time.monotonic() + 60
-    while not any("added to agi-aigc" in line for line in said):
+    while "id/s/q> " not in "".join(said).partition("added to agi-aigc")[2]:  # waiting at the next prompt
         assert time.monotonic() < deadline and process.poll() is None, "".join(said)
         time.sleep(0.05)
-    time.sleep(0.3)  # at the next prompt
     process.send_signal(signal.SIGINT)
     try:
-        err = process.communicate(timeout=60)[1]
+        process.wait(timeout=60)  # not communicate(): it would read stdout too, beside the reader
     finally:
         process.kill()
     reader.join(5)
+    err = process.stderr.read()
     out = "".join(said)
     assert process.returncode == 0 and "Traceback" not in err, err
     assert "added 1 phrasing(s)" in out and "has no problems" in out

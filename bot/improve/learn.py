@@ -35,8 +35,8 @@ class Session:
         print(text, file=self.stdout, flush=True)
 
     def ask(self, prompt: str) -> str | None:
-        print(prompt, end="", file=self.stdout, flush=True)
         try:
+            print(prompt, end="", file=self.stdout, flush=True)
             line = self.stdin.readline()
         except KeyboardInterrupt:  # Ctrl-C at a prompt quits, as q does: what was added is checked
             self.say()
