@@ -213,7 +213,7 @@ def test_mixed_chinese_and_english():
 
 
 @pytest.mark.parametrize("markup", ["<@U123>", "<@U123ABC>", "<@!123456789>", "<!channel>", "<!here>", "<!everyone>",
-                                    "<#C1|general>", "@here", "@channel", "@everyone", "@Channel"])
+                                    "<#C1|general>"])
 def test_chat_markup_is_stripped(markup):
     assert terms(f"{markup} what is GPT?") == ["gpt"]
     assert terms(f"what is GPT {markup}") == ["gpt"]
@@ -224,7 +224,6 @@ def test_markup_does_not_swallow_the_question():
     assert terms("<@U123>what is gpt") == ["gpt"]
     assert terms("is gpt < chatgpt?") == ["gpt", "chatgpt"]
     assert "gpt" in terms("<b>gpt</b>")  # not chat markup
-    assert "channel" in terms("our team@channel.example address") and terms("@channels") == ["channel"]
 
 
 @pytest.mark.parametrize(

@@ -29,9 +29,8 @@ _INVISIBLE = re.compile(
     "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
     "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
 )
-# Chat markup that is not part of the question: <@U123>, <@!123>, <#C1|general>, <!here>; and the group pings as
-# typed (@here, @channel, @everyone), which are no words of a question either
-_CHAT_MARKUP = re.compile(r"<[@#!][^<>\s]{0,80}>|(?<![\w@])@(?:here|channel|everyone)\b", re.IGNORECASE)
+# Chat markup that is not part of the question: <@U123>, <@!123>, <#C1|general>, <!here>.
+_CHAT_MARKUP = re.compile(r"<[@#!][^<>\s]{0,80}>")
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"))
 _POSSESSIVE = re.compile(r"(?<=[a-z])['’]s(?![a-z])")
 _APOSTROPHE = re.compile(r"(?<=[a-z])['’](?=[a-z])")
