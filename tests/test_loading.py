@@ -528,11 +528,3 @@ def test_several_problems_reported_at_once(make_faq, tmp_path):
     the_problem(problems, str(directory / "big.yaml"), "limits.max_file_bytes")
     the_problem(problems, str(directory / "deep.yaml") + ":1", "nesting is deeper")
     assert len(problems) >= 7
-
-
-def test_a_synonym_twice_in_its_group_is_named(make_faq):
-    text = "- [pear, poire]\n- [apple, Apple]\n"
-    directory = make_faq({"fruit.yaml": SMALL_FAQ, "synonyms.yaml": text})
-    message = the_problem(problems_of(directory), "twice")
-    assert message.startswith(f"{directory / 'synonyms.yaml'}:2, ") and "'Apple' is in the group twice" in message
-    assert "synonym group #2" in message

@@ -338,12 +338,8 @@ class _Reader:
                 self.problem(node, "a synonym group needs at least two terms", label, "terms")
                 continue
             here = f"{self.file}:{line_of(node)}"
-            seen: set[str] = set()
             for term in group:
                 key = " ".join(term.casefold().split())
-                if key in seen:
-                    self.problem(node, f"'{term}' is in the group twice: drop one", label, "terms")
-                seen.add(key)
                 if owner.setdefault(key, here) != here:
                     self.problem(node, f"'{term}' is also in the group at {owner[key]}: a term may belong to "
                                  "one group only; merge the groups or drop it from one", label, "terms")
