@@ -132,6 +132,11 @@ def test_a_number_that_is_not_finite_is_refused(variable, value):
     assert found.startswith(f"{variable}: '{value}' is not allowed: expected a number")
 
 
+def test_a_whole_number_too_large_for_a_float_is_refused_in_one_line():
+    (found,) = problems(None, {"FAQBOT_PORT": "9" * 400})
+    assert found.startswith("FAQBOT_PORT: ") and "expected a whole number from 0 to 65535" in found
+
+
 def test_a_number_that_is_not_finite_is_refused_in_the_file_too(tmp_path):
     (found,) = problems(write(tmp_path, "reload:\n  interval: .nan\n"))
     assert found.startswith(f"{tmp_path / 'faqbot.yaml'}:2: reload.interval: ") and "expected a number" in found

@@ -161,6 +161,9 @@ def test_html_overwrites_an_earlier_report_and_nothing_else(store_url, engine, t
     faq_file.write_text("- id: a\n", encoding="utf-8")
     for _ in range(2):  # the second time over the first report
         assert run_faqbot("report", "--db", store_url, "--html", page).returncode == 0
+    html = page.read_text(encoding="utf-8")
+    page.write_text(html.replace('<meta name="generator" content="faqbot report">', ""), encoding="utf-8")
+    assert run_faqbot("report", "--db", store_url, "--html", page).returncode == 0  # one an older faqbot wrote
     done = run_faqbot("report", "--db", store_url, "--html", faq_file)
     assert done.returncode == 2 and "exists and is no faqbot report" in done.stderr and "Traceback" not in done.stderr
     assert faq_file.read_text(encoding="utf-8") == "- id: a\n"

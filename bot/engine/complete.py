@@ -57,9 +57,10 @@ class Completer:
             return tuple(_shorten(ref, max_chars) for ref in engine.topics(lang, limit, tags))
         return _ranked(engine, self._index(lang), lang, " ".join(found), _tokens(found), tags, limit, max_chars)
 
-    def warm(self, langs: tuple[str, ...] = ("en", "zh")) -> None:
-        """Builds the indexes now (a second or more a language at 10,000 entries), so that no keystroke waits."""
-        for lang in langs:
+    def warm(self) -> None:
+        """Builds the index of each language the FAQ is written in now (a second or more each at 10,000 entries),
+        so that no keystroke waits; one typed in another language builds its own on first use."""
+        for lang in sorted({lang for entry in self.engine.faq.entries for lang in entry.questions}):
             self._index(lang)
 
     def _index(self, lang: str) -> _Index:

@@ -54,7 +54,8 @@ def _not_a_report(path: Path) -> str | None:
             head = page.read(2048)
     except OSError as err:
         return f"cannot be read ({err.strerror})"
-    return None if f'<meta name="generator" content="{GENERATOR}">'.encode() in head else "exists and is no faqbot report"
+    ours = (f'<meta name="generator" content="{GENERATOR}">'.encode(), b"<title>faqbot report</title>")  # now, before
+    return None if any(mark in head for mark in ours) else "exists and is no faqbot report"
 
 
 def _write_text(path: Path, text: str) -> None:

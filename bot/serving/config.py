@@ -141,7 +141,8 @@ def _number(kind: type, low: float, high: float | None = None, *, none: bool = F
             number = kind(value)
         except (TypeError, ValueError):
             raise ValueError(_range_text(kind, low, high)) from None
-        if not math.isfinite(number) or number < low or (high is not None and number > high):  # nan compares false
+        if (isinstance(number, float) and not math.isfinite(number)  # nan compares false with every bound
+                or number < low or (high is not None and number > high)):
             raise ValueError(_range_text(kind, low, high))
         return number
 

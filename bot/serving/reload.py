@@ -132,7 +132,10 @@ class Reloader:
         replaced = self.service.engine
         self.service.replace(engine)
         if replaced.semantic is not None:  # still embedding the FAQ at start, say: nobody will ask it now
-            replaced.semantic.stop_embedding()
+            try:
+                replaced.semantic.stop_embedding()
+            except Exception:  # the new FAQ is served: this reload succeeded
+                log.exception("stopping the embedding of the FAQ replaced failed")
         return True
 
     def _lint(self, engine: Engine) -> list:

@@ -104,7 +104,7 @@ class Service:
         self.follow_ups = follow_ups  # the platforms whose conversations are followed; None: every one
         self.most_asked = most_asked  # (entry id, times) answered most often lately: the store's, when there is one
         self._most_asked_read: tuple[float, list[tuple[str, int]]] = (-MOST_ASKED_FRESH, [])  # (when read, what)
-        self._most_asked_reading: Future[list[tuple[str, int]]] | None = None
+        self._most_asked_reading: tuple[float, Future[list[tuple[str, int]]]] | None = None  # (began, the read)
         self._most_asked_lock = threading.Lock()
         self.log_bodies = log_bodies
         self.answering = InFlight()
@@ -219,14 +219,14 @@ class Service:
         if self.most_asked is None or time.monotonic() - read_at < MOST_ASKED_FRESH:
             return found
         with self._most_asked_lock:
-            reading = self._most_asked_reading
-            if reading is None or reading.done():
-                reading = self._most_asked_reading = Future()
+            if self._most_asked_reading is None or self._most_asked_reading[1].done():
+                self._most_asked_reading = (time.monotonic(), Future())
                 # read on a thread of its own: this one answers everybody's questions
-                threading.Thread(target=self._read_most_asked, args=(reading,), name="faqbot-most-asked",
-                                 daemon=True).start()
-        try:
-            return reading.result(timeout=MOST_ASKED_WAIT)
+                threading.Thread(target=self._read_most_asked, args=(self._most_asked_reading[1],),
+                                 name="faqbot-most-asked", daemon=True).start()
+            began, reading = self._most_asked_reading
+        try:  # the read's first half second at most, whoever asks: pages opened while it hangs do not wait again
+            return reading.result(timeout=max(0.0, began + MOST_ASKED_WAIT - time.monotonic()))
         except TimeoutError:  # the page shows what was read before; the next one, what this read finds
             return found
 

@@ -43,10 +43,10 @@ def read(path: Path, encoding: str = "utf-8-sig") -> Read:
     drafts, errors, skipped = [], [], []
     section_tags: dict[int, str] = {}  # level -> the tag of the open section at that level
     top = min((level for _, level, _, _ in sections), default=1)
-    # one heading at the top level, first, with the questions below it: the document's title, whatever text is
-    # under it (an introduction), not a question
+    # one heading at the top level, first, with the questions below it and no question mark of its own: the
+    # document's title, whatever text is under it (an introduction), not a question
     title = (sections[0][0] if sections and [level for _, level, _, _ in sections].count(top) == 1
-             and sections[0][1] == top and len(sections) > 1 else None)
+             and sections[0][1] == top and len(sections) > 1 and not sections[0][2].endswith(("?", "？")) else None)
     for line, level, heading, body in sections:
         answer = "\n".join(body).strip()
         if line == title:
