@@ -91,11 +91,14 @@ def test_a_home_page_does_not_wait_for_a_database_that_is_away(engine):
     for _ in range(20):  # pages opened while the read hangs do not each wait for it again
         assert service.home("zh").most_asked == ()
     assert time.monotonic() - started < 5  # 20 half-second waits would take 10 s
+    assert service.home_for("U1", "en") is not None and service.home_for("U1", "en") is not None  # shown again
     back.set()
     deadline = time.monotonic() + 10
     while [ref.id for ref in service.home("en").most_asked] != ["rlhf"]:
         assert time.monotonic() < deadline, "the read that came back late was never shown"
         time.sleep(0.05)
+    assert [ref.id for ref in service.home_for("U1", "en").most_asked] == ["rlhf"]  # the late read, once
+    assert service.home_for("U1", "en") is None
 
 
 def test_a_conversation_is_followed_for_its_time_only():

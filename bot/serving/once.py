@@ -52,6 +52,10 @@ class Recent(Generic[V]):
             self._put(key, None)
             return True
 
+    def forget(self, key: Hashable) -> None:
+        with self._lock:
+            self._at.pop(key, None)
+
     def get(self, key: Hashable) -> V | None:
         """The value put under `key` within `max_age` seconds, else None."""
         with self._lock:

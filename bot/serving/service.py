@@ -210,7 +210,17 @@ class Service:
     def home_for(self, person: str, lang: str | None = None) -> Home | None:
         """`person`'s home page, or None when it was shown to them within HOME_FRESH seconds for the FAQ served
         now: a platform that asks each time the page is opened (Slack's App Home) need not show it again."""
-        return self.home(lang) if self.homes.first((person, self.served)) else None
+        shown = (person, self.served)
+        if not self.homes.first(shown):
+            return None
+        page = self.home(lang)
+        if self._most_asked_pending():  # shown without the most asked: the next opening shows them, once read
+            self.homes.forget(shown)
+        return page
+
+    def _most_asked_pending(self) -> bool:
+        reading = self._most_asked_reading
+        return reading is not None and not reading[1].done()
 
     def _lately_most_asked(self) -> list[tuple[str, int]]:
         """The store's most asked, read at most every MOST_ASKED_FRESH seconds: a Home tab opened by each person
