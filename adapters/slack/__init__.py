@@ -9,6 +9,7 @@ import argparse
 import logging
 import os
 
+from bot.serving.config import port_argument
 from bot.serving.runner import Adapter, Running, Runtime, Variable
 
 WHERE = {
@@ -30,18 +31,8 @@ DEFAULT_API_URL = "https://slack.com/api/"
 log = logging.getLogger("faqbot.slack")
 
 
-def _port(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        port = -1
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is no port: use a whole number from 0 to 65535")
-    return port
-
-
 def add_options(options: argparse._ArgumentGroup) -> None:
-    options.add_argument("--port", type=_port, default=None, help="HTTP mode: the port to listen on "
+    options.add_argument("--port", type=port_argument, default=None, help="HTTP mode: the port to listen on "
                          "(default: http.port, 3000)")
     options.add_argument("--host", default=None, help="HTTP mode: the address to listen on (default: http.host, all)")
 

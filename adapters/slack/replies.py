@@ -196,7 +196,7 @@ class Replies:
             self._waiting.discard(handle)
             self._queue.put_nowait(held)
 
-        handle = asyncio.get_running_loop().call_at(_loop_time(until), due)
+        handle = asyncio.get_running_loop().call_later(max(0.0, until - time.monotonic()), due)
         self._waiting.add(handle)
 
     # --- sending ----------------------------------------------------------------------------------
@@ -213,9 +213,9 @@ class Replies:
             return False
         log.warning("could not send a reply (%s): %s", outcome.result, outcome.problem)
         if outcome.result == "failed" and delivery.fallback is not None:
-            told = await self._send(_fallback(delivery), time.monotonic(), wait=True)
+            told = await self._send(_fallback(delivery), time.monotonic(), wait=True)  # never Later
             if told is not SENT:
-                log.warning("could not tell the person either: %s", getattr(told, "problem", "rate limited"))
+                log.warning("could not tell the person either: %s", told.problem)
         return False
 
     async def _send(self, delivery: Delivery, first: float, *, wait: bool = False) -> Outcome | Later:
@@ -283,12 +283,6 @@ class Replies:
             return 0, 0.0, f"cannot connect ({type(err).__name__})"
         except (TimeoutError, aiohttp.ClientError) as err:
             return -1, 0.0, f"no answer ({type(err).__name__})"
-
-
-def _loop_time(monotonic: float) -> float:
-    """A time.monotonic() instant on the running loop's clock."""
-    loop = asyncio.get_running_loop()
-    return loop.time() + (monotonic - time.monotonic())
 
 
 def _retry_after(value: str | None) -> float:

@@ -129,6 +129,7 @@ class _Links:
     context_only: bool
     related_line: int | None = None  # the `related:` field's line
 
+
 class _Reader:
     """Validates the nodes of one file, recording problems instead of stopping at the first."""
 

@@ -6,6 +6,7 @@ the environment and are refused in the file.
 
 from __future__ import annotations
 
+import argparse
 import difflib
 import math
 import os
@@ -149,6 +150,17 @@ def _number(kind: type, low: float, high: float | None = None, *, none: bool = F
     return parse
 
 
+_port = _number(int, 0, 65535)
+
+
+def port_argument(text: str) -> int:
+    """argparse type for a platform's --port: what http.port allows."""
+    try:
+        return _port(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is no port: use a whole number from 0 to 65535") from None
+
+
 def _range_text(kind: type, low: float, high: float | None) -> str:
     what = "a whole number" if kind is int else "a number"
     return f"expected {what} from {low} to {high}" if high is not None else f"expected {what} of at least {low}"
@@ -288,7 +300,7 @@ SETTINGS = (
     Setting("log.format", "FAQBOT_LOG_FORMAT", _choice("text", "json"), _field("log_format")),
     Setting("log.bodies", "FAQBOT_LOG_BODIES", _boolean, _field("log_bodies")),
     Setting("http.host", "FAQBOT_HOST", _text, _field("host")),
-    Setting("http.port", "FAQBOT_PORT", _number(int, 0, 65535), _field("port")),
+    Setting("http.port", "FAQBOT_PORT", _port, _field("port")),
     Setting("http.status_port", "FAQBOT_STATUS_PORT", _number(int, 0, 65535, none=True), _field("status_port")),
     Setting("eval.cases", "FAQBOT_EVAL_CASES", _optional_path, _field("eval_cases")),
     Setting("reload.watch", "FAQBOT_RELOAD_WATCH", _boolean, _field("reload_watch")),
