@@ -10,6 +10,7 @@ import io
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -277,10 +278,15 @@ Your manager.
 """
 
 
-def test_a_markdown_faq(tmp_path):
+def import_markdown(tmp_path: Path, text: str, *options: str) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """`text` as tmp_path/FAQ.md, imported into tmp_path/faq (or where `options` say): the file and the run."""
     source = tmp_path / "FAQ.md"
-    source.write_text(MARKDOWN, encoding="utf-8")
-    assert run_faqbot("import", source, "--out", tmp_path / "faq").returncode == 0
+    source.write_text(text, encoding="utf-8")
+    return source, run_faqbot("import", source, *(options or ("--out", tmp_path / "faq")))
+
+
+def test_a_markdown_faq(tmp_path):
+    assert import_markdown(tmp_path, MARKDOWN)[1].returncode == 0
     got = entries(tmp_path / "faq")
     assert list(got) == ["how-do-i-book-travel", "who-approves-trips", "entry-3"]
     assert got["how-do-i-book-travel"].answer["en"].endswith("```\n# not a heading\n```")
@@ -290,25 +296,20 @@ def test_a_markdown_faq(tmp_path):
 
 
 def test_a_markdown_title_with_an_introduction_is_no_question(tmp_path):
-    source = tmp_path / "FAQ.md"
-    source.write_text("# Acme FAQ\n\nWelcome to our FAQ.\n\n## Who approves trips?\nYour manager.\n\n"
-                      "## How do I book travel?\nOn the portal.\n", encoding="utf-8")
-    done = run_faqbot("import", source, "--out", tmp_path / "faq")
+    source, done = import_markdown(tmp_path, "# Acme FAQ\n\nWelcome to our FAQ.\n\n## Who approves trips?\n"
+                                             "Your manager.\n\n## How do I book travel?\nOn the portal.\n")
     assert done.returncode == 0, done.stderr
     assert list(entries(tmp_path / "faq")) == ["who-approves-trips", "how-do-i-book-travel"]
     assert f"{source}:1: the title 'Acme FAQ' and the text under it: the document's introduction" in done.stdout
     for text in ("# Who approves trips?\nYour manager.\n\n# How do I book travel?\nOn the portal.\n",  # all on top
                  "# Who approves trips?\nYour manager.\n\n## How do I book travel?\nOn the portal.\n"):  # a question
-        source.write_text(text, encoding="utf-8")
-        assert run_faqbot("import", source, "--out", tmp_path / "two", "--force").returncode == 0
+        assert import_markdown(tmp_path, text, "--out", str(tmp_path / "two"), "--force")[1].returncode == 0
         assert len(entries(tmp_path / "two")) == 2, text
 
 
 def test_an_empty_markdown_heading_is_a_bad_row_of_its_file(tmp_path):
-    source = tmp_path / "FAQ.md"
-    source.write_text("# Team FAQ\n\n## \nAn answer to no question.\n\n##\nAnother one.\n\n## Who approves trips?\n"
-                      "Your manager.\n", encoding="utf-8")
-    done = run_faqbot("import", source, "--out", tmp_path / "faq")
+    source, done = import_markdown(tmp_path, "# Team FAQ\n\n## \nAn answer to no question.\n\n##\nAnother one.\n\n"
+                                             "## Who approves trips?\nYour manager.\n")
     assert done.returncode == 1 and not (tmp_path / "faq").exists()
     for line in (3, 6):
         assert f"{source}:{line}: the heading is empty: write the question after the #'s" in done.stderr
